@@ -1,0 +1,1296 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Request/reply ping-pong of raw bytes between two processes: shared memory (spin, semaphores), ZeroMQ, Unix sockets, TCP, pipes, Chronicle Queue
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.hdrhistogram:HdrHistogram:2.2.2
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.22.4
+//DEPS net.java.dev.jna:jna:5.17.0
+//DEPS org.zeromq:jeromq:0.6.0
+//DEPS net.openhft:chronicle-queue:2026.4
+//DEPS org.slf4j:slf4j-nop:2.0.17
+//RUNTIME_OPTIONS -Dchronicle.analytics.disable=true --enable-native-access=ALL-UNNAMED
+//RUNTIME_OPTIONS --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+//RUNTIME_OPTIONS --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
+//RUNTIME_OPTIONS --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+//RUNTIME_OPTIONS --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
+//RUNTIME_OPTIONS --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
+//RUNTIME_OPTIONS --add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED
+
+/*
+ * TransportBench: how long does one request/reply round trip of N bytes take between two processes?
+ *
+ * The parent (requester) sends a message of --size bytes, the child (responder) sends the whole
+ * payload back, the parent checks every byte and the sequence number, and times the round trip.
+ * Seeds: a shared-memory + POSIX semaphore transport against ZeroMQ REQ/REP (100 B to 2 MB), and a
+ * parent/child ping-pong bootstrapped over stdin with JSON in the hot path.
+ *
+ *   jbang TransportBench.java                          all methods, sizes 100,10k,500k,2M
+ *   jbang TransportBench.java -m shm-spin,uds -s 64Ki  two methods, one size
+ *   jbang TransportBench.java --duration 10s -s 100    round trips per second for 10 s
+ *   jbang TransportBench.java --payload json           Jackson (de)serialization on both sides
+ *   jbang TransportBench.java --list                   the methods, one line each
+ *
+ * Methods: shm-spin and shm-sem (a memory-mapped file in /dev/shm; busy-spin, or POSIX named
+ * semaphores through JNA), zmq-tcp and zmq-ipc (JeroMQ REQ/REP), uds (Unix domain socket),
+ * tcp (loopback, TCP_NODELAY), pipe (the child's stdin/stdout), chronicle (two Chronicle Queues).
+ *
+ * RTT is timed from encoding the request to the reply having arrived (and, with --payload json,
+ * been decoded); checking the reply against what was sent happens after the clock stops, but
+ * inside the round trips/s figure. Results: <out>/results.csv, results.jsonl, hgrm/*.hgrm.
+ */
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.HdrHistogram.Histogram;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.*;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.*;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+@Command(name = "TransportBench", mixinStandardHelpOptions = true, version = "TransportBench 1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Request/reply round trips of raw bytes between two processes, every reply verified.",
+                "Sizes accept 100, 10k, 2M (powers of 1000) and 64Ki, 1Mi (powers of 1024); from 8 B to 64 MiB."},
+        footer = {"", "Default counts per size: 10,000 up to 64 KiB, 1,000 up to 1 MiB, 300 above; "
+                + "warm-up is half the count. The default run takes about 3 minutes on 2 cores."})
+public class TransportBench implements Callable<Integer> {
+
+    static final String BENCH = "TransportBench";
+    static final int MIN_SIZE = 8, MAX_SIZE = 64 << 20;
+
+    // ---------------------------------------------------------------- options
+
+    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Measured round trips per run (default: by size, see below).")
+    Integer count;
+
+    @Option(names = {"-s", "--size"}, paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Payload bytes per message (one size).")
+    Integer size;
+
+    @Option(names = "--sizes", paramLabel = "LIST", split = ",", converter = SizeConverter.class,
+            description = "Sizes to sweep (default: 100,10k,500k,2M).")
+    List<Integer> sizes;
+
+    @Option(names = {"-w", "--warmup"}, paramLabel = "N", description = "Warm-up round trips before each size, not counted (default: half the count).")
+    Integer warmup;
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Run each configuration for this long (e.g. 10s, 500ms) instead of --count.")
+    Duration duration;
+
+    @Option(names = {"-m", "--methods"}, paramLabel = "LIST", split = ",", description = "Methods to run (default: all; see --list).")
+    List<String> methods;
+
+    @Option(names = "--list", description = "Print the methods, one line each, and exit.")
+    boolean list;
+
+    @Option(names = {"-r", "--runs"}, paramLabel = "N", defaultValue = "3", description = "Repeats of each configuration (default: ${DEFAULT-VALUE}); the summary quotes the median.")
+    int runs;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "results", description = "Results folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--quick", description = "A small, fast configuration for smoke tests: every method and size, few round trips, one run.")
+    boolean quick;
+
+    @Option(names = "--payload", paramLabel = "KIND", defaultValue = "raw", description = "raw: bytes as they are; json: a message object (id, timestamp, payload) serialized with Jackson on both sides (default: ${DEFAULT-VALUE}).")
+    PayloadKind payload;
+
+    @Option(names = "--sem-spin", paramLabel = "N", defaultValue = "1000",
+            description = "shm-sem: tries of sem_trywait before sleeping in sem_timedwait; 0 always sleeps (default: ${DEFAULT-VALUE}).")
+    int semSpins;
+
+    @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Give up when the peer makes no progress for this long (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the random payload (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--cleanup", description = "Remove what killed runs left in the suite folder (owner process gone), then exit.")
+    boolean cleanup;
+
+    @Option(names = "--role", hidden = true, description = "Internal: 'responder' runs the child side.")
+    String role;
+
+    @Option(names = "--corrupt-reply", hidden = true, paramLabel = "N", description = "Testing: the responder flips one byte of its N-th reply.")
+    long corruptReply;
+
+    @Spec CommandSpec spec;
+
+    enum PayloadKind { raw, json }
+
+    public static void main(String[] args) {
+        System.setProperty("chronicle.analytics.disable", "true");
+        CommandLine cli = new CommandLine(new TransportBench());
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage());
+            return 2;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    // ---------------------------------------------------------------- the methods
+
+    /** One end of a request/reply link. The requester opens it first, the responder finds it by endpoint(). */
+    interface Link extends AutoCloseable {
+        /** Requester only: called once the responder said it is ready (accept a connection, say). */
+        default void awaitPeer(Process responder) throws IOException {}
+        /** What the responder needs to reach this link: a port, a path; null when the run folder says it all. */
+        default String endpoint() { return null; }
+        /** Sends the frame between position and limit; an empty frame tells the responder to stop. */
+        void send(ByteBuffer frame) throws IOException;
+        /** Waits for the next frame; the returned view is valid until the next send or receive. */
+        ByteBuffer receive() throws IOException;
+        @Override void close();
+    }
+
+    /** Where a link lives and how a waiting side learns that the run was aborted. */
+    record LinkContext(boolean requester, Path runDir, String runId, int capacity, int semSpins, Abort abort) {}
+
+    interface LinkFactory { Link open(LinkContext ctx, String endpoint) throws IOException; }
+
+    record Method(String name, String waits, String note, String summary, LinkFactory factory) {}
+
+    static final List<Method> METHODS = List.of(
+            new Method("shm-spin", "spin", "", "memory-mapped file in /dev/shm, both sides busy-spin on a sequence word",
+                    (ctx, ep) -> new ShmLink(ctx, false)),
+            new Method("shm-sem", "spin-block", "POSIX named semaphores via JNA; sem_trywait up to %d times, then sem_timedwait",
+                    "the same memory, each side waits on a POSIX named semaphore (sem_post/sem_wait via JNA)",
+                    (ctx, ep) -> new ShmLink(ctx, true)),
+            new Method("zmq-tcp", "block", "JeroMQ REQ/REP on tcp://127.0.0.1",
+                    "JeroMQ REQ/REP over loopback TCP", (ctx, ep) -> new ZmqLink(ctx, ep, false)),
+            new Method("zmq-ipc", "block", "JeroMQ's ipc:// is TCP on 127.0.0.1 underneath (port hashed from the name)",
+                    "JeroMQ REQ/REP over ipc:// (which JeroMQ emulates with loopback TCP)", (ctx, ep) -> new ZmqLink(ctx, ep, true)),
+            new Method("uds", "block", "", "Unix domain stream socket (SocketChannel, JDK 16+)", (ctx, ep) -> new StreamLink(ctx, ep, true)),
+            new Method("tcp", "block", "TCP_NODELAY", "loopback TCP with TCP_NODELAY", (ctx, ep) -> new StreamLink(ctx, ep, false)),
+            new Method("pipe", "block", "", "the child's stdin and stdout", (ctx, ep) -> new PipeLink()),
+            new Method("chronicle", "spin", "two Chronicle Queues in the suite folder, tailers polling",
+                    "two Chronicle Queues (request, reply), tailers busy-polling", (ctx, ep) -> new ChronicleLink(ctx)));
+
+    static Method method(String name) {
+        return METHODS.stream().filter(m -> m.name.equals(name)).findFirst().orElse(null);
+    }
+
+    /** Set by the watchdog when the peer died or stalled; spinning loops check it now and then. */
+    static final class Abort {
+        volatile String reason;
+        void check() throws IOException {
+            if (reason != null) throw new IOException(reason);
+        }
+    }
+
+    static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+    /**
+     * Shared memory: a control line per direction (sequence word, frame length) and a data slot per
+     * direction. The writer copies the frame, then publishes the sequence with release semantics; the
+     * reader spins with acquire semantics, so the frame is complete once the sequence is seen.
+     * With semaphores the reader spins a little on sem_trywait and then sleeps in sem_timedwait.
+     */
+    static final class ShmLink implements Link {
+        static final int REQUEST_CTL = 0, REPLY_CTL = 128, DATA = 4096;
+        final FileChannel file;
+        final MappedByteBuffer map;
+        final ByteBuffer view;
+        final int sendCtl, receiveCtl, sendData, receiveData;
+        final Abort abort;
+        final Semaphores sems;
+        long sent, received;
+
+        ShmLink(LinkContext ctx, boolean semaphores) throws IOException {
+            Path path = ctx.runDir.resolve("shm");
+            int slot = (ctx.capacity + 4095) & ~4095;
+            file = ctx.requester
+                    ? FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                    : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            map = file.map(FileChannel.MapMode.READ_WRITE, 0, DATA + 2L * slot);
+            map.order(ByteOrder.nativeOrder());
+            view = map.duplicate().order(ByteOrder.nativeOrder());
+            sendCtl = ctx.requester ? REQUEST_CTL : REPLY_CTL;
+            receiveCtl = ctx.requester ? REPLY_CTL : REQUEST_CTL;
+            sendData = ctx.requester ? DATA : DATA + slot;
+            receiveData = ctx.requester ? DATA + slot : DATA;
+            abort = ctx.abort;
+            sems = semaphores ? new Semaphores(ctx) : null;
+        }
+
+        public void send(ByteBuffer frame) {
+            int length = frame.remaining();
+            map.put(sendData, frame, frame.position(), length);
+            map.putInt(sendCtl + 8, length);
+            LONGS.setRelease(map, sendCtl, ++sent);
+            if (sems != null) sems.post();
+        }
+
+        public ByteBuffer receive() throws IOException {
+            long expected = ++received;
+            if (sems != null) sems.await(abort);
+            int spins = 0;
+            while ((long) LONGS.getAcquire(map, receiveCtl) != expected) {
+                Thread.onSpinWait();
+                if ((++spins & 0x3FF) == 0) abort.check();
+            }
+            int length = map.getInt(receiveCtl + 8);
+            view.clear().position(receiveData).limit(receiveData + length);
+            return view;
+        }
+
+        public void close() {
+            if (sems != null) sems.close();
+            try { file.close(); } catch (IOException ignored) { }
+        }
+    }
+
+    /** POSIX named semaphores through JNA's direct mapping (the cheapest JNA call path). */
+    static final class Posix {
+        static { Native.register(NativeLibrary.getInstance(Platform.C_LIBRARY_NAME)); }
+        static final int O_CREAT = 0100, O_EXCL = 0200;
+        // sem_open is variadic in C; on x86-64 and aarch64 Linux the two extra ints travel as fixed arguments do.
+        static native Pointer sem_open(String name, int oflag, int mode, int value);
+        static native int sem_post(Pointer sem);
+        static native int sem_trywait(Pointer sem);
+        static native int sem_timedwait(Pointer sem, Pointer absTimeout);
+        static native int sem_close(Pointer sem);
+        static native int sem_unlink(String name);
+    }
+
+    static final class Semaphores {
+        final Pointer mine, theirs;
+        final String[] names;
+        final boolean owner;
+        final Memory deadline = new Memory(16);
+        final int spins;
+
+        Semaphores(LinkContext ctx) throws IOException {
+            String request = "/" + SuiteFolder.SEM_PREFIX + ctx.runId + "-request", reply = "/" + SuiteFolder.SEM_PREFIX + ctx.runId + "-reply";
+            names = new String[]{request, reply};
+            owner = ctx.requester;
+            spins = ctx.semSpins;
+            int flags = owner ? Posix.O_CREAT | Posix.O_EXCL : 0;
+            Pointer req = Posix.sem_open(request, flags, 0600, 0), rep = Posix.sem_open(reply, flags, 0600, 0);
+            if (req == null || rep == null || Pointer.nativeValue(req) == -1 || Pointer.nativeValue(rep) == -1)
+                throw new IOException("sem_open failed for " + request + " (errno " + Native.getLastError() + ")");
+            mine = owner ? req : rep;       // the side I wait on
+            theirs = owner ? rep : req;     // the side I post
+        }
+
+        void post() { Posix.sem_post(theirs); }
+
+        void await(Abort abort) throws IOException {
+            for (int i = 0; i < spins; i++) {
+                if (Posix.sem_trywait(mine) == 0) return;
+                Thread.onSpinWait();
+            }
+            while (true) {
+                long until = System.currentTimeMillis() + 100;
+                deadline.setLong(0, until / 1000);
+                deadline.setLong(8, (until % 1000) * 1_000_000L);
+                if (Posix.sem_timedwait(mine, deadline) == 0) return;
+                abort.check();
+            }
+        }
+
+        void close() {
+            Posix.sem_close(mine);
+            Posix.sem_close(theirs);
+            if (owner) for (String n : names) Posix.sem_unlink(n);
+        }
+    }
+
+    /**
+     * JeroMQ REQ/REP. No receive timeout: with one, JeroMQ's recv took three times longer here; a peer
+     * that dies leaves recv blocked, and the watchdog ends the run instead (see Session.watch).
+     */
+    static final class ZmqLink implements Link {
+        final ZContext context = new ZContext(1);
+        final ZMQ.Socket socket;
+        final ByteBuffer in;
+        final Abort abort;
+        final String endpoint;
+
+        ZmqLink(LinkContext ctx, String peerEndpoint, boolean ipc) {
+            abort = ctx.abort;
+            in = ByteBuffer.allocateDirect(ctx.capacity);
+            socket = context.createSocket(ctx.requester ? SocketType.REQ : SocketType.REP);
+            socket.setLinger(0);
+            if (ctx.requester) {
+                socket.bind(ipc ? "ipc://ipcbench-" + ctx.runId : "tcp://127.0.0.1:0");
+                endpoint = socket.getLastEndpoint();
+            } else {
+                endpoint = peerEndpoint;
+                socket.connect(peerEndpoint);
+            }
+        }
+
+        public String endpoint() { return endpoint; }
+
+        public void send(ByteBuffer frame) throws IOException {
+            // A copy: JeroMQ 0.6.0's zero-copy sendByteBuffer lost large replies here (both sides then wait forever).
+            byte[] bytes = new byte[frame.remaining()];
+            frame.duplicate().get(bytes);
+            if (!socket.send(bytes, 0)) throw new IOException("zmq send failed: errno " + socket.errno());
+        }
+
+        public ByteBuffer receive() throws IOException {
+            in.clear();
+            if (socket.recvByteBuffer(in, 0) < 0) throw new IOException("zmq receive failed: errno " + socket.errno());
+            return in.flip();
+        }
+
+        public void close() { context.close(); }
+    }
+
+    /** A stream socket, Unix domain or loopback TCP: each frame is a 4-byte length and the bytes. */
+    static final class StreamLink implements Link {
+        final ServerSocketChannel server;
+        SocketChannel channel;
+        final ByteBuffer header = ByteBuffer.allocateDirect(4), in;
+        final ByteBuffer[] out = new ByteBuffer[2];
+        final String endpoint;
+
+        StreamLink(LinkContext ctx, String peerEndpoint, boolean unix) throws IOException {
+            in = ByteBuffer.allocateDirect(ctx.capacity);
+            if (ctx.requester) {
+                if (unix) {
+                    Path path = ctx.runDir.resolve("uds.sock");
+                    server = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(path));
+                    endpoint = path.toString();
+                } else {
+                    server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                    endpoint = String.valueOf(server.socket().getLocalPort());
+                }
+            } else {
+                server = null;
+                endpoint = peerEndpoint;
+                channel = unix ? SocketChannel.open(UnixDomainSocketAddress.of(peerEndpoint))
+                        : SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(peerEndpoint)));
+                tune(unix);
+            }
+        }
+
+        private void tune(boolean unix) throws IOException {
+            if (!unix) channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
+
+        public String endpoint() { return endpoint; }
+
+        public void awaitPeer(Process responder) throws IOException {
+            channel = server.accept();
+            tune(channel.getRemoteAddress() instanceof UnixDomainSocketAddress);
+        }
+
+        public void send(ByteBuffer frame) throws IOException {
+            header.clear().putInt(frame.remaining()).flip();
+            out[0] = header;
+            out[1] = frame;
+            while (frame.hasRemaining() || header.hasRemaining()) channel.write(out);
+        }
+
+        public ByteBuffer receive() throws IOException {
+            header.clear();
+            readFully(header);
+            in.clear().limit(header.getInt(0));
+            readFully(in);
+            return in.flip();
+        }
+
+        private void readFully(ByteBuffer b) throws IOException {
+            while (b.hasRemaining()) if (channel.read(b) < 0) throw new EOFException("the peer closed the connection");
+        }
+
+        public void close() {
+            try { if (channel != null) channel.close(); if (server != null) server.close(); } catch (IOException ignored) { }
+        }
+    }
+
+    /** The child's stdin and stdout as plain streams, framed like the sockets. */
+    static final class PipeLink implements Link {
+        DataInputStream in;
+        OutputStream out;
+        // Separate buffers: the responder sends back the very view it received.
+        byte[] inBytes = new byte[64], outBytes = new byte[64];
+        ByteBuffer view = ByteBuffer.wrap(inBytes);
+
+        PipeLink() { }
+
+        /** The responder's side: its own stdin and stdout. */
+        PipeLink(InputStream in, OutputStream out) {
+            this.in = new DataInputStream(in);
+            this.out = out;
+        }
+
+        public void awaitPeer(Process responder) {
+            in = new DataInputStream(responder.getInputStream());
+            out = responder.getOutputStream();
+        }
+
+        public void send(ByteBuffer frame) throws IOException {
+            int length = frame.remaining();
+            if (outBytes.length < 4 + length) outBytes = new byte[4 + length];
+            ByteBuffer.wrap(outBytes).putInt(length).put(frame.duplicate());
+            out.write(outBytes, 0, 4 + length);
+            out.flush();
+        }
+
+        public ByteBuffer receive() throws IOException {
+            int length = in.readInt();
+            if (inBytes.length < length) { inBytes = new byte[length]; view = ByteBuffer.wrap(inBytes); }
+            in.readFully(inBytes, 0, length);
+            return view.clear().limit(length);
+        }
+
+        public void close() {
+            try { if (out != null) out.close(); } catch (IOException ignored) { }
+        }
+    }
+
+    /** Chronicle Queue: one queue per direction; the reader polls its tailer in a busy loop. */
+    static final class ChronicleLink implements Link {
+        final ChronicleQueue outQueue, inQueue;
+        final ExcerptAppender appender;
+        final ExcerptTailer tailer;
+        final Abort abort;
+        // Chronicle's byte[] copies are plain memory copies; its ByteBuffer paths were ten times slower here.
+        byte[] out = new byte[64];
+        ByteBuffer in = ByteBuffer.wrap(new byte[64]);
+
+        ChronicleLink(LinkContext ctx) {
+            abort = ctx.abort;
+            long block = Math.max(64L << 20, 4L * ctx.capacity);
+            ChronicleQueue requests = SingleChronicleQueueBuilder.binary(ctx.runDir.resolve("requests")).blockSize(block).build();
+            ChronicleQueue replies = SingleChronicleQueueBuilder.binary(ctx.runDir.resolve("replies")).blockSize(block).build();
+            outQueue = ctx.requester ? requests : replies;
+            inQueue = ctx.requester ? replies : requests;
+            appender = outQueue.createAppender();
+            tailer = inQueue.createTailer();
+        }
+
+        /** Each document starts with the frame length: a document with no bytes was not delivered promptly. */
+        public void send(ByteBuffer frame) {
+            try (DocumentContext dc = appender.writingDocument()) {
+                int length = frame.remaining();
+                if (out.length < length) out = new byte[length];
+                frame.duplicate().get(out, 0, length);
+                dc.wire().bytes().writeInt(length).write(out, 0, length);
+            }
+        }
+
+        public ByteBuffer receive() throws IOException {
+            for (int spins = 0; ; spins++) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (dc.isPresent()) {
+                        var bytes = dc.wire().bytes();
+                        int length = bytes.readInt();
+                        if (in.capacity() < length) in = ByteBuffer.wrap(new byte[length]);
+                        bytes.read(in.array(), 0, length);
+                        return in.clear().limit(length);
+                    }
+                }
+                if ((spins & 0x3FF) == 0x3FF) abort.check();
+            }
+        }
+
+        public void close() {
+            outQueue.close();
+            inQueue.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- what travels: raw bytes or JSON
+
+    /** Builds requests and checks replies (requester), answers requests (responder). */
+    interface Codec {
+        ByteBuffer request(long seq);
+        /** The part of reading a reply that belongs inside the round trip (JSON: parsing it). */
+        default Object decode(ByteBuffer reply) throws IOException { return reply; }
+        /** Null when the reply is the request's payload with the right sequence number, else what is wrong. */
+        String verify(long seq, Object reply);
+        ByteBuffer answer(ByteBuffer request, boolean corrupt) throws IOException;
+        /** Bytes the largest frame of this payload size can take. */
+        static int capacity(PayloadKind kind, int size) {
+            return kind == PayloadKind.raw ? size : size / 3 * 4 + 256;
+        }
+    }
+
+    static byte[] randomPayload(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new SplittableRandom(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** Raw frames: the payload's first 8 bytes carry the sequence number; the reply must equal the request. */
+    static final class RawCodec implements Codec {
+        final ByteBuffer frame, expected;
+        ByteBuffer scratch;
+
+        RawCodec(int size, long seed) {
+            frame = ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN);
+            frame.put(randomPayload(size, seed)).clear();
+            expected = frame.duplicate();
+        }
+
+        RawCodec() { frame = expected = null; }
+
+        public ByteBuffer request(long seq) {
+            frame.putLong(0, seq);
+            return frame.clear();
+        }
+
+        public String verify(long seq, Object decoded) {
+            ByteBuffer reply = (ByteBuffer) decoded;
+            if (reply.remaining() != expected.capacity())
+                return "length " + reply.remaining() + " instead of " + expected.capacity();
+            long got = reply.order(ByteOrder.LITTLE_ENDIAN).getLong(reply.position());
+            if (got != seq) return (got < seq ? "stale or duplicate" : "gap") + ": sequence " + got + " instead of " + seq;
+            int at = reply.mismatch(expected.clear());
+            return at < 0 ? null : "payload differs at byte " + at;
+        }
+
+        public ByteBuffer answer(ByteBuffer request, boolean corrupt) {
+            if (!corrupt) return request;
+            if (scratch == null || scratch.capacity() < request.remaining()) scratch = ByteBuffer.allocateDirect(request.remaining());
+            scratch.clear().put(request.duplicate()).flip();
+            int last = scratch.limit() - 1;
+            scratch.put(last, (byte) ~scratch.get(last));
+            return scratch;
+        }
+    }
+
+    /** Seed 003's point: a message object serialized with JSON on both sides, inside the round trip. */
+    record Message(String kind, long id, long sentNanos, byte[] payload) {}
+
+    static final class JsonCodec implements Codec {
+        static final ObjectMapper JSON = new ObjectMapper();
+        final byte[] payload;
+        byte[] in = new byte[256];
+
+        JsonCodec(int size, long seed) { payload = randomPayload(size, seed); }
+
+        JsonCodec() { payload = null; }
+
+        public ByteBuffer request(long seq) {
+            return ByteBuffer.wrap(write(new Message("ping", seq, System.nanoTime(), payload)));
+        }
+
+        public Object decode(ByteBuffer reply) throws IOException {
+            int length = reply.remaining();
+            if (in.length < length) in = new byte[length];
+            reply.duplicate().get(in, 0, length);
+            return JSON.readValue(in, 0, length, Message.class);
+        }
+
+        public String verify(long seq, Object decoded) {
+            Message reply = (Message) decoded;
+            if (!"pong".equals(reply.kind)) return "kind " + reply.kind + " instead of pong";
+            if (reply.id != seq) return (reply.id < seq ? "stale or duplicate" : "gap") + ": id " + reply.id + " instead of " + seq;
+            int at = Arrays.mismatch(reply.payload, payload);
+            return at < 0 ? null : "payload differs at byte " + at;
+        }
+
+        public ByteBuffer answer(ByteBuffer request, boolean corrupt) throws IOException {
+            Message ping = (Message) decode(request);
+            byte[] data = ping.payload;
+            if (corrupt) data[data.length - 1] ^= (byte) 0xFF;
+            return ByteBuffer.wrap(write(new Message("pong", ping.id, ping.sentNanos, data)));
+        }
+
+        private static byte[] write(Message m) {
+            try {
+                return JSON.writeValueAsBytes(m);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the parent: options, sessions, measuring
+
+    public Integer call() throws Exception {
+        if ("responder".equals(role)) return Responder.run();
+        if (role != null) throw new ParameterException(spec.commandLine(), "Invalid value for option '--role': '" + role + "'");
+        if (list) {
+            for (Method m : METHODS) System.out.printf("%-10s %-10s %s%n", m.name, m.waits, m.summary);
+            return 0;
+        }
+        if (cleanup) {
+            List<Path> removed = SuiteFolder.removeLeftovers();
+            System.out.println(removed.isEmpty() ? "Nothing to clean in " + SuiteFolder.ROOT
+                    : "Removed " + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
+            return 0;
+        }
+        Plan plan = plan();
+        SuiteFolder.removeLeftovers();
+        Results results = new Results(out, Environment.capture());
+        List<Row> rows = new ArrayList<>();
+        try {
+            for (Method m : plan.methods) runMethod(m, plan, results, rows);
+        } catch (RunFailure failure) {
+            reportFailure(failure.getMessage());
+            printSummary(rows);
+            return 1;
+        }
+        printSummary(rows);
+        return 0;
+    }
+
+    record Plan(List<Method> methods, List<Integer> sizes, int runs) {
+        int count(TransportBench o, int size) {
+            if (o.count != null) return o.count;
+            if (o.quick) return size <= 64 << 10 ? 300 : 40;
+            return size <= 64 << 10 ? 10_000 : size <= 1 << 20 ? 1_000 : 300;
+        }
+
+        int warmup(TransportBench o, int size) {
+            return o.warmup != null ? o.warmup : count(o, size) / 2;
+        }
+    }
+
+    /** Checks every option before anything is started or written: bad input leaves nothing behind. */
+    Plan plan() {
+        CommandLine cl = spec.commandLine();
+        if (count != null && count < 1) throw new ParameterException(cl, "Invalid value for option '--count': '" + count + "' (must be at least 1)");
+        if (warmup != null && warmup < 0) throw new ParameterException(cl, "Invalid value for option '--warmup': '" + warmup + "' (must be 0 or more)");
+        if (semSpins < 0) throw new ParameterException(cl, "Invalid value for option '--sem-spin': '" + semSpins + "' (must be 0 or more)");
+        if (runs < 1) throw new ParameterException(cl, "Invalid value for option '--runs': '" + runs + "' (must be at least 1)");
+        if (duration != null && duration.isZero()) throw new ParameterException(cl, "Invalid value for option '--duration': '0s' (must be positive)");
+        if (size != null && sizes != null) throw new ParameterException(cl, "Options '--size' and '--sizes' exclude each other: give one");
+        List<Method> chosen = new ArrayList<>();
+        for (String name : methods == null ? METHODS.stream().map(Method::name).toList() : methods) {
+            Method m = method(name.trim());
+            if (m == null) throw new ParameterException(cl, "Invalid value for option '--methods': '" + name + "' (allowed: "
+                    + METHODS.stream().map(Method::name).collect(Collectors.joining(", ")) + ")");
+            if (!chosen.contains(m)) chosen.add(m);
+        }
+        checkWritable(cl, out);
+        List<Integer> chosenSizes = size != null ? List.of(size) : sizes != null ? sizes : List.of(100, 10_000, 500_000, 2_000_000);
+        return new Plan(chosen, chosenSizes, quick ? 1 : runs);
+    }
+
+    static void checkWritable(CommandLine cl, Path dir) {
+        Path p = dir.toAbsolutePath();
+        while (p != null && !Files.exists(p)) p = p.getParent();
+        if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
+            throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (must be a folder this user can create or write"
+                    + (p == null ? ")" : "; " + p + " is not a writable folder)"));
+    }
+
+    void runMethod(Method m, Plan plan, Results results, List<Row> rows) throws RunFailure {
+        int capacity = plan.sizes.stream().mapToInt(s -> Codec.capacity(payload, s)).max().orElseThrow();
+        try (Session session = Session.start(m, this, capacity)) {
+            for (int size : plan.sizes) {
+                Codec codec = payload == PayloadKind.raw ? new RawCodec(size, seed) : new JsonCodec(size, seed);
+                session.stage = Units.size(size) + " warm-up";
+                Session.Outcome warm = session.roundTrips(codec, plan.warmup(this, size), null, null);
+                if (warm.errors() > 0) throw new RunFailure(m.name + ": verification failed during the warm-up at " + Units.size(size) + ": " + warm.firstError());
+                for (int run = 1; run <= plan.runs; run++) {
+                    session.stage = Units.size(size) + " run " + run + "/" + plan.runs;
+                    Row row = session.measure(codec, plan.count(this, size), duration, size, run);
+                    results.write(row);
+                    rows.add(row);
+                    if (!row.verified)
+                        throw new RunFailure(m.name + ": verification failed at " + Units.size(size) + ": " + row.firstError);
+                }
+            }
+            session.stopResponder();
+        }
+    }
+
+    static final class RunFailure extends Exception {
+        RunFailure(String message) { super(message); }
+    }
+
+    /** A running responder and the link to it, from start to clean-up. */
+    static final class Session implements AutoCloseable {
+        static final Set<Session> LIVE = Collections.synchronizedSet(new HashSet<>());
+        static { Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(Session::close))); }
+
+        final Method method;
+        final Path runDir;
+        final Abort abort = new Abort();
+        final AtomicLong progress = new AtomicLong();
+        final StringBuffer childErr = new StringBuffer();
+        final Duration timeout;
+        final PayloadKind payload;
+        final String note;
+        Link link;
+        Process child;
+        Thread watchdog, errDrain;
+        volatile String stage = "starting the responder";
+        volatile boolean failureReported;
+        long seq;
+
+        private Session(Method method, Path runDir, Duration timeout, PayloadKind payload, String note) {
+            this.method = method;
+            this.note = note;
+            this.payload = payload;
+            this.runDir = runDir;
+            this.timeout = timeout;
+        }
+
+        static Session start(Method m, TransportBench o, int capacity) throws RunFailure {
+            String runId = SuiteFolder.newRunId();
+            Session s;
+            try {
+                s = new Session(m, SuiteFolder.createRunDir(runId), o.timeout, o.payload, String.format(m.note, o.semSpins));
+            } catch (IOException e) {
+                throw new RunFailure("cannot create the run folder in " + SuiteFolder.ROOT + ": " + e.getMessage());
+            }
+            LIVE.add(s);
+            try {
+                s.link = m.factory.open(new LinkContext(true, s.runDir, runId, capacity, o.semSpins, s.abort), null);
+                s.launch(new ResponderConfig(m.name, o.payload, s.runDir.toString(), runId, s.link.endpoint(), capacity,
+                        o.semSpins, ProcessHandle.current().pid(), o.corruptReply));
+                s.link.awaitPeer(s.child);
+                return s;
+            } catch (Exception e) {
+                RunFailure f = s.failure(e);
+                s.close();
+                throw f;
+            }
+        }
+
+        /** Starts this same program again (same java, class path and JVM flags) as the responder. */
+        void launch(ResponderConfig config) throws IOException {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TransportBench.class.getName(), "--role=responder"));
+            child = new ProcessBuilder(cmd).start();
+            errDrain = daemon("stderr of responder", () -> {
+                try (Reader r = new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8)) {
+                    char[] buf = new char[1024];
+                    for (int n; (n = r.read(buf)) > 0; ) {
+                        childErr.append(buf, 0, n);
+                        if (childErr.length() > 8000) childErr.delete(0, childErr.length() - 4000);
+                    }
+                } catch (IOException ignored) { }
+            });
+            watchdog = daemon("watchdog", this::watch);
+            OutputStream toChild = child.getOutputStream();
+            toChild.write((JsonCodec.JSON.writeValueAsString(config) + "\n").getBytes(StandardCharsets.UTF_8));
+            toChild.flush();
+            String line = readLine(child.getInputStream());
+            if (!"ready".equals(line)) throw new IOException("the responder answered '" + line + "' instead of 'ready'");
+        }
+
+        /** Watches the responder: dead, or no progress for the timeout, aborts the run. */
+        private void watch() {
+            long last = -1, since = System.nanoTime();
+            try {
+                while (abort.reason == null) {
+                    Thread.sleep(50);
+                    long now = System.nanoTime(), p = progress.get();
+                    if (!child.isAlive()) abort.reason = "the responder exited";
+                    else if (p != last) { last = p; since = now; }
+                    else if (now - since > timeout.toNanos()) {
+                        abort.reason = "no reply for " + Units.duration(timeout) + ", so the responder was killed";
+                        child.destroyForcibly();
+                    }
+                }
+                // Spinning waits see the abort, sockets and pipes see the peer's end; a wait that sees
+                // neither (JeroMQ's recv) would block for ever, so the run ends here instead.
+                Thread.sleep(2000);
+                if (!failureReported) {
+                    reportFailure(failure(null).getMessage());
+                    System.exit(1);
+                }
+            } catch (InterruptedException e) {
+                // the session closed normally
+            }
+        }
+
+        /** Round trips until count is reached or the clock passes `until`; records each RTT unless hist is null. */
+        record Outcome(long errors, String firstError) {}
+
+        Outcome roundTrips(Codec codec, long count, Long until, Histogram hist) throws RunFailure {
+            long errors = 0;
+            String firstError = null;
+            try {
+                for (long i = 0; i < count; i++) {
+                    long s = ++seq, t0 = System.nanoTime();
+                    link.send(codec.request(s));
+                    Object reply = codec.decode(link.receive());
+                    long t1 = System.nanoTime();
+                    String error = codec.verify(s, reply);
+                    if (error != null && errors++ == 0) firstError = "message " + s + ": " + error;
+                    if (hist != null) hist.recordValue(t1 - t0);
+                    progress.lazySet(s);
+                    if (until != null && t1 - until >= 0) break;
+                }
+            } catch (Exception e) {
+                throw failure(e);
+            }
+            return new Outcome(errors, firstError);
+        }
+
+        Row measure(Codec codec, int count, Duration duration, int size, int run) throws RunFailure {
+            Histogram hist = new Histogram(3);
+            Progress.show(method.name + " " + stage);
+            long start = System.nanoTime();
+            Long until = duration == null ? null : start + duration.toNanos();
+            Outcome outcome = roundTrips(codec, duration == null ? count : Long.MAX_VALUE, until, hist);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Progress.clear();
+            return Row.of(method, payload, note, size, run, seconds, hist, outcome.errors, outcome.firstError);
+        }
+
+        void stopResponder() throws RunFailure {
+            try {
+                link.send(ByteBuffer.allocate(0));
+                if (!child.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) throw new IOException("the responder did not stop");
+                if (child.exitValue() != 0) throw new IOException("the responder ended with exit code " + child.exitValue());
+            } catch (Exception e) {
+                stage = "stopping the responder";
+                throw failure(e);
+            }
+        }
+
+        /** Explains a failure, quoting the responder's exit and its stderr when it is gone. */
+        RunFailure failure(Exception e) {
+            failureReported = true;
+            try { if (child != null) child.waitFor(2, java.util.concurrent.TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
+            StringBuilder msg = new StringBuilder(method.name + ", " + stage + ": ");
+            if (abort.reason != null && abort.reason.startsWith("no reply")) msg.append(abort.reason).append("; ");
+            if (child != null && !child.isAlive()) {
+                int code = child.exitValue();
+                msg.append("the responder (pid ").append(child.pid()).append(") exited with code ").append(code)
+                        .append(code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+                try { errDrain.join(500); } catch (InterruptedException ignored) { }
+                String err = childErr.toString().strip();
+                msg.append(err.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + err.lines().limit(12).collect(Collectors.joining(" | ")));
+            } else {
+                msg.append(e == null ? abort.reason : String.valueOf(e.getMessage()));
+            }
+            return new RunFailure(msg.toString());
+        }
+
+        public void close() {
+            if (!LIVE.remove(this)) return;
+            if (watchdog != null) watchdog.interrupt();
+            if (link != null) link.close();
+            if (child != null && child.isAlive()) {
+                child.destroy();
+                try { if (!child.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) child.destroyForcibly().waitFor(); } catch (InterruptedException ignored) { }
+            }
+            SuiteFolder.delete(runDir);
+        }
+    }
+
+    static final java.util.concurrent.atomic.AtomicBoolean FAILURE_REPORTED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** The watchdog and the main thread may both see the same failure: say it once. */
+    static void reportFailure(String message) {
+        if (FAILURE_REPORTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
+    }
+
+    /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */
+    static boolean alive(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b; (b = in.read()) != '\n'; ) {
+            if (b < 0) throw new EOFException("the peer closed its stream");
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------- the child
+
+    record ResponderConfig(String method, PayloadKind payload, String runDir, String runId, String endpoint, int capacity,
+                           int semSpins, long parentPid, long corruptReply) {}
+
+    /** The child: reads its configuration from stdin, opens its end, says "ready", echoes until told to stop. */
+    static final class Responder {
+        static int run() throws Exception {
+            InputStream stdin = new FileInputStream(FileDescriptor.in);
+            OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+            ResponderConfig cfg = JsonCodec.JSON.readValue(readLine(stdin), ResponderConfig.class);
+            watchParent(cfg.parentPid);
+            Method m = method(cfg.method);
+            LinkContext ctx = new LinkContext(false, Path.of(cfg.runDir), cfg.runId, cfg.capacity, cfg.semSpins, new Abort());
+            Link link = m.name.equals("pipe") ? new PipeLink(stdin, stdout) : m.factory.open(ctx, cfg.endpoint);
+            stdout.write("ready\n".getBytes(StandardCharsets.US_ASCII));
+            stdout.flush();
+            Codec codec = cfg.payload == PayloadKind.raw ? new RawCodec() : new JsonCodec();
+            try (link) {
+                for (long n = 1; ; n++) {
+                    ByteBuffer request = link.receive();
+                    if (!request.hasRemaining()) return 0;
+                    link.send(codec.answer(request, n == cfg.corruptReply));
+                }
+            }
+        }
+
+        /** A child never outlives its parent, whatever it is blocked on. */
+        static void watchParent(long pid) {
+            daemon("parent watch", () -> {
+                while (alive(pid)) {
+                    try { Thread.sleep(100); } catch (InterruptedException e) { return; }
+                }
+                Runtime.getRuntime().halt(3);
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- the suite folder
+
+    /** Run folders live in /dev/shm/ipcbench (else the temp dir), named <bench>-<pid>-<random>, owner-only. */
+    static final class SuiteFolder {
+        static final Path SHM = Path.of("/dev/shm");
+        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
+        static final String SEM_PREFIX = "ipcbench-";
+        static final Pattern OWNED = Pattern.compile("(?:[A-Za-z]+-|sem\\.ipcbench-)(\\d+)-[0-9a-f]+.*");
+
+        static String newRunId() {
+            return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        }
+
+        static Path createRunDir(String runId) throws IOException {
+            var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+            if (!Files.isDirectory(ROOT)) {
+                try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
+            }
+            return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
+        }
+
+        /** Run folders and semaphores whose owner process is gone. */
+        static List<Path> removeLeftovers() throws IOException {
+            List<Path> removed = new ArrayList<>();
+            for (Path dir : List.of(ROOT, SHM)) {
+                if (!Files.isDirectory(dir)) continue;
+                try (Stream<Path> entries = Files.list(dir)) {
+                    for (Path p : (Iterable<Path>) entries::iterator) {
+                        Matcher m = OWNED.matcher(p.getFileName().toString());
+                        if (m.matches() && (dir == ROOT || p.getFileName().toString().startsWith("sem."))
+                                && !alive(Long.parseLong(m.group(1)))) {
+                            delete(p);
+                            removed.add(p);
+                        }
+                    }
+                }
+            }
+            return removed;
+        }
+
+        static void delete(Path p) {
+            try (Stream<Path> walk = Files.walk(p)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException ignored) { }
+            if (p.getFileName().toString().matches(BENCH + "-\\d+-[0-9a-f]+")) {
+                String semBase = "sem." + SEM_PREFIX + p.getFileName().toString().substring(BENCH.length() + 1);
+                for (String end : List.of("-request", "-reply")) SHM.resolve(semBase + end).toFile().delete();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- results
+
+    /** One measured configuration, in the suite's schema (README.md, "Results"). */
+    static final class Row {
+        final Map<String, Object> fields = new LinkedHashMap<>();
+        boolean verified;
+        String firstError, method, wait;
+        int size;
+        double p50, p99, mean, rate, mbps;
+        Histogram hist;
+
+        static Row of(Method m, PayloadKind payload, String note, int size, int run, double seconds, Histogram h, long errors, String firstError) {
+            Row r = new Row();
+            r.method = m.name; r.wait = m.waits; r.size = size; r.hist = h;
+            r.verified = errors == 0;
+            r.firstError = firstError;
+            long n = h.getTotalCount();
+            r.rate = n / seconds;
+            r.mbps = r.rate * size / 1e6;
+            r.mean = h.getMean() / 1e3;
+            r.p50 = h.getValueAtPercentile(50) / 1e3;
+            r.p99 = h.getValueAtPercentile(99) / 1e3;
+            var f = r.fields;
+            f.put("timestamp", Instant.now().toString());
+            f.put("bench", BENCH);
+            f.put("method", m.name);
+            f.put("pattern", "req-rep");
+            f.put("wait", m.waits);
+            f.put("payload", payload.name());
+            f.put("size_bytes", size);
+            f.put("count", n);
+            f.put("batch", 1);
+            f.put("peers", 1);
+            f.put("run", run);
+            f.put("seconds", round(seconds, 6));
+            f.put("msgs_per_s", round(r.rate, 1));
+            f.put("mb_per_s", round(r.mbps, 3));
+            f.put("lat_kind", "rtt");
+            f.put("lat_mean_us", round(r.mean, 3));
+            f.put("lat_p50_us", round(r.p50, 3));
+            f.put("lat_p90_us", round(h.getValueAtPercentile(90) / 1e3, 3));
+            f.put("lat_p99_us", round(r.p99, 3));
+            f.put("lat_p999_us", round(h.getValueAtPercentile(99.9) / 1e3, 3));
+            f.put("lat_max_us", round(h.getMaxValue() / 1e3, 3));
+            f.put("verified", r.verified);
+            f.put("errors", errors);
+            f.put("note", note);
+            return r;
+        }
+
+        static double round(double v, int places) {
+            double scale = Math.pow(10, places);
+            return Math.round(v * scale) / scale;
+        }
+    }
+
+    /** Appends rows to results.csv and results.jsonl, writes each row's .hgrm beside them. */
+    static final class Results {
+        static final List<String> COLUMNS = List.of("timestamp", "bench", "method", "pattern", "wait", "payload", "size_bytes",
+                "count", "batch", "peers", "run", "seconds", "msgs_per_s", "mb_per_s", "lat_kind", "lat_mean_us", "lat_p50_us",
+                "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us", "verified", "errors", "note", "hgrm",
+                "jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host", "run_id");
+        final Path dir;
+        final Map<String, Object> env;
+        final String runId = SuiteFolder.newRunId();
+        Results(Path dir, Map<String, Object> env) {
+            this.dir = dir;
+            this.env = env;
+        }
+
+        void write(Row row) throws RunFailure {
+            try {
+                Files.createDirectories(dir.resolve("hgrm"));
+                String hgrm = "hgrm/" + String.join("_", BENCH, row.method, (String) row.fields.get("payload"), String.valueOf(row.size),
+                        "r" + row.fields.get("run"), runId) + ".hgrm";
+                try (PrintStream ps = new PrintStream(Files.newOutputStream(dir.resolve(hgrm)), false, StandardCharsets.UTF_8)) {
+                    row.hist.outputPercentileDistribution(ps, 1000.0);
+                }
+                Map<String, Object> all = new LinkedHashMap<>(row.fields);
+                all.put("hgrm", hgrm);
+                all.putAll(env);
+                all.put("run_id", runId);
+                Path csv = dir.resolve("results.csv");
+                StringBuilder line = new StringBuilder();
+                if (!Files.exists(csv)) line.append(String.join(",", COLUMNS)).append('\n');
+                line.append(COLUMNS.stream().map(c -> csvField(all.get(c))).collect(Collectors.joining(","))).append('\n');
+                Files.writeString(csv, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(dir.resolve("results.jsonl"), JsonCodec.JSON.writeValueAsString(all) + "\n",
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new RunFailure("cannot write results to " + dir + ": " + e.getMessage());
+            }
+        }
+
+        static String csvField(Object v) {
+            String s = v == null ? "" : v.toString();
+            return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        }
+    }
+
+    /** JDK, JVM flags, OS, CPU, cores, library versions (from the jars on the class path), host. */
+    static final class Environment {
+        static Map<String, Object> capture() {
+            Map<String, Object> env = new LinkedHashMap<>();
+            env.put("jdk", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
+            env.put("jvm_flags", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+            env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+            env.put("cpu", firstLine(Path.of("/proc/cpuinfo"), "model name").orElse(System.getProperty("os.arch")));
+            env.put("cores", Runtime.getRuntime().availableProcessors());
+            env.put("libs", Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                    .map(p -> Path.of(p).getFileName().toString())
+                    .filter(n -> n.endsWith(".jar") && !n.startsWith(BENCH))
+                    .map(n -> n.substring(0, n.length() - 4)).sorted().collect(Collectors.joining(" ")));
+            env.put("host", firstLine(Path.of("/proc/sys/kernel/hostname"), "").orElse("unknown"));
+            return env;
+        }
+
+        static Optional<String> firstLine(Path file, String key) {
+            try (Stream<String> lines = Files.lines(file)) {
+                return lines.filter(l -> l.startsWith(key)).findFirst()
+                        .map(l -> key.isEmpty() ? l.strip() : l.substring(l.indexOf(':') + 1).strip());
+            } catch (IOException | UncheckedIOException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** A progress line on stderr, only when stderr is a terminal. */
+    static final class Progress {
+        static final boolean TERMINAL = isTerminal();
+
+        static boolean isTerminal() {
+            try {
+                String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+
+        static void show(String what) { if (TERMINAL) System.err.print("\r\033[K" + BENCH + ": " + what); }
+
+        static void clear() { if (TERMINAL) System.err.print("\r\033[K"); }
+    }
+
+    // ---------------------------------------------------------------- sizes, durations, summary
+
+    static final class Units {
+        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|Ki|Mi|Gi)?B?");
+
+        static long parseSize(String text) {
+            Matcher m = SIZE.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException();
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "" : m.group(2);
+            long scale = switch (unit) {
+                case "k", "K" -> 1_000L;
+                case "M" -> 1_000_000L;
+                case "G" -> 1_000_000_000L;
+                case "Ki" -> 1L << 10;
+                case "Mi" -> 1L << 20;
+                case "Gi" -> 1L << 30;
+                default -> 1L;
+            };
+            return Math.multiplyExact(n, scale);
+        }
+
+        static String size(long bytes) {
+            if (bytes >= 1_000_000 && bytes % 1_000_000 == 0) return bytes / 1_000_000 + " MB";
+            if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) return (bytes >> 20) + " MiB";
+            if (bytes >= 1_000 && bytes % 1_000 == 0) return bytes / 1_000 + " kB";
+            if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) return (bytes >> 10) + " KiB";
+            return bytes + " B";
+        }
+
+        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+
+        static Duration parseDuration(String text) {
+            Matcher m = DURATION.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException();
+            double v = Double.parseDouble(m.group(1));
+            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
+            return Duration.ofNanos(Math.round(ms * 1e6));
+        }
+
+        static String duration(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+    }
+
+    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+        public Integer convert(String value) {
+            long n;
+            try {
+                n = Units.parseSize(value);
+            } catch (RuntimeException e) {
+                n = -1;
+            }
+            if (n < MIN_SIZE || n > MAX_SIZE)
+                throw new CommandLine.TypeConversionException("'" + value + "' (a size from 8 B to 64 MiB, such as 100, 10k, 2M, 64Ki or 1Mi)");
+            return (int) n;
+        }
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        public Duration convert(String value) {
+            try {
+                return Units.parseDuration(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
+            }
+        }
+    }
+
+    /** Seed 001's summary: per size, each method's round trip and how much slower it is than the fastest. */
+    void printSummary(List<Row> rows) {
+        if (rows.isEmpty()) return;
+        System.out.printf("%nTransportBench: request/reply round trip (RTT), payload %s, median of %d run(s); ratio = p50 RTT / fastest p50 RTT at that size%n",
+                payload, rows.stream().mapToInt(r -> (Integer) r.fields.get("run")).max().orElse(1));
+        String format = "%-8s %-10s %-10s %12s %12s %12s %14s %10s  %s%n";
+        System.out.printf(format, "size", "method", "wait", "RTT p50 µs", "RTT mean µs", "RTT p99 µs", "round trips/s", "MB/s", "vs fastest");
+        Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
+                Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
+        bySize.forEach((size, byMethod) -> {
+            Map<String, Double> p50 = new LinkedHashMap<>();
+            byMethod.forEach((m, rs) -> p50.put(m, median(rs, r -> r.p50)));
+            double best = Collections.min(p50.values());
+            String label = Units.size(size);
+            for (var e : byMethod.entrySet()) {
+                List<Row> rs = e.getValue();
+                double ratio = p50.get(e.getKey()) / best;
+                System.out.printf(format, label, e.getKey(), rs.get(0).wait, fmt(p50.get(e.getKey())), fmt(median(rs, r -> r.mean)),
+                        fmt(median(rs, r -> r.p99)), String.format("%,.0f", median(rs, r -> r.rate)), fmt(median(rs, r -> r.mbps)),
+                        String.format("%.2fx%s%s", ratio, ratio > 1.005 ? String.format(" (%.0f%% slower)", (ratio - 1) * 100) : "",
+                                rs.stream().allMatch(r -> r.verified) ? "" : "  NOT VERIFIED"));
+                label = "";
+            }
+        });
+        System.out.println("All replies verified: " + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO") + ". Rows in " + out.resolve("results.csv"));
+    }
+
+    static double median(List<Row> rows, java.util.function.ToDoubleFunction<Row> f) {
+        double[] v = rows.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    static String fmt(double v) {
+        return v >= 100 ? String.format("%,.0f", v) : v >= 10 ? String.format("%.1f", v) : String.format("%.2f", v);
+    }
+}

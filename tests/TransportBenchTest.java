@@ -1,0 +1,445 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Tests of TransportBench.java: its logic in-process, and the script end to end as a user runs it
+//JAVA 17+
+//SOURCES ../TransportBench.java
+
+/*
+ * Run through ./test.sh (which sets JBANG to the jbang it found), or alone:
+ *   JBANG=./jbang ./jbang tests/TransportBenchTest.java [name-filter]
+ * Prints PASS/FAIL/SKIP per test and ends with "N passed, N failed, N skipped".
+ * Tests assert behaviour, never speed.
+ */
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
+import java.time.Duration;
+import java.util.*;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+public class TransportBenchTest {
+
+    static final Path REPO = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    static final Path SCRIPT = REPO.resolve("TransportBench.java");
+    static final String JBANG = System.getenv().getOrDefault("JBANG", "jbang");
+    static final Path JDK25 = Stream.of("/usr/lib/jvm/temurin-25-jdk-amd64", "/usr/lib/jvm/java-25-openjdk-amd64")
+            .map(Path::of).filter(p -> Files.isExecutable(p.resolve("bin/java"))).findFirst().orElse(null);
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final List<String> ALL_METHODS = TransportBench.METHODS.stream().map(TransportBench.Method::name).toList();
+    static final List<Integer> DEFAULT_SIZES = List.of(100, 10_000, 500_000, 2_000_000);
+
+    // ---------------------------------------------------------------- a tiny harness
+
+    interface Body { void run() throws Exception; }
+
+    static final class Skip extends RuntimeException { Skip(String why) { super(why); } }
+
+    static int passed, failed, skipped;
+
+    static void test(String name, Body body) {
+        if (FILTER != null && !name.contains(FILTER)) return;
+        long t0 = System.nanoTime();
+        try {
+            body.run();
+            passed++;
+            System.out.printf("PASS %s (%.1f s)%n", name, (System.nanoTime() - t0) / 1e9);
+        } catch (Skip s) {
+            skipped++;
+            System.out.println("SKIP " + name + ": " + s.getMessage());
+        } catch (Throwable e) {
+            failed++;
+            System.out.println("FAIL " + name + ": " + e);
+            if (!(e instanceof AssertionError)) e.printStackTrace(System.out);
+        }
+    }
+
+    static void check(boolean ok, String what) {
+        if (!ok) throw new AssertionError(what);
+    }
+
+    static String FILTER;
+
+    public static void main(String[] args) throws Exception {
+        FILTER = args.length > 0 ? args[0] : null;
+        unitTests();
+        endToEndTests();
+        System.out.printf("TransportBenchTest: %d passed, %d failed, %d skipped%n", passed, failed, skipped);
+        System.exit(failed == 0 ? 0 : 1);
+    }
+
+    // ---------------------------------------------------------------- logic, in-process
+
+    static void unitTests() {
+        test("size parsing accepts powers of 1000 and 1024", () -> {
+            Map<String, Long> good = Map.of("100", 100L, "10k", 10_000L, "2M", 2_000_000L, "64Ki", 65_536L, "1Mi", 1_048_576L,
+                    "500kB", 500_000L, "1G", 1_000_000_000L);
+            good.forEach((text, bytes) -> check(TransportBench.Units.parseSize(text) == bytes, text + " should be " + bytes));
+        });
+        test("size parsing rejects what is not a size", () -> {
+            for (String bad : List.of("", "3X", "-5", "1.5k", "k", "10 kk", "99999999999999999999")) {
+                try {
+                    TransportBench.Units.parseSize(bad);
+                    throw new AssertionError("accepted '" + bad + "'");
+                } catch (IllegalArgumentException | ArithmeticException expected) { }
+            }
+            var converter = new TransportBench.SizeConverter();
+            for (String outOfRange : List.of("0", "7", "65Mi")) {
+                try {
+                    converter.convert(outOfRange);
+                    throw new AssertionError("accepted size " + outOfRange);
+                } catch (picocli.CommandLine.TypeConversionException expected) { }
+            }
+            check(converter.convert("8") == 8 && converter.convert("64Mi") == 64 << 20, "the limits 8 B and 64 MiB are allowed");
+        });
+        test("durations and size labels", () -> {
+            check(TransportBench.Units.parseDuration("10s").equals(Duration.ofSeconds(10)), "10s");
+            check(TransportBench.Units.parseDuration("500ms").equals(Duration.ofMillis(500)), "500ms");
+            check(TransportBench.Units.parseDuration("2m").equals(Duration.ofMinutes(2)), "2m");
+            check(TransportBench.Units.size(2_000_000).equals("2 MB") && TransportBench.Units.size(65_536).equals("64 KiB")
+                    && TransportBench.Units.size(100).equals("100 B"), "size labels");
+        });
+        test("raw verification accepts the echo and catches corruption, gaps, duplicates and truncation", () -> {
+            var codec = new TransportBench.RawCodec(1000, 7);
+            ByteBuffer request = codec.request(5);
+            ByteBuffer echo = ByteBuffer.allocateDirect(1000).put(request.duplicate()).flip();
+            check(codec.verify(5, echo) == null, "a faithful echo verifies");
+            check(codec.verify(6, echo).contains("stale"), "an old reply is caught");
+            check(codec.verify(4, echo).contains("gap"), "a skipped reply is caught");
+            ByteBuffer corrupt = new TransportBench.RawCodec().answer(echo.duplicate(), true);
+            check(codec.verify(5, corrupt).contains("differs at byte 999"), "a flipped last byte is caught: " + codec.verify(5, corrupt));
+            check(codec.verify(5, echo.duplicate().limit(999)).contains("length"), "a short reply is caught");
+            byte[] payload = new byte[1000];
+            request.duplicate().get(payload);
+            check(new HashSet<>(Arrays.asList(box(payload))).size() > 100, "the payload is random bytes, not zeros");
+        });
+        test("json messages round-trip through the responder's answer, corruption caught", () -> {
+            var requester = new TransportBench.JsonCodec(10_000, 1);
+            var responder = new TransportBench.JsonCodec();
+            ByteBuffer reply = responder.answer(requester.request(3), false);
+            check(requester.verify(3, requester.decode(reply)) == null, "a faithful json reply verifies");
+            ByteBuffer bad = responder.answer(requester.request(4), true);
+            check(requester.verify(4, requester.decode(bad)) != null, "a corrupted json payload is caught");
+            check(requester.verify(5, requester.decode(reply)) != null, "a wrong id is caught");
+        });
+        test("results follow the suite schema in csv and jsonl, with an hgrm per row", () -> {
+            Path dir = Files.createTempDirectory("tb-results");
+            var env = TransportBench.Environment.capture();
+            var results = new TransportBench.Results(dir, env);
+            Histogram h = new Histogram(3);
+            for (int i = 1; i <= 1000; i++) h.recordValue(i * 1000L);
+            var method = TransportBench.method("uds");
+            results.write(TransportBench.Row.of(method, TransportBench.PayloadKind.raw, "a, \"quoted\" note", 100, 1, 0.5, h, 0, null));
+            results.write(TransportBench.Row.of(method, TransportBench.PayloadKind.json, "", 100, 2, 0.5, h, 1, "x"));
+            List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
+            check(csv.size() == 3, "a header and two rows: " + csv.size());
+            check(csv.get(0).equals(String.join(",", TransportBench.Results.COLUMNS)), "csv header");
+            check(csv.get(1).contains("\"a, \"\"quoted\"\" note\""), "csv quoting: " + csv.get(1));
+            List<String> lines = Files.readAllLines(dir.resolve("results.jsonl"));
+            JsonNode row = JSON.readTree(lines.get(0));
+            List<String> keys = new ArrayList<>();
+            row.fieldNames().forEachRemaining(keys::add);
+            check(keys.equals(TransportBench.Results.COLUMNS), "jsonl keys are the columns: " + keys);
+            check(Math.abs(row.get("lat_p50_us").asDouble() - 500) < 1, "p50 in µs: " + row.get("lat_p50_us"));
+            check(row.get("msgs_per_s").asDouble() == 2000, "1000 round trips in 0.5 s");
+            check(row.get("verified").asBoolean() && !JSON.readTree(lines.get(1)).get("verified").asBoolean(), "verified flags");
+            check(Files.readString(dir.resolve(row.get("hgrm").asText())).contains("Percentile"), "hgrm file written");
+            for (String key : List.of("jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host"))
+                check(!row.get(key).asText().isEmpty(), "environment field " + key);
+            check(row.get("libs").asText().contains("jeromq-0.6.0"), "library versions recorded: " + row.get("libs"));
+        });
+        test("cleanup removes what dead processes left and nothing else", () -> {
+            Path root = TransportBench.SuiteFolder.ROOT;
+            long dead = deadPid();
+            Path mine = TransportBench.SuiteFolder.createRunDir(TransportBench.SuiteFolder.newRunId());
+            Path orphan = Files.createDirectories(root.resolve("TransportBench-" + dead + "-abc123"));
+            Files.writeString(orphan.resolve("shm"), "x");
+            Path otherBench = Files.createDirectories(root.resolve("ShmBench-" + dead + "-def456"));
+            Path unrelated = Files.createDirectories(root.resolve("keep-me"));
+            try {
+                List<Path> removed = TransportBench.SuiteFolder.removeLeftovers();
+                check(!Files.exists(orphan) && !Files.exists(otherBench), "leftovers of dead pid " + dead + " removed: " + removed);
+                check(Files.exists(mine), "a live run's folder is kept");
+                check(Files.exists(unrelated), "a folder not named like a run is kept");
+            } finally {
+                TransportBench.SuiteFolder.delete(mine);
+                Files.deleteIfExists(unrelated);
+            }
+        });
+    }
+
+    static Byte[] box(byte[] b) {
+        Byte[] out = new Byte[b.length];
+        for (int i = 0; i < b.length; i++) out[i] = b[i];
+        return out;
+    }
+
+    static long deadPid() {
+        for (long pid = 4_000_000; ; pid--) if (ProcessHandle.of(pid).isEmpty()) return pid;
+    }
+
+    // ---------------------------------------------------------------- the script, as a user runs it
+
+    record Result(int code, String out, String err, double seconds) {
+        /** stderr without JBang's own build messages. */
+        List<String> errLines() {
+            return err.lines().filter(l -> !l.startsWith("[jbang]") && !l.isBlank()).toList();
+        }
+    }
+
+    static ProcessBuilder script(Path dir, Path javaHome, String... args) {
+        String script = Files.exists(dir.resolve("TransportBench.java")) ? "TransportBench.java" : SCRIPT.toString();
+        List<String> cmd = new ArrayList<>(List.of(JBANG, script));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        if (javaHome != null) pb.environment().put("JAVA_HOME", javaHome.toString());
+        return pb;
+    }
+
+    static Result run(Path dir, Path javaHome, Duration limit, String... args) throws Exception {
+        Path out = Files.createTempFile("tb", ".out"), err = Files.createTempFile("tb", ".err");
+        long t0 = System.nanoTime();
+        Process p = script(dir, javaHome, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError("still running after " + limit + ": " + String.join(" ", args));
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err), (System.nanoTime() - t0) / 1e9);
+    }
+
+    static List<JsonNode> rows(Path outDir) throws IOException {
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(outDir.resolve("results.jsonl"))) rows.add(JSON.readTree(line));
+        return rows;
+    }
+
+    static Set<String> suiteEntries() throws IOException {
+        Set<String> names = new TreeSet<>();
+        for (Path dir : List.of(TransportBench.SuiteFolder.ROOT, TransportBench.SuiteFolder.SHM)) {
+            if (!Files.isDirectory(dir)) continue;
+            try (Stream<Path> s = Files.list(dir)) {
+                s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("TransportBench-") || n.startsWith("sem.ipcbench-")).forEach(names::add);
+            }
+        }
+        return names;
+    }
+
+    /** The rows of a --quick run: every method at every default size, verified, with positive figures. */
+    static void checkQuickRows(Path outDir, Result r) throws IOException {
+        check(r.code == 0, "exit code " + r.code + "; stderr: " + r.err);
+        List<JsonNode> rows = rows(outDir);
+        Set<String> seen = new HashSet<>();
+        for (JsonNode row : rows) {
+            String where = row.get("method").asText() + "@" + row.get("size_bytes").asInt();
+            seen.add(where);
+            check(row.get("verified").asBoolean() && row.get("errors").asInt() == 0, "verified: " + where);
+            for (String f : List.of("seconds", "msgs_per_s", "mb_per_s", "lat_mean_us", "lat_p50_us", "lat_p99_us", "lat_max_us"))
+                check(row.get(f).asDouble() > 0, f + " positive at " + where);
+            check(row.get("count").asLong() > 0 && row.get("lat_kind").asText().equals("rtt"), "count and lat_kind at " + where);
+            check(Files.exists(outDir.resolve(row.get("hgrm").asText())), "hgrm of " + where);
+        }
+        for (String m : ALL_METHODS)
+            for (int size : DEFAULT_SIZES) check(seen.contains(m + "@" + size), "row for " + m + " at " + size);
+        check(r.out.contains("vs fastest") && r.out.contains("All replies verified: yes"), "summary printed:\n" + r.out);
+        check(Files.readString(outDir.resolve("results.csv")).lines().count() == rows.size() + 1, "csv has the same rows");
+    }
+
+    static void endToEndTests() throws Exception {
+        Path work = Files.createTempDirectory("tb-e2e");
+
+        test("--help documents every option", () -> {
+            Result r = run(REPO, null, Duration.ofMinutes(5), "--help");
+            check(r.code == 0, "exit 0");
+            for (String opt : List.of("--count", "--size", "--sizes", "--warmup", "--duration", "--methods", "--list", "--runs",
+                    "--out", "--quick", "--payload", "--sem-spin", "--timeout", "--seed", "--cleanup", "--help", "--version"))
+                check(r.out.contains(opt), "help mentions " + opt);
+        });
+
+        test("--list names every method, one line each", () -> {
+            Result r = run(REPO, null, Duration.ofMinutes(1), "--list");
+            check(r.code == 0 && r.out.lines().count() == ALL_METHODS.size(), "one line per method:\n" + r.out);
+            for (String m : ALL_METHODS) check(r.out.contains(m), m);
+        });
+
+        test("copied alone into an empty folder, --quick runs every method at every size, verified", () -> {
+            Path alone = Files.createDirectory(work.resolve("alone"));
+            Files.copy(SCRIPT, alone.resolve("TransportBench.java"));
+            Result r = run(alone, null, Duration.ofMinutes(6), "--quick");
+            checkQuickRows(alone.resolve("results"), r);
+        });
+
+        test("--quick on JDK 25", () -> {
+            if (JDK25 == null) throw new Skip("no JDK 25 under /usr/lib/jvm");
+            Path out = work.resolve("jdk25");
+            Result r = run(REPO, JDK25, Duration.ofMinutes(6), "--quick", "--out", out.toString());
+            checkQuickRows(out, r);
+            check(rows(out).get(0).get("jdk").asText().contains("25"), "ran on 25: " + rows(out).get(0).get("jdk"));
+        });
+
+        test("--payload json runs and verifies", () -> {
+            Path out = work.resolve("json");
+            Result r = run(REPO, null, Duration.ofMinutes(3), "--quick", "-m", "shm-spin,tcp", "--payload", "json", "-o", out.toString());
+            check(r.code == 0, "exit 0: " + r.err);
+            check(rows(out).stream().allMatch(row -> row.get("payload").asText().equals("json") && row.get("verified").asBoolean()), "json rows verified");
+        });
+
+        test("--duration bounds a run by time", () -> {
+            Path out = work.resolve("duration");
+            Result r = run(REPO, null, Duration.ofMinutes(2), "-m", "shm-spin", "-s", "100", "-d", "1s", "-w", "1000", "-r", "1", "-o", out.toString());
+            check(r.code == 0, "exit 0: " + r.err);
+            JsonNode row = rows(out).get(0);
+            check(row.get("seconds").asDouble() >= 1.0 && row.get("seconds").asDouble() < 3, "about a second: " + row.get("seconds"));
+            check(row.get("count").asLong() > 1000, "many round trips in a second: " + row.get("count"));
+        });
+
+        test("a corrupted reply is caught: row verified=false, exit 1", () -> {
+            Path out = work.resolve("corrupt");
+            Result r = run(REPO, null, Duration.ofMinutes(2), "-m", "shm-spin", "-s", "1k", "-n", "200", "-w", "10", "-r", "1",
+                    "--corrupt-reply", "100", "-o", out.toString());
+            check(r.code == 1, "exit 1, was " + r.code);
+            check(r.err.contains("verification failed") && r.err.contains("message 100"), "says which message: " + r.err);
+            JsonNode row = rows(out).get(0);
+            check(!row.get("verified").asBoolean() && row.get("errors").asInt() == 1, "row marked: " + row);
+        });
+
+        test("bad input: exit 2, one line naming the option, nothing started or written", () -> {
+            Path file = Files.writeString(work.resolve("a-file"), "x");
+            Map<String, String[]> cases = new LinkedHashMap<>();
+            cases.put("--size", new String[]{"--size", "0"});
+            cases.put("--size ", new String[]{"--size", "-5"});
+            cases.put("--size  ", new String[]{"--size", "3X"});
+            cases.put("--size   ", new String[]{"--size", "65Mi"});
+            cases.put("--count", new String[]{"--count", "0"});
+            cases.put("--methods", new String[]{"--methods", "nosuch"});
+            cases.put("--duration", new String[]{"--duration", "abc"});
+            cases.put("--payload", new String[]{"--payload", "xml"});
+            cases.put("--out", new String[]{"--out", file.resolve("results").toString()});
+            Path cwd = Files.createDirectory(work.resolve("bad-input"));
+            Set<String> before = suiteEntries();
+            for (var c : cases.entrySet()) {
+                Result r = run(cwd, null, Duration.ofMinutes(2), c.getValue());
+                String shown = String.join(" ", c.getValue());
+                check(r.code == 2, shown + ": exit 2, was " + r.code);
+                check(r.errLines().size() == 1, shown + ": one line on stderr, was: " + r.errLines());
+                check(r.errLines().get(0).contains(c.getKey().strip()) && r.errLines().get(0).contains("'" + c.getValue()[1] + "'"),
+                        shown + ": names the option: " + r.errLines());
+                check(r.out.isEmpty(), shown + ": nothing on stdout");
+            }
+            try (Stream<Path> left = Files.list(cwd)) {
+                check(left.findAny().isEmpty(), "no results folder or file created");
+            }
+            check(suiteEntries().equals(before), "no run folder created: " + suiteEntries());
+        });
+
+        for (String method : ALL_METHODS) {
+            test("responder killed with SIGKILL during " + method + ": parent exits 1 within 5 s, nothing left", () -> {
+                Path out = work.resolve("kill-" + method);
+                Process parent = script(REPO, null, "-m", method, "-s", "1k", "-n", "1000000000", "-w", "0", "-r", "1", "-o", out.toString())
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(work.resolve("kill-" + method + ".err").toFile()).start();
+                ProcessHandle responder = awaitResponder(parent, Duration.ofMinutes(2));
+                Thread.sleep(1500);    // mid-run
+                Set<String> during = suiteEntries();
+                check(!during.isEmpty(), "a run folder exists while running");
+                responder.destroyForcibly();
+                long t0 = System.nanoTime();
+                boolean ended = parent.waitFor(5, TimeUnit.SECONDS);
+                double took = (System.nanoTime() - t0) / 1e9;
+                if (!ended) { parent.descendants().forEach(ProcessHandle::destroyForcibly); parent.destroyForcibly(); }
+                check(ended, "the parent still ran 5 s after its responder died");
+                String err = Files.readString(work.resolve("kill-" + method + ".err"));
+                check(parent.exitValue() == 1, "exit 1, was " + parent.exitValue() + ": " + err);
+                check(err.contains(method) && err.contains("killed by signal 9"), "names the method and the child's exit: " + err);
+                Set<String> after = suiteEntries();
+                after.retainAll(during);
+                check(after.isEmpty(), "files left in the suite folder: " + after);
+                check(parent.descendants().findAny().isEmpty(), "no process left");
+                System.out.printf("     (parent ended %.2f s after the kill)%n", took);
+            });
+        }
+
+        test("parent killed with SIGKILL: the responder exits by itself, the next start cleans up", () -> {
+            Process parent = script(REPO, null, "-m", "shm-sem", "-s", "100", "-n", "1000000000", "-w", "0", "-r", "1", "-o", work.resolve("pkill").toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            ProcessHandle responder = awaitResponder(parent, Duration.ofMinutes(2));
+            Thread.sleep(1000);
+            ProcessHandle java = javaOf(parent);
+            Set<String> during = suiteEntries();
+            java.destroyForcibly();
+            parent.waitFor(5, TimeUnit.SECONDS);
+            check(responder.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null || !responder.isAlive(), "the responder outlived its parent");
+            check(!responder.isAlive(), "the responder is gone");
+            Set<String> left = suiteEntries();
+            left.retainAll(during);
+            check(!left.isEmpty(), "a killed run leaves its folder (so this test means something)");
+            Result r = run(REPO, null, Duration.ofMinutes(1), "--cleanup");
+            check(r.code == 0, "--cleanup exits 0");
+            Set<String> still = suiteEntries();
+            still.retainAll(during);
+            check(still.isEmpty(), "--cleanup removed the leftovers: " + still);
+        });
+
+        test("SIGINT (Ctrl-C) during a run: responder gone, files removed", () -> {
+            Process parent = script(REPO, null, "-m", "chronicle", "-s", "100", "-n", "1000000000", "-w", "0", "-r", "1", "-o", work.resolve("int").toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            ProcessHandle responder = awaitResponder(parent, Duration.ofMinutes(2));
+            ProcessHandle java = javaOf(parent);
+            if (sigintIgnored(java.pid())) throw new Skip("SIGINT is ignored in this process tree (started in the background)");
+            Thread.sleep(1000);
+            Set<String> during = suiteEntries();
+            new ProcessBuilder("kill", "-INT", String.valueOf(java.pid())).start().waitFor();
+            check(java.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the parent still runs 5 s after SIGINT");
+            check(responder.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the responder still runs");
+            Set<String> left = suiteEntries();
+            left.retainAll(during);
+            check(left.isEmpty(), "files left: " + left);
+        });
+
+        test("two runs at the same time: both verified, separate files", () -> {
+            Path a = work.resolve("twin-a"), b = work.resolve("twin-b");
+            String[] common = {"-m", "shm-spin,shm-sem,uds,zmq-ipc,chronicle", "--sizes", "100,10k", "-n", "500", "-w", "100", "-r", "1"};
+            List<Process> both = new ArrayList<>();
+            for (Path out : List.of(a, b)) {
+                List<String> args = new ArrayList<>(List.of(common));
+                args.addAll(List.of("-o", out.toString()));
+                both.add(script(REPO, null, args.toArray(String[]::new)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(work.resolve(out.getFileName() + ".err").toFile()).start());
+            }
+            for (Process p : both) check(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "both exit 0: " + Files.readString(work.resolve("twin-a.err")) + Files.readString(work.resolve("twin-b.err")));
+            for (Path out : List.of(a, b)) check(rows(out).size() == 10 && rows(out).stream().allMatch(r -> r.get("verified").asBoolean()), "10 verified rows in " + out);
+        });
+    }
+
+    /** The responder is the java process started with --role=responder somewhere below the jbang launcher. */
+    static ProcessHandle awaitResponder(Process parent, Duration limit) throws Exception {
+        long until = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < until) {
+            Optional<ProcessHandle> r = parent.descendants()
+                    .filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains("--role=responder")).orElse(false)).findFirst();
+            if (r.isPresent()) return r.get();
+            if (!parent.isAlive()) throw new AssertionError("the script ended before its responder started, exit " + parent.exitValue());
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no responder within " + limit);
+    }
+
+    /** The benchmark's own JVM: the process running TransportBench without the responder role (jbang may exec into it). */
+    static ProcessHandle javaOf(Process launcher) {
+        return Stream.concat(Stream.of(launcher.toHandle()), launcher.descendants())
+                .filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains("TransportBench") && !Arrays.asList(a).contains("--role=responder")).orElse(false))
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError("no TransportBench JVM found"));
+    }
+
+    static boolean sigintIgnored(long pid) throws IOException {
+        String status = Files.readString(Path.of("/proc/" + pid + "/status"), StandardCharsets.UTF_8);
+        String mask = status.lines().filter(l -> l.startsWith("SigIgn:")).findFirst().orElse("SigIgn: 0").substring(7).strip();
+        return (Long.parseUnsignedLong(mask, 16) & (1L << 1)) != 0;  // bit 1 is SIGINT (signal 2)
+    }
+}
