@@ -130,6 +130,7 @@ public class TransportBenchTest {
         });
         test("results follow the suite schema in csv and jsonl, with an hgrm per row", () -> {
             Path dir = Files.createTempDirectory("tb-results");
+            dir.toFile().deleteOnExit();
             var env = TransportBench.Environment.capture();
             var results = new TransportBench.Results(dir, env);
             Histogram h = new Histogram(3);
@@ -414,6 +415,10 @@ public class TransportBenchTest {
             for (Process p : both) check(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "both exit 0: " + Files.readString(work.resolve("twin-a.err")) + Files.readString(work.resolve("twin-b.err")));
             for (Path out : List.of(a, b)) check(rows(out).size() == 10 && rows(out).stream().allMatch(r -> r.get("verified").asBoolean()), "10 verified rows in " + out);
         });
+
+        try (Stream<Path> walk = Files.walk(work)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     /** The responder is the java process started with --role=responder somewhere below the jbang launcher. */
