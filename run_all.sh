@@ -1,28 +1,37 @@
 #!/usr/bin/env bash
-# Runs every benchmark script of the suite in a fixed order, then prints one summary of what
-# they measured (Report.java) and writes it to <out>/summary.md.
-#   ./run_all.sh                  the default configuration of every script
-#   ./run_all.sh --quick          a smoke run, a few seconds per script
-#   ./run_all.sh --out /tmp/r -r 5
-# Every argument goes to every script unchanged. Exits non-zero if any script failed.
+# Runs every benchmark script of the suite (*Bench.java beside this file) one after the other,
+# then prints one summary of the rows they wrote (Report.java), also saved as <out>/summary.md.
+#   ./run_all.sh                      the default configuration of every script
+#   ./run_all.sh --quick              a smoke run, a few seconds per script
+#   ./run_all.sh --out /tmp/r -r 5    results in /tmp/r, 5 runs of each configuration
+# Every argument is passed unchanged to every script. A failing script does not stop the others;
+# the exit code is non-zero if any script (or the summary) failed.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
-if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
-  sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
-  exit 0
-fi
-if command -v jbang >/dev/null 2>&1; then jbang=$(command -v jbang); else jbang="$here/jbang"; fi
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
+for arg in "$@"; do
+  if [[ "$arg" == "-h" || "$arg" == "--help" ]]; then
+    sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    exit 0
+  fi
+done
+
+if command -v jbang >/dev/null 2>&1; then jbang=$(command -v jbang); else jbang="$here/jbang"; fi
+[[ -x "$jbang" ]] || { echo "run_all.sh: no jbang on PATH and no $here/jbang bootstrap" >&2; exit 2; }
+
+# The results folder, as the scripts read it: -o DIR, -oDIR, -o=DIR, --out DIR, --out=DIR (last wins).
 out=results
 args=("$@")
 for ((i = 0; i < ${#args[@]}; i++)); do
   case "${args[i]}" in
-    -o|--out) out="${args[i + 1]:-results}" ;;
+    -o | --out) out="${args[i + 1]:-results}" ;;
     --out=*) out="${args[i]#--out=}" ;;
+    -o=*) out="${args[i]#-o=}" ;;
     -o?*) out="${args[i]#-o}" ;;
   esac
 done
 
+# The suite's fixed order, then any other *Bench.java alphabetically.
 order=(TransportBench ShmBench ZmqBench ArrowBench RedisBench LmdbBench)
 scripts=()
 for name in "${order[@]}"; do [[ -f "$here/$name.java" ]] && scripts+=("$name"); done
@@ -30,24 +39,34 @@ for f in "$here"/*Bench.java; do
   name=$(basename "$f" .java)
   [[ -f "$f" && " ${order[*]} " != *" $name "* ]] && scripts+=("$name")
 done
+[[ ${#scripts[@]} -gt 0 ]] || { echo "run_all.sh: no *Bench.java in $here" >&2; exit 2; }
 
-start=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+start=$(date -u +%Y-%m-%dT%H:%M:%SZ)   # Report.java ignores rows older than this (earlier runs in the same folder)
 failed=()
 for name in "${scripts[@]}"; do
   echo "=== $name $*" >&2
+  began=$SECONDS
   "$jbang" "$here/$name.java" "$@"
   code=$?
-  if [[ $code -ne 0 ]]; then
-    echo "=== $name failed (exit $code)" >&2
-    failed+=("$name")
+  if [[ $code -eq 0 ]]; then
+    echo "=== $name done in $((SECONDS - began)) s" >&2
+  else
+    echo "=== $name FAILED (exit $code) after $((SECONDS - began)) s" >&2
+    failed+=("$name (exit $code)")
   fi
+  echo >&2
 done
 
-echo >&2
 report=(--out "$out" --since "$start")
 for name in "${failed[@]}"; do report+=(--failed "$name"); done
 "$jbang" "$here/Report.java" "${report[@]}"
 report_code=$?
+
 echo
-echo "Summary written to $out/summary.md; rows in $out/results.csv and $out/results.jsonl"
-[[ ${#failed[@]} -eq 0 && $report_code -eq 0 ]]
+if [[ $report_code -eq 0 ]]; then
+  echo "Summary written to $out/summary.md (rows in $out/results.csv and $out/results.jsonl)"
+else
+  echo "No summary written: Report.java failed (exit $report_code)"
+  [[ ${#failed[@]} -eq 0 ]] || echo "Failed scripts: $(IFS=,; echo "${failed[*]}" | sed 's/,/, /g')"
+fi
+[[ ${#failed[@]} -eq 0 && $report_code -eq 0 ]] || exit 1
