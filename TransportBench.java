@@ -84,6 +84,8 @@ import java.time.Instant;
 import java.util.*;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -687,16 +689,17 @@ public class TransportBench implements Callable<Integer> {
         return 0;
     }
 
-    record Plan(List<Method> methods, List<Integer> sizes, int runs) {
-        int count(TransportBench o, int size) {
-            if (o.count != null) return o.count;
-            if (o.quick) return size <= 64 << 10 ? 300 : 40;
-            return size <= 64 << 10 ? 10_000 : size <= 1 << 20 ? 1_000 : 300;
-        }
+    record Plan(List<Method> methods, List<Integer> sizes, int runs) {}
 
-        int warmup(TransportBench o, int size) {
-            return o.warmup != null ? o.warmup : count(o, size) / 2;
-        }
+    /** Round trips per run at this size: --count, else fewer for larger payloads (see the footer of --help). */
+    int countFor(int size) {
+        if (count != null) return count;
+        if (quick) return size <= 64 << 10 ? 300 : 40;
+        return size <= 64 << 10 ? 10_000 : size <= 1 << 20 ? 1_000 : 300;
+    }
+
+    int warmupFor(int size) {
+        return warmup != null ? warmup : countFor(size) / 2;
     }
 
     /** Checks every option before anything is started or written: bad input leaves nothing behind. */
@@ -734,11 +737,11 @@ public class TransportBench implements Callable<Integer> {
             for (int size : plan.sizes) {
                 Codec codec = payload == PayloadKind.raw ? new RawCodec(size, seed) : new JsonCodec(size, seed);
                 session.stage = Units.size(size) + " warm-up";
-                Session.Outcome warm = session.roundTrips(codec, plan.warmup(this, size), null, null);
+                Session.Outcome warm = session.roundTrips(codec, warmupFor(size), null, null);
                 if (warm.errors() > 0) throw new RunFailure(m.name + ": verification failed during the warm-up at " + Units.size(size) + ": " + warm.firstError());
                 for (int run = 1; run <= plan.runs; run++) {
                     session.stage = Units.size(size) + " run " + run + "/" + plan.runs;
-                    Row row = session.measure(codec, plan.count(this, size), duration, size, run);
+                    Row row = session.measure(codec, countFor(size), duration, size, run);
                     results.write(row);
                     rows.add(row);
                     if (!row.verified)
@@ -855,9 +858,9 @@ public class TransportBench implements Callable<Integer> {
             }
         }
 
-        /** Round trips until count is reached or the clock passes `until`; records each RTT unless hist is null. */
         record Outcome(long errors, String firstError) {}
 
+        /** Round trips until count is reached or the clock passes `until`; records each RTT unless hist is null. */
         Outcome roundTrips(Codec codec, long count, Long until, Histogram hist) throws RunFailure {
             long errors = 0;
             String firstError = null;
@@ -893,7 +896,7 @@ public class TransportBench implements Callable<Integer> {
         void stopResponder() throws RunFailure {
             try {
                 link.send(ByteBuffer.allocate(0));
-                if (!child.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) throw new IOException("the responder did not stop");
+                if (!child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new IOException("the responder did not stop");
                 if (child.exitValue() != 0) throw new IOException("the responder ended with exit code " + child.exitValue());
             } catch (Exception e) {
                 stage = "stopping the responder";
@@ -904,7 +907,7 @@ public class TransportBench implements Callable<Integer> {
         /** Explains a failure, quoting the responder's exit and its stderr when it is gone. */
         RunFailure failure(Exception e) {
             failureReported = true;
-            try { if (child != null) child.waitFor(2, java.util.concurrent.TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
+            try { if (child != null) child.waitFor(2, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
             StringBuilder msg = new StringBuilder(method.name + ", " + stage + (seq > 0 ? ", message " + seq : "") + ": ");
             if (abort.reason != null && abort.reason.startsWith("no reply")) msg.append(abort.reason).append("; ");
             if (child != null && !child.isAlive()) {
@@ -926,13 +929,13 @@ public class TransportBench implements Callable<Integer> {
             if (link != null) link.close();
             if (child != null && child.isAlive()) {
                 child.destroy();
-                try { if (!child.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) child.destroyForcibly().waitFor(); } catch (InterruptedException ignored) { }
+                try { if (!child.waitFor(2, TimeUnit.SECONDS)) child.destroyForcibly().waitFor(); } catch (InterruptedException ignored) { }
             }
             SuiteFolder.delete(runDir);
         }
     }
 
-    static final java.util.concurrent.atomic.AtomicBoolean FAILURE_REPORTED = new java.util.concurrent.atomic.AtomicBoolean();
+    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
 
     /** The watchdog and the main thread may both see the same failure: say it once. */
     static void reportFailure(String message) {
