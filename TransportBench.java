@@ -169,7 +169,8 @@ public class TransportBench implements Callable<Integer> {
         System.setProperty("chronicle.analytics.disable", "true");
         CommandLine cli = new CommandLine(new TransportBench());
         cli.setParameterExceptionHandler((ex, argv) -> {
-            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage());
+            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
+            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
             return 2;
         });
         System.exit(cli.execute(args));
