@@ -346,36 +346,57 @@ public class TransportBench implements Callable<Integer> {
     }
 
     /**
-     * JeroMQ REQ/REP, the responder's REP bound and the requester's REQ connecting to it: with the REQ
-     * bound instead, JeroMQ lost the first request now and then. recv waits at most 100 ms at a time: JeroMQ now and then misses the wake-up of
-     * a blocked recv (its issue #411; seen here as a hang in one run of five), and a retry picks the
-     * message up; the loop also notices an aborted run.
+     * JeroMQ REQ/REP: the responder's REP binds, the requester's REQ connects. JeroMQ 0.6.0 lost the
+     * very first request of a fresh connection now and then here (about one quick run in ten, with
+     * either side bound), after which both sides wait for ever. So before the clock starts the
+     * requester proves the connection with a 1-byte probe, which the responder echoes; without an
+     * answer within a second it starts over on a new socket (a REQ cannot send twice). Data frames are
+     * never 1 byte long (at least 8 raw, more as JSON). recv waits in 100 ms slices so that an aborted
+     * run is noticed.
      */
     static final class ZmqLink implements Link {
+        static final byte[] PROBE = {0x7F};
         final ZContext context = new ZContext(1);
-        final ZMQ.Socket socket;
+        ZMQ.Socket socket;
         final ByteBuffer in;
         final Abort abort;
         final String endpoint;
 
         ZmqLink(LinkContext ctx, String peerEndpoint, boolean ipc) {
             abort = ctx.abort;
-            in = ByteBuffer.allocateDirect(ctx.capacity);
-            socket = context.createSocket(ctx.requester ? SocketType.REQ : SocketType.REP);
-            socket.setLinger(0);
-            socket.setReceiveTimeOut(100);
+            in = ByteBuffer.allocateDirect(Math.max(ctx.capacity, PROBE.length));
             if (ctx.requester) {
                 endpoint = ipc ? "ipc://ipcbench-" + ctx.runId : "tcp://127.0.0.1:0";
             } else {
+                socket = newSocket(SocketType.REP);
                 socket.bind(peerEndpoint);
                 endpoint = socket.getLastEndpoint();
             }
         }
 
+        private ZMQ.Socket newSocket(SocketType type) {
+            ZMQ.Socket s = context.createSocket(type);
+            s.setLinger(0);
+            s.setReceiveTimeOut(100);
+            return s;
+        }
+
         public String endpoint() { return endpoint; }
 
-        public void awaitPeer(Process responder, String responderEndpoint) {
-            socket.connect(responderEndpoint);
+        public void awaitPeer(Process responder, String responderEndpoint) throws IOException {
+            for (int attempt = 1; attempt <= 10; attempt++) {
+                socket = newSocket(SocketType.REQ);
+                socket.connect(responderEndpoint);
+                socket.send(PROBE, 0);
+                long until = System.nanoTime() + 1_000_000_000L;
+                while (System.nanoTime() < until) {
+                    in.clear();
+                    if (socket.recvByteBuffer(in, 0) == PROBE.length) return;
+                    abort.check();
+                }
+                socket.close();
+            }
+            throw new IOException("the responder's REP socket at " + responderEndpoint + " answered no probe in 10 tries");
         }
 
         public void send(ByteBuffer frame) throws IOException {
@@ -386,12 +407,16 @@ public class TransportBench implements Callable<Integer> {
         }
 
         public ByteBuffer receive() throws IOException {
-            in.clear();
-            while (socket.recvByteBuffer(in, 0) < 0) {
-                if (socket.errno() != ZMQ.Error.EAGAIN.getCode()) throw new IOException("zmq receive failed: errno " + socket.errno());
-                abort.check();
+            while (true) {
+                in.clear();
+                int length;
+                while ((length = socket.recvByteBuffer(in, 0)) < 0) {
+                    if (socket.errno() != ZMQ.Error.EAGAIN.getCode()) throw new IOException("zmq receive failed: errno " + socket.errno());
+                    abort.check();
+                }
+                if (length != PROBE.length) return in.flip();
+                socket.send(PROBE, 0);      // the requester proving the connection: echo, then wait for data
             }
-            return in.flip();
         }
 
         public void close() { context.close(); }
