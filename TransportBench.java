@@ -318,8 +318,8 @@ public class TransportBench implements Callable<Integer> {
             Pointer req = Posix.sem_open(request, flags, 0600, 0), rep = Posix.sem_open(reply, flags, 0600, 0);
             if (req == null || rep == null || Pointer.nativeValue(req) == -1 || Pointer.nativeValue(rep) == -1)
                 throw new IOException("sem_open failed for " + request + " (errno " + Native.getLastError() + ")");
-            mine = owner ? req : rep;       // the side I wait on
-            theirs = owner ? rep : req;     // the side I post
+            mine = owner ? rep : req;       // the requester waits for replies, the responder for requests
+            theirs = owner ? req : rep;
         }
 
         void post() { Posix.sem_post(theirs); }
@@ -429,8 +429,10 @@ public class TransportBench implements Callable<Integer> {
         final ByteBuffer header = ByteBuffer.allocateDirect(4), in;
         final ByteBuffer[] out = new ByteBuffer[2];
         final String endpoint;
+        final boolean unix;
 
         StreamLink(LinkContext ctx, String peerEndpoint, boolean unix) throws IOException {
+            this.unix = unix;
             in = ByteBuffer.allocateDirect(ctx.capacity);
             if (ctx.requester) {
                 if (unix) {
@@ -446,11 +448,11 @@ public class TransportBench implements Callable<Integer> {
                 endpoint = peerEndpoint;
                 channel = unix ? SocketChannel.open(UnixDomainSocketAddress.of(peerEndpoint))
                         : SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(peerEndpoint)));
-                tune(unix);
+                noDelay();
             }
         }
 
-        private void tune(boolean unix) throws IOException {
+        private void noDelay() throws IOException {
             if (!unix) channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         }
 
@@ -458,7 +460,7 @@ public class TransportBench implements Callable<Integer> {
 
         public void awaitPeer(Process responder, String responderEndpoint) throws IOException {
             channel = server.accept();
-            tune(channel.getRemoteAddress() instanceof UnixDomainSocketAddress);
+            noDelay();
         }
 
         public void send(ByteBuffer frame) throws IOException {
