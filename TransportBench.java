@@ -210,7 +210,8 @@ public class TransportBench implements Callable<Integer> {
                     "JeroMQ REQ/REP over ipc:// (which JeroMQ emulates with loopback TCP)", (ctx, ep) -> new ZmqLink(ctx, ep, true)),
             new Method("uds", "block", "", "Unix domain stream socket (SocketChannel, JDK 16+)", (ctx, ep) -> new StreamLink(ctx, ep, true)),
             new Method("tcp", "block", "TCP_NODELAY", "loopback TCP with TCP_NODELAY", (ctx, ep) -> new StreamLink(ctx, ep, false)),
-            new Method("pipe", "block", "", "the child's stdin and stdout", (ctx, ep) -> new PipeLink()),
+            new Method("pipe", "block", "", "the child's stdin and stdout", (ctx, ep) -> ctx.requester ? new PipeLink()
+                    : new PipeLink(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out))),
             new Method("chronicle", "spin", "two Chronicle Queues in the suite folder, tailers polling",
                     "two Chronicle Queues (request, reply), tailers busy-polling", (ctx, ep) -> new ChronicleLink(ctx)));
 
@@ -1011,8 +1012,8 @@ public class TransportBench implements Callable<Integer> {
             watchParent(cfg.parentPid);
             Method m = method(cfg.method);
             LinkContext ctx = new LinkContext(false, Path.of(cfg.runDir), cfg.runId, cfg.capacity, cfg.semSpins, new Abort());
-            Link link = m.name.equals("pipe") ? new PipeLink(stdin, stdout) : m.factory.open(ctx, cfg.endpoint);
-            String endpoint = m.name.equals("pipe") ? null : link.endpoint();
+            Link link = m.factory.open(ctx, cfg.endpoint);
+            String endpoint = link.endpoint();
             stdout.write(("ready" + (endpoint == null ? "" : " " + endpoint) + "\n").getBytes(StandardCharsets.UTF_8));
             stdout.flush();
             Codec codec = cfg.payload == PayloadKind.raw ? new RawCodec() : new JsonCodec();
