@@ -1,0 +1,1761 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Streaming numeric arrays from one process to another: Java serialization through a pipe, a shared slot with semaphores, a lock-free ring, ZeroMQ + shared memory, Chronicle Queue
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.hdrhistogram:HdrHistogram:2.2.2
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.22.4
+//DEPS net.java.dev.jna:jna:5.17.0
+//DEPS org.zeromq:jeromq:0.6.0
+//DEPS net.openhft:chronicle-queue:2026.4
+//DEPS org.slf4j:slf4j-nop:2.0.17
+//RUNTIME_OPTIONS -Dchronicle.analytics.disable=true --enable-native-access=ALL-UNNAMED
+//RUNTIME_OPTIONS --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+//RUNTIME_OPTIONS --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
+//RUNTIME_OPTIONS --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+//RUNTIME_OPTIONS --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
+//RUNTIME_OPTIONS --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
+//RUNTIME_OPTIONS --add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED
+
+/*
+ * ShmBench: how fast can one process stream numeric arrays to another on the same machine?
+ *
+ * The parent (producer) streams --count arrays of --size bytes (or --elements of --dtype) to a child
+ * process (consumer), --batch arrays per publish. The consumer checks every array (its sequence
+ * number, and a CRC32C over every byte) and records its one-way latency from the producer's
+ * timestamp. Seed: the local methods of a Python array-IPC benchmark (multiprocessing.Queue, mmap
+ * with an event, ZeroMQ + shared memory), grown with a lock-free ring and Chronicle Queue.
+ *
+ *   jbang ShmBench.java                           all methods, 1000 arrays of 1024 float64 (8 KiB)
+ *   jbang ShmBench.java --size 2000000            2 MB arrays
+ *   jbang ShmBench.java -n 10000 -b 10            10 arrays per publish
+ *   jbang ShmBench.java -m shm-ring --wait park   the ring, its consumer sleeping when idle
+ *   jbang ShmBench.java --list                    the methods, one line each
+ *
+ * Methods: queue (Java serialization through a pipe: the baseline), shm-event (one shared slot
+ * handed back and forth with POSIX semaphores), shm-ring (a single-producer single-consumer ring in
+ * /dev/shm), zmq-shm (slots in shared memory, their descriptors over JeroMQ PUSH/PULL) and chronicle
+ * (Chronicle Queue). Before them, limit-memcpy: one thread copying the same arrays into memory of
+ * the ring's size, the limit of any method that copies each array once.
+ *
+ * Throughput runs from the producer's first send to the consumer having checked the last array.
+ * Results: <out>/results.csv, results.jsonl, hgrm/*.hgrm (one-way latency distributions).
+ */
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.HdrHistogram.Histogram;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.*;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.*;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+@Command(name = "ShmBench", mixinStandardHelpOptions = true, version = "ShmBench 1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Streams numeric arrays from a producer process to a consumer process, every array verified.",
+                "Sizes accept 100, 10k, 2M (powers of 1000) and 64Ki, 1Mi (powers of 1024)."},
+        footer = {"", "A warm-up run sends --count arrays and goes on for at least 0.25 s, so that the JIT has compiled "
+                + "the hot path before the clock starts. The default run (1000 arrays of 8 KiB, 3 runs) takes about 15 s."})
+public class ShmBench implements Callable<Integer> {
+
+    static final String BENCH = "ShmBench";
+    static final int MIN_SIZE = 8, MAX_SIZE = 64 << 20;
+    static final long MIN_RING = 4 << 10, MAX_RING = 1L << 30;
+
+    // ---------------------------------------------------------------- options
+
+    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Arrays per run (default: 1000; 200 with --quick).")
+    Integer count;
+
+    @Option(names = {"-s", "--size"}, paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Bytes per array, a multiple of the dtype's width (default: 1024 elements of --dtype).")
+    Integer size;
+
+    @Option(names = "--sizes", paramLabel = "LIST", split = ",", converter = SizeConverter.class, description = "Sizes to sweep, e.g. 8Ki,1Mi,8Mi.")
+    List<Integer> sizes;
+
+    @Option(names = "--elements", paramLabel = "N", description = "Elements per array, instead of --size (what -s counted in the Python seed).")
+    Integer elements;
+
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float64", description = "Element type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Dtype dtype;
+
+    @Option(names = {"-b", "--batch"}, paramLabel = "N", defaultValue = "1", description = "Arrays per publish (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = {"-w", "--warmup"}, paramLabel = "N", defaultValue = "1", description = "Warm-up runs before measuring, not counted (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Run each configuration for this long (e.g. 10s) instead of --count arrays.")
+    Duration duration;
+
+    @Option(names = {"-m", "--methods"}, paramLabel = "LIST", split = ",", description = "Methods to run (default: all; see --list).")
+    List<String> methods;
+
+    @Option(names = "--list", description = "Print the methods, one line each, and exit.")
+    boolean list;
+
+    @Option(names = {"-r", "--runs"}, paramLabel = "N", defaultValue = "3", description = "Repeats of each configuration (default: ${DEFAULT-VALUE}); the summary quotes the median.")
+    int runs;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "results", description = "Results folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--quick", description = "A small, fast configuration for smoke tests: 200 arrays, one run, short warm-up.")
+    boolean quick;
+
+    @Option(names = "--ring", paramLabel = "SIZE", converter = RingConverter.class,
+            description = "Shared memory of shm-ring (its capacity) and zmq-shm (cut into slots of one batch), rounded down to 64 B "
+                    + "(default: 4 MiB, or room for two batches of the largest size).")
+    Long ring;
+
+    @Option(names = "--wait", paramLabel = "MODE", defaultValue = "spin",
+            description = "How shm-ring and chronicle wait for data or room: spin, or spin briefly then yield or park (default: ${DEFAULT-VALUE}).")
+    WaitMode waitMode;
+
+    @Option(names = "--rate", paramLabel = "N", description = "Send at N arrays/s (open loop) instead of as fast as possible; latency then counts from each array's due time.")
+    Double rate;
+
+    @Option(names = "--sem-spin", paramLabel = "N", defaultValue = "1000",
+            description = "shm-event: tries of sem_trywait before sleeping in sem_timedwait; 0 always sleeps (default: ${DEFAULT-VALUE}).")
+    int semSpins;
+
+    @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Give up when the consumer makes no progress for this long (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the random arrays (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--cleanup", description = "Remove what killed runs left in the suite folder (owner process gone), then exit.")
+    boolean cleanup;
+
+    @Option(names = "--role", hidden = true, description = "Internal: 'consumer' runs the child side.")
+    String role;
+
+    @Option(names = "--corrupt", hidden = true, paramLabel = "N", description = "Testing: the producer flips the last byte of array N in transit.")
+    long corrupt;
+
+    @Spec CommandSpec spec;
+
+    enum WaitMode { spin, yield, park }
+
+    public static void main(String[] args) {
+        System.setProperty("chronicle.analytics.disable", "true");
+        CommandLine cli = new CommandLine(new ShmBench());
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
+            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
+            return 2;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    // ---------------------------------------------------------------- the arrays
+
+    /** Element types, as NumPy names them. Arrays travel as their little-endian bytes. */
+    enum Dtype {
+        float64(8), float32(4), int64(8), int32(4), int8(1);
+
+        final int width;
+
+        Dtype(int width) { this.width = width; }
+
+        /** Random values; finite for the float types, since Java serialization rewrites NaN bit patterns. */
+        byte[] randomImage(int size, SplittableRandom rnd) {
+            ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+            while (b.hasRemaining()) {
+                switch (this) {
+                    case float64 -> b.putDouble(rnd.nextDouble(-1e6, 1e6));
+                    case float32 -> b.putFloat((float) rnd.nextDouble(-1e6, 1e6));
+                    case int64 -> b.putLong(rnd.nextLong());
+                    case int32 -> b.putInt(rnd.nextInt());
+                    case int8 -> b.put((byte) rnd.nextInt());
+                }
+            }
+            return b.array();
+        }
+
+        /** The array an image holds: double[], float[], long[], int[] or byte[]. */
+        Object typed(byte[] image) {
+            ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+            int n = image.length / width;
+            return switch (this) {
+                case float64 -> { double[] a = new double[n]; b.asDoubleBuffer().get(a); yield a; }
+                case float32 -> { float[] a = new float[n]; b.asFloatBuffer().get(a); yield a; }
+                case int64 -> { long[] a = new long[n]; b.asLongBuffer().get(a); yield a; }
+                case int32 -> { int[] a = new int[n]; b.asIntBuffer().get(a); yield a; }
+                case int8 -> image.clone();
+            };
+        }
+
+        /** Writes a typed array's little-endian bytes into dst from its position 0; returns dst ready to read. */
+        ByteBuffer image(Object typed, ByteBuffer dst) {
+            dst.clear().order(ByteOrder.LITTLE_ENDIAN);
+            switch (this) {
+                case float64 -> dst.asDoubleBuffer().put((double[]) typed);
+                case float32 -> dst.asFloatBuffer().put((float[]) typed);
+                case int64 -> dst.asLongBuffer().put((long[]) typed);
+                case int32 -> dst.asIntBuffer().put((int[]) typed);
+                case int8 -> dst.put((byte[]) typed);
+            }
+            return dst.limit(java.lang.reflect.Array.getLength(typed) * width).position(0);
+        }
+
+        /** The typed twin of writing a long into the first 8 bytes of the image, and of flipping its last byte. */
+        void stamp(Object typed, long seq) {
+            switch (this) {
+                case float64 -> ((double[]) typed)[0] = Double.longBitsToDouble(seq);
+                case float32 -> { float[] a = (float[]) typed; a[0] = Float.intBitsToFloat((int) seq); a[1] = Float.intBitsToFloat((int) (seq >>> 32)); }
+                case int64 -> ((long[]) typed)[0] = seq;
+                case int32 -> { int[] a = (int[]) typed; a[0] = (int) seq; a[1] = (int) (seq >>> 32); }
+                case int8 -> { byte[] a = (byte[]) typed; for (int i = 0; i < 8; i++) a[i] = (byte) (seq >>> (8 * i)); }
+            }
+        }
+
+        void flipLastByte(Object typed) {
+            switch (this) {
+                case float64 -> { double[] a = (double[]) typed; a[a.length - 1] = Double.longBitsToDouble(Double.doubleToRawLongBits(a[a.length - 1]) ^ (0xFFL << 56)); }
+                case float32 -> { float[] a = (float[]) typed; a[a.length - 1] = Float.intBitsToFloat(Float.floatToRawIntBits(a[a.length - 1]) ^ (0xFF << 24)); }
+                case int64 -> { long[] a = (long[]) typed; a[a.length - 1] ^= 0xFFL << 56; }
+                case int32 -> { int[] a = (int[]) typed; a[a.length - 1] ^= 0xFF << 24; }
+                case int8 -> { byte[] a = (byte[]) typed; a[a.length - 1] ^= (byte) 0xFF; }
+            }
+        }
+    }
+
+    /**
+     * What the producer sends: seven distinct random arrays in rotation, each stamped with its sequence
+     * number in its first 8 bytes, so that no two consecutive arrays are alike and a stale or torn one
+     * cannot pass. The consumer knows the arrays too (same seed), and derives each array's CRC32C from
+     * the CRC of its stamp and the CRC of the rest (CRC arithmetic, class Crc32c): the producer never
+     * reads its arrays twice, the consumer reads every byte once.
+     */
+    static final class Payload {
+        static final int DISTINCT = 7;
+        final Dtype dtype;
+        final int size;
+        final byte[][] images = new byte[DISTINCT][];
+        final int[] tailCrcs = new int[DISTINCT];
+        final int appendTail;
+        final long corruptSeq;
+        Object[] typed;
+        int flipped = -1;
+        final CRC32C crc = new CRC32C();
+        final ByteBuffer stamp = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+
+        Payload(Dtype dtype, int size, long seed, long corruptSeq) {
+            this.dtype = dtype;
+            this.size = size;
+            this.corruptSeq = corruptSeq;
+            SplittableRandom rnd = new SplittableRandom(seed);
+            for (int k = 0; k < DISTINCT; k++) {
+                images[k] = dtype.randomImage(size, rnd);
+                crc.reset();
+                crc.update(images[k], 8, size - 8);
+                tailCrcs[k] = (int) crc.getValue();
+            }
+            appendTail = Crc32c.zerosOperator(size - 8);
+        }
+
+        /** Array seq's bytes (valid until the next call). */
+        byte[] array(long seq) {
+            int k = (int) (seq % DISTINCT);
+            byte[] image = images[k];
+            unflip();
+            for (int i = 0; i < 8; i++) image[i] = (byte) (seq >>> (8 * i));
+            if (seq == corruptSeq) { image[size - 1] ^= (byte) 0xFF; flipped = k; }
+            return image;
+        }
+
+        /** Array seq as double[], float[], ... (valid until the next call). */
+        Object typedArray(long seq) {
+            if (typed == null) typed = Arrays.stream(images).map(dtype::typed).toArray();
+            int k = (int) (seq % DISTINCT);
+            unflip();
+            dtype.stamp(typed[k], seq);
+            if (seq == corruptSeq) { dtype.flipLastByte(typed[k]); flipped = k; }
+            return typed[k];
+        }
+
+        private void unflip() {
+            if (flipped < 0) return;
+            images[flipped][size - 1] ^= (byte) 0xFF;
+            if (typed != null) dtype.flipLastByte(typed[flipped]);
+            flipped = -1;
+        }
+
+        /** The CRC32C array seq must have. */
+        int crcOf(long seq) {
+            crc.reset();
+            crc.update(stamp.putLong(0, seq).clear());
+            return Crc32c.combine((int) crc.getValue(), tailCrcs[(int) (seq % DISTINCT)], appendTail);
+        }
+    }
+
+    /** CRC32C of a concatenation from the CRCs of its parts (zlib's crc32_combine, Castagnoli polynomial). */
+    static final class Crc32c {
+        static final int POLY = 0x82F63B78;   // reflected
+
+        /** a * b modulo the polynomial, in the reflected bit order of the CRC register. */
+        static int multiply(int a, int b) {
+            int m = 1 << 31, product = 0;
+            while (true) {
+                if ((a & m) != 0) {
+                    product ^= b;
+                    if ((a & (m - 1)) == 0) return product;
+                }
+                m >>>= 1;
+                b = (b & 1) != 0 ? (b >>> 1) ^ POLY : b >>> 1;
+            }
+        }
+
+        /** x^(8n) mod P: what appending n bytes does to the CRC of what comes before them. */
+        static int zerosOperator(long n) {
+            int result = 1 << 31, power = 1 << 30;    // x^0, and x^1 (then x^2, x^4, ... by squaring)
+            for (long bits = 8 * n; bits != 0; bits >>>= 1) {
+                if ((bits & 1) != 0) result = multiply(power, result);
+                power = multiply(power, power);
+            }
+            return result;
+        }
+
+        /** CRC(A then B) from CRC(A), CRC(B) and zerosOperator(length of B). */
+        static int combine(int crcA, int crcB, int zerosOperatorOfB) {
+            return multiply(zerosOperatorOfB, crcA) ^ crcB;
+        }
+    }
+
+    // ---------------------------------------------------------------- the methods
+
+    /** What a consumer does with each array: the checker. Data comes in one piece, or two when it straddles the end of a ring. */
+    interface Receiver {
+        void onArray(long seq, long sentNanos, boolean last, ByteBuffer data, ByteBuffer rest) throws IOException;
+    }
+
+    /** One way of moving arrays from the producer to the consumer. The producer opens its end first; the consumer finds it by endpoint(). */
+    interface Transport extends AutoCloseable {
+        /** Where the consumer finds the producer's end (ports), or null when the run folder says it all. */
+        default String endpoint() { return null; }
+        /** Producer only: the consumer said it is ready; make sure it is reachable before the clock starts. */
+        default void awaitPeer(Process consumer) throws IOException {}
+        /** Producer: publishes arrays first..first+count-1, all stamped sentNanos; the last one ends a run when lastOfRun. */
+        void send(long first, int count, long sentNanos, boolean lastOfRun) throws IOException;
+        /** Consumer: waits for what the producer published next and hands each array to the receiver. */
+        void receive(Receiver receiver) throws IOException;
+        @Override void close();
+    }
+
+    /** What both ends of a method need to open it. */
+    record Context(boolean producer, Path runDir, String runId, int size, int batch, long ringBytes, WaitMode waitMode,
+                   int semSpins, Payload payload, Abort abort) {
+        int batchBytes() { return batch * Records.bytes(size); }
+        Idle idle() { return new Idle(waitMode, abort); }
+    }
+
+    interface TransportFactory { Transport open(Context ctx, String endpoint) throws IOException; }
+
+    record Method(String name, String note, String summary, TransportFactory factory) {
+        /** How the consumer waits, as the row reports it. */
+        String waits(ShmBench o) {
+            return switch (name) {
+                case "queue", "zmq-shm" -> "block";
+                case "shm-event" -> o.semSpins > 0 ? "spin-block" : "block";
+                default -> o.waitMode.name();
+            };
+        }
+    }
+
+    static final List<Method> METHODS = List.of(
+            new Method("queue", "Java serialization (ObjectOutputStream, reset per array) through a pipe to the child's stdin",
+                    "the built-in way: arrays serialized with ObjectOutputStream through a pipe (the child's stdin); the baseline",
+                    (ctx, ep) -> new QueueTransport(ctx)),
+            new Method("shm-event", "one slot in a memory-mapped file, handed over with two POSIX named semaphores (JNA); sem_trywait up to %d times, then sem_timedwait",
+                    "one slot in a memory-mapped file, handed back and forth with two POSIX named semaphores",
+                    (ctx, ep) -> new ShmEventTransport(ctx)),
+            new Method("shm-ring", "single-producer single-consumer ring of %s in /dev/shm, read in place",
+                    "a lock-free single-producer single-consumer ring in /dev/shm, variable-length records, read in place",
+                    (ctx, ep) -> new ShmRingTransport(ctx)),
+            new Method("zmq-shm", "%d shared-memory slots; descriptors over JeroMQ PUSH/PULL on tcp://127.0.0.1, slots returned on a second socket",
+                    "arrays in shared-memory slots, slot descriptors over JeroMQ PUSH/PULL, slots returned over a second socket",
+                    (ctx, ep) -> new ZmqShmTransport(ctx, ep)),
+            new Method("chronicle", "Chronicle Queue in the suite folder, one document per batch, tailer polling",
+                    "Chronicle Queue: the producer appends one document per batch, the consumer's tailer polls",
+                    (ctx, ep) -> new ChronicleTransport(ctx)));
+
+    static Method method(String name) {
+        return METHODS.stream().filter(m -> m.name.equals(name)).findFirst().orElse(null);
+    }
+
+    /** Set by the watchdog when the consumer died or stalled; waiting loops check it now and then. */
+    static final class Abort {
+        volatile String reason;
+        void check() throws IOException {
+            if (reason != null) throw new IOException(reason);
+        }
+    }
+
+    /** How a side waits for the other: spin; or spin a little, then Thread.yield; or spin, yield, then park with growing pauses. */
+    static final class Idle {
+        static final int SPINS = 100, YIELDS = 10;
+        static final long MAX_PARK_NANOS = 100_000;
+        final WaitMode mode;
+        final Abort abort;
+        int idles;
+
+        Idle(WaitMode mode, Abort abort) {
+            this.mode = mode;
+            this.abort = abort;
+        }
+
+        void reset() { idles = 0; }
+
+        void idle() throws IOException {
+            int n = ++idles;
+            if ((n & 0x3FF) == 0) abort.check();
+            if (mode == WaitMode.spin || n <= SPINS) Thread.onSpinWait();
+            else if (mode == WaitMode.yield || n <= SPINS + YIELDS) Thread.yield();
+            else LockSupport.parkNanos(Math.min(MAX_PARK_NANOS, 1000L << Math.min(n - SPINS - YIELDS, 10)));
+            if (mode == WaitMode.park && n > SPINS + YIELDS) abort.check();
+        }
+    }
+
+    static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+    static final Set<StandardOpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+
+    /** A file of the run folder, created by the producer (owner-only) or opened by the consumer, mapped whole. */
+    static MappedByteBuffer mapFile(Context ctx, String name, long bytes) throws IOException {
+        Path path = ctx.runDir.resolve(name);
+        try (FileChannel file = ctx.producer
+                ? FileChannel.open(path, CREATE, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MappedByteBuffer map = file.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
+            map.order(ByteOrder.nativeOrder());
+            return map;
+        }
+    }
+
+    /**
+     * Arrays as records in shared memory: a 64-byte header (sequence number, timestamp, length, flags),
+     * then the data from the next cache line on, the record padded to 64 bytes. Positions count bytes
+     * from the start of the area and wrap at its capacity: in a ring a record's data may straddle the
+     * end (headers never do, since records start on 64-byte boundaries); slots never reach the end.
+     */
+    static final class Records {
+        static final int HEADER = 64, LAST = 1;
+        final ByteBuffer map, data, rest;
+        final int base, capacity;
+
+        Records(ByteBuffer map, int base, int capacity) {
+            this.map = map;
+            this.base = base;
+            this.capacity = capacity;
+            data = map.duplicate();
+            rest = map.duplicate();
+        }
+
+        static int bytes(int size) { return (HEADER + size + 63) & ~63; }
+
+        void put(long pos, long seq, long sentNanos, boolean last, byte[] array) {
+            int at = base + (int) (pos % capacity);
+            map.putLong(at, seq);
+            map.putLong(at + 8, sentNanos);
+            map.putInt(at + 16, array.length);
+            map.putInt(at + 20, last ? LAST : 0);
+            int dataAt = (int) ((pos + HEADER) % capacity), head = Math.min(array.length, capacity - dataAt);
+            map.put(base + dataAt, array, 0, head);
+            if (head < array.length) map.put(base, array, head, array.length - head);
+        }
+
+        /** Hands the record at pos to the receiver, in place; returns the record's length in bytes. */
+        int deliver(long pos, Receiver receiver) throws IOException {
+            int at = base + (int) (pos % capacity), length = map.getInt(at + 16);
+            if (length < 0 || length > capacity - HEADER) throw new IOException("record at " + pos + " has a bad length: " + length);
+            int dataAt = (int) ((pos + HEADER) % capacity), head = Math.min(length, capacity - dataAt);
+            data.limit(base + dataAt + head).position(base + dataAt);
+            ByteBuffer tail = head == length ? null : rest.limit(base + length - head).position(base);
+            receiver.onArray(map.getLong(at), map.getLong(at + 8), (map.getInt(at + 20) & LAST) != 0, data, tail);
+            return bytes(length);
+        }
+    }
+
+    /**
+     * A single-producer single-consumer ring over a buffer: the producer's and the consumer's positions
+     * on cache lines of their own, then the records. The producer writes records, then publishes its
+     * position with a release store; the consumer reads the position with an acquire load, hands on
+     * every record up to it and releases each record's space as soon as it is done with it. The producer
+     * never overwrites what the consumer has not released.
+     */
+    static final class Ring {
+        static final int TAIL = 0, HEAD = 128, DATA = 4096;
+        final ByteBuffer map;
+        final Records records;
+        final long capacity;
+        long tail, head, headSeen;
+
+        /** The buffer holds DATA bytes of positions and then capacity bytes of records (a multiple of 64). */
+        Ring(ByteBuffer map, int capacity) {
+            if (capacity % 64 != 0 || map.capacity() < DATA + capacity) throw new IllegalArgumentException("ring capacity " + capacity);
+            this.map = map;
+            this.capacity = capacity;
+            records = new Records(map, DATA, capacity);
+            tail = (long) LONGS.getAcquire(map, TAIL);
+            head = headSeen = (long) LONGS.getAcquire(map, HEAD);
+        }
+
+        /** Producer: is there room for `bytes` more without touching unreleased records? */
+        boolean hasRoom(int bytes) {
+            if (capacity - (tail - headSeen) >= bytes) return true;
+            headSeen = (long) LONGS.getAcquire(map, HEAD);
+            return capacity - (tail - headSeen) >= bytes;
+        }
+
+        /** Producer: writes a record after the last one (check hasRoom first); the consumer sees it after publish(). */
+        void write(long seq, long sentNanos, boolean last, byte[] array) {
+            records.put(tail, seq, sentNanos, last, array);
+            tail += Records.bytes(array.length);
+        }
+
+        void publish() { LONGS.setRelease(map, TAIL, tail); }
+
+        /** Consumer: hands on every published record, releasing each; returns how many. */
+        int poll(Receiver receiver) throws IOException {
+            long published = (long) LONGS.getAcquire(map, TAIL);
+            int n = 0;
+            while (head < published) {
+                head += records.deliver(head, receiver);
+                LONGS.setRelease(map, HEAD, head);
+                n++;
+            }
+            return n;
+        }
+    }
+
+    static final class ShmRingTransport implements Transport {
+        final Ring ring;
+        final Payload payload;
+        final Idle idle;
+        final int recordBytes;
+
+        ShmRingTransport(Context ctx) throws IOException {
+            ring = new Ring(mapFile(ctx, "ring", Ring.DATA + ctx.ringBytes), (int) ctx.ringBytes);
+            payload = ctx.payload;
+            idle = ctx.idle();
+            recordBytes = Records.bytes(ctx.size);
+        }
+
+        public void send(long first, int count, long sentNanos, boolean lastOfRun) throws IOException {
+            idle.reset();
+            while (!ring.hasRoom(count * recordBytes)) idle.idle();
+            for (int i = 0; i < count; i++) ring.write(first + i, sentNanos, lastOfRun && i == count - 1, payload.array(first + i));
+            ring.publish();
+        }
+
+        public void receive(Receiver receiver) throws IOException {
+            idle.reset();
+            while (ring.poll(receiver) == 0) idle.idle();
+        }
+
+        public void close() { }
+    }
+
+    /** Seed 000's "simple shared memory": one slot, filled by the producer, emptied by the consumer, each telling the other with a semaphore. */
+    static final class ShmEventTransport implements Transport {
+        static final int COUNT = 0, SLOT = 64;
+        final MappedByteBuffer map;
+        final Records slot;
+        final Payload payload;
+        final NamedSemaphore filled, emptied;
+        final Abort abort;
+
+        ShmEventTransport(Context ctx) throws IOException {
+            map = mapFile(ctx, "slot", SLOT + ctx.batchBytes());
+            slot = new Records(map, SLOT, ctx.batchBytes());
+            payload = ctx.payload;
+            abort = ctx.abort;
+            String prefix = SuiteFolder.semaphoreName(ctx.runId);
+            filled = new NamedSemaphore(prefix + "-filled", ctx.producer, 0, ctx.semSpins);
+            emptied = new NamedSemaphore(prefix + "-emptied", ctx.producer, 1, ctx.semSpins);
+        }
+
+        public void send(long first, int count, long sentNanos, boolean lastOfRun) throws IOException {
+            emptied.await(abort);
+            long pos = 0;
+            for (int i = 0; i < count; i++) {
+                byte[] array = payload.array(first + i);
+                slot.put(pos, first + i, sentNanos, lastOfRun && i == count - 1, array);
+                pos += Records.bytes(array.length);
+            }
+            map.putInt(COUNT, count);
+            filled.post();
+        }
+
+        public void receive(Receiver receiver) throws IOException {
+            filled.await(abort);
+            long pos = 0;
+            for (int i = map.getInt(COUNT); i > 0; i--) pos += slot.deliver(pos, receiver);
+            emptied.post();
+        }
+
+        public void close() {
+            filled.close();
+            emptied.close();
+        }
+    }
+
+    /** POSIX named semaphores through JNA's direct mapping (the cheapest JNA call path). */
+    static final class Posix {
+        static { Native.register(NativeLibrary.getInstance(Platform.C_LIBRARY_NAME)); }
+        static final int O_CREAT = 0100, O_EXCL = 0200;
+        // sem_open is variadic in C; on x86-64 and aarch64 Linux the two extra ints travel as fixed arguments do.
+        static native Pointer sem_open(String name, int oflag, int mode, int value);
+        static native int sem_post(Pointer sem);
+        static native int sem_trywait(Pointer sem);
+        static native int sem_timedwait(Pointer sem, Pointer absTimeout);
+        static native int sem_close(Pointer sem);
+        static native int sem_unlink(String name);
+    }
+
+    /** A POSIX named semaphore: waiting tries sem_trywait `spins` times, then sleeps in sem_timedwait slices of 100 ms. */
+    static final class NamedSemaphore {
+        final String name;
+        final boolean owner;
+        final Pointer sem;
+        final int spins;
+        final Memory deadline = new Memory(16);
+
+        NamedSemaphore(String name, boolean create, int initial, int spins) throws IOException {
+            this.name = name;
+            this.owner = create;
+            this.spins = spins;
+            sem = Posix.sem_open(name, create ? Posix.O_CREAT | Posix.O_EXCL : 0, 0600, initial);
+            if (sem == null || Pointer.nativeValue(sem) == -1) throw new IOException("sem_open failed for " + name + " (errno " + Native.getLastError() + ")");
+        }
+
+        void post() { Posix.sem_post(sem); }
+
+        void await(Abort abort) throws IOException {
+            for (int i = 0; i < spins; i++) {
+                if (Posix.sem_trywait(sem) == 0) return;
+                Thread.onSpinWait();
+            }
+            while (true) {
+                long until = System.currentTimeMillis() + 100;
+                deadline.setLong(0, until / 1000);
+                deadline.setLong(8, (until % 1000) * 1_000_000L);
+                if (Posix.sem_timedwait(sem, deadline) == 0) return;
+                abort.check();
+            }
+        }
+
+        void close() {
+            Posix.sem_close(sem);
+            if (owner) Posix.sem_unlink(name);
+        }
+    }
+
+    /**
+     * Seed 000's "ZeroMQ + shared memory": arrays go into slots of a shared file, a PUSH socket carries
+     * (slot, count) descriptors to the consumer's PULL, and a second PUSH/PULL pair returns freed slots.
+     * The producer binds both sockets; before the clock starts it sends probe descriptors until the
+     * consumer echoes one, so that a message lost on a fresh JeroMQ connection cannot hang the run.
+     */
+    static final class ZmqShmTransport implements Transport {
+        static final int PROBE = -1, MAX_SLOTS = 64;
+        final ZContext context = new ZContext(1);
+        final ZMQ.Socket descriptors, returns;
+        final MappedByteBuffer map;
+        final Records records;
+        final int slots, slotBytes;
+        final ArrayDeque<Integer> free = new ArrayDeque<>();
+        final Payload payload;
+        final Abort abort;
+
+        static int slots(long ringBytes, int batchBytes) {
+            return (int) Math.max(2, Math.min(MAX_SLOTS, ringBytes / batchBytes));
+        }
+
+        ZmqShmTransport(Context ctx, String endpoint) throws IOException {
+            payload = ctx.payload;
+            abort = ctx.abort;
+            slotBytes = ctx.batchBytes();
+            slots = slots(ctx.ringBytes, slotBytes);
+            map = mapFile(ctx, "slots", (long) slots * slotBytes);
+            records = new Records(map, 0, slots * slotBytes);
+            descriptors = socket(ctx.producer ? SocketType.PUSH : SocketType.PULL);
+            returns = socket(ctx.producer ? SocketType.PULL : SocketType.PUSH);
+            if (ctx.producer) {
+                descriptors.bind("tcp://127.0.0.1:*");
+                returns.bind("tcp://127.0.0.1:*");
+                for (int i = 0; i < slots; i++) free.add(i);
+            } else {
+                String[] ends = endpoint.split(" ");
+                descriptors.connect(ends[0]);
+                returns.connect(ends[1]);
+            }
+        }
+
+        private ZMQ.Socket socket(SocketType type) {
+            ZMQ.Socket s = context.createSocket(type);
+            s.setLinger(0);
+            s.setReceiveTimeOut(100);
+            s.setSendTimeOut(100);
+            s.setSndHWM(MAX_SLOTS * 4);
+            s.setRcvHWM(MAX_SLOTS * 4);
+            return s;
+        }
+
+        public String endpoint() { return descriptors.getLastEndpoint() + " " + returns.getLastEndpoint(); }
+
+        public void awaitPeer(Process consumer) throws IOException {
+            for (int tries = 0; tries < 100; tries++) {
+                descriptors.send(pair(PROBE, 0), 0);    // may time out while the connection is still being made
+                byte[] echo = returns.recv(0);
+                if (echo != null && ByteBuffer.wrap(echo).getInt(0) == PROBE) return;
+                abort.check();
+            }
+            throw new IOException("the consumer echoed no probe on " + returns.getLastEndpoint() + " in 10 s");
+        }
+
+        /** A fresh array each time: JeroMQ sends the array itself, later, from its I/O thread. */
+        static byte[] pair(int slot, int count) {
+            return ByteBuffer.allocate(8).putInt(slot).putInt(count).array();
+        }
+
+        private void sendPair(ZMQ.Socket socket, int slot, int count) throws IOException {
+            byte[] message = pair(slot, count);
+            while (!socket.send(message, 0)) {
+                if (socket.errno() != ZMQ.Error.EAGAIN.getCode()) throw new IOException("zmq send failed: errno " + socket.errno());
+                abort.check();
+            }
+        }
+
+        public void send(long first, int count, long sentNanos, boolean lastOfRun) throws IOException {
+            while (free.isEmpty()) {
+                byte[] freed = returns.recv(0);
+                if (freed == null) abort.check();
+                else if (ByteBuffer.wrap(freed).getInt(0) != PROBE) free.add(ByteBuffer.wrap(freed).getInt(0));
+            }
+            int slot = free.poll();
+            long pos = (long) slot * slotBytes;
+            for (int i = 0; i < count; i++) {
+                records.put(pos, first + i, sentNanos, lastOfRun && i == count - 1, payload.array(first + i));
+                pos += Records.bytes(payload.size);
+            }
+            sendPair(descriptors, slot, count);
+        }
+
+        public void receive(Receiver receiver) throws IOException {
+            byte[] descriptor = descriptors.recv(0);
+            if (descriptor == null) return;
+            ByteBuffer d = ByteBuffer.wrap(descriptor);
+            int slot = d.getInt(0), count = d.getInt(4);
+            if (slot != PROBE) {
+                if (slot < 0 || slot >= slots) throw new IOException("descriptor names slot " + slot + " of " + slots);
+                long pos = (long) slot * slotBytes;
+                for (int i = 0; i < count; i++) pos += records.deliver(pos, receiver);
+            }
+            sendPair(returns, slot, 0);
+        }
+
+        public void close() { context.close(); }
+    }
+
+    /**
+     * The built-in way, as Python's multiprocessing.Queue: each array serialized on its own (a record
+     * with the sequence number, the timestamp and the typed array) by an ObjectOutputStream over a pipe,
+     * the child's stdin; flushed once per batch. reset() after each array forgets what was sent, as
+     * every pickle does. The consumer's ObjectInputStream accepts only these classes.
+     */
+    static final class QueueTransport implements Transport {
+        record Item(long seq, long sentNanos, boolean last, Object array) implements Serializable {}
+
+        static final ObjectInputFilter ONLY_ARRAYS = ObjectInputFilter.Config.createFilter(
+                Item.class.getName() + ";[D;[F;[J;[I;[B;maxdepth=3;!*");
+        final Payload payload;
+        final Dtype dtype;
+        final ByteBuffer image;
+        ObjectOutputStream out;
+        ObjectInputStream in;
+
+        QueueTransport(Context ctx) throws IOException {
+            payload = ctx.payload;
+            dtype = ctx.payload.dtype;
+            image = ctx.producer ? null : ByteBuffer.allocateDirect(ctx.size);
+        }
+
+        public void awaitPeer(Process consumer) throws IOException {
+            out = new ObjectOutputStream(new BufferedOutputStream(consumer.getOutputStream(), 1 << 16));
+        }
+
+        public void send(long first, int count, long sentNanos, boolean lastOfRun) throws IOException {
+            for (int i = 0; i < count; i++) {
+                out.writeObject(new Item(first + i, sentNanos, lastOfRun && i == count - 1, payload.typedArray(first + i)));
+                out.reset();
+            }
+            out.flush();
+        }
+
+        public void receive(Receiver receiver) throws IOException {
+            if (in == null) {   // not before: its constructor waits for the producer's stream header
+                in = new ObjectInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
+                in.setObjectInputFilter(ONLY_ARRAYS);
+            }
+            Item item;
+            try {
+                item = (Item) in.readObject();
+            } catch (ClassNotFoundException | ClassCastException e) {
+                throw new IOException("not an array message: " + e);
+            }
+            receiver.onArray(item.seq, item.sentNanos, item.last, dtype.image(item.array, image), null);
+        }
+
+        public void close() {
+            try { if (out != null) out.close(); } catch (IOException ignored) { }
+        }
+    }
+
+    /** Chronicle Queue: the producer appends one document per batch (count, then per array its header and bytes); the consumer polls a tailer. */
+    static final class ChronicleTransport implements Transport {
+        final ChronicleQueue queue;
+        final ExcerptAppender appender;
+        final ExcerptTailer tailer;
+        final Payload payload;
+        final Idle idle;
+        byte[] array = new byte[0];
+        ByteBuffer view = ByteBuffer.wrap(array);
+
+        ChronicleTransport(Context ctx) {
+            payload = ctx.payload;
+            idle = ctx.idle();
+            queue = SingleChronicleQueueBuilder.binary(ctx.runDir.resolve("queue"))
+                    .blockSize(Math.max(64L << 20, 4L * ctx.batchBytes())).build();
+            appender = ctx.producer ? queue.createAppender() : null;
+            tailer = ctx.producer ? null : queue.createTailer();
+        }
+
+        public void send(long first, int count, long sentNanos, boolean lastOfRun) {
+            try (DocumentContext dc = appender.writingDocument()) {
+                Bytes<?> bytes = dc.wire().bytes();
+                bytes.writeInt(count);
+                for (int i = 0; i < count; i++) {
+                    byte[] a = payload.array(first + i);
+                    bytes.writeLong(first + i).writeLong(sentNanos).writeBoolean(lastOfRun && i == count - 1).writeInt(a.length).write(a, 0, a.length);
+                }
+            }
+        }
+
+        public void receive(Receiver receiver) throws IOException {
+            idle.reset();
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (dc.isPresent()) {
+                        Bytes<?> bytes = dc.wire().bytes();
+                        for (int i = bytes.readInt(); i > 0; i--) {
+                            long seq = bytes.readLong(), sentNanos = bytes.readLong();
+                            boolean last = bytes.readBoolean();
+                            int length = bytes.readInt();
+                            if (array.length < length) view = ByteBuffer.wrap(array = new byte[length]);
+                            bytes.read(array, 0, length);
+                            receiver.onArray(seq, sentNanos, last, view.clear().limit(length), null);
+                        }
+                        return;
+                    }
+                }
+                idle.idle();
+            }
+        }
+
+        public void close() { queue.close(); }
+    }
+
+    // ---------------------------------------------------------------- the consumer's check
+
+    /** What the consumer reports after each run, one JSON line on its stdout. */
+    record RunReport(int run, long arrays, long errors, String firstError, long lastNanos, String histogram) {
+        Histogram decodeHistogram() throws IOException {
+            try {
+                return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(histogram)), 0);
+            } catch (java.util.zip.DataFormatException e) {
+                throw new IOException("the consumer's histogram does not decode: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Checks every array: the sequence number follows the previous one, the length is right, and the
+     * CRC32C over every byte is the one the producer's array has. Records one-way latency (now minus
+     * the producer's timestamp: System.nanoTime is one clock for all processes on Linux). At the end of
+     * a run it hands on a report and starts the next run afresh.
+     */
+    static final class Verifier implements Receiver {
+        final Payload expected;
+        final Consumer<RunReport> onRunEnd;
+        final CRC32C crc = new CRC32C();
+        Histogram latency = new Histogram(3);
+        long nextSeq = 1, arrays, errors;
+        int runsDone;
+        String firstError;
+
+        Verifier(Payload expected, Consumer<RunReport> onRunEnd) {
+            this.expected = expected;
+            this.onRunEnd = onRunEnd;
+        }
+
+        public void onArray(long seq, long sentNanos, boolean last, ByteBuffer data, ByteBuffer rest) {
+            long now = System.nanoTime();
+            latency.recordValue(Math.max(0, now - sentNanos));
+            arrays++;
+            int length = data.remaining() + (rest == null ? 0 : rest.remaining());
+            String error = null;
+            if (seq != nextSeq) error = (seq < nextSeq ? "duplicate or stale" : "gap") + ": sequence " + seq + " instead of " + nextSeq;
+            else if (length != expected.size) error = "length " + length + " instead of " + expected.size;
+            else {
+                crc.reset();
+                crc.update(data);
+                if (rest != null) crc.update(rest);
+                if ((int) crc.getValue() != expected.crcOf(seq)) error = "CRC32C mismatch (the bytes differ from what was sent)";
+            }
+            if (error != null && errors++ == 0) firstError = "array " + seq + ": " + error;
+            nextSeq = Math.max(nextSeq, seq + 1);
+            if (last) {
+                ByteBuffer encoded = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
+                latency.encodeIntoCompressedByteBuffer(encoded);
+                onRunEnd.accept(new RunReport(++runsDone, arrays, errors, firstError, System.nanoTime(),
+                        Base64.getEncoder().encodeToString(Arrays.copyOf(encoded.array(), encoded.position()))));
+                latency = new Histogram(3);
+                arrays = errors = 0;
+                firstError = null;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the parent: options, sessions, measuring
+
+    public Integer call() throws Exception {
+        if ("consumer".equals(role)) return ConsumerRole.run();
+        if (role != null) throw new ParameterException(spec.commandLine(), "Invalid value for option '--role': '" + role + "'");
+        if (list) {
+            for (Method m : METHODS) System.out.printf("%-13s %s%n", m.name, m.summary);
+            System.out.printf("%-13s %s%n", "limit-memcpy", "(reference, always run first) one thread copying the same arrays into memory of the ring's size");
+            return 0;
+        }
+        if (cleanup) {
+            List<Path> removed = SuiteFolder.removeLeftovers();
+            System.out.println(removed.isEmpty() ? "Nothing to clean in " + SuiteFolder.ROOT
+                    : "Removed " + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
+            return 0;
+        }
+        Plan plan = plan();
+        SuiteFolder.removeLeftovers();
+        Results results = new Results(out, Environment.capture());
+        List<Row> rows = new ArrayList<>();
+        try {
+            for (int s : plan.sizes) {
+                Row limit = measureMemcpy(s, plan);
+                results.write(limit);
+                rows.add(limit);
+                for (Method m : plan.methods) runMethod(m, s, plan, results, rows);
+            }
+        } catch (RunFailure failure) {
+            reportFailure(failure.getMessage());
+            printSummary(rows, plan);
+            return 1;
+        }
+        printSummary(rows, plan);
+        return 0;
+    }
+
+    record Plan(List<Method> methods, List<Integer> sizes, int count, int runs, long ringBytes, Duration warmupMinimum) {}
+
+    /** Checks every option before anything is started or written: bad input leaves nothing behind. */
+    Plan plan() {
+        CommandLine cl = spec.commandLine();
+        if (count != null && count < 1) throw bad(cl, "--count", count, "must be at least 1");
+        if (batch < 1) throw bad(cl, "--batch", batch, "must be at least 1");
+        if (warmup < 0) throw bad(cl, "--warmup", warmup, "must be 0 or more");
+        if (runs < 1) throw bad(cl, "--runs", runs, "must be at least 1");
+        if (semSpins < 0) throw bad(cl, "--sem-spin", semSpins, "must be 0 or more");
+        if (duration != null && duration.isZero()) throw bad(cl, "--duration", "0s", "must be positive");
+        if (rate != null && !(rate > 0)) throw bad(cl, "--rate", rate, "must be a positive number of arrays per second");
+        if ((size != null ? 1 : 0) + (sizes != null ? 1 : 0) + (elements != null ? 1 : 0) > 1)
+            throw new ParameterException(cl, "Options '--size', '--sizes' and '--elements' exclude each other: give one");
+        List<Integer> chosenSizes;
+        if (elements != null) {
+            long bytes = (long) elements * dtype.width;
+            if (bytes < MIN_SIZE || bytes > MAX_SIZE)
+                throw bad(cl, "--elements", elements, "arrays of " + dtype + " must be from 8 B to 64 MiB, so from "
+                        + Math.max(1, MIN_SIZE / dtype.width) + " to " + MAX_SIZE / dtype.width + " elements");
+            chosenSizes = List.of((int) bytes);
+        } else {
+            chosenSizes = size != null ? List.of(size) : sizes != null ? sizes : List.of(1024 * dtype.width);
+            String option = size != null ? "--size" : "--sizes";
+            for (int s : chosenSizes)
+                if (s % dtype.width != 0) throw bad(cl, option, size != null ? given("--size", s) : s, "not a whole number of " + dtype + " elements of " + dtype.width + " bytes");
+        }
+        List<Method> chosen = new ArrayList<>();
+        for (String name : methods == null ? METHODS.stream().map(Method::name).toList() : methods) {
+            Method m = method(name.trim());
+            if (m == null) throw bad(cl, "--methods", name, "allowed: " + METHODS.stream().map(Method::name).collect(Collectors.joining(", ")));
+            if (!chosen.contains(m)) chosen.add(m);
+        }
+        int largestBatch = batch * Records.bytes(Collections.max(chosenSizes));
+        long ringBytes;
+        if (ring != null) {
+            ringBytes = ring & ~63L;
+            if (ringBytes < largestBatch)
+                throw bad(cl, "--ring", given("--ring", ring), "a batch of " + batch + " x " + Units.size(Collections.max(chosenSizes))
+                        + " arrays takes " + Units.size(largestBatch) + " with headers; give a larger --ring or a smaller --size");
+        } else {
+            ringBytes = Math.max(4L << 20, ((2L * largestBatch + (1 << 20) - 1) >> 20) << 20);
+            if (ringBytes > MAX_RING) throw bad(cl, "--batch", batch, "batches of " + Units.size(largestBatch) + " are too large for a ring of at most 1 GiB");
+        }
+        checkWritable(cl, out);
+        return new Plan(chosen, chosenSizes, count != null ? count : quick ? 200 : 1000, quick ? 1 : runs, ringBytes,
+                quick ? Duration.ZERO : Duration.ofMillis(250));
+    }
+
+    /** The value as the user typed it (64Ki rather than 65536), for error messages. */
+    String given(String option, Object parsed) {
+        var matched = spec.commandLine().getParseResult().matchedOption(option);
+        return matched == null ? String.valueOf(parsed) : matched.stringValues().get(matched.stringValues().size() - 1);
+    }
+
+    static ParameterException bad(CommandLine cl, String option, Object value, String why) {
+        return new ParameterException(cl, "Invalid value for option '" + option + "': '" + value + "' (" + why + ")");
+    }
+
+    static void checkWritable(CommandLine cl, Path dir) {
+        Path p = dir.toAbsolutePath();
+        while (p != null && !Files.exists(p)) p = p.getParent();
+        if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
+            throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (must be a folder this user can create or write"
+                    + (p == null ? ")" : "; " + p + " is not a writable folder)"));
+    }
+
+    /**
+     * The machine's limit for a method that copies each array once: this JVM, one thread, copying the
+     * same arrays (stamped, in rotation) into direct memory of the ring's size, as shm-ring's producer
+     * does. At least 0.1 s per run, so that the figure is a steady state.
+     */
+    Row measureMemcpy(int size, Plan plan) throws RunFailure {
+        Progress.show("limit-memcpy " + Units.size(size));
+        Payload payload = new Payload(dtype, size, seed, 0);
+        ByteBuffer target = ByteBuffer.allocateDirect((int) plan.ringBytes);
+        Records area = new Records(target, 0, (int) plan.ringBytes);
+        int recordBytes = Records.bytes(size);
+        long seq = 0;
+        Row row = null;
+        for (int run = 1 - warmup; run <= plan.runs; run++) {
+            long copies = 0, pos = 0, start = System.nanoTime(), elapsed;
+            do {
+                for (int i = 0; i < plan.count; i++, pos += recordBytes) area.put(pos, ++seq, 0, false, payload.array(seq));
+                copies += plan.count;
+            } while ((elapsed = System.nanoTime() - start) < 100_000_000L);
+            long lastPos = pos - recordBytes;
+            Verifier check = new Verifier(payload, r -> { });
+            check.nextSeq = seq;
+            try {
+                area.deliver(lastPos, check);
+            } catch (IOException e) {
+                throw new RunFailure("limit-memcpy: " + e.getMessage());
+            }
+            if (run >= 1) row = Row.ofLimit(dtype, size, batch, run, elapsed / 1e9, copies, check.errors, check.firstError);
+        }
+        Progress.clear();
+        return row;
+    }
+
+    void runMethod(Method m, int size, Plan plan, Results results, List<Row> rows) throws RunFailure {
+        try (Session session = Session.start(m, this, size, plan)) {
+            for (int w = 1; w <= warmup; w++) {
+                session.stage = Units.size(size) + " warm-up " + w + "/" + warmup;
+                Duration minimum = duration != null && duration.compareTo(plan.warmupMinimum) > 0 ? duration : plan.warmupMinimum;
+                Session.Outcome warm = session.stream(duration == null ? plan.count : batch, minimum);
+                if (warm.report.errors > 0)
+                    throw new RunFailure(m.name + ": verification failed during the warm-up at " + Units.size(size) + ": " + warm.report.firstError);
+            }
+            for (int run = 1; run <= plan.runs; run++) {
+                session.stage = Units.size(size) + " run " + run + "/" + plan.runs;
+                Progress.show(m.name + " " + session.stage);
+                Session.Outcome o = session.stream(duration == null ? plan.count : batch, duration);
+                Progress.clear();
+                Histogram h;
+                try {
+                    h = o.report.decodeHistogram();
+                } catch (IOException e) {
+                    throw session.failure(e);
+                }
+                Row row = Row.of(m.name, m.waits(this), session.note, dtype, size, batch, run, o.seconds, h, o.report.arrays, o.report.errors, o.report.firstError);
+                results.write(row);
+                rows.add(row);
+                if (!row.verified) throw new RunFailure(m.name + ": verification failed at " + Units.size(size) + ": " + row.firstError);
+            }
+            session.awaitConsumerExit();
+        }
+    }
+
+    static final class RunFailure extends Exception {
+        RunFailure(String message) { super(message); }
+    }
+
+    /** A running consumer and the producer's end of the method, from start to clean-up. */
+    static final class Session implements AutoCloseable {
+        static final Set<Session> LIVE = Collections.synchronizedSet(new HashSet<>());
+        static { Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(Session::close))); }
+
+        final Method method;
+        final Path runDir;
+        final Abort abort = new Abort();
+        final AtomicLong progress = new AtomicLong();
+        final StringBuffer childErr = new StringBuffer();
+        final Duration timeout;
+        final String note;
+        final int batch;
+        final Double rate;
+        Transport transport;
+        Process child;
+        InputStream fromChild;
+        Thread watchdog, errDrain;
+        volatile String stage = "starting the consumer";
+        volatile boolean failureReported;
+        long seq;
+
+        private Session(Method method, Path runDir, ShmBench o, String note) {
+            this.method = method;
+            this.runDir = runDir;
+            this.timeout = o.timeout;
+            this.batch = o.batch;
+            this.rate = o.rate;
+            this.note = note;
+        }
+
+        static Session start(Method m, ShmBench o, int size, Plan plan) throws RunFailure {
+            String runId = SuiteFolder.newRunId();
+            Session s;
+            try {
+                String note = String.format(m.note, switch (m.name) {
+                    case "shm-event" -> o.semSpins;
+                    case "shm-ring" -> Units.size(plan.ringBytes);
+                    case "zmq-shm" -> ZmqShmTransport.slots(plan.ringBytes, o.batch * Records.bytes(size));
+                    default -> "";
+                });
+                s = new Session(m, SuiteFolder.createRunDir(runId), o, note);
+            } catch (IOException e) {
+                throw new RunFailure("cannot create the run folder in " + SuiteFolder.ROOT + ": " + e.getMessage());
+            }
+            LIVE.add(s);
+            try {
+                Payload payload = new Payload(o.dtype, size, o.seed, o.corrupt);
+                Context ctx = new Context(true, s.runDir, runId, size, o.batch, plan.ringBytes, o.waitMode, o.semSpins, payload, s.abort);
+                s.transport = m.factory.open(ctx, null);
+                s.launch(new ConsumerConfig(m.name, o.dtype, size, o.batch, s.runDir.toString(), runId, s.transport.endpoint(),
+                        plan.ringBytes, o.waitMode, o.semSpins, o.seed, o.warmup + plan.runs, ProcessHandle.current().pid()));
+                s.transport.awaitPeer(s.child);
+                return s;
+            } catch (Exception e) {
+                RunFailure f = s.failure(e);
+                s.close();
+                throw f;
+            }
+        }
+
+        /** Starts this same program again (same java, class path and JVM flags) as the consumer. */
+        void launch(ConsumerConfig config) throws IOException {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ShmBench.class.getName(), "--role=consumer"));
+            child = new ProcessBuilder(cmd).start();
+            errDrain = daemon("stderr of consumer", () -> {
+                try (Reader r = new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8)) {
+                    char[] buf = new char[1024];
+                    for (int n; (n = r.read(buf)) > 0; ) {
+                        childErr.append(buf, 0, n);
+                        if (childErr.length() > 8000) childErr.delete(0, childErr.length() - 4000);
+                    }
+                } catch (IOException ignored) { }
+            });
+            watchdog = daemon("watchdog", this::watch);
+            OutputStream toChild = child.getOutputStream();
+            toChild.write((JSON.writeValueAsString(config) + "\n").getBytes(StandardCharsets.UTF_8));
+            toChild.flush();
+            fromChild = child.getInputStream();
+            String line = readLine(fromChild);
+            if (!line.equals("ready")) throw new IOException("the consumer answered '" + line + "' instead of 'ready'");
+        }
+
+        /** Watches the consumer: dead, or no progress for the timeout, aborts the run. */
+        private void watch() {
+            long last = -1, since = System.nanoTime();
+            try {
+                while (abort.reason == null) {
+                    Thread.sleep(50);
+                    long now = System.nanoTime(), p = progress.get();
+                    if (!child.isAlive()) abort.reason = "the consumer exited";
+                    else if (p != last) { last = p; since = now; }
+                    else if (now - since > timeout.toNanos()) {
+                        abort.reason = "no progress for " + Units.duration(timeout) + ", so the consumer was killed";
+                        child.destroyForcibly();
+                    }
+                }
+                // Waits that spin or sleep in slices see the abort, pipes see the peer's end; should the
+                // main thread be stuck elsewhere, the run ends here instead.
+                Thread.sleep(2000);
+                if (!failureReported) {
+                    reportFailure(failure(null).getMessage());
+                    System.exit(1);
+                }
+            } catch (InterruptedException e) {
+                // the session closed normally
+            }
+        }
+
+        record Outcome(RunReport report, double seconds) {}
+
+        /**
+         * One run: at least minArrays arrays and, when minTime is given, until that much time has passed;
+         * then the consumer's report. With --rate, batches leave at fixed times (open loop) and carry
+         * their due time, so that a late send shows up as latency rather than as a gap.
+         */
+        Outcome stream(long minArrays, Duration minTime) throws RunFailure {
+            long sent = 0, start = System.nanoTime();
+            Long until = minTime == null ? null : start + minTime.toNanos();
+            double interval = rate == null ? 0 : batch * 1e9 / rate;
+            try {
+                for (long b = 0; ; b++) {
+                    long now = System.nanoTime();
+                    int n = until == null ? (int) Math.min(batch, minArrays - sent) : batch;
+                    boolean last = sent + n >= minArrays && (until == null || now - until >= 0);
+                    long stamp = now;
+                    if (rate != null) {
+                        stamp = start + (long) (b * interval);
+                        while (System.nanoTime() - stamp < 0) Thread.onSpinWait();
+                    }
+                    transport.send(seq + 1, n, stamp, last);
+                    seq += n;
+                    sent += n;
+                    progress.lazySet(seq);
+                    if (last) break;
+                }
+                String line = readLine(fromChild);
+                progress.incrementAndGet();
+                RunReport report = JSON.readValue(line, RunReport.class);
+                if (report.arrays != sent && report.errors == 0)
+                    report = new RunReport(report.run, report.arrays, 1, "the consumer saw " + report.arrays + " arrays of " + sent, report.lastNanos, report.histogram);
+                return new Outcome(report, (report.lastNanos - start) / 1e9);
+            } catch (Exception e) {
+                throw failure(e);
+            }
+        }
+
+        void awaitConsumerExit() throws RunFailure {
+            stage = "waiting for the consumer to exit";
+            try {
+                if (!child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new IOException("the consumer did not exit");
+                if (child.exitValue() != 0) throw new IOException("the consumer ended with exit code " + child.exitValue());
+            } catch (Exception e) {
+                throw failure(e);
+            }
+        }
+
+        /** Explains a failure, quoting the consumer's exit and its stderr when it is gone. */
+        RunFailure failure(Exception e) {
+            failureReported = true;
+            try { if (child != null) child.waitFor(2, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
+            StringBuilder msg = new StringBuilder(method.name + ", " + stage + (seq > 0 ? ", array " + seq : "") + ": ");
+            if (abort.reason != null && abort.reason.startsWith("no progress")) msg.append(abort.reason).append("; ");
+            if (child != null && !child.isAlive() && child.exitValue() != 0) {
+                int code = child.exitValue();
+                msg.append("the consumer (pid ").append(child.pid()).append(") exited with code ").append(code)
+                        .append(code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+                try { errDrain.join(500); } catch (InterruptedException ignored) { }
+                String err = childErr.toString().strip();
+                msg.append(err.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + err.lines().limit(12).collect(Collectors.joining(" | ")));
+            } else {
+                msg.append(e == null ? abort.reason : String.valueOf(e.getMessage()));
+            }
+            return new RunFailure(msg.toString());
+        }
+
+        public void close() {
+            if (!LIVE.remove(this)) return;
+            if (watchdog != null) watchdog.interrupt();
+            if (child != null && child.isAlive()) {
+                child.destroy();
+                try { if (!child.waitFor(2, TimeUnit.SECONDS)) child.destroyForcibly().waitFor(); } catch (InterruptedException ignored) { }
+            }
+            if (transport != null) transport.close();
+            SuiteFolder.delete(runDir);
+        }
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
+
+    /** The watchdog and the main thread may both see the same failure: say it once. */
+    static void reportFailure(String message) {
+        if (FAILURE_REPORTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
+    }
+
+    /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */
+    static boolean alive(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Reads a line byte by byte, so that nothing after it is taken from the stream. */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b; (b = in.read()) != '\n'; ) {
+            if (b < 0) throw new EOFException("the peer closed its stream");
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------- the child
+
+    record ConsumerConfig(String method, Dtype dtype, int size, int batch, String runDir, String runId, String endpoint,
+                          long ringBytes, WaitMode waitMode, int semSpins, long seed, int runs, long parentPid) {}
+
+    /** The child: reads its configuration from stdin, opens its end, says "ready", checks arrays and reports each run. */
+    static final class ConsumerRole {
+        static int run() throws Exception {
+            InputStream stdin = new FileInputStream(FileDescriptor.in);
+            PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+            ConsumerConfig cfg = JSON.readValue(readLine(stdin), ConsumerConfig.class);
+            watchParent(cfg.parentPid, Path.of(cfg.runDir));
+            Payload expected = new Payload(cfg.dtype, cfg.size, cfg.seed, 0);
+            Context ctx = new Context(false, Path.of(cfg.runDir), cfg.runId, cfg.size, cfg.batch, cfg.ringBytes, cfg.waitMode,
+                    cfg.semSpins, expected, new Abort());
+            Verifier verifier = new Verifier(expected, report -> {
+                try {
+                    stdout.println(JSON.writeValueAsString(report));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            try (Transport transport = method(cfg.method).factory.open(ctx, cfg.endpoint)) {
+                stdout.println("ready");
+                while (verifier.runsDone < cfg.runs) transport.receive(verifier);
+            }
+            return 0;
+        }
+
+        /** A child never outlives its parent, whatever it is blocked on; it removes what the dead parent left. */
+        static void watchParent(long pid, Path runDir) {
+            daemon("parent watch", () -> {
+                while (alive(pid)) {
+                    try { Thread.sleep(100); } catch (InterruptedException e) { return; }
+                }
+                SuiteFolder.delete(runDir);
+                Runtime.getRuntime().halt(3);
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- the suite folder
+
+    /** Run folders live in /dev/shm/ipcbench (else the temp dir), named <bench>-<pid>-<random>, owner-only. */
+    static final class SuiteFolder {
+        static final Path SHM = Path.of("/dev/shm");
+        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
+        static final String SEM_PREFIX = "ipcbench-";
+        static final Pattern OWNED = Pattern.compile("(?:[A-Za-z]+-|sem\\.ipcbench-)(\\d+)-[0-9a-f]+.*");
+
+        static String newRunId() {
+            return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        }
+
+        static String semaphoreName(String runId) { return "/" + SEM_PREFIX + runId; }
+
+        static Path createRunDir(String runId) throws IOException {
+            var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+            if (!Files.isDirectory(ROOT)) {
+                try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
+            }
+            return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
+        }
+
+        /** Run folders and semaphores whose owner process is gone. */
+        static List<Path> removeLeftovers() throws IOException {
+            List<Path> removed = new ArrayList<>();
+            for (Path dir : List.of(ROOT, SHM)) {
+                if (!Files.isDirectory(dir)) continue;
+                try (Stream<Path> entries = Files.list(dir)) {
+                    for (Path p : (Iterable<Path>) entries::iterator) {
+                        Matcher m = OWNED.matcher(p.getFileName().toString());
+                        if (m.matches() && (dir == ROOT || p.getFileName().toString().startsWith("sem."))
+                                && !alive(Long.parseLong(m.group(1)))) {
+                            delete(p);
+                            removed.add(p);
+                        }
+                    }
+                }
+            }
+            return removed;
+        }
+
+        /** Removes a run folder (or a leftover semaphore) and the semaphores of the same run. */
+        static void delete(Path p) {
+            try (Stream<Path> walk = Files.walk(p)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException ignored) { }
+            String name = p.getFileName().toString();
+            if (name.matches(BENCH + "-\\d+-[0-9a-f]+") && Files.isDirectory(SHM)) {
+                String semPrefix = "sem." + SEM_PREFIX + name.substring(BENCH.length() + 1) + "-";
+                try (Stream<Path> sems = Files.list(SHM)) {
+                    sems.filter(s -> s.getFileName().toString().startsWith(semPrefix)).forEach(s -> s.toFile().delete());
+                } catch (IOException ignored) { }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- results
+
+    /** One measured configuration, in the suite's schema (README.md, "Results files"). */
+    static final class Row {
+        final Map<String, Object> fields = new LinkedHashMap<>();
+        boolean verified;
+        String firstError, method, wait;
+        int size;
+        double rate, mbps, p50, p99;
+        Histogram hist;
+
+        static Row of(String method, String wait, String note, Dtype dtype, int size, int batch, int run, double seconds,
+                      Histogram h, long arrays, long errors, String firstError) {
+            Row r = common(method, wait, note, dtype, size, batch, run, seconds, arrays, errors, firstError);
+            r.hist = h;
+            r.p50 = h.getValueAtPercentile(50) / 1e3;
+            r.p99 = h.getValueAtPercentile(99) / 1e3;
+            var f = r.fields;
+            f.put("lat_kind", "one-way");
+            f.put("lat_mean_us", round(h.getMean() / 1e3, 3));
+            f.put("lat_p50_us", round(r.p50, 3));
+            f.put("lat_p90_us", round(h.getValueAtPercentile(90) / 1e3, 3));
+            f.put("lat_p99_us", round(r.p99, 3));
+            f.put("lat_p999_us", round(h.getValueAtPercentile(99.9) / 1e3, 3));
+            f.put("lat_max_us", round(h.getMaxValue() / 1e3, 3));
+            r.tail(errors, note);
+            return r;
+        }
+
+        static Row ofLimit(Dtype dtype, int size, int batch, int run, double seconds, long copies, long errors, String firstError) {
+            Row r = common("limit-memcpy", "none", "", dtype, size, batch, run, seconds, copies, errors, firstError);
+            r.p50 = r.p99 = Double.NaN;
+            r.fields.put("lat_kind", "none");
+            for (String k : List.of("lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us")) r.fields.put(k, null);
+            r.tail(errors, "one thread copying the arrays into direct memory of the ring's size, last copy checked");
+            return r;
+        }
+
+        private static Row common(String method, String wait, String note, Dtype dtype, int size, int batch, int run, double seconds,
+                                  long arrays, long errors, String firstError) {
+            Row r = new Row();
+            r.method = method; r.wait = wait; r.size = size;
+            r.verified = errors == 0;
+            r.firstError = firstError;
+            r.rate = arrays / seconds;
+            r.mbps = r.rate * size / 1e6;
+            var f = r.fields;
+            f.put("timestamp", Instant.now().toString());
+            f.put("bench", BENCH);
+            f.put("method", method);
+            f.put("pattern", "stream");
+            f.put("wait", wait);
+            f.put("payload", dtype.name());
+            f.put("size_bytes", size);
+            f.put("count", arrays);
+            f.put("batch", batch);
+            f.put("peers", 1);
+            f.put("run", run);
+            f.put("seconds", round(seconds, 6));
+            f.put("msgs_per_s", round(r.rate, 1));
+            f.put("mb_per_s", round(r.mbps, 3));
+            return r;
+        }
+
+        private void tail(long errors, String note) {
+            fields.put("verified", verified);
+            fields.put("errors", errors);
+            fields.put("note", note);
+        }
+
+        static double round(double v, int places) {
+            double scale = Math.pow(10, places);
+            return Math.round(v * scale) / scale;
+        }
+    }
+
+    /** Appends rows to results.csv and results.jsonl, writes each latency row's .hgrm beside them. */
+    static final class Results {
+        static final List<String> COLUMNS = List.of("timestamp", "bench", "method", "pattern", "wait", "payload", "size_bytes",
+                "count", "batch", "peers", "run", "seconds", "msgs_per_s", "mb_per_s", "lat_kind", "lat_mean_us", "lat_p50_us",
+                "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us", "verified", "errors", "note", "hgrm",
+                "jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host", "run_id");
+        final Path dir;
+        final Map<String, Object> env;
+        final String runId = SuiteFolder.newRunId();
+
+        Results(Path dir, Map<String, Object> env) {
+            this.dir = dir;
+            this.env = env;
+        }
+
+        void write(Row row) throws RunFailure {
+            try {
+                Map<String, Object> all = new LinkedHashMap<>(row.fields);
+                String hgrm = null;
+                if (row.hist != null) {
+                    Files.createDirectories(dir.resolve("hgrm"));
+                    hgrm = "hgrm/" + String.join("_", BENCH, row.method, (String) row.fields.get("payload"), String.valueOf(row.size),
+                            "b" + row.fields.get("batch"), "r" + row.fields.get("run"), runId) + ".hgrm";
+                    try (PrintStream ps = new PrintStream(Files.newOutputStream(dir.resolve(hgrm)), false, StandardCharsets.UTF_8)) {
+                        row.hist.outputPercentileDistribution(ps, 1000.0);
+                    }
+                }
+                Files.createDirectories(dir);
+                all.put("hgrm", hgrm);
+                all.putAll(env);
+                all.put("run_id", runId);
+                Path csv = dir.resolve("results.csv");
+                StringBuilder line = new StringBuilder();
+                if (!Files.exists(csv)) line.append(String.join(",", COLUMNS)).append('\n');
+                line.append(COLUMNS.stream().map(c -> csvField(all.get(c))).collect(Collectors.joining(","))).append('\n');
+                Files.writeString(csv, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(dir.resolve("results.jsonl"), JSON.writeValueAsString(all) + "\n",
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new RunFailure("cannot write results to " + dir + ": " + e.getMessage());
+            }
+        }
+
+        static String csvField(Object v) {
+            String s = v == null ? "" : v.toString();
+            return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        }
+    }
+
+    /** JDK, JVM flags, OS, CPU, cores, library versions (from the jars on the class path), host. */
+    static final class Environment {
+        static Map<String, Object> capture() {
+            Map<String, Object> env = new LinkedHashMap<>();
+            env.put("jdk", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
+            env.put("jvm_flags", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+            env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+            env.put("cpu", firstLine(Path.of("/proc/cpuinfo"), "model name").orElse(System.getProperty("os.arch")));
+            env.put("cores", Runtime.getRuntime().availableProcessors());
+            env.put("libs", Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                    .map(p -> Path.of(p).getFileName().toString())
+                    .filter(n -> n.endsWith(".jar") && !n.startsWith(BENCH))
+                    .map(n -> n.substring(0, n.length() - 4)).sorted().collect(Collectors.joining(" ")));
+            env.put("host", firstLine(Path.of("/proc/sys/kernel/hostname"), "").orElse("unknown"));
+            return env;
+        }
+
+        static Optional<String> firstLine(Path file, String key) {
+            try (Stream<String> lines = Files.lines(file)) {
+                return lines.filter(l -> l.startsWith(key)).findFirst()
+                        .map(l -> key.isEmpty() ? l.strip() : l.substring(l.indexOf(':') + 1).strip());
+            } catch (IOException | UncheckedIOException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** A progress line on stderr, only when stderr is a terminal. */
+    static final class Progress {
+        static final boolean TERMINAL = isTerminal();
+
+        static boolean isTerminal() {
+            try {
+                String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+
+        static void show(String what) { if (TERMINAL) System.err.print("\r\033[K" + BENCH + ": " + what); }
+
+        static void clear() { if (TERMINAL) System.err.print("\r\033[K"); }
+    }
+
+    // ---------------------------------------------------------------- sizes, durations, summary
+
+    static final class Units {
+        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|Ki|Mi|Gi)?B?");
+
+        static long parseSize(String text) {
+            Matcher m = SIZE.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException();
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "" : m.group(2);
+            long scale = switch (unit) {
+                case "k", "K" -> 1_000L;
+                case "M" -> 1_000_000L;
+                case "G" -> 1_000_000_000L;
+                case "Ki" -> 1L << 10;
+                case "Mi" -> 1L << 20;
+                case "Gi" -> 1L << 30;
+                default -> 1L;
+            };
+            return Math.multiplyExact(n, scale);
+        }
+
+        static String size(long bytes) {
+            if (bytes >= 1_000_000 && bytes % 1_000_000 == 0) return bytes / 1_000_000 + " MB";
+            if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) return (bytes >> 20) + " MiB";
+            if (bytes >= 1_000 && bytes % 1_000 == 0) return bytes / 1_000 + " kB";
+            if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) return (bytes >> 10) + " KiB";
+            return bytes + " B";
+        }
+
+        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+
+        static Duration parseDuration(String text) {
+            Matcher m = DURATION.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException();
+            double v = Double.parseDouble(m.group(1));
+            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
+            return Duration.ofNanos(Math.round(ms * 1e6));
+        }
+
+        static String duration(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+
+        /** Bytes in the range, else a conversion error naming what is allowed. */
+        static long parseSizeIn(String value, long min, long max, String allowed) {
+            long n;
+            try {
+                n = parseSize(value);
+            } catch (RuntimeException e) {
+                n = -1;
+            }
+            if (n < min || n > max) throw new CommandLine.TypeConversionException("'" + value + "' (" + allowed + ")");
+            return n;
+        }
+    }
+
+    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+        public Integer convert(String value) {
+            return (int) Units.parseSizeIn(value, MIN_SIZE, MAX_SIZE, "a size from 8 B to 64 MiB, such as 8Ki, 10k, 2M or 1Mi");
+        }
+    }
+
+    static final class RingConverter implements CommandLine.ITypeConverter<Long> {
+        public Long convert(String value) {
+            return Units.parseSizeIn(value, MIN_RING, MAX_RING, "a size from 4 KiB to 1 GiB, such as 4Mi or 64Mi");
+        }
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        public Duration convert(String value) {
+            try {
+                return Units.parseDuration(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
+            }
+        }
+    }
+
+    /**
+     * Per size, each method's throughput (median of the runs), its share of limit-memcpy, its one-way
+     * latency, and how it compares with the fastest method and with queue, the built-in baseline.
+     */
+    void printSummary(List<Row> rows, Plan plan) {
+        if (rows.isEmpty()) return;
+        System.out.printf("%nShmBench: %s arrays streamed to a second process, batch %d, median of %d run(s)%s%n",
+                dtype, batch, plan.runs, rate == null ? "; latency at full throughput (queueing included)" : "; sent at " + fmt(rate) + " arrays/s");
+        String format = "%-8s %-13s %-10s %12s %10s %9s %13s %11s %11s %9s%n";
+        System.out.printf(format, "size", "method", "wait", "arrays/s", "MB/s", "of memcpy", "latency p50 µs", "p99 µs", "vs fastest", "vs queue");
+        Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
+                Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
+        bySize.forEach((size, byMethod) -> {
+            Map<String, Double> rates = new LinkedHashMap<>();
+            byMethod.forEach((m, rs) -> rates.put(m, median(rs, r -> r.rate)));
+            Double limit = rates.get("limit-memcpy"), queue = rates.get("queue");
+            double best = rates.entrySet().stream().filter(e -> !e.getKey().equals("limit-memcpy")).mapToDouble(Map.Entry::getValue).max().orElse(Double.NaN);
+            String label = Units.size(size);
+            for (var e : byMethod.entrySet()) {
+                List<Row> rs = e.getValue();
+                double r = rates.get(e.getKey());
+                boolean isLimit = e.getKey().equals("limit-memcpy");
+                System.out.printf(format, label, e.getKey(), rs.get(0).wait, String.format("%,.0f", r), fmt(median(rs, x -> x.mbps)),
+                        limit == null ? "" : String.format("%.0f%%", 100 * r / limit),
+                        isLimit ? "" : fmt(median(rs, x -> x.p50)), isLimit ? "" : fmt(median(rs, x -> x.p99)),
+                        isLimit ? "" : String.format("%.2fx", best / r), isLimit || queue == null ? "" : String.format("%.2fx", r / queue));
+                if (!rs.stream().allMatch(x -> x.verified)) System.out.println("         NOT VERIFIED: " + rs.get(0).firstError);
+                label = "";
+            }
+        });
+        System.out.println("vs fastest: times slower than the fastest method; vs queue: times faster than the built-in baseline.");
+        System.out.println("All arrays verified: " + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO") + ". Rows in " + out.resolve("results.csv"));
+    }
+
+    static double median(List<Row> rows, java.util.function.ToDoubleFunction<Row> f) {
+        double[] v = rows.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    static String fmt(double v) {
+        return v >= 100 ? String.format("%,.0f", v) : v >= 10 ? String.format("%.1f", v) : String.format("%.2f", v);
+    }
+}
