@@ -95,8 +95,8 @@ import java.util.zip.CRC32C;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Streams numeric arrays from a producer process to a consumer process, every array verified.",
                 "Sizes accept 100, 10k, 2M (powers of 1000) and 64Ki, 1Mi (powers of 1024)."},
-        footer = {"", "A warm-up run sends --count arrays and goes on for at least 0.25 s, so that the JIT has compiled "
-                + "the hot path before the clock starts. The default run (1000 arrays of 8 KiB, 3 runs) takes about 15 s."})
+        footer = {"", "Warm-up: at least --warmup runs like the measured ones, repeated for at least 1 s, so that both JVMs "
+                + "have compiled the timed paths before the clock starts. The default run (1000 arrays of 8 KiB) takes about 15 s."})
 public class ShmBench implements Callable<Integer> {
 
     static final String BENCH = "ShmBench";
@@ -124,7 +124,8 @@ public class ShmBench implements Callable<Integer> {
     @Option(names = {"-b", "--batch"}, paramLabel = "N", defaultValue = "1", description = "Arrays per publish (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = {"-w", "--warmup"}, paramLabel = "N", defaultValue = "1", description = "Warm-up runs before measuring, not counted (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-w", "--warmup"}, paramLabel = "N", defaultValue = "1",
+            description = "Warm-up runs before measuring, not counted; repeated for at least 1 s, 0 for none (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = {"-d", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class,
@@ -372,8 +373,11 @@ public class ShmBench implements Callable<Integer> {
 
     /** What a consumer does with each array: the checker. Data comes in one piece, or two when it straddles the end of a ring. */
     interface Receiver {
-        void onArray(long seq, long sentNanos, boolean last, ByteBuffer data, ByteBuffer rest) throws IOException;
+        /** flags: LAST_OF_RUN on the last array of a run, END too on the last of the session. */
+        void onArray(long seq, long sentNanos, int flags, ByteBuffer data, ByteBuffer rest) throws IOException;
     }
+
+    static final int LAST_OF_RUN = 1, END = 2;
 
     /** One way of moving arrays from the producer to the consumer. The producer opens its end first; the consumer finds it by endpoint(). */
     interface Transport extends AutoCloseable {
@@ -381,8 +385,8 @@ public class ShmBench implements Callable<Integer> {
         default String endpoint() { return null; }
         /** Producer only: the consumer said it is ready; make sure it is reachable before the clock starts. */
         default void awaitPeer(Process consumer) throws IOException {}
-        /** Producer: publishes arrays first..first+count-1, all stamped sentNanos; the last one ends a run when lastOfRun. */
-        void send(long first, int count, long sentNanos, boolean lastOfRun) throws IOException;
+        /** Producer: publishes arrays first..first+count-1, all stamped sentNanos; the last one carries lastFlags. */
+        void send(long first, int count, long sentNanos, int lastFlags) throws IOException;
         /** Consumer: waits for what the producer published next and hands each array to the receiver. */
         void receive(Receiver receiver) throws IOException;
         @Override void close();
@@ -485,7 +489,7 @@ public class ShmBench implements Callable<Integer> {
      * end (headers never do, since records start on 64-byte boundaries); slots never reach the end.
      */
     static final class Records {
-        static final int HEADER = 64, LAST = 1;
+        static final int HEADER = 64;
         final ByteBuffer map, data, rest;
         final int base, capacity;
 
@@ -499,12 +503,12 @@ public class ShmBench implements Callable<Integer> {
 
         static int bytes(int size) { return (HEADER + size + 63) & ~63; }
 
-        void put(long pos, long seq, long sentNanos, boolean last, byte[] array) {
+        void put(long pos, long seq, long sentNanos, int flags, byte[] array) {
             int at = base + (int) (pos % capacity);
             map.putLong(at, seq);
             map.putLong(at + 8, sentNanos);
             map.putInt(at + 16, array.length);
-            map.putInt(at + 20, last ? LAST : 0);
+            map.putInt(at + 20, flags);
             int dataAt = (int) ((pos + HEADER) % capacity), head = Math.min(array.length, capacity - dataAt);
             map.put(base + dataAt, array, 0, head);
             if (head < array.length) map.put(base, array, head, array.length - head);
@@ -517,7 +521,7 @@ public class ShmBench implements Callable<Integer> {
             int dataAt = (int) ((pos + HEADER) % capacity), head = Math.min(length, capacity - dataAt);
             data.limit(base + dataAt + head).position(base + dataAt);
             ByteBuffer tail = head == length ? null : rest.limit(base + length - head).position(base);
-            receiver.onArray(map.getLong(at), map.getLong(at + 8), (map.getInt(at + 20) & LAST) != 0, data, tail);
+            receiver.onArray(map.getLong(at), map.getLong(at + 8), map.getInt(at + 20), data, tail);
             return bytes(length);
         }
     }
@@ -554,8 +558,8 @@ public class ShmBench implements Callable<Integer> {
         }
 
         /** Producer: writes a record after the last one (check hasRoom first); the consumer sees it after publish(). */
-        void write(long seq, long sentNanos, boolean last, byte[] array) {
-            records.put(tail, seq, sentNanos, last, array);
+        void write(long seq, long sentNanos, int flags, byte[] array) {
+            records.put(tail, seq, sentNanos, flags, array);
             tail += Records.bytes(array.length);
         }
 
@@ -587,10 +591,10 @@ public class ShmBench implements Callable<Integer> {
             recordBytes = Records.bytes(ctx.size);
         }
 
-        public void send(long first, int count, long sentNanos, boolean lastOfRun) throws IOException {
+        public void send(long first, int count, long sentNanos, int lastFlags) throws IOException {
             idle.reset();
             while (!ring.hasRoom(count * recordBytes)) idle.idle();
-            for (int i = 0; i < count; i++) ring.write(first + i, sentNanos, lastOfRun && i == count - 1, payload.array(first + i));
+            for (int i = 0; i < count; i++) ring.write(first + i, sentNanos, i == count - 1 ? lastFlags : 0, payload.array(first + i));
             ring.publish();
         }
 
@@ -621,12 +625,12 @@ public class ShmBench implements Callable<Integer> {
             emptied = new NamedSemaphore(prefix + "-emptied", ctx.producer, 1, ctx.semSpins);
         }
 
-        public void send(long first, int count, long sentNanos, boolean lastOfRun) throws IOException {
+        public void send(long first, int count, long sentNanos, int lastFlags) throws IOException {
             emptied.await(abort);
             long pos = 0;
             for (int i = 0; i < count; i++) {
                 byte[] array = payload.array(first + i);
-                slot.put(pos, first + i, sentNanos, lastOfRun && i == count - 1, array);
+                slot.put(pos, first + i, sentNanos, i == count - 1 ? lastFlags : 0, array);
                 pos += Records.bytes(array.length);
             }
             map.putInt(COUNT, count);
@@ -773,7 +777,7 @@ public class ShmBench implements Callable<Integer> {
             }
         }
 
-        public void send(long first, int count, long sentNanos, boolean lastOfRun) throws IOException {
+        public void send(long first, int count, long sentNanos, int lastFlags) throws IOException {
             while (free.isEmpty()) {
                 byte[] freed = returns.recv(0);
                 if (freed == null) abort.check();
@@ -782,7 +786,7 @@ public class ShmBench implements Callable<Integer> {
             int slot = free.poll();
             long pos = (long) slot * slotBytes;
             for (int i = 0; i < count; i++) {
-                records.put(pos, first + i, sentNanos, lastOfRun && i == count - 1, payload.array(first + i));
+                records.put(pos, first + i, sentNanos, i == count - 1 ? lastFlags : 0, payload.array(first + i));
                 pos += Records.bytes(payload.size);
             }
             sendPair(descriptors, slot, count);
@@ -811,7 +815,7 @@ public class ShmBench implements Callable<Integer> {
      * every pickle does. The consumer's ObjectInputStream accepts only these classes.
      */
     static final class QueueTransport implements Transport {
-        record Item(long seq, long sentNanos, boolean last, Object array) implements Serializable {}
+        record Item(long seq, long sentNanos, int flags, Object array) implements Serializable {}
 
         static final ObjectInputFilter ONLY_ARRAYS = ObjectInputFilter.Config.createFilter(
                 Item.class.getName() + ";[D;[F;[J;[I;[B;maxdepth=3;!*");
@@ -831,9 +835,9 @@ public class ShmBench implements Callable<Integer> {
             out = new ObjectOutputStream(new BufferedOutputStream(consumer.getOutputStream(), 1 << 16));
         }
 
-        public void send(long first, int count, long sentNanos, boolean lastOfRun) throws IOException {
+        public void send(long first, int count, long sentNanos, int lastFlags) throws IOException {
             for (int i = 0; i < count; i++) {
-                out.writeObject(new Item(first + i, sentNanos, lastOfRun && i == count - 1, payload.typedArray(first + i)));
+                out.writeObject(new Item(first + i, sentNanos, i == count - 1 ? lastFlags : 0, payload.typedArray(first + i)));
                 out.reset();
             }
             out.flush();
@@ -850,7 +854,7 @@ public class ShmBench implements Callable<Integer> {
             } catch (ClassNotFoundException | ClassCastException e) {
                 throw new IOException("not an array message: " + e);
             }
-            receiver.onArray(item.seq, item.sentNanos, item.last, dtype.image(item.array, image), null);
+            receiver.onArray(item.seq, item.sentNanos, item.flags, dtype.image(item.array, image), null);
         }
 
         public void close() {
@@ -877,13 +881,13 @@ public class ShmBench implements Callable<Integer> {
             tailer = ctx.producer ? null : queue.createTailer();
         }
 
-        public void send(long first, int count, long sentNanos, boolean lastOfRun) {
+        public void send(long first, int count, long sentNanos, int lastFlags) {
             try (DocumentContext dc = appender.writingDocument()) {
                 Bytes<?> bytes = dc.wire().bytes();
                 bytes.writeInt(count);
                 for (int i = 0; i < count; i++) {
                     byte[] a = payload.array(first + i);
-                    bytes.writeLong(first + i).writeLong(sentNanos).writeBoolean(lastOfRun && i == count - 1).writeInt(a.length).write(a, 0, a.length);
+                    bytes.writeLong(first + i).writeLong(sentNanos).writeInt(i == count - 1 ? lastFlags : 0).writeInt(a.length).write(a, 0, a.length);
                 }
             }
         }
@@ -896,11 +900,10 @@ public class ShmBench implements Callable<Integer> {
                         Bytes<?> bytes = dc.wire().bytes();
                         for (int i = bytes.readInt(); i > 0; i--) {
                             long seq = bytes.readLong(), sentNanos = bytes.readLong();
-                            boolean last = bytes.readBoolean();
-                            int length = bytes.readInt();
+                            int flags = bytes.readInt(), length = bytes.readInt();
                             if (array.length < length) view = ByteBuffer.wrap(array = new byte[length]);
                             bytes.read(array, 0, length);
-                            receiver.onArray(seq, sentNanos, last, view.clear().limit(length), null);
+                            receiver.onArray(seq, sentNanos, flags, view.clear().limit(length), null);
                         }
                         return;
                     }
@@ -938,6 +941,7 @@ public class ShmBench implements Callable<Integer> {
         Histogram latency = new Histogram(3);
         long nextSeq = 1, arrays, errors;
         int runsDone;
+        boolean ended;
         String firstError;
 
         Verifier(Payload expected, Consumer<RunReport> onRunEnd) {
@@ -945,7 +949,7 @@ public class ShmBench implements Callable<Integer> {
             this.onRunEnd = onRunEnd;
         }
 
-        public void onArray(long seq, long sentNanos, boolean last, ByteBuffer data, ByteBuffer rest) {
+        public void onArray(long seq, long sentNanos, int flags, ByteBuffer data, ByteBuffer rest) {
             long now = System.nanoTime();
             latency.recordValue(Math.max(0, now - sentNanos));
             arrays++;
@@ -961,7 +965,8 @@ public class ShmBench implements Callable<Integer> {
             }
             if (error != null && errors++ == 0) firstError = "array " + seq + ": " + error;
             nextSeq = Math.max(nextSeq, seq + 1);
-            if (last) {
+            if ((flags & LAST_OF_RUN) != 0) {
+                ended = (flags & END) != 0;
                 ByteBuffer encoded = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
                 latency.encodeIntoCompressedByteBuffer(encoded);
                 onRunEnd.accept(new RunReport(++runsDone, arrays, errors, firstError, System.nanoTime(),
@@ -995,9 +1000,7 @@ public class ShmBench implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         try {
             for (int s : plan.sizes) {
-                Row limit = measureMemcpy(s, plan);
-                results.write(limit);
-                rows.add(limit);
+                measureMemcpy(s, plan, results, rows);
                 for (Method m : plan.methods) runMethod(m, s, plan, results, rows);
             }
         } catch (RunFailure failure) {
@@ -1055,7 +1058,7 @@ public class ShmBench implements Callable<Integer> {
         }
         checkWritable(cl, out);
         return new Plan(chosen, chosenSizes, count != null ? count : quick ? 200 : 1000, quick ? 1 : runs, ringBytes,
-                quick ? Duration.ZERO : Duration.ofMillis(250));
+                quick ? Duration.ZERO : Duration.ofSeconds(1));
     }
 
     /** The value as the user typed it (64Ki rather than 65536), for error messages. */
@@ -1081,18 +1084,17 @@ public class ShmBench implements Callable<Integer> {
      * same arrays (stamped, in rotation) into direct memory of the ring's size, as shm-ring's producer
      * does. At least 0.1 s per run, so that the figure is a steady state.
      */
-    Row measureMemcpy(int size, Plan plan) throws RunFailure {
+    void measureMemcpy(int size, Plan plan, Results results, List<Row> rows) throws RunFailure {
         Progress.show("limit-memcpy " + Units.size(size));
         Payload payload = new Payload(dtype, size, seed, 0);
         ByteBuffer target = ByteBuffer.allocateDirect((int) plan.ringBytes);
         Records area = new Records(target, 0, (int) plan.ringBytes);
         int recordBytes = Records.bytes(size);
         long seq = 0;
-        Row row = null;
         for (int run = 1 - warmup; run <= plan.runs; run++) {
             long copies = 0, pos = 0, start = System.nanoTime(), elapsed;
             do {
-                for (int i = 0; i < plan.count; i++, pos += recordBytes) area.put(pos, ++seq, 0, false, payload.array(seq));
+                for (int i = 0; i < plan.count; i++, pos += recordBytes) area.put(pos, ++seq, 0, 0, payload.array(seq));
                 copies += plan.count;
             } while ((elapsed = System.nanoTime() - start) < 100_000_000L);
             long lastPos = pos - recordBytes;
@@ -1103,25 +1105,31 @@ public class ShmBench implements Callable<Integer> {
             } catch (IOException e) {
                 throw new RunFailure("limit-memcpy: " + e.getMessage());
             }
-            if (run >= 1) row = Row.ofLimit(dtype, size, batch, run, elapsed / 1e9, copies, check.errors, check.firstError);
+            if (run < 1) continue;
+            Row row = Row.ofLimit(dtype, size, batch, run, elapsed / 1e9, copies, check.errors, check.firstError);
+            results.write(row);
+            rows.add(row);
+            if (!row.verified) throw new RunFailure("limit-memcpy: the copy does not match at " + Units.size(size) + ": " + row.firstError);
         }
         Progress.clear();
-        return row;
     }
 
     void runMethod(Method m, int size, Plan plan, Results results, List<Row> rows) throws RunFailure {
+        long arraysPerRun = duration == null ? plan.count : batch;
         try (Session session = Session.start(m, this, size, plan)) {
-            for (int w = 1; w <= warmup; w++) {
-                session.stage = Units.size(size) + " warm-up " + w + "/" + warmup;
-                Duration minimum = duration != null && duration.compareTo(plan.warmupMinimum) > 0 ? duration : plan.warmupMinimum;
-                Session.Outcome warm = session.stream(duration == null ? plan.count : batch, minimum);
+            // Warm-up runs are measured runs thrown away, so that the JIT compiles the very paths that are then timed.
+            long warmupEnds = System.nanoTime() + plan.warmupMinimum.toNanos();
+            for (int w = 1; warmup > 0 && (w <= warmup || System.nanoTime() - warmupEnds < 0); w++) {
+                session.stage = Units.size(size) + " warm-up run " + w;
+                Progress.show(m.name + " " + session.stage);
+                Session.Outcome warm = session.stream(arraysPerRun, duration, false);
                 if (warm.report.errors > 0)
                     throw new RunFailure(m.name + ": verification failed during the warm-up at " + Units.size(size) + ": " + warm.report.firstError);
             }
             for (int run = 1; run <= plan.runs; run++) {
                 session.stage = Units.size(size) + " run " + run + "/" + plan.runs;
                 Progress.show(m.name + " " + session.stage);
-                Session.Outcome o = session.stream(duration == null ? plan.count : batch, duration);
+                Session.Outcome o = session.stream(arraysPerRun, duration, run == plan.runs);
                 Progress.clear();
                 Histogram h;
                 try {
@@ -1193,7 +1201,7 @@ public class ShmBench implements Callable<Integer> {
                 Context ctx = new Context(true, s.runDir, runId, size, o.batch, plan.ringBytes, o.waitMode, o.semSpins, payload, s.abort);
                 s.transport = m.factory.open(ctx, null);
                 s.launch(new ConsumerConfig(m.name, o.dtype, size, o.batch, s.runDir.toString(), runId, s.transport.endpoint(),
-                        plan.ringBytes, o.waitMode, o.semSpins, o.seed, o.warmup + plan.runs, ProcessHandle.current().pid()));
+                        plan.ringBytes, o.waitMode, o.semSpins, o.seed, ProcessHandle.current().pid()));
                 s.transport.awaitPeer(s.child);
                 return s;
             } catch (Exception e) {
@@ -1258,10 +1266,10 @@ public class ShmBench implements Callable<Integer> {
 
         /**
          * One run: at least minArrays arrays and, when minTime is given, until that much time has passed;
-         * then the consumer's report. With --rate, batches leave at fixed times (open loop) and carry
+         * then the consumer's report. The last array of the session tells the consumer to exit. With --rate, batches leave at fixed times (open loop) and carry
          * their due time, so that a late send shows up as latency rather than as a gap.
          */
-        Outcome stream(long minArrays, Duration minTime) throws RunFailure {
+        Outcome stream(long minArrays, Duration minTime, boolean endOfSession) throws RunFailure {
             long sent = 0, start = System.nanoTime();
             Long until = minTime == null ? null : start + minTime.toNanos();
             double interval = rate == null ? 0 : batch * 1e9 / rate;
@@ -1275,7 +1283,7 @@ public class ShmBench implements Callable<Integer> {
                         stamp = start + (long) (b * interval);
                         while (System.nanoTime() - stamp < 0) Thread.onSpinWait();
                     }
-                    transport.send(seq + 1, n, stamp, last);
+                    transport.send(seq + 1, n, stamp, !last ? 0 : endOfSession ? LAST_OF_RUN | END : LAST_OF_RUN);
                     seq += n;
                     sent += n;
                     progress.lazySet(seq);
@@ -1372,7 +1380,7 @@ public class ShmBench implements Callable<Integer> {
     // ---------------------------------------------------------------- the child
 
     record ConsumerConfig(String method, Dtype dtype, int size, int batch, String runDir, String runId, String endpoint,
-                          long ringBytes, WaitMode waitMode, int semSpins, long seed, int runs, long parentPid) {}
+                          long ringBytes, WaitMode waitMode, int semSpins, long seed, long parentPid) {}
 
     /** The child: reads its configuration from stdin, opens its end, says "ready", checks arrays and reports each run. */
     static final class ConsumerRole {
@@ -1393,7 +1401,7 @@ public class ShmBench implements Callable<Integer> {
             });
             try (Transport transport = method(cfg.method).factory.open(ctx, cfg.endpoint)) {
                 stdout.println("ready");
-                while (verifier.runsDone < cfg.runs) transport.receive(verifier);
+                while (!verifier.ended) transport.receive(verifier);
             }
             return 0;
         }
