@@ -1023,7 +1023,7 @@ public class ShmBench implements Callable<Integer> {
         if (runs < 1) throw bad(cl, "--runs", runs, "must be at least 1");
         if (semSpins < 0) throw bad(cl, "--sem-spin", semSpins, "must be 0 or more");
         if (duration != null && duration.isZero()) throw bad(cl, "--duration", "0s", "must be positive");
-        if (rate != null && !(rate > 0)) throw bad(cl, "--rate", rate, "must be a positive number of arrays per second");
+        if (rate != null && !(rate > 0)) throw bad(cl, "--rate", given("--rate", rate), "must be a positive number of arrays per second");
         if ((size != null ? 1 : 0) + (sizes != null ? 1 : 0) + (elements != null ? 1 : 0) > 1)
             throw new ParameterException(cl, "Options '--size', '--sizes' and '--elements' exclude each other: give one");
         List<Integer> chosenSizes;
@@ -1275,6 +1275,7 @@ public class ShmBench implements Callable<Integer> {
             double interval = rate == null ? 0 : batch * 1e9 / rate;
             try {
                 for (long b = 0; ; b++) {
+                    abort.check();      // a method that never waits for the consumer (chronicle) would not notice its death
                     long now = System.nanoTime();
                     int n = until == null ? (int) Math.min(batch, minArrays - sent) : batch;
                     boolean last = sent + n >= minArrays && (until == null || now - until >= 0);
@@ -1402,6 +1403,10 @@ public class ShmBench implements Callable<Integer> {
             try (Transport transport = method(cfg.method).factory.open(ctx, cfg.endpoint)) {
                 stdout.println("ready");
                 while (!verifier.ended) transport.receive(verifier);
+            } catch (IOException | RuntimeException e) {
+                if (alive(cfg.parentPid)) throw e;
+                SuiteFolder.delete(Path.of(cfg.runDir));     // the producer died first (its pipe closed): nothing to report to
+                return 3;
             }
             return 0;
         }

@@ -1,0 +1,557 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Tests of ShmBench.java: its logic in-process (arrays, CRC arithmetic, the ring), and the script end to end as a user runs it
+//JAVA 17+
+//SOURCES ../ShmBench.java
+//SOURCES Harness.java
+
+/*
+ * Run through ./test.sh (which sets JBANG to the jbang it found), or alone:
+ *   JBANG=./jbang ./jbang tests/ShmBenchTest.java [name-filter]
+ * Prints PASS/FAIL/SKIP per test and ends with "N passed, N failed, N skipped".
+ * Tests assert behaviour, never speed.
+ */
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.*;
+import java.time.Duration;
+import java.util.*;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+public class ShmBenchTest extends Harness {
+
+    static final Path SCRIPT = REPO.resolve("ShmBench.java");
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final List<String> ALL_METHODS = ShmBench.METHODS.stream().map(ShmBench.Method::name).toList();
+
+    public static void main(String[] args) throws Exception {
+        filter = args.length > 0 ? args[0] : null;
+        unitTests();
+        endToEndTests();
+        System.exit(finish("ShmBenchTest"));
+    }
+
+    // ---------------------------------------------------------------- logic, in-process
+
+    static int crc(byte[] bytes, int from, int length) {
+        CRC32C c = new CRC32C();
+        c.update(bytes, from, length);
+        return (int) c.getValue();
+    }
+
+    /** A checker that keeps the consumer's reports. */
+    static ShmBench.Verifier verifier(ShmBench.Payload expected, List<ShmBench.RunReport> reports) {
+        return new ShmBench.Verifier(expected, reports::add);
+    }
+
+    static void unitTests() {
+        test("sizes accept powers of 1000 and 1024, within range", () -> {
+            Map<String, Long> good = Map.of("100", 100L, "10k", 10_000L, "2M", 2_000_000L, "64Ki", 65_536L, "1Mi", 1_048_576L);
+            good.forEach((text, bytes) -> check(ShmBench.Units.parseSize(text) == bytes, text + " should be " + bytes));
+            var sizes = new ShmBench.SizeConverter();
+            var rings = new ShmBench.RingConverter();
+            for (String bad : List.of("0", "7", "65Mi", "3X", "-5", "1.5k"))
+                expectConversionError(() -> sizes.convert(bad), "size " + bad);
+            for (String bad : List.of("1k", "2Gi", "x"))
+                expectConversionError(() -> rings.convert(bad), "ring " + bad);
+            check(sizes.convert("8") == 8 && sizes.convert("64Mi") == 64 << 20, "8 B and 64 MiB are the limits");
+            check(rings.convert("4Ki") == 4096 && rings.convert("1Gi") == 1L << 30, "4 KiB and 1 GiB are the ring's limits");
+        });
+
+        test("CRC32C arithmetic: the CRC of a concatenation from the CRCs of its parts", () -> {
+            SplittableRandom rnd = new SplittableRandom(3);
+            for (int trial = 0; trial < 200; trial++) {
+                byte[] bytes = new byte[rnd.nextInt(1, 20_000)];
+                rnd.nextBytes(bytes);
+                int cut = rnd.nextInt(0, bytes.length + 1);
+                int combined = ShmBench.Crc32c.combine(crc(bytes, 0, cut), crc(bytes, cut, bytes.length - cut),
+                        ShmBench.Crc32c.zerosOperator(bytes.length - cut));
+                check(combined == crc(bytes, 0, bytes.length), "combine at " + cut + " of " + bytes.length);
+            }
+        });
+
+        test("arrays: random values, never zeros, stamped, seven in rotation, each with the CRC the consumer expects", () -> {
+            for (ShmBench.Dtype dtype : ShmBench.Dtype.values()) {
+                var payload = new ShmBench.Payload(dtype, 8000, 9, 0);
+                Set<Integer> crcs = new HashSet<>();
+                for (long seq = 1; seq <= 30; seq++) {
+                    byte[] a = payload.array(seq);
+                    check(ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN).getLong(0) == seq, dtype + ": stamped with " + seq);
+                    check(crc(a, 0, a.length) == payload.crcOf(seq), dtype + ": expected CRC of array " + seq);
+                    crcs.add(crc(a, 8, a.length - 8));
+                    long zeros = 0;
+                    for (byte b : a) if (b == 0) zeros++;
+                    check(zeros < a.length / 10 + 16, dtype + ": mostly non-zero bytes, " + zeros + " zeros");
+                    ByteBuffer image = dtype.image(payload.typedArray(seq), ByteBuffer.allocateDirect(8000));
+                    check(image.equals(ByteBuffer.wrap(payload.array(seq))), dtype + ": the typed array holds the same bytes as the image");
+                }
+                check(crcs.size() == ShmBench.Payload.DISTINCT, dtype + ": " + crcs.size() + " distinct arrays in rotation");
+            }
+        });
+
+        test("the checker catches a corrupted array, a gap, a duplicate and a wrong length", () -> {
+            var payload = new ShmBench.Payload(ShmBench.Dtype.float64, 4096, 1, 5);
+            var expected = new ShmBench.Payload(ShmBench.Dtype.float64, 4096, 1, 0);
+            List<ShmBench.RunReport> reports = new ArrayList<>();
+            var v = verifier(expected, reports);
+            for (long seq = 1; seq <= 10; seq++) v.onArray(seq, System.nanoTime(), seq == 10 ? ShmBench.LAST_OF_RUN : 0, ByteBuffer.wrap(payload.array(seq)), null);
+            check(reports.size() == 1 && reports.get(0).errors() == 1 && reports.get(0).arrays() == 10, "one bad array of ten: " + reports);
+            check(reports.get(0).firstError().startsWith("array 5: CRC32C mismatch"), "names the array: " + reports.get(0).firstError());
+            var clean = new ShmBench.Payload(ShmBench.Dtype.float64, 4096, 1, 0);
+            v.onArray(12, 0, 0, ByteBuffer.wrap(clean.array(12)), null);        // 11 never came
+            v.onArray(12, 0, 0, ByteBuffer.wrap(clean.array(12)), null);        // 12 again
+            v.onArray(13, 0, ShmBench.LAST_OF_RUN | ShmBench.END, ByteBuffer.wrap(clean.array(13), 0, 4000), null);
+            var r = reports.get(1);
+            check(r.errors() == 3 && r.firstError().contains("gap: sequence 12 instead of 11"), "gap first: " + r);
+            check(v.ended, "the END flag ends the session");
+        });
+
+        test("ring wrap-around: records straddling the end arrive whole, in order, verified", () -> {
+            int capacity = 1024, size = 200;
+            ByteBuffer memory = ByteBuffer.allocateDirect(ShmBench.Ring.DATA + capacity).order(ByteOrder.nativeOrder());
+            var producer = new ShmBench.Ring(memory, capacity);
+            var consumer = new ShmBench.Ring(memory, capacity);
+            var payload = new ShmBench.Payload(ShmBench.Dtype.int8, size, 2, 0);
+            List<ShmBench.RunReport> reports = new ArrayList<>();
+            var v = verifier(new ShmBench.Payload(ShmBench.Dtype.int8, size, 2, 0), reports);
+            long[] straddled = {0};
+            ShmBench.Receiver counting = (seq, sent, flags, data, rest) -> {
+                if (rest != null) straddled[0]++;
+                v.onArray(seq, sent, flags, data, rest);
+            };
+            SplittableRandom rnd = new SplittableRandom(4);
+            long seq = 0;
+            while (seq < 5000) {
+                int batch = rnd.nextInt(1, 4);
+                check(producer.hasRoom(batch * ShmBench.Records.bytes(size)), "room after the consumer caught up");
+                for (int i = 0; i < batch; i++, seq++) producer.write(seq + 1, 0, seq + 1 == 5000 ? ShmBench.LAST_OF_RUN : 0, payload.array(seq + 1));
+                producer.publish();
+                consumer.poll(counting);
+            }
+            check(reports.size() == 1 && reports.get(0).arrays() == 5000 && reports.get(0).errors() == 0, "5000 arrays verified: " + reports);
+            check(straddled[0] > 100, "records straddled the end of the ring: " + straddled[0]);
+        });
+
+        test("ring between two threads through the mapped transport: many laps, every array verified", () -> {
+            Path dir = Files.createTempDirectory("ring");
+            try {
+                int size = 1000;
+                var producer = new ShmBench.ShmRingTransport(context(dir, true, size, 3, 4096, 0));
+                var consumer = new ShmBench.ShmRingTransport(context(dir, false, size, 3, 4096, 0));
+                long total = 60_000;
+                AtomicReference<Throwable> failure = new AtomicReference<>();
+                Thread t = new Thread(() -> {
+                    try {
+                        for (long seq = 1; seq <= total; seq += 3)
+                            producer.send(seq, (int) Math.min(3, total - seq + 1), System.nanoTime(), seq + 3 > total ? ShmBench.LAST_OF_RUN | ShmBench.END : 0);
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                });
+                t.start();
+                List<ShmBench.RunReport> reports = new ArrayList<>();
+                var v = verifier(new ShmBench.Payload(ShmBench.Dtype.float64, size, 1, 0), reports);
+                while (!v.ended) consumer.receive(v);
+                t.join();
+                check(failure.get() == null, "producer failed: " + failure.get());
+                check(reports.get(0).arrays() == total && reports.get(0).errors() == 0, "all verified: " + reports);
+            } finally {
+                deleteTree(dir);
+            }
+        });
+
+        test("full ring: the producer waits, nothing unread is overwritten", () -> {
+            Path dir = Files.createTempDirectory("ring");
+            try {
+                int size = 1000, capacity = 8192, fits = capacity / ShmBench.Records.bytes(size);   // 7 records of 1088 B
+                var producer = new ShmBench.ShmRingTransport(context(dir, true, size, 1, capacity, 0));
+                var consumer = new ShmBench.ShmRingTransport(context(dir, false, size, 1, capacity, 0));
+                AtomicLong sent = new AtomicLong();
+                Thread t = new Thread(() -> {
+                    try {
+                        for (long seq = 1; seq <= 20; seq++) {
+                            producer.send(seq, 1, System.nanoTime(), seq == 20 ? ShmBench.LAST_OF_RUN | ShmBench.END : 0);
+                            sent.set(seq);
+                        }
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                t.setDaemon(true);
+                t.start();
+                Thread.sleep(300);
+                check(sent.get() == fits, "the producer stopped at a full ring: sent " + sent.get() + " of a ring that holds " + fits);
+                check(t.isAlive(), "the producer is waiting");
+                List<ShmBench.RunReport> reports = new ArrayList<>();
+                var v = verifier(new ShmBench.Payload(ShmBench.Dtype.float64, size, 1, 0), reports);
+                consumer.receive(v);
+                check(v.arrays == fits && v.errors == 0, "the " + fits + " waiting arrays are intact: " + v.arrays + " read, " + v.errors + " bad");
+                while (!v.ended) consumer.receive(v);
+                t.join(5000);
+                check(reports.get(0).arrays() == 20 && reports.get(0).errors() == 0, "all 20 arrays verified: " + reports);
+            } finally {
+                deleteTree(dir);
+            }
+        });
+
+        test("a byte flipped in the ring is caught, in the part of a record after the wrap", () -> {
+            int capacity = 1024, size = 200;
+            ByteBuffer memory = ByteBuffer.allocateDirect(ShmBench.Ring.DATA + capacity).order(ByteOrder.nativeOrder());
+            var producer = new ShmBench.Ring(memory, capacity);
+            var payload = new ShmBench.Payload(ShmBench.Dtype.int8, size, 2, 0);
+            List<ShmBench.RunReport> reports = new ArrayList<>();
+            var v = verifier(new ShmBench.Payload(ShmBench.Dtype.int8, size, 2, 0), reports);
+            long seq = 0, pos = 0, straddler = -1;
+            while (straddler < 0) {                 // consume records until one's data wraps; leave that one unread
+                ++seq;
+                if ((pos + ShmBench.Records.HEADER) % capacity + size > capacity) straddler = seq;
+                check(producer.hasRoom(ShmBench.Records.bytes(size)), "room");
+                producer.write(seq, 0, straddler > 0 ? ShmBench.LAST_OF_RUN : 0, payload.array(seq));
+                producer.publish();
+                if (straddler < 0) producer.poll(v);
+                pos += ShmBench.Records.bytes(size);
+            }
+            int first = memory.get(ShmBench.Ring.DATA);          // the first byte after the wrap belongs to the straddler
+            memory.put(ShmBench.Ring.DATA, (byte) ~first);
+            producer.poll(v);
+            var r = reports.get(0);
+            check(r.errors() == 1 && r.firstError().startsWith("array " + straddler + ": CRC32C mismatch"), "caught: " + r);
+        });
+
+        test("results follow the suite schema in csv and jsonl; latency rows get an hgrm, the memcpy row none", () -> {
+            Path dir = Files.createTempDirectory("shm-results");
+            try {
+                var results = new ShmBench.Results(dir, ShmBench.Environment.capture());
+                Histogram h = new Histogram(3);
+                for (int i = 1; i <= 1000; i++) h.recordValue(i * 1000L);
+                results.write(ShmBench.Row.ofLimit(ShmBench.Dtype.float64, 8192, 1, 1, 0.1, 200_000, 0, null));
+                results.write(ShmBench.Row.of("shm-ring", "spin", "a, \"quoted\" note", ShmBench.Dtype.float64, 8192, 10, 1, 0.5, h, 1000, 0, null));
+                List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
+                check(csv.size() == 3 && csv.get(0).equals(String.join(",", ShmBench.Results.COLUMNS)), "csv header and two rows");
+                check(csv.get(2).contains("\"a, \"\"quoted\"\" note\""), "csv quoting: " + csv.get(2));
+                List<JsonNode> rows = new ArrayList<>();
+                for (String line : Files.readAllLines(dir.resolve("results.jsonl"))) rows.add(JSON.readTree(line));
+                List<String> keys = new ArrayList<>();
+                rows.get(1).fieldNames().forEachRemaining(keys::add);
+                check(keys.equals(ShmBench.Results.COLUMNS), "jsonl keys are the columns: " + keys);
+                JsonNode limit = rows.get(0), ring = rows.get(1);
+                check(limit.get("lat_kind").asText().equals("none") && limit.get("lat_p50_us").isNull() && limit.get("hgrm").isNull(), "memcpy row: " + limit);
+                check(limit.get("mb_per_s").asDouble() == 16_384, "2,000,000 copies of 8192 B a second are 16,384 MB/s: " + limit.get("mb_per_s"));
+                check(ring.get("lat_kind").asText().equals("one-way") && Math.abs(ring.get("lat_p50_us").asDouble() - 500) < 1, "one-way p50 in µs");
+                check(ring.get("msgs_per_s").asDouble() == 2000 && ring.get("batch").asInt() == 10 && ring.get("payload").asText().equals("float64"), "rate, batch, dtype");
+                check(Files.readString(dir.resolve(ring.get("hgrm").asText())).contains("Percentile"), "hgrm written");
+                for (String key : List.of("jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host"))
+                    check(!ring.get(key).asText().isEmpty(), "environment field " + key);
+                check(ring.get("libs").asText().contains("chronicle-queue"), "library versions recorded");
+            } finally {
+                deleteTree(dir);
+            }
+        });
+
+        test("cleanup removes what dead processes left and nothing else", () -> {
+            Path root = ShmBench.SuiteFolder.ROOT;
+            long dead = deadPid();
+            Path mine = ShmBench.SuiteFolder.createRunDir(ShmBench.SuiteFolder.newRunId());
+            Path orphan = Files.createDirectories(root.resolve("ShmBench-" + dead + "-abc123"));
+            Files.writeString(orphan.resolve("ring"), "x");
+            Path sem = ShmBench.SuiteFolder.SHM.resolve("sem.ipcbench-" + dead + "-abc123-filled");
+            Files.writeString(sem, "x");
+            Path unrelated = Files.createDirectories(root.resolve("keep-me"));
+            try {
+                ShmBench.SuiteFolder.removeLeftovers();
+                check(!Files.exists(orphan) && !Files.exists(sem), "leftovers of dead pid " + dead + " removed");
+                check(Files.exists(mine) && Files.exists(unrelated), "a live run's folder and an unrelated folder are kept");
+            } finally {
+                ShmBench.SuiteFolder.delete(mine);
+                Files.deleteIfExists(unrelated);
+            }
+        });
+    }
+
+    static ShmBench.Context context(Path dir, boolean producer, int size, int batch, int ring, long corrupt) {
+        var payload = new ShmBench.Payload(ShmBench.Dtype.float64, size, 1, corrupt);
+        return new ShmBench.Context(producer, dir, "test", size, batch, ring, ShmBench.WaitMode.spin, 0, payload, new ShmBench.Abort());
+    }
+
+    static void expectConversionError(Runnable r, String what) {
+        try {
+            r.run();
+            throw new AssertionError("accepted " + what);
+        } catch (picocli.CommandLine.TypeConversionException expected) { }
+    }
+
+    // ---------------------------------------------------------------- the script, as a user runs it
+
+    static ProcessBuilder script(Path dir, Path javaHome, String... args) {
+        String script = Files.exists(dir.resolve("ShmBench.java")) ? "ShmBench.java" : SCRIPT.toString();
+        List<String> cmd = new ArrayList<>(List.of(JBANG, script));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        if (javaHome != null) pb.environment().put("JAVA_HOME", javaHome.toString());
+        return pb;
+    }
+
+    static Result run(Path dir, Path javaHome, Duration limit, String... args) throws Exception {
+        return run(script(dir, javaHome, args), limit);
+    }
+
+    static List<JsonNode> rows(Path outDir) throws IOException {
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(outDir.resolve("results.jsonl"))) rows.add(JSON.readTree(line));
+        return rows;
+    }
+
+    /** ShmBench's run folders and every suite semaphore. */
+    static Set<String> suiteEntries() throws IOException {
+        Set<String> names = new TreeSet<>();
+        for (Path dir : List.of(ShmBench.SuiteFolder.ROOT, ShmBench.SuiteFolder.SHM)) {
+            if (!Files.isDirectory(dir)) continue;
+            try (Stream<Path> s = Files.list(dir)) {
+                s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("ShmBench-") || n.startsWith("sem.ipcbench-")).forEach(names::add);
+            }
+        }
+        return names;
+    }
+
+    /** Rows of a run: every method (and limit-memcpy) present, verified, with positive figures. */
+    static void checkRows(Path outDir, Result r, List<String> methods, int size, int batch) throws IOException {
+        check(r.code() == 0, "exit code " + r.code() + "; stderr: " + r.err());
+        List<JsonNode> rows = rows(outDir);
+        Set<String> seen = new HashSet<>();
+        for (JsonNode row : rows) {
+            String method = row.get("method").asText();
+            seen.add(method);
+            check(row.get("verified").asBoolean() && row.get("errors").asInt() == 0, "verified: " + method);
+            check(row.get("size_bytes").asInt() == size && row.get("batch").asInt() == batch, "size and batch of " + method + ": " + row);
+            for (String f : List.of("seconds", "msgs_per_s", "mb_per_s")) check(row.get(f).asDouble() > 0, f + " positive for " + method);
+            check(row.get("count").asLong() > 0, "count of " + method);
+            if (!method.equals("limit-memcpy")) {
+                for (String f : List.of("lat_mean_us", "lat_p50_us", "lat_p99_us", "lat_max_us")) check(row.get(f).asDouble() > 0, f + " positive for " + method);
+                check(row.get("lat_kind").asText().equals("one-way"), "one-way latency for " + method);
+                check(Files.exists(outDir.resolve(row.get("hgrm").asText())), "hgrm of " + method);
+            }
+        }
+        check(seen.equals(new HashSet<>(union(methods, "limit-memcpy"))), "methods in the rows: " + seen);
+        check(r.out().contains("vs queue") && r.out().contains("All arrays verified: yes"), "summary printed:\n" + r.out());
+    }
+
+    static List<String> union(List<String> list, String extra) {
+        List<String> all = new ArrayList<>(list);
+        all.add(extra);
+        return all;
+    }
+
+    static void endToEndTests() throws Exception {
+        Path work = Files.createTempDirectory("shm-e2e");
+
+        test("--help documents every option", () -> {
+            Result r = run(REPO, null, Duration.ofMinutes(5), "--help");
+            check(r.code() == 0, "exit 0");
+            for (String opt : List.of("--count", "--size", "--sizes", "--elements", "--dtype", "--batch", "--warmup", "--duration", "--methods",
+                    "--list", "--runs", "--out", "--quick", "--ring", "--wait", "--rate", "--sem-spin", "--timeout", "--seed", "--cleanup", "--help", "--version"))
+                check(r.out().contains(opt), "help mentions " + opt);
+        });
+
+        test("--list names every method, one line each", () -> {
+            Result r = run(REPO, null, Duration.ofMinutes(1), "--list");
+            check(r.code() == 0 && r.out().lines().count() == ALL_METHODS.size() + 1, "one line per method and limit-memcpy:\n" + r.out());
+            for (String m : union(ALL_METHODS, "limit-memcpy")) check(r.out().contains(m), m);
+        });
+
+        test("copied alone into an empty folder, --quick runs every method, verified", () -> {
+            Path alone = Files.createDirectory(work.resolve("alone"));
+            Files.copy(SCRIPT, alone.resolve("ShmBench.java"));
+            Result r = run(alone, null, Duration.ofMinutes(5), "--quick");
+            checkRows(alone.resolve("results"), r, ALL_METHODS, 8192, 1);
+        });
+
+        test("--quick on JDK 25", () -> {
+            if (JDK25 == null) throw new Skip("no JDK 25 under /usr/lib/jvm");
+            Path out = work.resolve("jdk25");
+            Result r = run(REPO, JDK25, Duration.ofMinutes(5), "--quick", "--out", out.toString());
+            checkRows(out, r, ALL_METHODS, 8192, 1);
+            check(rows(out).get(0).get("jdk").asText().contains("25"), "ran on 25: " + rows(out).get(0).get("jdk"));
+        });
+
+        test("the README's example --size 2000000 runs every method, verified", () -> {
+            Path out = work.resolve("2mb");
+            Result r = run(REPO, null, Duration.ofMinutes(5), "--size", "2000000", "-n", "30", "-r", "1", "-o", out.toString());
+            checkRows(out, r, ALL_METHODS, 2_000_000, 1);
+        });
+
+        test("batches of 10, a dtype given by --elements, --wait park and --rate: verified", () -> {
+            Path out = work.resolve("batch");
+            Result r = run(REPO, null, Duration.ofMinutes(5), "--quick", "-n", "1000", "-b", "10", "--elements", "1000", "--dtype", "int32",
+                    "--wait", "park", "-o", out.toString());
+            checkRows(out, r, ALL_METHODS, 4000, 10);
+            check(rows(out).stream().allMatch(row -> row.get("payload").asText().equals("int32")), "dtype recorded");
+            check(rows(out).stream().filter(row -> !row.get("method").asText().equals("limit-memcpy")).allMatch(row -> row.get("count").asInt() == 1000), "1000 arrays each");
+            check(rows(out).stream().anyMatch(row -> row.get("method").asText().equals("shm-ring") && row.get("wait").asText().equals("park")), "wait mode recorded");
+            Path paced = work.resolve("rate");
+            Result p = run(REPO, null, Duration.ofMinutes(2), "--quick", "-m", "shm-ring,chronicle", "--rate", "20000", "-n", "2000", "-o", paced.toString());
+            check(p.code() == 0, "--rate run: " + p.err());
+            JsonNode ring = rows(paced).stream().filter(row -> row.get("method").asText().equals("shm-ring")).findFirst().orElseThrow();
+            check(ring.get("seconds").asDouble() >= 0.09, "2000 arrays at 20,000/s take about 0.1 s: " + ring.get("seconds"));
+        });
+
+        test("--duration bounds a run by time", () -> {
+            Path out = work.resolve("duration");
+            Result r = run(REPO, null, Duration.ofMinutes(2), "-m", "shm-ring", "-d", "1s", "-w", "0", "-r", "1", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            JsonNode row = rows(out).get(1);
+            check(row.get("seconds").asDouble() >= 1.0 && row.get("seconds").asDouble() < 3, "about a second: " + row.get("seconds"));
+            check(row.get("count").asLong() > 1000, "many arrays in a second: " + row.get("count"));
+        });
+
+        for (String method : ALL_METHODS) {
+            test("an array corrupted in transit is caught by " + method + ": row verified=false, exit 1", () -> {
+                Path out = work.resolve("corrupt-" + method);
+                Result r = run(REPO, null, Duration.ofMinutes(2), "-m", method, "-n", "300", "-w", "0", "-r", "1", "--corrupt", "100", "-o", out.toString());
+                check(r.code() == 1, "exit 1, was " + r.code() + ": " + r.err());
+                check(r.err().contains("verification failed") && r.err().contains("array 100: CRC32C mismatch"), "says which array: " + r.err());
+                JsonNode row = rows(out).get(1);
+                check(row.get("method").asText().equals(method) && !row.get("verified").asBoolean() && row.get("errors").asInt() == 1, "row marked: " + row);
+            });
+        }
+
+        test("bad input: exit 2, one line naming the option and value, nothing started or written", () -> {
+            Path file = Files.writeString(work.resolve("a-file"), "x");
+            List<String[]> cases = List.of(
+                    new String[]{"--ring", "64Ki", "--size", "1Mi"},
+                    new String[]{"--size", "1001"},
+                    new String[]{"--elements", "3", "--dtype", "int8"},
+                    new String[]{"--batch", "0"},
+                    new String[]{"--dtype", "float16"},
+                    new String[]{"--methods", "nosuch"},
+                    new String[]{"--wait", "sleep"},
+                    new String[]{"--count", "0"},
+                    new String[]{"--size", "0"},
+                    new String[]{"--rate", "0"},
+                    new String[]{"--out", file.resolve("results").toString()});
+            Path cwd = Files.createDirectory(work.resolve("bad-input"));
+            Set<String> before = suiteEntries();
+            for (String[] args : cases) {
+                Result r = run(cwd, null, Duration.ofMinutes(2), args);
+                String shown = String.join(" ", args);
+                check(r.code() == 2, shown + ": exit 2, was " + r.code());
+                check(r.errLines().size() == 1, shown + ": one line on stderr, was: " + r.errLines());
+                check(r.errLines().get(0).contains(args[0]) && r.errLines().get(0).contains("'" + args[1] + "'"), shown + ": names option and value: " + r.errLines());
+                check(r.out().isEmpty(), shown + ": nothing on stdout");
+            }
+            try (Stream<Path> left = Files.list(cwd)) {
+                check(left.findAny().isEmpty(), "no results folder or file created");
+            }
+            check(suiteEntries().equals(before), "no run folder created: " + suiteEntries());
+        });
+
+        for (String method : ALL_METHODS) {
+            test("consumer killed with SIGKILL during " + method + ": the producer exits 1 within 5 s, nothing left", () -> {
+                Path err = work.resolve("kill-" + method + ".err");
+                Process parent = script(REPO, null, "-m", method, "-d", "10m", "-w", "0", "-r", "1", "-o", work.resolve("kill-" + method).toString())
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+                ProcessHandle consumer = awaitConsumer(parent, Duration.ofMinutes(2));
+                Thread.sleep(1500);    // mid-run
+                Set<String> during = suiteEntries();
+                check(!during.isEmpty(), "a run folder exists while running");
+                consumer.destroyForcibly();
+                long t0 = System.nanoTime();
+                boolean ended = parent.waitFor(5, TimeUnit.SECONDS);
+                double took = (System.nanoTime() - t0) / 1e9;
+                if (!ended) { parent.descendants().forEach(ProcessHandle::destroyForcibly); parent.destroyForcibly(); }
+                check(ended, "the producer still ran 5 s after its consumer died");
+                String text = Files.readString(err);
+                check(parent.exitValue() == 1, "exit 1, was " + parent.exitValue() + ": " + text);
+                check(text.contains(method) && text.contains("killed by signal 9"), "names the method and the consumer's end: " + text);
+                Set<String> after = suiteEntries();
+                after.retainAll(during);
+                check(after.isEmpty(), "files left in the suite folder: " + after);
+                check(parent.descendants().findAny().isEmpty(), "no process left");
+                System.out.printf("     (producer ended %.2f s after the kill)%n", took);
+            });
+        }
+
+        for (String method : ALL_METHODS) {
+            test("producer killed with SIGKILL during " + method + ": the consumer exits within 5 s and removes the files", () -> {
+                Process parent = script(REPO, null, "-m", method, "-d", "10m", "-w", "0", "-r", "1", "-o", work.resolve("pkill-" + method).toString())
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                ProcessHandle consumer = awaitConsumer(parent, Duration.ofMinutes(2));
+                Thread.sleep(1500);
+                ProcessHandle producer = javaOf(parent);
+                Set<String> during = suiteEntries();
+                check(!during.isEmpty(), "a run folder exists while running");
+                producer.destroyForcibly();
+                parent.waitFor(5, TimeUnit.SECONDS);
+                check(consumer.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the consumer outlived its producer by 5 s");
+                Set<String> left = suiteEntries();
+                left.retainAll(during);
+                check(left.isEmpty(), "files left: " + left);
+            });
+        }
+
+        test("SIGINT (Ctrl-C) during a run: consumer gone, files removed", () -> {
+            Process parent = script(REPO, null, "-m", "shm-event", "-d", "10m", "-w", "0", "-r", "1", "-o", work.resolve("int").toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            ProcessHandle consumer = awaitConsumer(parent, Duration.ofMinutes(2));
+            ProcessHandle producer = javaOf(parent);
+            if (sigintIgnored(producer.pid())) throw new Skip("SIGINT is ignored in this process tree (started in the background)");
+            Thread.sleep(1000);
+            Set<String> during = suiteEntries();
+            new ProcessBuilder("kill", "-INT", String.valueOf(producer.pid())).start().waitFor();
+            check(producer.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the producer still runs 5 s after SIGINT");
+            check(consumer.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the consumer still runs");
+            Set<String> left = suiteEntries();
+            left.retainAll(during);
+            check(left.isEmpty(), "files left: " + left);
+        });
+
+        test("two runs at the same time: both verified, separate files", () -> {
+            List<Process> both = new ArrayList<>();
+            for (String name : List.of("twin-a", "twin-b"))
+                both.add(script(REPO, null, "-n", "2000", "-w", "1", "-r", "1", "-o", work.resolve(name).toString())
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(work.resolve(name + ".err").toFile()).start());
+            for (Process p : both)
+                check(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "both exit 0: " + Files.readString(work.resolve("twin-a.err")) + Files.readString(work.resolve("twin-b.err")));
+            for (String name : List.of("twin-a", "twin-b")) {
+                List<JsonNode> rows = rows(work.resolve(name));
+                check(rows.size() == ALL_METHODS.size() + 1 && rows.stream().allMatch(r -> r.get("verified").asBoolean()), "verified rows in " + name);
+            }
+        });
+
+        test("--cleanup runs without a benchmark", () -> {
+            Result r = run(REPO, null, Duration.ofMinutes(1), "--cleanup");
+            check(r.code() == 0 && (r.out().startsWith("Nothing to clean") || r.out().startsWith("Removed")), "cleanup: " + r.out() + r.err());
+        });
+
+        deleteTree(work);
+    }
+
+    /** The consumer is the java process started with --role=consumer somewhere below the jbang launcher. */
+    static ProcessHandle awaitConsumer(Process parent, Duration limit) throws Exception {
+        long until = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < until) {
+            Optional<ProcessHandle> r = parent.descendants()
+                    .filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains("--role=consumer")).orElse(false)).findFirst();
+            if (r.isPresent()) return r.get();
+            if (!parent.isAlive()) throw new AssertionError("the script ended before its consumer started, exit " + parent.exitValue());
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no consumer within " + limit);
+    }
+
+    /** The benchmark's own JVM: the process running ShmBench without the consumer role (jbang may exec into it). */
+    static ProcessHandle javaOf(Process launcher) {
+        return Stream.concat(Stream.of(launcher.toHandle()), launcher.descendants())
+                .filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains("ShmBench") && !Arrays.asList(a).contains("--role=consumer")).orElse(false))
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError("no ShmBench JVM found"));
+    }
+}
