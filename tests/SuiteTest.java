@@ -2,6 +2,7 @@
 //DESCRIPTION Tests of the suite around the scripts: the jbang bootstrap, run_all.sh and Report.java
 //JAVA 17+
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.22.4
+//SOURCES Harness.java
 
 /*
  * Run through ./test.sh, or alone: JBANG=./jbang ./jbang tests/SuiteTest.java [name-filter]
@@ -11,48 +12,11 @@
 import java.nio.file.*;
 import java.time.Duration;
 import java.util.*;
-import java.util.concurrent.TimeUnit;
 
-public class SuiteTest {
-
-    static final Path REPO = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    static final String JBANG = System.getenv().getOrDefault("JBANG", "jbang");
-    static int passed, failed, skipped;
-    static String filter;
-
-    interface Body { void run() throws Exception; }
-
-    static void test(String name, Body body) {
-        if (filter != null && !name.contains(filter)) return;
-        long t0 = System.nanoTime();
-        try {
-            body.run();
-            passed++;
-            System.out.printf("PASS %s (%.1f s)%n", name, (System.nanoTime() - t0) / 1e9);
-        } catch (Throwable e) {
-            failed++;
-            System.out.println("FAIL " + name + ": " + e);
-        }
-    }
-
-    static void check(boolean ok, String what) {
-        if (!ok) throw new AssertionError(what);
-    }
-
-    record Result(int code, String out, String err) {}
+public class SuiteTest extends Harness {
 
     static Result run(Path dir, Duration limit, String... cmd) throws Exception {
-        Path out = Files.createTempFile("suite", ".out"), err = Files.createTempFile("suite", ".err");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new AssertionError("still running after " + limit + ": " + String.join(" ", cmd));
-        }
-        Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-        Files.delete(out);
-        Files.delete(err);
-        return r;
+        return run(new ProcessBuilder(cmd).directory(dir.toFile()), limit);
     }
 
     public static void main(String[] args) throws Exception {
@@ -64,14 +28,14 @@ public class SuiteTest {
                     "///usr/bin/env jbang \"$0\" \"$@\" ; exit $?\n//JAVA 17+\n"
                     + "public class Exit3 { public static void main(String[] a) { System.out.println(\"args=\" + String.join(\",\", a)); System.exit(3); } }\n");
             Result r = run(work, Duration.ofMinutes(3), REPO.resolve("jbang").toString(), script.toString(), "a b", "c");
-            check(r.code == 3, "exit 3, was " + r.code + ": " + r.err);
-            check(r.out.strip().equals("args=a b,c"), "arguments arrive intact: " + r.out);
+            check(r.code() == 3, "exit 3, was " + r.code() + ": " + r.err());
+            check(r.out().strip().equals("args=a b,c"), "arguments arrive intact: " + r.out());
         });
 
         test("run_all.sh --quick runs every script and ends with the summary, written to summary.md", () -> {
             Path out = work.resolve("all");
             Result r = run(work, Duration.ofMinutes(10), REPO.resolve("run_all.sh").toString(), "--quick", "--out", out.toString());
-            check(r.code == 0, "exit 0, was " + r.code + ": " + r.err);
+            check(r.code() == 0, "exit 0, was " + r.code() + ": " + r.err());
             String summary = Files.readString(out.resolve("summary.md"));
             try (var scripts = Files.list(REPO)) {
                 for (Path s : scripts.filter(p -> p.getFileName().toString().endsWith("Bench.java")).toList()) {
@@ -81,9 +45,12 @@ public class SuiteTest {
             }
             for (String method : List.of("shm-spin", "shm-sem", "zmq-tcp", "zmq-ipc", "uds", "tcp", "pipe", "chronicle"))
                 check(summary.lines().anyMatch(l -> l.startsWith("| " + method + " ")), "summary has TransportBench's " + method);
+            for (String method : List.of("limit-memcpy", "queue", "shm-event", "shm-ring", "zmq-shm", "chronicle"))
+                check(summary.lines().anyMatch(l -> l.startsWith("| " + method + " ")), "summary has ShmBench's " + method);
+            check(!summary.contains("✗"), "every cell verified:\n" + summary);
             check(summary.contains("All scripts succeeded."), "no failure listed");
-            check(r.out.contains(summary.strip().lines().findFirst().orElseThrow()), "summary printed on stdout");
-            List<String> last = r.out.strip().lines().toList();
+            check(r.out().contains(summary.strip().lines().findFirst().orElseThrow()), "summary printed on stdout");
+            List<String> last = r.out().strip().lines().toList();
             check(last.get(last.size() - 1).contains("summary.md"), "last line names summary.md: " + last.get(last.size() - 1));
         });
 
@@ -97,7 +64,7 @@ public class SuiteTest {
                     + "public class BrokenBench { public static void main(String[] a) { System.err.println(\"broken on purpose\"); System.exit(1); } }\n");
             Path out = copy.resolve("out");
             Result r = run(copy, Duration.ofMinutes(10), copy.resolve("run_all.sh").toString(), "--quick", "-m", "shm-spin", "-o", out.toString());
-            check(r.code != 0, "non-zero exit when a script failed");
+            check(r.code() != 0, "non-zero exit when a script failed");
             String summary = Files.readString(out.resolve("summary.md"));
             check(summary.contains("Failed scripts: BrokenBench"), "the failure is listed:\n" + summary);
             check(summary.contains("| shm-spin |"), "what ran is still summarized");
@@ -105,18 +72,15 @@ public class SuiteTest {
 
         test("Report.java: a missing folder or a malformed row is exit 2 with one line naming it", () -> {
             Result missing = run(work, Duration.ofMinutes(3), JBANG, REPO.resolve("Report.java").toString(), "--out", work.resolve("nope").toString());
-            check(missing.code == 2 && missing.err.contains("nope"), "missing folder: " + missing);
+            check(missing.code() == 2 && missing.err().contains("nope"), "missing folder: " + missing);
             Path bad = Files.createDirectory(work.resolve("bad"));
             Files.writeString(bad.resolve("results.jsonl"), "{\"timestamp\":\"2026-01-01T00:00:00Z\",\"bench\":\"X\",\"method\":\"m\",\"size_bytes\":1,\"verified\":true,\"mb_per_s\":1.5}\nnot json\n");
             Result r = run(work, Duration.ofMinutes(3), JBANG, REPO.resolve("Report.java").toString(), "--out", bad.toString());
-            List<String> lines = r.err.lines().filter(l -> !l.startsWith("[jbang]")).toList();
-            check(r.code == 2 && lines.size() == 1 && lines.get(0).contains("results.jsonl line 2"), "names file and line: " + r);
+            List<String> lines = r.err().lines().filter(l -> !l.startsWith("[jbang]")).toList();
+            check(r.code() == 2 && lines.size() == 1 && lines.get(0).contains("results.jsonl line 2"), "names file and line: " + r);
         });
 
-        try (var walk = Files.walk(work)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        System.out.printf("SuiteTest: %d passed, %d failed, %d skipped%n", passed, failed, skipped);
-        System.exit(failed == 0 ? 0 : 1);
+        deleteTree(work);
+        System.exit(finish("SuiteTest"));
     }
 }

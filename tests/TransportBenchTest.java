@@ -2,6 +2,7 @@
 //DESCRIPTION Tests of TransportBench.java: its logic in-process, and the script end to end as a user runs it
 //JAVA 17+
 //SOURCES ../TransportBench.java
+//SOURCES Harness.java
 
 /*
  * Run through ./test.sh (which sets JBANG to the jbang it found), or alone:
@@ -24,54 +25,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-public class TransportBenchTest {
+public class TransportBenchTest extends Harness {
 
-    static final Path REPO = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     static final Path SCRIPT = REPO.resolve("TransportBench.java");
-    static final String JBANG = System.getenv().getOrDefault("JBANG", "jbang");
-    static final Path JDK25 = Stream.of("/usr/lib/jvm/temurin-25-jdk-amd64", "/usr/lib/jvm/java-25-openjdk-amd64")
-            .map(Path::of).filter(p -> Files.isExecutable(p.resolve("bin/java"))).findFirst().orElse(null);
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> ALL_METHODS = TransportBench.METHODS.stream().map(TransportBench.Method::name).toList();
     static final List<Integer> DEFAULT_SIZES = List.of(100, 10_000, 500_000, 2_000_000);
 
-    // ---------------------------------------------------------------- a tiny harness
-
-    interface Body { void run() throws Exception; }
-
-    static final class Skip extends RuntimeException { Skip(String why) { super(why); } }
-
-    static int passed, failed, skipped;
-
-    static void test(String name, Body body) {
-        if (FILTER != null && !name.contains(FILTER)) return;
-        long t0 = System.nanoTime();
-        try {
-            body.run();
-            passed++;
-            System.out.printf("PASS %s (%.1f s)%n", name, (System.nanoTime() - t0) / 1e9);
-        } catch (Skip s) {
-            skipped++;
-            System.out.println("SKIP " + name + ": " + s.getMessage());
-        } catch (Throwable e) {
-            failed++;
-            System.out.println("FAIL " + name + ": " + e);
-            if (!(e instanceof AssertionError)) e.printStackTrace(System.out);
-        }
-    }
-
-    static void check(boolean ok, String what) {
-        if (!ok) throw new AssertionError(what);
-    }
-
-    static String FILTER;
-
     public static void main(String[] args) throws Exception {
-        FILTER = args.length > 0 ? args[0] : null;
+        filter = args.length > 0 ? args[0] : null;
         unitTests();
         endToEndTests();
-        System.out.printf("TransportBenchTest: %d passed, %d failed, %d skipped%n", passed, failed, skipped);
-        System.exit(failed == 0 ? 0 : 1);
+        System.exit(finish("TransportBenchTest"));
     }
 
     // ---------------------------------------------------------------- logic, in-process
@@ -181,18 +146,7 @@ public class TransportBenchTest {
         return out;
     }
 
-    static long deadPid() {
-        for (long pid = 4_000_000; ; pid--) if (ProcessHandle.of(pid).isEmpty()) return pid;
-    }
-
     // ---------------------------------------------------------------- the script, as a user runs it
-
-    record Result(int code, String out, String err, double seconds) {
-        /** stderr without JBang's own build messages. */
-        List<String> errLines() {
-            return err.lines().filter(l -> !l.startsWith("[jbang]") && !l.isBlank()).toList();
-        }
-    }
 
     static ProcessBuilder script(Path dir, Path javaHome, String... args) {
         String script = Files.exists(dir.resolve("TransportBench.java")) ? "TransportBench.java" : SCRIPT.toString();
@@ -204,15 +158,7 @@ public class TransportBenchTest {
     }
 
     static Result run(Path dir, Path javaHome, Duration limit, String... args) throws Exception {
-        Path out = Files.createTempFile("tb", ".out"), err = Files.createTempFile("tb", ".err");
-        long t0 = System.nanoTime();
-        Process p = script(dir, javaHome, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new AssertionError("still running after " + limit + ": " + String.join(" ", args));
-        }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err), (System.nanoTime() - t0) / 1e9);
+        return run(script(dir, javaHome, args), limit);
     }
 
     static List<JsonNode> rows(Path outDir) throws IOException {
@@ -234,7 +180,7 @@ public class TransportBenchTest {
 
     /** The rows of a --quick run: every method at every default size, verified, with positive figures. */
     static void checkQuickRows(Path outDir, Result r) throws IOException {
-        check(r.code == 0, "exit code " + r.code + "; stderr: " + r.err);
+        check(r.code() == 0, "exit code " + r.code() + "; stderr: " + r.err());
         List<JsonNode> rows = rows(outDir);
         Set<String> seen = new HashSet<>();
         for (JsonNode row : rows) {
@@ -248,7 +194,7 @@ public class TransportBenchTest {
         }
         for (String m : ALL_METHODS)
             for (int size : DEFAULT_SIZES) check(seen.contains(m + "@" + size), "row for " + m + " at " + size);
-        check(r.out.contains("vs fastest") && r.out.contains("All replies verified: yes"), "summary printed:\n" + r.out);
+        check(r.out().contains("vs fastest") && r.out().contains("All replies verified: yes"), "summary printed:\n" + r.out());
         check(Files.readString(outDir.resolve("results.csv")).lines().count() == rows.size() + 1, "csv has the same rows");
     }
 
@@ -257,16 +203,16 @@ public class TransportBenchTest {
 
         test("--help documents every option", () -> {
             Result r = run(REPO, null, Duration.ofMinutes(5), "--help");
-            check(r.code == 0, "exit 0");
+            check(r.code() == 0, "exit 0");
             for (String opt : List.of("--count", "--size", "--sizes", "--warmup", "--duration", "--methods", "--list", "--runs",
                     "--out", "--quick", "--payload", "--sem-spin", "--timeout", "--seed", "--cleanup", "--help", "--version"))
-                check(r.out.contains(opt), "help mentions " + opt);
+                check(r.out().contains(opt), "help mentions " + opt);
         });
 
         test("--list names every method, one line each", () -> {
             Result r = run(REPO, null, Duration.ofMinutes(1), "--list");
-            check(r.code == 0 && r.out.lines().count() == ALL_METHODS.size(), "one line per method:\n" + r.out);
-            for (String m : ALL_METHODS) check(r.out.contains(m), m);
+            check(r.code() == 0 && r.out().lines().count() == ALL_METHODS.size(), "one line per method:\n" + r.out());
+            for (String m : ALL_METHODS) check(r.out().contains(m), m);
         });
 
         test("copied alone into an empty folder, --quick runs every method at every size, verified", () -> {
@@ -287,14 +233,14 @@ public class TransportBenchTest {
         test("--payload json runs and verifies", () -> {
             Path out = work.resolve("json");
             Result r = run(REPO, null, Duration.ofMinutes(3), "--quick", "-m", "shm-spin,tcp", "--payload", "json", "-o", out.toString());
-            check(r.code == 0, "exit 0: " + r.err);
+            check(r.code() == 0, "exit 0: " + r.err());
             check(rows(out).stream().allMatch(row -> row.get("payload").asText().equals("json") && row.get("verified").asBoolean()), "json rows verified");
         });
 
         test("--duration bounds a run by time", () -> {
             Path out = work.resolve("duration");
             Result r = run(REPO, null, Duration.ofMinutes(2), "-m", "shm-spin", "-s", "100", "-d", "1s", "-w", "1000", "-r", "1", "-o", out.toString());
-            check(r.code == 0, "exit 0: " + r.err);
+            check(r.code() == 0, "exit 0: " + r.err());
             JsonNode row = rows(out).get(0);
             check(row.get("seconds").asDouble() >= 1.0 && row.get("seconds").asDouble() < 3, "about a second: " + row.get("seconds"));
             check(row.get("count").asLong() > 1000, "many round trips in a second: " + row.get("count"));
@@ -304,8 +250,8 @@ public class TransportBenchTest {
             Path out = work.resolve("corrupt");
             Result r = run(REPO, null, Duration.ofMinutes(2), "-m", "shm-spin", "-s", "1k", "-n", "200", "-w", "10", "-r", "1",
                     "--corrupt-reply", "100", "-o", out.toString());
-            check(r.code == 1, "exit 1, was " + r.code);
-            check(r.err.contains("verification failed") && r.err.contains("message 100"), "says which message: " + r.err);
+            check(r.code() == 1, "exit 1, was " + r.code());
+            check(r.err().contains("verification failed") && r.err().contains("message 100"), "says which message: " + r.err());
             JsonNode row = rows(out).get(0);
             check(!row.get("verified").asBoolean() && row.get("errors").asInt() == 1, "row marked: " + row);
         });
@@ -327,11 +273,11 @@ public class TransportBenchTest {
             for (var c : cases.entrySet()) {
                 Result r = run(cwd, null, Duration.ofMinutes(2), c.getValue());
                 String shown = String.join(" ", c.getValue());
-                check(r.code == 2, shown + ": exit 2, was " + r.code);
+                check(r.code() == 2, shown + ": exit 2, was " + r.code());
                 check(r.errLines().size() == 1, shown + ": one line on stderr, was: " + r.errLines());
                 check(r.errLines().get(0).contains(c.getKey().strip()) && r.errLines().get(0).contains("'" + c.getValue()[1] + "'"),
                         shown + ": names the option: " + r.errLines());
-                check(r.out.isEmpty(), shown + ": nothing on stdout");
+                check(r.out().isEmpty(), shown + ": nothing on stdout");
             }
             try (Stream<Path> left = Files.list(cwd)) {
                 check(left.findAny().isEmpty(), "no results folder or file created");
@@ -380,7 +326,7 @@ public class TransportBenchTest {
             left.retainAll(during);
             check(!left.isEmpty(), "a killed run leaves its folder (so this test means something)");
             Result r = run(REPO, null, Duration.ofMinutes(1), "--cleanup");
-            check(r.code == 0, "--cleanup exits 0");
+            check(r.code() == 0, "--cleanup exits 0");
             Set<String> still = suiteEntries();
             still.retainAll(during);
             check(still.isEmpty(), "--cleanup removed the leftovers: " + still);
@@ -416,9 +362,7 @@ public class TransportBenchTest {
             for (Path out : List.of(a, b)) check(rows(out).size() == 10 && rows(out).stream().allMatch(r -> r.get("verified").asBoolean()), "10 verified rows in " + out);
         });
 
-        try (Stream<Path> walk = Files.walk(work)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        deleteTree(work);
     }
 
     /** The responder is the java process started with --role=responder somewhere below the jbang launcher. */
@@ -440,11 +384,5 @@ public class TransportBenchTest {
                 .filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains("TransportBench") && !Arrays.asList(a).contains("--role=responder")).orElse(false))
                 .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
                 .findFirst().orElseThrow(() -> new AssertionError("no TransportBench JVM found"));
-    }
-
-    static boolean sigintIgnored(long pid) throws IOException {
-        String status = Files.readString(Path.of("/proc/" + pid + "/status"), StandardCharsets.UTF_8);
-        String mask = status.lines().filter(l -> l.startsWith("SigIgn:")).findFirst().orElse("SigIgn: 0").substring(7).strip();
-        return (Long.parseUnsignedLong(mask, 16) & (1L << 1)) != 0;  // bit 1 is SIGINT (signal 2)
     }
 }
