@@ -48,6 +48,7 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -220,15 +221,15 @@ public class ShmBench implements Callable<Integer> {
         }
 
         /** The array an image holds: double[], float[], long[], int[] or byte[]. */
-        Object typed(byte[] image) {
-            ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
-            int n = image.length / width;
+        Object typed(ByteBuffer image) {
+            ByteBuffer b = image.duplicate().clear().order(ByteOrder.LITTLE_ENDIAN);
+            int n = b.capacity() / width;
             return switch (this) {
                 case float64 -> { double[] a = new double[n]; b.asDoubleBuffer().get(a); yield a; }
                 case float32 -> { float[] a = new float[n]; b.asFloatBuffer().get(a); yield a; }
                 case int64 -> { long[] a = new long[n]; b.asLongBuffer().get(a); yield a; }
                 case int32 -> { int[] a = new int[n]; b.asIntBuffer().get(a); yield a; }
-                case int8 -> image.clone();
+                case int8 -> { byte[] a = new byte[n]; b.get(a); yield a; }
             };
         }
 
@@ -270,20 +271,21 @@ public class ShmBench implements Callable<Integer> {
     /**
      * What the producer sends: seven distinct random arrays in rotation, each stamped with its sequence
      * number in its first 8 bytes, so that no two consecutive arrays are alike and a stale or torn one
-     * cannot pass. The consumer knows the arrays too (same seed), and derives each array's CRC32C from
-     * the CRC of its stamp and the CRC of the rest (CRC arithmetic, class Crc32c): the producer never
-     * reads its arrays twice, the consumer reads every byte once.
+     * cannot pass. They live in native memory, as an application's off-heap arrays would, which is what
+     * Chronicle's fast copy path needs. The consumer knows the arrays too (same seed), and derives each
+     * array's CRC32C from the CRC of its stamp and the CRC of the rest (CRC arithmetic, class Crc32c):
+     * the producer never reads its arrays twice, the consumer reads every byte once.
      */
     static final class Payload {
         static final int DISTINCT = 7;
         final Dtype dtype;
         final int size;
-        final byte[][] images = new byte[DISTINCT][];
+        final ByteBuffer[] images = new ByteBuffer[DISTINCT];
         final int[] tailCrcs = new int[DISTINCT];
         final int appendTail;
         final long corruptSeq;
         Object[] typed;
-        int flipped = -1;
+        int flippedImage = -1, flippedTyped = -1;
         final CRC32C crc = new CRC32C();
         final ByteBuffer stamp = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
 
@@ -293,46 +295,55 @@ public class ShmBench implements Callable<Integer> {
             this.corruptSeq = corruptSeq;
             SplittableRandom rnd = new SplittableRandom(seed);
             for (int k = 0; k < DISTINCT; k++) {
-                images[k] = dtype.randomImage(size, rnd);
+                byte[] image = dtype.randomImage(size, rnd);
+                images[k] = ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN).put(image).clear();
                 crc.reset();
-                crc.update(images[k], 8, size - 8);
+                crc.update(image, 8, size - 8);
                 tailCrcs[k] = (int) crc.getValue();
             }
             appendTail = Crc32c.zerosOperator(size - 8);
         }
 
-        /** Array seq's bytes (valid until the next call). */
-        byte[] array(long seq) {
-            int k = (int) (seq % DISTINCT);
-            byte[] image = images[k];
-            unflip();
-            for (int i = 0; i < 8; i++) image[i] = (byte) (seq >>> (8 * i));
-            if (seq == corruptSeq) { image[size - 1] ^= (byte) 0xFF; flipped = k; }
+        static int index(long seq) { return (int) (seq % DISTINCT); }
+
+        /** Array seq's bytes, position 0 to limit (valid until the next call). */
+        ByteBuffer array(long seq) {
+            int k = index(seq);
+            restore();
+            ByteBuffer image = images[k].clear();
+            image.putLong(0, seq);
+            if (seq == corruptSeq) {
+                image.put(size - 1, (byte) ~image.get(size - 1));
+                flippedImage = k;
+            }
             return image;
         }
 
         /** Array seq as double[], float[], ... (valid until the next call). */
         Object typedArray(long seq) {
             if (typed == null) typed = Arrays.stream(images).map(dtype::typed).toArray();
-            int k = (int) (seq % DISTINCT);
-            unflip();
+            int k = index(seq);
+            restore();
             dtype.stamp(typed[k], seq);
-            if (seq == corruptSeq) { dtype.flipLastByte(typed[k]); flipped = k; }
+            if (seq == corruptSeq) {
+                dtype.flipLastByte(typed[k]);
+                flippedTyped = k;
+            }
             return typed[k];
         }
 
-        private void unflip() {
-            if (flipped < 0) return;
-            images[flipped][size - 1] ^= (byte) 0xFF;
-            if (typed != null) dtype.flipLastByte(typed[flipped]);
-            flipped = -1;
+        /** Undoes the corruption of an earlier array. */
+        private void restore() {
+            if (flippedImage >= 0) images[flippedImage].put(size - 1, (byte) ~images[flippedImage].get(size - 1));
+            if (flippedTyped >= 0) dtype.flipLastByte(typed[flippedTyped]);
+            flippedImage = flippedTyped = -1;
         }
 
         /** The CRC32C array seq must have. */
         int crcOf(long seq) {
             crc.reset();
             crc.update(stamp.putLong(0, seq).clear());
-            return Crc32c.combine((int) crc.getValue(), tailCrcs[(int) (seq % DISTINCT)], appendTail);
+            return Crc32c.combine((int) crc.getValue(), tailCrcs[index(seq)], appendTail);
         }
     }
 
@@ -503,15 +514,16 @@ public class ShmBench implements Callable<Integer> {
 
         static int bytes(int size) { return (HEADER + size + 63) & ~63; }
 
-        void put(long pos, long seq, long sentNanos, int flags, byte[] array) {
-            int at = base + (int) (pos % capacity);
+        /** Writes the array's bytes from its position to its limit as the record at pos. */
+        void put(long pos, long seq, long sentNanos, int flags, ByteBuffer array) {
+            int at = base + (int) (pos % capacity), from = array.position(), length = array.remaining();
             map.putLong(at, seq);
             map.putLong(at + 8, sentNanos);
-            map.putInt(at + 16, array.length);
+            map.putInt(at + 16, length);
             map.putInt(at + 20, flags);
-            int dataAt = (int) ((pos + HEADER) % capacity), head = Math.min(array.length, capacity - dataAt);
-            map.put(base + dataAt, array, 0, head);
-            if (head < array.length) map.put(base, array, head, array.length - head);
+            int dataAt = (int) ((pos + HEADER) % capacity), head = Math.min(length, capacity - dataAt);
+            map.put(base + dataAt, array, from, head);
+            if (head < length) map.put(base, array, from + head, length - head);
         }
 
         /** Hands the record at pos to the receiver, in place; returns the record's length in bytes. */
@@ -558,9 +570,9 @@ public class ShmBench implements Callable<Integer> {
         }
 
         /** Producer: writes a record after the last one (check hasRoom first); the consumer sees it after publish(). */
-        void write(long seq, long sentNanos, int flags, byte[] array) {
+        void write(long seq, long sentNanos, int flags, ByteBuffer array) {
             records.put(tail, seq, sentNanos, flags, array);
-            tail += Records.bytes(array.length);
+            tail += Records.bytes(array.remaining());
         }
 
         void publish() { LONGS.setRelease(map, TAIL, tail); }
@@ -629,9 +641,8 @@ public class ShmBench implements Callable<Integer> {
             emptied.await(abort);
             long pos = 0;
             for (int i = 0; i < count; i++) {
-                byte[] array = payload.array(first + i);
-                slot.put(pos, first + i, sentNanos, i == count - 1 ? lastFlags : 0, array);
-                pos += Records.bytes(array.length);
+                slot.put(pos, first + i, sentNanos, i == count - 1 ? lastFlags : 0, payload.array(first + i));
+                pos += Records.bytes(payload.size);
             }
             map.putInt(COUNT, count);
             filled.post();
@@ -862,23 +873,29 @@ public class ShmBench implements Callable<Integer> {
         }
     }
 
-    /** Chronicle Queue: the producer appends one document per batch (count, then per array its header and bytes); the consumer polls a tailer. */
+    /**
+     * Chronicle Queue: the producer appends one document per batch (count, then per array its header
+     * and bytes); the consumer polls a tailer and checks each array in place in the queue's mapped file.
+     * Chronicle copies from native memory with Unsafe.copyMemory but from a byte[] with a loop of 8-byte
+     * moves (three times slower here at 8 KiB), so the producer hands it its arrays as native BytesStores.
+     */
     static final class ChronicleTransport implements Transport {
         final ChronicleQueue queue;
         final ExcerptAppender appender;
         final ExcerptTailer tailer;
         final Payload payload;
+        final BytesStore<?, ?>[] sources;
         final Idle idle;
-        byte[] array = new byte[0];
-        ByteBuffer view = ByteBuffer.wrap(array);
 
         ChronicleTransport(Context ctx) {
             payload = ctx.payload;
             idle = ctx.idle();
+            // A document may not exceed blockSize / 4, and then lies whole in one mapped chunk.
             queue = SingleChronicleQueueBuilder.binary(ctx.runDir.resolve("queue"))
                     .blockSize(Math.max(64L << 20, 4L * ctx.batchBytes())).build();
             appender = ctx.producer ? queue.createAppender() : null;
             tailer = ctx.producer ? null : queue.createTailer();
+            sources = ctx.producer ? Arrays.stream(payload.images).map(BytesStore::wrap).toArray(BytesStore[]::new) : null;
         }
 
         public void send(long first, int count, long sentNanos, int lastFlags) {
@@ -886,8 +903,10 @@ public class ShmBench implements Callable<Integer> {
                 Bytes<?> bytes = dc.wire().bytes();
                 bytes.writeInt(count);
                 for (int i = 0; i < count; i++) {
-                    byte[] a = payload.array(first + i);
-                    bytes.writeLong(first + i).writeLong(sentNanos).writeInt(i == count - 1 ? lastFlags : 0).writeInt(a.length).write(a, 0, a.length);
+                    long seq = first + i;
+                    int length = payload.array(seq).remaining();
+                    bytes.writeLong(seq).writeLong(sentNanos).writeInt(i == count - 1 ? lastFlags : 0).writeInt(length)
+                            .write(sources[Payload.index(seq)], 0L, length);
                 }
             }
         }
@@ -901,9 +920,9 @@ public class ShmBench implements Callable<Integer> {
                         for (int i = bytes.readInt(); i > 0; i--) {
                             long seq = bytes.readLong(), sentNanos = bytes.readLong();
                             int flags = bytes.readInt(), length = bytes.readInt();
-                            if (array.length < length) view = ByteBuffer.wrap(array = new byte[length]);
-                            bytes.read(array, 0, length);
-                            receiver.onArray(seq, sentNanos, flags, view.clear().limit(length), null);
+                            long address = bytes.addressForRead(bytes.readPosition(), length);
+                            receiver.onArray(seq, sentNanos, flags, new Pointer(address).getByteBuffer(0, length), null);
+                            bytes.readSkip(length);
                         }
                         return;
                     }
@@ -1404,8 +1423,10 @@ public class ShmBench implements Callable<Integer> {
                 stdout.println("ready");
                 while (!verifier.ended) transport.receive(verifier);
             } catch (IOException | RuntimeException e) {
+                // A killed producer's pipes close a moment before it is gone: give it a second to be seen dead.
+                for (int i = 0; i < 20 && alive(cfg.parentPid); i++) Thread.sleep(50);
                 if (alive(cfg.parentPid)) throw e;
-                SuiteFolder.delete(Path.of(cfg.runDir));     // the producer died first (its pipe closed): nothing to report to
+                SuiteFolder.delete(Path.of(cfg.runDir));     // nobody to report to; the files are ours to remove
                 return 3;
             }
             return 0;

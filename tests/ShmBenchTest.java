@@ -43,8 +43,12 @@ public class ShmBenchTest extends Harness {
     // ---------------------------------------------------------------- logic, in-process
 
     static int crc(byte[] bytes, int from, int length) {
+        return crc(ByteBuffer.wrap(bytes, from, length));
+    }
+
+    static int crc(ByteBuffer bytes) {
         CRC32C c = new CRC32C();
-        c.update(bytes, from, length);
+        c.update(bytes.duplicate());
         return (int) c.getValue();
     }
 
@@ -84,15 +88,15 @@ public class ShmBenchTest extends Harness {
                 var payload = new ShmBench.Payload(dtype, 8000, 9, 0);
                 Set<Integer> crcs = new HashSet<>();
                 for (long seq = 1; seq <= 30; seq++) {
-                    byte[] a = payload.array(seq);
-                    check(ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN).getLong(0) == seq, dtype + ": stamped with " + seq);
-                    check(crc(a, 0, a.length) == payload.crcOf(seq), dtype + ": expected CRC of array " + seq);
-                    crcs.add(crc(a, 8, a.length - 8));
+                    ByteBuffer a = payload.array(seq);
+                    check(a.order() == ByteOrder.LITTLE_ENDIAN && a.getLong(0) == seq && a.remaining() == 8000, dtype + ": stamped with " + seq);
+                    check(crc(a) == payload.crcOf(seq), dtype + ": expected CRC of array " + seq);
+                    crcs.add(crc(a.duplicate().position(8)));
                     long zeros = 0;
-                    for (byte b : a) if (b == 0) zeros++;
-                    check(zeros < a.length / 10 + 16, dtype + ": mostly non-zero bytes, " + zeros + " zeros");
+                    for (int i = 0; i < a.limit(); i++) if (a.get(i) == 0) zeros++;
+                    check(zeros < a.limit() / 10 + 16, dtype + ": mostly non-zero bytes, " + zeros + " zeros");
                     ByteBuffer image = dtype.image(payload.typedArray(seq), ByteBuffer.allocateDirect(8000));
-                    check(image.equals(ByteBuffer.wrap(payload.array(seq))), dtype + ": the typed array holds the same bytes as the image");
+                    check(image.equals(payload.array(seq)), dtype + ": the typed array holds the same bytes as the image");
                 }
                 check(crcs.size() == ShmBench.Payload.DISTINCT, dtype + ": " + crcs.size() + " distinct arrays in rotation");
             }
@@ -103,13 +107,13 @@ public class ShmBenchTest extends Harness {
             var expected = new ShmBench.Payload(ShmBench.Dtype.float64, 4096, 1, 0);
             List<ShmBench.RunReport> reports = new ArrayList<>();
             var v = verifier(expected, reports);
-            for (long seq = 1; seq <= 10; seq++) v.onArray(seq, System.nanoTime(), seq == 10 ? ShmBench.LAST_OF_RUN : 0, ByteBuffer.wrap(payload.array(seq)), null);
+            for (long seq = 1; seq <= 10; seq++) v.onArray(seq, System.nanoTime(), seq == 10 ? ShmBench.LAST_OF_RUN : 0, payload.array(seq), null);
             check(reports.size() == 1 && reports.get(0).errors() == 1 && reports.get(0).arrays() == 10, "one bad array of ten: " + reports);
             check(reports.get(0).firstError().startsWith("array 5: CRC32C mismatch"), "names the array: " + reports.get(0).firstError());
             var clean = new ShmBench.Payload(ShmBench.Dtype.float64, 4096, 1, 0);
-            v.onArray(12, 0, 0, ByteBuffer.wrap(clean.array(12)), null);        // 11 never came
-            v.onArray(12, 0, 0, ByteBuffer.wrap(clean.array(12)), null);        // 12 again
-            v.onArray(13, 0, ShmBench.LAST_OF_RUN | ShmBench.END, ByteBuffer.wrap(clean.array(13), 0, 4000), null);
+            v.onArray(12, 0, 0, clean.array(12), null);        // 11 never came
+            v.onArray(12, 0, 0, clean.array(12), null);        // 12 again
+            v.onArray(13, 0, ShmBench.LAST_OF_RUN | ShmBench.END, clean.array(13).limit(4000), null);
             var r = reports.get(1);
             check(r.errors() == 3 && r.firstError().contains("gap: sequence 12 instead of 11"), "gap first: " + r);
             check(v.ended, "the END flag ends the session");
