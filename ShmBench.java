@@ -1024,10 +1024,10 @@ public class ShmBench implements Callable<Integer> {
             }
         } catch (RunFailure failure) {
             reportFailure(failure.getMessage());
-            printSummary(rows, plan);
+            printSummary(rows, plan, true);
             return 1;
         }
-        printSummary(rows, plan);
+        printSummary(rows, plan, false);
         return 0;
     }
 
@@ -1751,15 +1751,16 @@ public class ShmBench implements Callable<Integer> {
     }
 
     /**
-     * Per size, each method's throughput (median of the runs), its share of limit-memcpy, its one-way
-     * latency, and how it compares with the fastest method and with queue, the built-in baseline.
+     * Per size, each method's throughput (median of the runs, ± half their range), its share of
+     * limit-memcpy, its one-way latency, and how it compares with the fastest method and with queue,
+     * the built-in baseline.
      */
-    void printSummary(List<Row> rows, Plan plan) {
+    void printSummary(List<Row> rows, Plan plan, boolean stoppedEarly) {
         if (rows.isEmpty()) return;
         System.out.printf("%nShmBench: %s arrays streamed to a second process, batch %d, median of %d run(s)%s%n",
                 dtype, batch, plan.runs, rate == null ? "; latency at full throughput (queueing included)" : "; sent at " + fmt(rate) + " arrays/s");
-        String format = "%-8s %-13s %-10s %12s %10s %9s %13s %11s %11s %9s%n";
-        System.out.printf(format, "size", "method", "wait", "arrays/s", "MB/s", "of memcpy", "latency p50 µs", "p99 µs", "vs fastest", "vs queue");
+        String format = "%-8s %-13s %-10s %12s %6s %10s %9s %15s %9s %11s %9s%n";
+        System.out.printf(format, "size", "method", "wait", "arrays/s", "±", "MB/s", "of memcpy", "latency p50 µs", "p99 µs", "vs fastest", "vs queue");
         Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
                 Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
         bySize.forEach((size, byMethod) -> {
@@ -1772,16 +1773,19 @@ public class ShmBench implements Callable<Integer> {
                 List<Row> rs = e.getValue();
                 double r = rates.get(e.getKey());
                 boolean isLimit = e.getKey().equals("limit-memcpy");
-                System.out.printf(format, label, e.getKey(), rs.get(0).wait, String.format("%,.0f", r), fmt(median(rs, x -> x.mbps)),
+                DoubleSummaryStatistics spread = rs.stream().mapToDouble(x -> x.rate).summaryStatistics();
+                System.out.printf(format, label, e.getKey(), rs.get(0).wait, String.format("%,.0f", r),
+                        rs.size() > 1 ? String.format("%.0f%%", 50 * (spread.getMax() - spread.getMin()) / r) : "", fmt(median(rs, x -> x.mbps)),
                         limit == null ? "" : String.format("%.0f%%", 100 * r / limit),
                         isLimit ? "" : fmt(median(rs, x -> x.p50)), isLimit ? "" : fmt(median(rs, x -> x.p99)),
                         isLimit ? "" : String.format("%.2fx", best / r), isLimit || queue == null ? "" : String.format("%.2fx", r / queue));
-                if (!rs.stream().allMatch(x -> x.verified)) System.out.println("         NOT VERIFIED: " + rs.get(0).firstError);
+                rs.stream().filter(x -> !x.verified).findFirst().ifPresent(x -> System.out.println("         NOT VERIFIED: " + x.firstError));
                 label = "";
             }
         });
-        System.out.println("vs fastest: times slower than the fastest method; vs queue: times faster than the built-in baseline.");
-        System.out.println("All arrays verified: " + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO") + ". Rows in " + out.resolve("results.csv"));
+        System.out.println("±: half the range of the runs; vs fastest: times slower than the fastest method; vs queue: times faster than the built-in baseline.");
+        System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All arrays verified: "
+                + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv"));
     }
 
     static double median(List<Row> rows, java.util.function.ToDoubleFunction<Row> f) {
