@@ -80,6 +80,21 @@ public class SuiteTest extends Harness {
             check(r.code() == 2 && lines.size() == 1 && lines.get(0).contains("results.jsonl line 2"), "names file and line: " + r);
         });
 
+        test("Report.java: a limit-* row is shown as the machine's limit, never ranked among the methods", () -> {
+            Path dir = Files.createDirectory(work.resolve("limit"));
+            String row = "{\"timestamp\":\"2026-01-01T00:00:00Z\",\"bench\":\"ShmBench\",\"pattern\":\"stream\",\"payload\":\"float64\","
+                    + "\"lat_kind\":\"%s\",\"method\":\"%s\",\"size_bytes\":8192,\"verified\":true,\"errors\":0,\"mb_per_s\":%d}\n";
+            Files.writeString(dir.resolve("results.jsonl"), String.format(row, "none", "limit-memcpy", 20000)
+                    + String.format(row, "one-way", "fast", 9000) + String.format(row, "one-way", "slow", 3000));
+            Result r = run(work, Duration.ofMinutes(3), JBANG, REPO.resolve("Report.java").toString(), "--out", dir.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            String md = Files.readString(dir.resolve("summary.md"));
+            check(md.lines().anyMatch(l -> l.startsWith("| fast ") && l.contains("**9,000**")), "the fastest method in bold:\n" + md);
+            check(md.lines().anyMatch(l -> l.startsWith("| limit-memcpy ") && l.contains(" 20,000 |") && !l.contains("**")), "the limit shown plainly:\n" + md);
+            check(md.lines().anyMatch(l -> l.startsWith("| slow ") && l.contains("3.00x")), "ratios against the fastest method, not the limit:\n" + md);
+            check(md.lines().anyMatch(l -> l.startsWith("| limit-memcpy ") && l.contains("limit")), "the limit's ratio cell says limit");
+        });
+
         deleteTree(work);
         System.exit(finish("SuiteTest"));
     }
