@@ -1301,7 +1301,8 @@ public class ShmBench implements Callable<Integer> {
                     long stamp = now;
                     if (rate != null) {
                         stamp = start + (long) (b * interval);
-                        while (System.nanoTime() - stamp < 0) Thread.onSpinWait();
+                        // Yield rather than spin: a method's own threads (JeroMQ's I/O threads) may need this core meanwhile.
+                        while (System.nanoTime() - stamp < 0) Thread.yield();
                     }
                     transport.send(seq + 1, n, stamp, !last ? 0 : endOfSession ? LAST_OF_RUN | END : LAST_OF_RUN);
                     seq += n;
@@ -1526,7 +1527,7 @@ public class ShmBench implements Callable<Integer> {
             f.put("lat_p99_us", round(r.p99, 3));
             f.put("lat_p999_us", round(h.getValueAtPercentile(99.9) / 1e3, 3));
             f.put("lat_max_us", round(h.getMaxValue() / 1e3, 3));
-            r.tail(errors, note);
+            r.tail(errors, note + "; latency clock: System.nanoTime of both processes (" + LATENCY_CLOCK + ")");
             return r;
         }
 
@@ -1576,6 +1577,10 @@ public class ShmBench implements Callable<Integer> {
             return Math.round(v * scale) / scale;
         }
     }
+
+    /** One-way latency compares two processes' System.nanoTime: on Linux both read CLOCK_MONOTONIC, one clock for the machine. */
+    static final String LATENCY_CLOCK = System.getProperty("os.name").equals("Linux") ? "CLOCK_MONOTONIC, one clock for all processes"
+            : "one clock for all processes only where the OS makes it so";
 
     /** Appends rows to results.csv and results.jsonl, writes each latency row's .hgrm beside them. */
     static final class Results {
@@ -1759,6 +1764,7 @@ public class ShmBench implements Callable<Integer> {
         if (rows.isEmpty()) return;
         System.out.printf("%nShmBench: %s arrays streamed to a second process, batch %d, median of %d run(s)%s%n",
                 dtype, batch, plan.runs, rate == null ? "; latency at full throughput (queueing included)" : "; sent at " + fmt(rate) + " arrays/s");
+        System.out.println("One-way latency: the consumer's System.nanoTime minus the producer's (" + LATENCY_CLOCK + ").");
         String format = "%-8s %-13s %-10s %12s %6s %10s %9s %15s %9s %11s %9s%n";
         System.out.printf(format, "size", "method", "wait", "arrays/s", "±", "MB/s", "of memcpy", "latency p50 µs", "p99 µs", "vs fastest", "vs queue");
         Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
