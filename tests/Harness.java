@@ -1,16 +1,20 @@
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.22.4
+
 /*
  * The suite's small test harness, pulled into each tests/*Test.java with //SOURCES Harness.java
  * (tests may share files; benchmark scripts may not). A test class extends Harness, calls test(...)
  * for each case and ends with System.exit(finish("Name")), which prints "N passed, N failed, N skipped".
  */
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
+import java.util.*;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -18,6 +22,10 @@ public class Harness {
 
     static final Path REPO = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     static final String JBANG = System.getenv().getOrDefault("JBANG", "jbang");
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** Where the scripts keep their run folders: /dev/shm/ipcbench, else the temp dir's ipcbench. */
+    static final Path SHM = Path.of("/dev/shm");
+    static final Path SUITE_FOLDER = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
     static final Path JDK25 = Stream.of("/usr/lib/jvm/temurin-25-jdk-amd64", "/usr/lib/jvm/java-25-openjdk-amd64")
             .map(Path::of).filter(p -> Files.isExecutable(p.resolve("bin/java"))).findFirst().orElse(null);
 
@@ -77,6 +85,65 @@ public class Harness {
         Files.delete(out);
         Files.delete(err);
         return r;
+    }
+
+    /** A benchmark script as its tests drive it: by name (TransportBench), its child's role argument (--role=responder). */
+    record Script(String name, String childRole) {
+        Path file() { return REPO.resolve(name + ".java"); }
+
+        /** jbang running the script in dir: the copy there if there is one (the copy-alone test), else the repository's. */
+        ProcessBuilder command(Path dir, Path javaHome, String... args) {
+            String script = Files.exists(dir.resolve(name + ".java")) ? name + ".java" : file().toString();
+            List<String> cmd = new ArrayList<>(List.of(JBANG, script));
+            cmd.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+            if (javaHome != null) pb.environment().put("JAVA_HOME", javaHome.toString());
+            return pb;
+        }
+
+        Result run(Path dir, Path javaHome, Duration limit, String... args) throws Exception {
+            return Harness.run(command(dir, javaHome, args), limit);
+        }
+
+        /** This script's run folders and every suite semaphore, as they are now. */
+        Set<String> suiteEntries() throws IOException {
+            Set<String> names = new TreeSet<>();
+            for (Path dir : List.of(SUITE_FOLDER, SHM)) {
+                if (!Files.isDirectory(dir)) continue;
+                try (Stream<Path> s = Files.list(dir)) {
+                    s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(name + "-") || n.startsWith("sem.ipcbench-")).forEach(names::add);
+                }
+            }
+            return names;
+        }
+
+        /** The child: the java process started with the child's role somewhere below the jbang launcher. */
+        ProcessHandle awaitChild(Process launcher, Duration limit) throws Exception {
+            long until = System.nanoTime() + limit.toNanos();
+            while (System.nanoTime() < until) {
+                Optional<ProcessHandle> child = launcher.descendants()
+                        .filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains(childRole)).orElse(false)).findFirst();
+                if (child.isPresent()) return child.get();
+                if (!launcher.isAlive()) throw new AssertionError("the script ended before its child started, exit " + launcher.exitValue());
+                Thread.sleep(100);
+            }
+            throw new AssertionError("no child within " + limit);
+        }
+
+        /** The benchmark's own JVM: the process running the script without the child's role (jbang may exec into it). */
+        ProcessHandle javaOf(Process launcher) {
+            return Stream.concat(Stream.of(launcher.toHandle()), launcher.descendants())
+                    .filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains(name) && !Arrays.asList(a).contains(childRole)).orElse(false))
+                    .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                    .findFirst().orElseThrow(() -> new AssertionError("no " + name + " JVM found"));
+        }
+    }
+
+    /** The rows a run wrote to <out>/results.jsonl. */
+    static List<JsonNode> rows(Path outDir) throws IOException {
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(outDir.resolve("results.jsonl"))) rows.add(JSON.readTree(line));
+        return rows;
     }
 
     /** A pid no process has. */

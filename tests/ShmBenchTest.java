@@ -29,8 +29,7 @@ import java.util.zip.CRC32C;
 
 public class ShmBenchTest extends Harness {
 
-    static final Path SCRIPT = REPO.resolve("ShmBench.java");
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final Script SCRIPT = new Script("ShmBench", "--role=consumer");
     static final List<String> ALL_METHODS = ShmBench.METHODS.stream().map(ShmBench.Method::name).toList();
 
     public static void main(String[] args) throws Exception {
@@ -241,7 +240,7 @@ public class ShmBenchTest extends Harness {
                 results.write(ShmBench.Row.of("shm-ring", "spin", "a, \"quoted\" note", ShmBench.Dtype.float64, 8192, 10, 1, 0.5, h, 1000, 0, null));
                 List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
                 check(csv.size() == 3 && csv.get(0).equals(String.join(",", ShmBench.Results.COLUMNS)), "csv header and two rows");
-                check(csv.get(2).contains("\"a, \"\"quoted\"\" note\""), "csv quoting: " + csv.get(2));
+                check(csv.get(2).contains("\"a, \"\"quoted\"\" note; latency clock: System.nanoTime of both processes (CLOCK_MONOTONIC"), "csv quoting, and the latency clock recorded: " + csv.get(2));
                 List<JsonNode> rows = new ArrayList<>();
                 for (String line : Files.readAllLines(dir.resolve("results.jsonl"))) rows.add(JSON.readTree(line));
                 List<String> keys = new ArrayList<>();
@@ -295,36 +294,9 @@ public class ShmBenchTest extends Harness {
 
     // ---------------------------------------------------------------- the script, as a user runs it
 
-    static ProcessBuilder script(Path dir, Path javaHome, String... args) {
-        String script = Files.exists(dir.resolve("ShmBench.java")) ? "ShmBench.java" : SCRIPT.toString();
-        List<String> cmd = new ArrayList<>(List.of(JBANG, script));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
-        if (javaHome != null) pb.environment().put("JAVA_HOME", javaHome.toString());
-        return pb;
-    }
 
-    static Result run(Path dir, Path javaHome, Duration limit, String... args) throws Exception {
-        return run(script(dir, javaHome, args), limit);
-    }
 
-    static List<JsonNode> rows(Path outDir) throws IOException {
-        List<JsonNode> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(outDir.resolve("results.jsonl"))) rows.add(JSON.readTree(line));
-        return rows;
-    }
 
-    /** ShmBench's run folders and every suite semaphore. */
-    static Set<String> suiteEntries() throws IOException {
-        Set<String> names = new TreeSet<>();
-        for (Path dir : List.of(ShmBench.SuiteFolder.ROOT, ShmBench.SuiteFolder.SHM)) {
-            if (!Files.isDirectory(dir)) continue;
-            try (Stream<Path> s = Files.list(dir)) {
-                s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("ShmBench-") || n.startsWith("sem.ipcbench-")).forEach(names::add);
-            }
-        }
-        return names;
-    }
 
     /** Rows of a run: every method (and limit-memcpy) present, verified, with positive figures. */
     static void checkRows(Path outDir, Result r, List<String> methods, int size, int batch) throws IOException {
@@ -358,7 +330,7 @@ public class ShmBenchTest extends Harness {
         Path work = Files.createTempDirectory("shm-e2e");
 
         test("--help documents every option", () -> {
-            Result r = run(REPO, null, Duration.ofMinutes(5), "--help");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "--help");
             check(r.code() == 0, "exit 0");
             for (String opt : List.of("--count", "--size", "--sizes", "--elements", "--dtype", "--batch", "--warmup", "--duration", "--methods",
                     "--list", "--runs", "--out", "--quick", "--ring", "--wait", "--rate", "--sem-spin", "--timeout", "--seed", "--cleanup", "--help", "--version"))
@@ -366,42 +338,42 @@ public class ShmBenchTest extends Harness {
         });
 
         test("--list names every method, one line each", () -> {
-            Result r = run(REPO, null, Duration.ofMinutes(1), "--list");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--list");
             check(r.code() == 0 && r.out().lines().count() == ALL_METHODS.size() + 1, "one line per method and limit-memcpy:\n" + r.out());
             for (String m : union(ALL_METHODS, "limit-memcpy")) check(r.out().contains(m), m);
         });
 
         test("copied alone into an empty folder, --quick runs every method, verified", () -> {
             Path alone = Files.createDirectory(work.resolve("alone"));
-            Files.copy(SCRIPT, alone.resolve("ShmBench.java"));
-            Result r = run(alone, null, Duration.ofMinutes(5), "--quick");
+            Files.copy(SCRIPT.file(), alone.resolve("ShmBench.java"));
+            Result r = SCRIPT.run(alone, null, Duration.ofMinutes(5), "--quick");
             checkRows(alone.resolve("results"), r, ALL_METHODS, 8192, 1);
         });
 
         test("--quick on JDK 25", () -> {
             if (JDK25 == null) throw new Skip("no JDK 25 under /usr/lib/jvm");
             Path out = work.resolve("jdk25");
-            Result r = run(REPO, JDK25, Duration.ofMinutes(5), "--quick", "--out", out.toString());
+            Result r = SCRIPT.run(REPO, JDK25, Duration.ofMinutes(5), "--quick", "--out", out.toString());
             checkRows(out, r, ALL_METHODS, 8192, 1);
             check(rows(out).get(0).get("jdk").asText().contains("25"), "ran on 25: " + rows(out).get(0).get("jdk"));
         });
 
         test("the README's example --size 2000000 runs every method, verified", () -> {
             Path out = work.resolve("2mb");
-            Result r = run(REPO, null, Duration.ofMinutes(5), "--size", "2000000", "-n", "30", "-r", "1", "-o", out.toString());
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "--size", "2000000", "-n", "30", "-r", "1", "-o", out.toString());
             checkRows(out, r, ALL_METHODS, 2_000_000, 1);
         });
 
         test("batches of 10, a dtype given by --elements, --wait park and --rate: verified", () -> {
             Path out = work.resolve("batch");
-            Result r = run(REPO, null, Duration.ofMinutes(5), "--quick", "-n", "1000", "-b", "10", "--elements", "1000", "--dtype", "int32",
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "--quick", "-n", "1000", "-b", "10", "--elements", "1000", "--dtype", "int32",
                     "--wait", "park", "-o", out.toString());
             checkRows(out, r, ALL_METHODS, 4000, 10);
             check(rows(out).stream().allMatch(row -> row.get("payload").asText().equals("int32")), "dtype recorded");
             check(rows(out).stream().filter(row -> !row.get("method").asText().equals("limit-memcpy")).allMatch(row -> row.get("count").asInt() == 1000), "1000 arrays each");
             check(rows(out).stream().anyMatch(row -> row.get("method").asText().equals("shm-ring") && row.get("wait").asText().equals("park")), "wait mode recorded");
             Path paced = work.resolve("rate");
-            Result p = run(REPO, null, Duration.ofMinutes(2), "--quick", "-m", "shm-ring,chronicle", "--rate", "20000", "-n", "2000", "-o", paced.toString());
+            Result p = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "--quick", "-m", "shm-ring,chronicle", "--rate", "20000", "-n", "2000", "-o", paced.toString());
             check(p.code() == 0, "--rate run: " + p.err());
             JsonNode ring = rows(paced).stream().filter(row -> row.get("method").asText().equals("shm-ring")).findFirst().orElseThrow();
             check(ring.get("seconds").asDouble() >= 0.09, "2000 arrays at 20,000/s take about 0.1 s: " + ring.get("seconds"));
@@ -409,7 +381,7 @@ public class ShmBenchTest extends Harness {
 
         test("--duration bounds a run by time", () -> {
             Path out = work.resolve("duration");
-            Result r = run(REPO, null, Duration.ofMinutes(2), "-m", "shm-ring", "-d", "1s", "-w", "0", "-r", "1", "-o", out.toString());
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "shm-ring", "-d", "1s", "-w", "0", "-r", "1", "-o", out.toString());
             check(r.code() == 0, "exit 0: " + r.err());
             JsonNode row = rows(out).get(1);
             check(row.get("seconds").asDouble() >= 1.0 && row.get("seconds").asDouble() < 3, "about a second: " + row.get("seconds"));
@@ -419,7 +391,7 @@ public class ShmBenchTest extends Harness {
         for (String method : ALL_METHODS) {
             test("an array corrupted in transit is caught by " + method + ": row verified=false, exit 1", () -> {
                 Path out = work.resolve("corrupt-" + method);
-                Result r = run(REPO, null, Duration.ofMinutes(2), "-m", method, "-n", "300", "-w", "0", "-r", "1", "--corrupt", "100", "-o", out.toString());
+                Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", method, "-n", "300", "-w", "0", "-r", "1", "--corrupt", "100", "-o", out.toString());
                 check(r.code() == 1, "exit 1, was " + r.code() + ": " + r.err());
                 check(r.err().contains("verification failed") && r.err().contains("array 100: CRC32C mismatch"), "says which array: " + r.err());
                 JsonNode row = rows(out).get(1);
@@ -442,9 +414,9 @@ public class ShmBenchTest extends Harness {
                     new String[]{"--rate", "0"},
                     new String[]{"--out", file.resolve("results").toString()});
             Path cwd = Files.createDirectory(work.resolve("bad-input"));
-            Set<String> before = suiteEntries();
+            Set<String> before = SCRIPT.suiteEntries();
             for (String[] args : cases) {
-                Result r = run(cwd, null, Duration.ofMinutes(2), args);
+                Result r = SCRIPT.run(cwd, null, Duration.ofMinutes(2), args);
                 String shown = String.join(" ", args);
                 check(r.code() == 2, shown + ": exit 2, was " + r.code());
                 check(r.errLines().size() == 1, shown + ": one line on stderr, was: " + r.errLines());
@@ -454,17 +426,17 @@ public class ShmBenchTest extends Harness {
             try (Stream<Path> left = Files.list(cwd)) {
                 check(left.findAny().isEmpty(), "no results folder or file created");
             }
-            check(suiteEntries().equals(before), "no run folder created: " + suiteEntries());
+            check(SCRIPT.suiteEntries().equals(before), "no run folder created: " + SCRIPT.suiteEntries());
         });
 
         for (String method : ALL_METHODS) {
             test("consumer killed with SIGKILL during " + method + ": the producer exits 1 within 5 s, nothing left", () -> {
                 Path err = work.resolve("kill-" + method + ".err");
-                Process parent = script(REPO, null, "-m", method, "-d", "10m", "-w", "0", "-r", "1", "-o", work.resolve("kill-" + method).toString())
+                Process parent = SCRIPT.command(REPO, null, "-m", method, "-d", "10m", "-w", "0", "-r", "1", "-o", work.resolve("kill-" + method).toString())
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
-                ProcessHandle consumer = awaitConsumer(parent, Duration.ofMinutes(2));
+                ProcessHandle consumer = SCRIPT.awaitChild(parent, Duration.ofMinutes(2));
                 Thread.sleep(1500);    // mid-run
-                Set<String> during = suiteEntries();
+                Set<String> during = SCRIPT.suiteEntries();
                 check(!during.isEmpty(), "a run folder exists while running");
                 consumer.destroyForcibly();
                 long t0 = System.nanoTime();
@@ -475,7 +447,7 @@ public class ShmBenchTest extends Harness {
                 String text = Files.readString(err);
                 check(parent.exitValue() == 1, "exit 1, was " + parent.exitValue() + ": " + text);
                 check(text.contains(method) && text.contains("killed by signal 9"), "names the method and the consumer's end: " + text);
-                Set<String> after = suiteEntries();
+                Set<String> after = SCRIPT.suiteEntries();
                 after.retainAll(during);
                 check(after.isEmpty(), "files left in the suite folder: " + after);
                 check(parent.descendants().findAny().isEmpty(), "no process left");
@@ -485,34 +457,34 @@ public class ShmBenchTest extends Harness {
 
         for (String method : ALL_METHODS) {
             test("producer killed with SIGKILL during " + method + ": the consumer exits within 5 s and removes the files", () -> {
-                Process parent = script(REPO, null, "-m", method, "-d", "10m", "-w", "0", "-r", "1", "-o", work.resolve("pkill-" + method).toString())
+                Process parent = SCRIPT.command(REPO, null, "-m", method, "-d", "10m", "-w", "0", "-r", "1", "-o", work.resolve("pkill-" + method).toString())
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                ProcessHandle consumer = awaitConsumer(parent, Duration.ofMinutes(2));
+                ProcessHandle consumer = SCRIPT.awaitChild(parent, Duration.ofMinutes(2));
                 Thread.sleep(1500);
-                ProcessHandle producer = javaOf(parent);
-                Set<String> during = suiteEntries();
+                ProcessHandle producer = SCRIPT.javaOf(parent);
+                Set<String> during = SCRIPT.suiteEntries();
                 check(!during.isEmpty(), "a run folder exists while running");
                 producer.destroyForcibly();
                 parent.waitFor(5, TimeUnit.SECONDS);
                 check(consumer.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the consumer outlived its producer by 5 s");
-                Set<String> left = suiteEntries();
+                Set<String> left = SCRIPT.suiteEntries();
                 left.retainAll(during);
                 check(left.isEmpty(), "files left: " + left);
             });
         }
 
         test("SIGINT (Ctrl-C) during a run: consumer gone, files removed", () -> {
-            Process parent = script(REPO, null, "-m", "shm-event", "-d", "10m", "-w", "0", "-r", "1", "-o", work.resolve("int").toString())
+            Process parent = SCRIPT.command(REPO, null, "-m", "shm-event", "-d", "10m", "-w", "0", "-r", "1", "-o", work.resolve("int").toString())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            ProcessHandle consumer = awaitConsumer(parent, Duration.ofMinutes(2));
-            ProcessHandle producer = javaOf(parent);
+            ProcessHandle consumer = SCRIPT.awaitChild(parent, Duration.ofMinutes(2));
+            ProcessHandle producer = SCRIPT.javaOf(parent);
             if (sigintIgnored(producer.pid())) throw new Skip("SIGINT is ignored in this process tree (started in the background)");
             Thread.sleep(1000);
-            Set<String> during = suiteEntries();
+            Set<String> during = SCRIPT.suiteEntries();
             new ProcessBuilder("kill", "-INT", String.valueOf(producer.pid())).start().waitFor();
             check(producer.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the producer still runs 5 s after SIGINT");
             check(consumer.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the consumer still runs");
-            Set<String> left = suiteEntries();
+            Set<String> left = SCRIPT.suiteEntries();
             left.retainAll(during);
             check(left.isEmpty(), "files left: " + left);
         });
@@ -520,7 +492,7 @@ public class ShmBenchTest extends Harness {
         test("two runs at the same time: both verified, separate files", () -> {
             List<Process> both = new ArrayList<>();
             for (String name : List.of("twin-a", "twin-b"))
-                both.add(script(REPO, null, "-n", "2000", "-w", "1", "-r", "1", "-o", work.resolve(name).toString())
+                both.add(SCRIPT.command(REPO, null, "-n", "2000", "-w", "1", "-r", "1", "-o", work.resolve(name).toString())
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(work.resolve(name + ".err").toFile()).start());
             for (Process p : both)
                 check(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "both exit 0: " + Files.readString(work.resolve("twin-a.err")) + Files.readString(work.resolve("twin-b.err")));
@@ -531,31 +503,12 @@ public class ShmBenchTest extends Harness {
         });
 
         test("--cleanup runs without a benchmark", () -> {
-            Result r = run(REPO, null, Duration.ofMinutes(1), "--cleanup");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--cleanup");
             check(r.code() == 0 && (r.out().startsWith("Nothing to clean") || r.out().startsWith("Removed")), "cleanup: " + r.out() + r.err());
         });
 
         deleteTree(work);
     }
 
-    /** The consumer is the java process started with --role=consumer somewhere below the jbang launcher. */
-    static ProcessHandle awaitConsumer(Process parent, Duration limit) throws Exception {
-        long until = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < until) {
-            Optional<ProcessHandle> r = parent.descendants()
-                    .filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains("--role=consumer")).orElse(false)).findFirst();
-            if (r.isPresent()) return r.get();
-            if (!parent.isAlive()) throw new AssertionError("the script ended before its consumer started, exit " + parent.exitValue());
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no consumer within " + limit);
-    }
 
-    /** The benchmark's own JVM: the process running ShmBench without the consumer role (jbang may exec into it). */
-    static ProcessHandle javaOf(Process launcher) {
-        return Stream.concat(Stream.of(launcher.toHandle()), launcher.descendants())
-                .filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains("ShmBench") && !Arrays.asList(a).contains("--role=consumer")).orElse(false))
-                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
-                .findFirst().orElseThrow(() -> new AssertionError("no ShmBench JVM found"));
-    }
 }

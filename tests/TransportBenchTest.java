@@ -27,8 +27,7 @@ import java.util.stream.Stream;
 
 public class TransportBenchTest extends Harness {
 
-    static final Path SCRIPT = REPO.resolve("TransportBench.java");
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final Script SCRIPT = new Script("TransportBench", "--role=responder");
     static final List<String> ALL_METHODS = TransportBench.METHODS.stream().map(TransportBench.Method::name).toList();
     static final List<Integer> DEFAULT_SIZES = List.of(100, 10_000, 500_000, 2_000_000);
 
@@ -148,35 +147,9 @@ public class TransportBenchTest extends Harness {
 
     // ---------------------------------------------------------------- the script, as a user runs it
 
-    static ProcessBuilder script(Path dir, Path javaHome, String... args) {
-        String script = Files.exists(dir.resolve("TransportBench.java")) ? "TransportBench.java" : SCRIPT.toString();
-        List<String> cmd = new ArrayList<>(List.of(JBANG, script));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
-        if (javaHome != null) pb.environment().put("JAVA_HOME", javaHome.toString());
-        return pb;
-    }
 
-    static Result run(Path dir, Path javaHome, Duration limit, String... args) throws Exception {
-        return run(script(dir, javaHome, args), limit);
-    }
 
-    static List<JsonNode> rows(Path outDir) throws IOException {
-        List<JsonNode> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(outDir.resolve("results.jsonl"))) rows.add(JSON.readTree(line));
-        return rows;
-    }
 
-    static Set<String> suiteEntries() throws IOException {
-        Set<String> names = new TreeSet<>();
-        for (Path dir : List.of(TransportBench.SuiteFolder.ROOT, TransportBench.SuiteFolder.SHM)) {
-            if (!Files.isDirectory(dir)) continue;
-            try (Stream<Path> s = Files.list(dir)) {
-                s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("TransportBench-") || n.startsWith("sem.ipcbench-")).forEach(names::add);
-            }
-        }
-        return names;
-    }
 
     /** The rows of a --quick run: every method at every default size, verified, with positive figures. */
     static void checkQuickRows(Path outDir, Result r) throws IOException {
@@ -202,7 +175,7 @@ public class TransportBenchTest extends Harness {
         Path work = Files.createTempDirectory("tb-e2e");
 
         test("--help documents every option", () -> {
-            Result r = run(REPO, null, Duration.ofMinutes(5), "--help");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "--help");
             check(r.code() == 0, "exit 0");
             for (String opt : List.of("--count", "--size", "--sizes", "--warmup", "--duration", "--methods", "--list", "--runs",
                     "--out", "--quick", "--payload", "--sem-spin", "--timeout", "--seed", "--cleanup", "--help", "--version"))
@@ -210,36 +183,36 @@ public class TransportBenchTest extends Harness {
         });
 
         test("--list names every method, one line each", () -> {
-            Result r = run(REPO, null, Duration.ofMinutes(1), "--list");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--list");
             check(r.code() == 0 && r.out().lines().count() == ALL_METHODS.size(), "one line per method:\n" + r.out());
             for (String m : ALL_METHODS) check(r.out().contains(m), m);
         });
 
         test("copied alone into an empty folder, --quick runs every method at every size, verified", () -> {
             Path alone = Files.createDirectory(work.resolve("alone"));
-            Files.copy(SCRIPT, alone.resolve("TransportBench.java"));
-            Result r = run(alone, null, Duration.ofMinutes(6), "--quick");
+            Files.copy(SCRIPT.file(), alone.resolve("TransportBench.java"));
+            Result r = SCRIPT.run(alone, null, Duration.ofMinutes(6), "--quick");
             checkQuickRows(alone.resolve("results"), r);
         });
 
         test("--quick on JDK 25", () -> {
             if (JDK25 == null) throw new Skip("no JDK 25 under /usr/lib/jvm");
             Path out = work.resolve("jdk25");
-            Result r = run(REPO, JDK25, Duration.ofMinutes(6), "--quick", "--out", out.toString());
+            Result r = SCRIPT.run(REPO, JDK25, Duration.ofMinutes(6), "--quick", "--out", out.toString());
             checkQuickRows(out, r);
             check(rows(out).get(0).get("jdk").asText().contains("25"), "ran on 25: " + rows(out).get(0).get("jdk"));
         });
 
         test("--payload json runs and verifies", () -> {
             Path out = work.resolve("json");
-            Result r = run(REPO, null, Duration.ofMinutes(3), "--quick", "-m", "shm-spin,tcp", "--payload", "json", "-o", out.toString());
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "--quick", "-m", "shm-spin,tcp", "--payload", "json", "-o", out.toString());
             check(r.code() == 0, "exit 0: " + r.err());
             check(rows(out).stream().allMatch(row -> row.get("payload").asText().equals("json") && row.get("verified").asBoolean()), "json rows verified");
         });
 
         test("--duration bounds a run by time", () -> {
             Path out = work.resolve("duration");
-            Result r = run(REPO, null, Duration.ofMinutes(2), "-m", "shm-spin", "-s", "100", "-d", "1s", "-w", "1000", "-r", "1", "-o", out.toString());
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "shm-spin", "-s", "100", "-d", "1s", "-w", "1000", "-r", "1", "-o", out.toString());
             check(r.code() == 0, "exit 0: " + r.err());
             JsonNode row = rows(out).get(0);
             check(row.get("seconds").asDouble() >= 1.0 && row.get("seconds").asDouble() < 3, "about a second: " + row.get("seconds"));
@@ -248,7 +221,7 @@ public class TransportBenchTest extends Harness {
 
         test("a corrupted reply is caught: row verified=false, exit 1", () -> {
             Path out = work.resolve("corrupt");
-            Result r = run(REPO, null, Duration.ofMinutes(2), "-m", "shm-spin", "-s", "1k", "-n", "200", "-w", "10", "-r", "1",
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "shm-spin", "-s", "1k", "-n", "200", "-w", "10", "-r", "1",
                     "--corrupt-reply", "100", "-o", out.toString());
             check(r.code() == 1, "exit 1, was " + r.code());
             check(r.err().contains("verification failed") && r.err().contains("message 100"), "says which message: " + r.err());
@@ -269,9 +242,9 @@ public class TransportBenchTest extends Harness {
             cases.put("--payload", new String[]{"--payload", "xml"});
             cases.put("--out", new String[]{"--out", file.resolve("results").toString()});
             Path cwd = Files.createDirectory(work.resolve("bad-input"));
-            Set<String> before = suiteEntries();
+            Set<String> before = SCRIPT.suiteEntries();
             for (var c : cases.entrySet()) {
-                Result r = run(cwd, null, Duration.ofMinutes(2), c.getValue());
+                Result r = SCRIPT.run(cwd, null, Duration.ofMinutes(2), c.getValue());
                 String shown = String.join(" ", c.getValue());
                 check(r.code() == 2, shown + ": exit 2, was " + r.code());
                 check(r.errLines().size() == 1, shown + ": one line on stderr, was: " + r.errLines());
@@ -282,17 +255,17 @@ public class TransportBenchTest extends Harness {
             try (Stream<Path> left = Files.list(cwd)) {
                 check(left.findAny().isEmpty(), "no results folder or file created");
             }
-            check(suiteEntries().equals(before), "no run folder created: " + suiteEntries());
+            check(SCRIPT.suiteEntries().equals(before), "no run folder created: " + SCRIPT.suiteEntries());
         });
 
         for (String method : ALL_METHODS) {
             test("responder killed with SIGKILL during " + method + ": parent exits 1 within 5 s, nothing left", () -> {
                 Path out = work.resolve("kill-" + method);
-                Process parent = script(REPO, null, "-m", method, "-s", "1k", "-n", "1000000000", "-w", "0", "-r", "1", "-o", out.toString())
+                Process parent = SCRIPT.command(REPO, null, "-m", method, "-s", "1k", "-n", "1000000000", "-w", "0", "-r", "1", "-o", out.toString())
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(work.resolve("kill-" + method + ".err").toFile()).start();
-                ProcessHandle responder = awaitResponder(parent, Duration.ofMinutes(2));
+                ProcessHandle responder = SCRIPT.awaitChild(parent, Duration.ofMinutes(2));
                 Thread.sleep(1500);    // mid-run
-                Set<String> during = suiteEntries();
+                Set<String> during = SCRIPT.suiteEntries();
                 check(!during.isEmpty(), "a run folder exists while running");
                 responder.destroyForcibly();
                 long t0 = System.nanoTime();
@@ -303,7 +276,7 @@ public class TransportBenchTest extends Harness {
                 String err = Files.readString(work.resolve("kill-" + method + ".err"));
                 check(parent.exitValue() == 1, "exit 1, was " + parent.exitValue() + ": " + err);
                 check(err.contains(method) && err.contains("killed by signal 9"), "names the method and the child's exit: " + err);
-                Set<String> after = suiteEntries();
+                Set<String> after = SCRIPT.suiteEntries();
                 after.retainAll(during);
                 check(after.isEmpty(), "files left in the suite folder: " + after);
                 check(parent.descendants().findAny().isEmpty(), "no process left");
@@ -312,38 +285,38 @@ public class TransportBenchTest extends Harness {
         }
 
         test("parent killed with SIGKILL: the responder exits by itself, the next start cleans up", () -> {
-            Process parent = script(REPO, null, "-m", "shm-sem", "-s", "100", "-n", "1000000000", "-w", "0", "-r", "1", "-o", work.resolve("pkill").toString())
+            Process parent = SCRIPT.command(REPO, null, "-m", "shm-sem", "-s", "100", "-n", "1000000000", "-w", "0", "-r", "1", "-o", work.resolve("pkill").toString())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            ProcessHandle responder = awaitResponder(parent, Duration.ofMinutes(2));
+            ProcessHandle responder = SCRIPT.awaitChild(parent, Duration.ofMinutes(2));
             Thread.sleep(1000);
-            ProcessHandle java = javaOf(parent);
-            Set<String> during = suiteEntries();
+            ProcessHandle java = SCRIPT.javaOf(parent);
+            Set<String> during = SCRIPT.suiteEntries();
             java.destroyForcibly();
             parent.waitFor(5, TimeUnit.SECONDS);
             check(responder.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null || !responder.isAlive(), "the responder outlived its parent");
             check(!responder.isAlive(), "the responder is gone");
-            Set<String> left = suiteEntries();
+            Set<String> left = SCRIPT.suiteEntries();
             left.retainAll(during);
             check(!left.isEmpty(), "a killed run leaves its folder (so this test means something)");
-            Result r = run(REPO, null, Duration.ofMinutes(1), "--cleanup");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--cleanup");
             check(r.code() == 0, "--cleanup exits 0");
-            Set<String> still = suiteEntries();
+            Set<String> still = SCRIPT.suiteEntries();
             still.retainAll(during);
             check(still.isEmpty(), "--cleanup removed the leftovers: " + still);
         });
 
         test("SIGINT (Ctrl-C) during a run: responder gone, files removed", () -> {
-            Process parent = script(REPO, null, "-m", "chronicle", "-s", "100", "-n", "1000000000", "-w", "0", "-r", "1", "-o", work.resolve("int").toString())
+            Process parent = SCRIPT.command(REPO, null, "-m", "chronicle", "-s", "100", "-n", "1000000000", "-w", "0", "-r", "1", "-o", work.resolve("int").toString())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            ProcessHandle responder = awaitResponder(parent, Duration.ofMinutes(2));
-            ProcessHandle java = javaOf(parent);
+            ProcessHandle responder = SCRIPT.awaitChild(parent, Duration.ofMinutes(2));
+            ProcessHandle java = SCRIPT.javaOf(parent);
             if (sigintIgnored(java.pid())) throw new Skip("SIGINT is ignored in this process tree (started in the background)");
             Thread.sleep(1000);
-            Set<String> during = suiteEntries();
+            Set<String> during = SCRIPT.suiteEntries();
             new ProcessBuilder("kill", "-INT", String.valueOf(java.pid())).start().waitFor();
             check(java.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the parent still runs 5 s after SIGINT");
             check(responder.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the responder still runs");
-            Set<String> left = suiteEntries();
+            Set<String> left = SCRIPT.suiteEntries();
             left.retainAll(during);
             check(left.isEmpty(), "files left: " + left);
         });
@@ -355,7 +328,7 @@ public class TransportBenchTest extends Harness {
             for (Path out : List.of(a, b)) {
                 List<String> args = new ArrayList<>(List.of(common));
                 args.addAll(List.of("-o", out.toString()));
-                both.add(script(REPO, null, args.toArray(String[]::new)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                both.add(SCRIPT.command(REPO, null, args.toArray(String[]::new)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(work.resolve(out.getFileName() + ".err").toFile()).start());
             }
             for (Process p : both) check(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "both exit 0: " + Files.readString(work.resolve("twin-a.err")) + Files.readString(work.resolve("twin-b.err")));
@@ -365,24 +338,5 @@ public class TransportBenchTest extends Harness {
         deleteTree(work);
     }
 
-    /** The responder is the java process started with --role=responder somewhere below the jbang launcher. */
-    static ProcessHandle awaitResponder(Process parent, Duration limit) throws Exception {
-        long until = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < until) {
-            Optional<ProcessHandle> r = parent.descendants()
-                    .filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains("--role=responder")).orElse(false)).findFirst();
-            if (r.isPresent()) return r.get();
-            if (!parent.isAlive()) throw new AssertionError("the script ended before its responder started, exit " + parent.exitValue());
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no responder within " + limit);
-    }
 
-    /** The benchmark's own JVM: the process running TransportBench without the responder role (jbang may exec into it). */
-    static ProcessHandle javaOf(Process launcher) {
-        return Stream.concat(Stream.of(launcher.toHandle()), launcher.descendants())
-                .filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains("TransportBench") && !Arrays.asList(a).contains("--role=responder")).orElse(false))
-                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
-                .findFirst().orElseThrow(() -> new AssertionError("no TransportBench JVM found"));
-    }
 }
