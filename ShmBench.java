@@ -1172,7 +1172,7 @@ public class ShmBench implements Callable<Integer> {
     /** A running consumer and the producer's end of the method, from start to clean-up. */
     static final class Session implements AutoCloseable {
         static final Set<Session> LIVE = Collections.synchronizedSet(new HashSet<>());
-        static { Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(Session::close))); }
+        static { Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(s -> s.end(false)))); }
 
         final Method method;
         final Path runDir;
@@ -1350,14 +1350,21 @@ public class ShmBench implements Callable<Integer> {
             return new RunFailure(msg.toString());
         }
 
-        public void close() {
+        public void close() { end(true); }
+
+        /**
+         * Stops the consumer and removes the run's files and semaphores. The shutdown hook (Ctrl-C, or the
+         * watchdog's exit) passes false: the main thread may still be inside the transport, and closing a
+         * semaphore or a mapping under it would crash the JVM; the process is ending anyway.
+         */
+        void end(boolean closeTransport) {
             if (!LIVE.remove(this)) return;
             if (watchdog != null) watchdog.interrupt();
             if (child != null && child.isAlive()) {
                 child.destroy();
                 try { if (!child.waitFor(2, TimeUnit.SECONDS)) child.destroyForcibly().waitFor(); } catch (InterruptedException ignored) { }
             }
-            if (transport != null) transport.close();
+            if (transport != null && closeTransport) transport.close();
             SuiteFolder.delete(runDir);
         }
     }

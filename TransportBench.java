@@ -788,7 +788,7 @@ public class TransportBench implements Callable<Integer> {
     /** A running responder and the link to it, from start to clean-up. */
     static final class Session implements AutoCloseable {
         static final Set<Session> LIVE = Collections.synchronizedSet(new HashSet<>());
-        static { Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(Session::close))); }
+        static { Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(s -> s.end(false)))); }
 
         final Method method;
         final Path runDir;
@@ -952,10 +952,17 @@ public class TransportBench implements Callable<Integer> {
             return new RunFailure(msg.toString());
         }
 
-        public void close() {
+        public void close() { end(true); }
+
+        /**
+         * Stops the responder and removes the run's files and semaphores. The shutdown hook (Ctrl-C, or the
+         * watchdog's exit) passes false: the main thread may still be inside the link, and closing a
+         * semaphore or a mapping under it would crash the JVM; the process is ending anyway.
+         */
+        void end(boolean closeLink) {
             if (!LIVE.remove(this)) return;
             if (watchdog != null) watchdog.interrupt();
-            if (link != null) link.close();
+            if (link != null && closeLink) link.close();
             if (child != null && child.isAlive()) {
                 child.destroy();
                 try { if (!child.waitFor(2, TimeUnit.SECONDS)) child.destroyForcibly().waitFor(); } catch (InterruptedException ignored) { }

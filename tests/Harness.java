@@ -130,6 +130,36 @@ public class Harness {
             throw new AssertionError("no child within " + limit);
         }
 
+        /**
+         * Ctrl-C in the middle of a run started in cwd: the script ends within 5 s with exit code 130 (the
+         * JVM's answer to SIGINT, not a crash), its child is gone, its files are removed and no crash log
+         * (hs_err_pid*.log) appeared in cwd.
+         */
+        void interruptMidRun(Path cwd, String... args) throws Exception {
+            Process launcher = command(cwd, null, args).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            ProcessHandle child = awaitChild(launcher, Duration.ofMinutes(2));
+            ProcessHandle java = javaOf(launcher);
+            if (sigintIgnored(java.pid())) {
+                launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+                launcher.destroyForcibly();
+                throw new Skip("SIGINT is ignored in this process tree (started in the background)");
+            }
+            Thread.sleep(1000);
+            Set<String> during = suiteEntries();
+            new ProcessBuilder("kill", "-INT", String.valueOf(java.pid())).start().waitFor();
+            check(launcher.waitFor(5, TimeUnit.SECONDS), "still running 5 s after SIGINT");
+            check(launcher.exitValue() == 130, "exit code 130 after SIGINT, was " + launcher.exitValue());
+            check(child.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the child still runs");
+            Set<String> left = suiteEntries();
+            left.retainAll(during);
+            check(left.isEmpty(), "files left: " + left);
+            try (Stream<Path> files = Files.list(cwd)) {
+                List<Path> crashes = files.filter(f -> f.getFileName().toString().startsWith("hs_err_pid")).toList();
+                check(crashes.isEmpty(), "the JVM crashed: " + crashes);
+            }
+        }
+
         /** The benchmark's own JVM: the process running the script without the child's role (jbang may exec into it). */
         ProcessHandle javaOf(Process launcher) {
             return Stream.concat(Stream.of(launcher.toHandle()), launcher.descendants())

@@ -473,21 +473,12 @@ public class ShmBenchTest extends Harness {
             });
         }
 
-        test("SIGINT (Ctrl-C) during a run: consumer gone, files removed", () -> {
-            Process parent = SCRIPT.command(REPO, null, "-m", "shm-event", "-d", "10m", "-w", "0", "-r", "1", "-o", work.resolve("int").toString())
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            ProcessHandle consumer = SCRIPT.awaitChild(parent, Duration.ofMinutes(2));
-            ProcessHandle producer = SCRIPT.javaOf(parent);
-            if (sigintIgnored(producer.pid())) throw new Skip("SIGINT is ignored in this process tree (started in the background)");
-            Thread.sleep(1000);
-            Set<String> during = SCRIPT.suiteEntries();
-            new ProcessBuilder("kill", "-INT", String.valueOf(producer.pid())).start().waitFor();
-            check(producer.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the producer still runs 5 s after SIGINT");
-            check(consumer.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the consumer still runs");
-            Set<String> left = SCRIPT.suiteEntries();
-            left.retainAll(during);
-            check(left.isEmpty(), "files left: " + left);
-        });
+        for (String method : ALL_METHODS) {
+            test("SIGINT (Ctrl-C) during " + method + ": exit 130 without a crash, consumer gone, files removed", () -> {
+                Path cwd = Files.createDirectory(work.resolve("sigint-" + method));
+                SCRIPT.interruptMidRun(cwd, "-m", method, "-d", "10m", "-w", "0", "-r", "1", "-o", cwd.resolve("out").toString());
+            });
+        }
 
         test("two runs at the same time: both verified, separate files", () -> {
             List<Process> both = new ArrayList<>();

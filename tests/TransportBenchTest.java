@@ -305,21 +305,12 @@ public class TransportBenchTest extends Harness {
             check(still.isEmpty(), "--cleanup removed the leftovers: " + still);
         });
 
-        test("SIGINT (Ctrl-C) during a run: responder gone, files removed", () -> {
-            Process parent = SCRIPT.command(REPO, null, "-m", "chronicle", "-s", "100", "-n", "1000000000", "-w", "0", "-r", "1", "-o", work.resolve("int").toString())
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            ProcessHandle responder = SCRIPT.awaitChild(parent, Duration.ofMinutes(2));
-            ProcessHandle java = SCRIPT.javaOf(parent);
-            if (sigintIgnored(java.pid())) throw new Skip("SIGINT is ignored in this process tree (started in the background)");
-            Thread.sleep(1000);
-            Set<String> during = SCRIPT.suiteEntries();
-            new ProcessBuilder("kill", "-INT", String.valueOf(java.pid())).start().waitFor();
-            check(java.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the parent still runs 5 s after SIGINT");
-            check(responder.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the responder still runs");
-            Set<String> left = SCRIPT.suiteEntries();
-            left.retainAll(during);
-            check(left.isEmpty(), "files left: " + left);
-        });
+        for (String method : ALL_METHODS) {
+            test("SIGINT (Ctrl-C) during " + method + ": exit 130 without a crash, responder gone, files removed", () -> {
+                Path cwd = Files.createDirectory(work.resolve("sigint-" + method));
+                SCRIPT.interruptMidRun(cwd, "-m", method, "-s", "100", "-n", "1000000000", "-w", "0", "-r", "1", "-o", cwd.resolve("out").toString());
+            });
+        }
 
         test("two runs at the same time: both verified, separate files", () -> {
             Path a = work.resolve("twin-a"), b = work.resolve("twin-b");
