@@ -406,7 +406,7 @@ public class ShmBench implements Callable<Integer> {
     /** What both ends of a method need to open it. */
     record Context(boolean producer, Path runDir, String runId, int size, int batch, long ringBytes, WaitMode waitMode,
                    int semSpins, Payload payload, Abort abort) {
-        int batchBytes() { return batch * Records.bytes(size); }
+        int batchBytes() { return Records.bytes(size) * batch; }     // at most the ring's 1 GiB: plan() checked
         Idle idle() { return new Idle(waitMode, abort); }
     }
 
@@ -436,7 +436,7 @@ public class ShmBench implements Callable<Integer> {
             new Method("zmq-shm", "%d shared-memory slots; descriptors over JeroMQ PUSH/PULL on tcp://127.0.0.1, slots returned on a second socket",
                     "arrays in shared-memory slots, slot descriptors over JeroMQ PUSH/PULL, slots returned over a second socket",
                     (ctx, ep) -> new ZmqShmTransport(ctx, ep)),
-            new Method("chronicle", "Chronicle Queue in the suite folder, one document per batch, tailer polling",
+            new Method("chronicle", "Chronicle Queue in the suite folder, one document per batch, tailer polling; the producer waits when a ring's worth (%s) ahead; a queue per run, removed once read",
                     "Chronicle Queue: the producer appends one document per batch, the consumer's tailer polls",
                     (ctx, ep) -> new ChronicleTransport(ctx)));
 
@@ -878,27 +878,46 @@ public class ShmBench implements Callable<Integer> {
      * and bytes); the consumer polls a tailer and checks each array in place in the queue's mapped file.
      * Chronicle copies from native memory with Unsafe.copyMemory but from a byte[] with a loop of 8-byte
      * moves (three times slower here at 8 KiB), so the producer hands it its arrays as native BytesStores.
+     * Chronicle never waits for its readers and never frees what they have read, so, as with every other
+     * method here, the producer waits when it is a ring's worth of arrays ahead of the consumer (which
+     * acknowledges what it has checked in a small shared file), and each run writes a queue of its own,
+     * removed by the consumer once it has read it. Both sides switch queues before the run's report is
+     * written, so that opening a queue never falls inside a timed run.
      */
     static final class ChronicleTransport implements Transport {
-        final ChronicleQueue queue;
-        final ExcerptAppender appender;
-        final ExcerptTailer tailer;
+        final Context ctx;
         final Payload payload;
         final BytesStore<?, ?>[] sources;
         final Idle idle;
+        final MappedByteBuffer checked;      // the last sequence number the consumer has checked
+        final long window;
+        ChronicleQueue queue;
+        ExcerptAppender appender;
+        ExcerptTailer tailer;
+        int run;
 
-        ChronicleTransport(Context ctx) {
+        ChronicleTransport(Context ctx) throws IOException {
+            this.ctx = ctx;
             payload = ctx.payload;
             idle = ctx.idle();
-            // A document may not exceed blockSize / 4, and then lies whole in one mapped chunk.
-            queue = SingleChronicleQueueBuilder.binary(ctx.runDir.resolve("queue"))
-                    .blockSize(Math.max(64L << 20, 4L * ctx.batchBytes())).build();
-            appender = ctx.producer ? queue.createAppender() : null;
-            tailer = ctx.producer ? null : queue.createTailer();
+            checked = mapFile(ctx, "checked", 64);
+            window = Math.max(ctx.batch, ctx.ringBytes / Records.bytes(ctx.size));
             sources = ctx.producer ? Arrays.stream(payload.images).map(BytesStore::wrap).toArray(BytesStore[]::new) : null;
+            openNextRun();
         }
 
-        public void send(long first, int count, long sentNanos, int lastFlags) {
+        private void openNextRun() {
+            // A document may not exceed blockSize / 4, and then lies whole in one mapped chunk.
+            queue = SingleChronicleQueueBuilder.binary(queueFolder(++run)).blockSize(Math.max(64L << 20, 4L * ctx.batchBytes())).build();
+            if (ctx.producer) appender = queue.createAppender();
+            else tailer = queue.createTailer();
+        }
+
+        private Path queueFolder(int run) { return ctx.runDir.resolve("queue-" + run); }
+
+        public void send(long first, int count, long sentNanos, int lastFlags) throws IOException {
+            idle.reset();
+            while (first + count - 1 - (long) LONGS.getAcquire(checked, 0) > window) idle.idle();
             try (DocumentContext dc = appender.writingDocument()) {
                 Bytes<?> bytes = dc.wire().bytes();
                 bytes.writeInt(count);
@@ -909,25 +928,41 @@ public class ShmBench implements Callable<Integer> {
                             .write(sources[Payload.index(seq)], 0L, length);
                 }
             }
+            if (lastFlags == LAST_OF_RUN) {
+                queue.close();
+                openNextRun();
+            }
         }
 
         public void receive(Receiver receiver) throws IOException {
             idle.reset();
+            int lastFlags;
             while (true) {
                 try (DocumentContext dc = tailer.readingDocument()) {
                     if (dc.isPresent()) {
                         Bytes<?> bytes = dc.wire().bytes();
+                        long seq = 0;
+                        int flags = 0;
                         for (int i = bytes.readInt(); i > 0; i--) {
-                            long seq = bytes.readLong(), sentNanos = bytes.readLong();
-                            int flags = bytes.readInt(), length = bytes.readInt();
+                            seq = bytes.readLong();
+                            long sentNanos = bytes.readLong();
+                            flags = bytes.readInt();
+                            int length = bytes.readInt();
                             long address = bytes.addressForRead(bytes.readPosition(), length);
                             receiver.onArray(seq, sentNanos, flags, new Pointer(address).getByteBuffer(0, length), null);
                             bytes.readSkip(length);
                         }
-                        return;
+                        LONGS.setRelease(checked, 0, seq);
+                        lastFlags = flags;
+                        break;
                     }
                 }
                 idle.idle();
+            }
+            if (lastFlags == LAST_OF_RUN) {
+                queue.close();
+                SuiteFolder.deleteTree(queueFolder(run));
+                openNextRun();
             }
         }
 
@@ -1041,6 +1076,7 @@ public class ShmBench implements Callable<Integer> {
         if (warmup < 0) throw bad(cl, "--warmup", warmup, "must be 0 or more");
         if (runs < 1) throw bad(cl, "--runs", runs, "must be at least 1");
         if (semSpins < 0) throw bad(cl, "--sem-spin", semSpins, "must be 0 or more");
+        if (timeout.isZero()) throw bad(cl, "--timeout", given("--timeout", timeout), "must be positive");
         if (duration != null && duration.isZero()) throw bad(cl, "--duration", "0s", "must be positive");
         if (rate != null && !(rate > 0)) throw bad(cl, "--rate", given("--rate", rate), "must be a positive number of arrays per second");
         if ((size != null ? 1 : 0) + (sizes != null ? 1 : 0) + (elements != null ? 1 : 0) > 1)
@@ -1064,7 +1100,7 @@ public class ShmBench implements Callable<Integer> {
             if (m == null) throw bad(cl, "--methods", name, "allowed: " + METHODS.stream().map(Method::name).collect(Collectors.joining(", ")));
             if (!chosen.contains(m)) chosen.add(m);
         }
-        int largestBatch = batch * Records.bytes(Collections.max(chosenSizes));
+        long largestBatch = (long) batch * Records.bytes(Collections.max(chosenSizes));
         long ringBytes;
         if (ring != null) {
             ringBytes = ring & ~63L;
@@ -1188,7 +1224,7 @@ public class ShmBench implements Callable<Integer> {
         InputStream fromChild;
         Thread watchdog, errDrain;
         volatile String stage = "starting the consumer";
-        volatile boolean failureReported;
+        volatile boolean failureReported, ending;
         long seq;
 
         private Session(Method method, Path runDir, ShmBench o, String note) {
@@ -1206,8 +1242,8 @@ public class ShmBench implements Callable<Integer> {
             try {
                 String note = String.format(m.note, switch (m.name) {
                     case "shm-event" -> o.semSpins;
-                    case "shm-ring" -> Units.size(plan.ringBytes);
-                    case "zmq-shm" -> ZmqShmTransport.slots(plan.ringBytes, o.batch * Records.bytes(size));
+                    case "shm-ring", "chronicle" -> Units.size(plan.ringBytes);
+                    case "zmq-shm" -> ZmqShmTransport.slots(plan.ringBytes, Records.bytes(size) * o.batch);
                     default -> "";
                 });
                 s = new Session(m, SuiteFolder.createRunDir(runId), o, note);
@@ -1262,7 +1298,10 @@ public class ShmBench implements Callable<Integer> {
                 while (abort.reason == null) {
                     Thread.sleep(50);
                     long now = System.nanoTime(), p = progress.get();
-                    if (!child.isAlive()) abort.reason = "the consumer exited";
+                    if (!child.isAlive()) {
+                        if (ending) return;      // it exits by itself after the last run
+                        abort.reason = "the consumer exited";
+                    }
                     else if (p != last) { last = p; since = now; }
                     else if (now - since > timeout.toNanos()) {
                         abort.reason = "no progress for " + Units.duration(timeout) + ", so the consumer was killed";
@@ -1304,6 +1343,7 @@ public class ShmBench implements Callable<Integer> {
                         // Yield rather than spin: a method's own threads (JeroMQ's I/O threads) may need this core meanwhile.
                         while (System.nanoTime() - stamp < 0) Thread.yield();
                     }
+                    if (last && endOfSession) ending = true;
                     transport.send(seq + 1, n, stamp, !last ? 0 : endOfSession ? LAST_OF_RUN | END : LAST_OF_RUN);
                     seq += n;
                     sent += n;
@@ -1420,16 +1460,16 @@ public class ShmBench implements Callable<Integer> {
             Payload expected = new Payload(cfg.dtype, cfg.size, cfg.seed, 0);
             Context ctx = new Context(false, Path.of(cfg.runDir), cfg.runId, cfg.size, cfg.batch, cfg.ringBytes, cfg.waitMode,
                     cfg.semSpins, expected, new Abort());
-            Verifier verifier = new Verifier(expected, report -> {
-                try {
-                    stdout.println(JSON.writeValueAsString(report));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            List<RunReport> finished = new ArrayList<>();
+            Verifier verifier = new Verifier(expected, finished::add);
             try (Transport transport = method(cfg.method).factory.open(ctx, cfg.endpoint)) {
                 stdout.println("ready");
-                while (!verifier.ended) transport.receive(verifier);
+                while (!verifier.ended) {
+                    transport.receive(verifier);
+                    // Reported once receive() is done: a transport may get ready for the next run first.
+                    for (RunReport report : finished) stdout.println(JSON.writeValueAsString(report));
+                    finished.clear();
+                }
             } catch (IOException | RuntimeException e) {
                 // A killed producer's pipes close a moment before it is gone: give it a second to be seen dead.
                 for (int i = 0; i < 20 && alive(cfg.parentPid); i++) Thread.sleep(50);
@@ -1494,11 +1534,15 @@ public class ShmBench implements Callable<Integer> {
             return removed;
         }
 
-        /** Removes a run folder (or a leftover semaphore) and the semaphores of the same run. */
-        static void delete(Path p) {
+        static void deleteTree(Path p) {
             try (Stream<Path> walk = Files.walk(p)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             } catch (IOException ignored) { }
+        }
+
+        /** Removes a run folder (or a leftover semaphore) and the semaphores of the same run. */
+        static void delete(Path p) {
+            deleteTree(p);
             String name = p.getFileName().toString();
             if (name.matches(BENCH + "-\\d+-[0-9a-f]+") && Files.isDirectory(SHM)) {
                 String semPrefix = "sem." + SEM_PREFIX + name.substring(BENCH.length() + 1) + "-";

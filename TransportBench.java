@@ -803,7 +803,7 @@ public class TransportBench implements Callable<Integer> {
         Thread watchdog, errDrain;
         volatile String stage = "starting the responder";
         String responderEndpoint;
-        volatile boolean failureReported;
+        volatile boolean failureReported, stopping;
         long seq;
 
         private Session(Method method, Path runDir, Duration timeout, PayloadKind payload, String note) {
@@ -868,7 +868,10 @@ public class TransportBench implements Callable<Integer> {
                 while (abort.reason == null) {
                     Thread.sleep(50);
                     long now = System.nanoTime(), p = progress.get();
-                    if (!child.isAlive()) abort.reason = "the responder exited";
+                    if (!child.isAlive()) {
+                        if (stopping) return;    // told to stop
+                        abort.reason = "the responder exited";
+                    }
                     else if (p != last) { last = p; since = now; }
                     else if (now - since > timeout.toNanos()) {
                         abort.reason = "no reply for " + Units.duration(timeout) + ", so the responder was killed";
@@ -924,6 +927,7 @@ public class TransportBench implements Callable<Integer> {
 
         void stopResponder() throws RunFailure {
             try {
+                stopping = true;
                 link.send(ByteBuffer.allocate(0));
                 if (!child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new IOException("the responder did not stop");
                 if (child.exitValue() != 0) throw new IOException("the responder ended with exit code " + child.exitValue());

@@ -206,6 +206,49 @@ public class ShmBenchTest extends Harness {
             }
         });
 
+        test("chronicle: the producer stops a window ahead of the consumer; each run's queue is removed once read", () -> {
+            Path dir = Files.createTempDirectory("chronicle");
+            try {
+                int size = 1000, ring = 8 * ShmBench.Records.bytes(size);           // a window of 8 arrays
+                var producer = new ShmBench.ChronicleTransport(context(dir, true, size, 1, ring, 0));
+                var consumer = new ShmBench.ChronicleTransport(context(dir, false, size, 1, ring, 0));
+                AtomicLong sent = new AtomicLong();
+                AtomicReference<Throwable> failure = new AtomicReference<>();
+                Thread t = new Thread(() -> {
+                    try {
+                        for (long seq = 1; seq <= 30; seq++) {     // three runs of ten
+                            producer.send(seq, 1, System.nanoTime(), seq == 30 ? ShmBench.LAST_OF_RUN | ShmBench.END : seq % 10 == 0 ? ShmBench.LAST_OF_RUN : 0);
+                            sent.set(seq);
+                        }
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                });
+                t.setDaemon(true);
+                t.start();
+                Thread.sleep(500);
+                check(sent.get() == 8, "the producer sends a window (8 arrays) ahead of a consumer that has checked nothing, then waits: sent " + sent.get());
+                List<ShmBench.RunReport> reports = new ArrayList<>();
+                var v = verifier(new ShmBench.Payload(ShmBench.Dtype.float64, size, 1, 0), reports);
+                Set<String> seenQueues = new TreeSet<>();
+                while (!v.ended) {
+                    consumer.receive(v);
+                    try (Stream<Path> queues = Files.list(dir)) {
+                        queues.map(q -> q.getFileName().toString()).filter(n -> n.startsWith("queue-")).forEach(seenQueues::add);
+                    }
+                    if (reports.size() == 1) check(!Files.exists(dir.resolve("queue-1")), "run 1's queue removed after its last array");
+                }
+                t.join(5000);
+                check(failure.get() == null, "producer failed: " + failure.get());
+                check(reports.size() == 3 && reports.stream().allMatch(r -> r.arrays() == 10 && r.errors() == 0), "three runs of ten verified: " + reports);
+                check(seenQueues.containsAll(List.of("queue-2", "queue-3")), "a queue per run: " + seenQueues);
+                producer.close();
+                consumer.close();
+            } finally {
+                deleteTree(dir);
+            }
+        });
+
         test("a byte flipped in the ring is caught, in the part of a record after the wrap", () -> {
             int capacity = 1024, size = 200;
             ByteBuffer memory = ByteBuffer.allocateDirect(ShmBench.Ring.DATA + capacity).order(ByteOrder.nativeOrder());
@@ -406,6 +449,8 @@ public class ShmBenchTest extends Harness {
                     new String[]{"--size", "1001"},
                     new String[]{"--elements", "3", "--dtype", "int8"},
                     new String[]{"--batch", "0"},
+                    new String[]{"--batch", "4096", "--size", "1Mi"},
+                    new String[]{"--timeout", "0s"},
                     new String[]{"--dtype", "float16"},
                     new String[]{"--methods", "nosuch"},
                     new String[]{"--wait", "sleep"},
