@@ -1055,7 +1055,11 @@ public class ShmBench implements Callable<Integer> {
         try {
             for (int s : plan.sizes) {
                 measureMemcpy(s, plan, results, rows);
-                for (Method m : plan.methods) runMethod(m, s, plan, results, rows);
+                for (Method m : plan.methods) {
+                    runMethod(m, s, plan, results, rows);
+                    // The finished session's files are gone but its mappings hold their memory until collected.
+                    System.gc();
+                }
             }
         } catch (RunFailure failure) {
             reportFailure(failure.getMessage());
