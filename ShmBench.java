@@ -1565,7 +1565,7 @@ public class ShmBench implements Callable<Integer> {
         boolean verified;
         String firstError, method, wait;
         int size;
-        double rate, mbps, p50, p99;
+        double rate, mbps, seconds, p50, p99, p999;
         Histogram hist;
 
         static Row of(String method, String wait, String note, Dtype dtype, int size, int batch, int run, double seconds,
@@ -1574,13 +1574,14 @@ public class ShmBench implements Callable<Integer> {
             r.hist = h;
             r.p50 = h.getValueAtPercentile(50) / 1e3;
             r.p99 = h.getValueAtPercentile(99) / 1e3;
+            r.p999 = h.getValueAtPercentile(99.9) / 1e3;
             var f = r.fields;
             f.put("lat_kind", "one-way");
             f.put("lat_mean_us", round(h.getMean() / 1e3, 3));
             f.put("lat_p50_us", round(r.p50, 3));
             f.put("lat_p90_us", round(h.getValueAtPercentile(90) / 1e3, 3));
             f.put("lat_p99_us", round(r.p99, 3));
-            f.put("lat_p999_us", round(h.getValueAtPercentile(99.9) / 1e3, 3));
+            f.put("lat_p999_us", round(r.p999, 3));
             f.put("lat_max_us", round(h.getMaxValue() / 1e3, 3));
             r.tail(errors, note + "; latency clock: System.nanoTime of both processes (" + LATENCY_CLOCK + ")");
             return r;
@@ -1588,7 +1589,7 @@ public class ShmBench implements Callable<Integer> {
 
         static Row ofLimit(Dtype dtype, int size, int batch, int run, double seconds, long copies, long errors, String firstError) {
             Row r = common("limit-memcpy", "none", "", dtype, size, batch, run, seconds, copies, errors, firstError);
-            r.p50 = r.p99 = Double.NaN;
+            r.p50 = r.p99 = r.p999 = Double.NaN;
             r.fields.put("lat_kind", "none");
             for (String k : List.of("lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us")) r.fields.put(k, null);
             r.tail(errors, "one thread copying the arrays into direct memory of the ring's size, last copy checked");
@@ -1601,6 +1602,7 @@ public class ShmBench implements Callable<Integer> {
             r.method = method; r.wait = wait; r.size = size;
             r.verified = errors == 0;
             r.firstError = firstError;
+            r.seconds = seconds;
             r.rate = arrays / seconds;
             r.mbps = r.rate * size / 1e6;
             var f = r.fields;
@@ -1820,8 +1822,8 @@ public class ShmBench implements Callable<Integer> {
         System.out.printf("%nShmBench: %s arrays streamed to a second process, batch %d, median of %d run(s)%s%n",
                 dtype, batch, plan.runs, rate == null ? "; latency at full throughput (queueing included)" : "; sent at " + fmt(rate) + " arrays/s");
         System.out.println("One-way latency: the consumer's System.nanoTime minus the producer's (" + LATENCY_CLOCK + ").");
-        String format = "%-8s %-13s %-10s %12s %6s %10s %9s %15s %9s %11s %9s%n";
-        System.out.printf(format, "size", "method", "wait", "arrays/s", "±", "MB/s", "of memcpy", "latency p50 µs", "p99 µs", "vs fastest", "vs queue");
+        String format = "%-8s %-13s %-10s %9s %12s %5s %9s %9s %15s %9s %9s %11s %9s%n";
+        System.out.printf(format, "size", "method", "wait", "time ms", "arrays/s", "±", "MB/s", "of memcpy", "latency p50 µs", "p99 µs", "p99.9 µs", "vs fastest", "vs queue");
         Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
                 Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
         bySize.forEach((size, byMethod) -> {
@@ -1835,16 +1837,17 @@ public class ShmBench implements Callable<Integer> {
                 double r = rates.get(e.getKey());
                 boolean isLimit = e.getKey().equals("limit-memcpy");
                 DoubleSummaryStatistics spread = rs.stream().mapToDouble(x -> x.rate).summaryStatistics();
-                System.out.printf(format, label, e.getKey(), rs.get(0).wait, String.format("%,.0f", r),
+                System.out.printf(format, label, e.getKey(), rs.get(0).wait, fmt(median(rs, x -> x.seconds) * 1e3), String.format("%,.0f", r),
                         rs.size() > 1 ? String.format("%.0f%%", 50 * (spread.getMax() - spread.getMin()) / r) : "", fmt(median(rs, x -> x.mbps)),
                         limit == null ? "" : String.format("%.0f%%", 100 * r / limit),
-                        isLimit ? "" : fmt(median(rs, x -> x.p50)), isLimit ? "" : fmt(median(rs, x -> x.p99)),
+                        isLimit ? "" : fmt(median(rs, x -> x.p50)), isLimit ? "" : fmt(median(rs, x -> x.p99)), isLimit ? "" : fmt(median(rs, x -> x.p999)),
                         isLimit ? "" : String.format("%.2fx", best / r), isLimit || queue == null ? "" : String.format("%.2fx", r / queue));
                 rs.stream().filter(x -> !x.verified).findFirst().ifPresent(x -> System.out.println("         NOT VERIFIED: " + x.firstError));
                 label = "";
             }
         });
-        System.out.println("±: half the range of the runs; vs fastest: times slower than the fastest method; vs queue: times faster than the built-in baseline.");
+        System.out.println("time: one run; ±: half the range of the runs' arrays/s; vs fastest: times slower than the fastest method; "
+                + "vs queue: times faster than the built-in baseline.");
         System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All arrays verified: "
                 + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv"));
     }
