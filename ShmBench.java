@@ -526,6 +526,19 @@ public class ShmBench implements Callable<Integer> {
             if (head < length) map.put(base, array, from + head, length - head);
         }
 
+        /** Writes arrays first..first+count-1 of the payload one after the other from pos, the last with lastFlags; returns the bytes taken. */
+        long putBatch(long pos, Payload payload, long first, int count, long sentNanos, int lastFlags) {
+            for (int i = 0; i < count; i++) put(pos + (long) i * bytes(payload.size), first + i, sentNanos, i == count - 1 ? lastFlags : 0, payload.array(first + i));
+            return (long) count * bytes(payload.size);
+        }
+
+        /** Hands the count records from pos to the receiver; returns the bytes they took. */
+        long deliverBatch(long pos, int count, Receiver receiver) throws IOException {
+            long start = pos;
+            for (int i = 0; i < count; i++) pos += deliver(pos, receiver);
+            return pos - start;
+        }
+
         /** Hands the record at pos to the receiver, in place; returns the record's length in bytes. */
         int deliver(long pos, Receiver receiver) throws IOException {
             int at = base + (int) (pos % capacity), length = map.getInt(at + 16);
@@ -569,10 +582,9 @@ public class ShmBench implements Callable<Integer> {
             return capacity - (tail - headSeen) >= bytes;
         }
 
-        /** Producer: writes a record after the last one (check hasRoom first); the consumer sees it after publish(). */
-        void write(long seq, long sentNanos, int flags, ByteBuffer array) {
-            records.put(tail, seq, sentNanos, flags, array);
-            tail += Records.bytes(array.remaining());
+        /** Producer: writes a batch after the last record (check hasRoom first); the consumer sees it after publish(). */
+        void write(Payload payload, long first, int count, long sentNanos, int lastFlags) {
+            tail += records.putBatch(tail, payload, first, count, sentNanos, lastFlags);
         }
 
         void publish() { LONGS.setRelease(map, TAIL, tail); }
@@ -606,7 +618,7 @@ public class ShmBench implements Callable<Integer> {
         public void send(long first, int count, long sentNanos, int lastFlags) throws IOException {
             idle.reset();
             while (!ring.hasRoom(count * recordBytes)) idle.idle();
-            for (int i = 0; i < count; i++) ring.write(first + i, sentNanos, i == count - 1 ? lastFlags : 0, payload.array(first + i));
+            ring.write(payload, first, count, sentNanos, lastFlags);
             ring.publish();
         }
 
@@ -639,19 +651,14 @@ public class ShmBench implements Callable<Integer> {
 
         public void send(long first, int count, long sentNanos, int lastFlags) throws IOException {
             emptied.await(abort);
-            long pos = 0;
-            for (int i = 0; i < count; i++) {
-                slot.put(pos, first + i, sentNanos, i == count - 1 ? lastFlags : 0, payload.array(first + i));
-                pos += Records.bytes(payload.size);
-            }
+            slot.putBatch(0, payload, first, count, sentNanos, lastFlags);
             map.putInt(COUNT, count);
             filled.post();
         }
 
         public void receive(Receiver receiver) throws IOException {
             filled.await(abort);
-            long pos = 0;
-            for (int i = map.getInt(COUNT); i > 0; i--) pos += slot.deliver(pos, receiver);
+            slot.deliverBatch(0, map.getInt(COUNT), receiver);
             emptied.post();
         }
 
@@ -795,11 +802,7 @@ public class ShmBench implements Callable<Integer> {
                 else if (ByteBuffer.wrap(freed).getInt(0) != PROBE) free.add(ByteBuffer.wrap(freed).getInt(0));
             }
             int slot = free.poll();
-            long pos = (long) slot * slotBytes;
-            for (int i = 0; i < count; i++) {
-                records.put(pos, first + i, sentNanos, i == count - 1 ? lastFlags : 0, payload.array(first + i));
-                pos += Records.bytes(payload.size);
-            }
+            records.putBatch((long) slot * slotBytes, payload, first, count, sentNanos, lastFlags);
             sendPair(descriptors, slot, count);
         }
 
@@ -810,8 +813,7 @@ public class ShmBench implements Callable<Integer> {
             int slot = d.getInt(0), count = d.getInt(4);
             if (slot != PROBE) {
                 if (slot < 0 || slot >= slots) throw new IOException("descriptor names slot " + slot + " of " + slots);
-                long pos = (long) slot * slotBytes;
-                for (int i = 0; i < count; i++) pos += records.deliver(pos, receiver);
+                records.deliverBatch((long) slot * slotBytes, count, receiver);
             }
             sendPair(returns, slot, 0);
         }
@@ -1153,7 +1155,7 @@ public class ShmBench implements Callable<Integer> {
         for (int run = 1 - warmup; run <= plan.runs; run++) {
             long copies = 0, pos = 0, start = System.nanoTime(), elapsed;
             do {
-                for (int i = 0; i < plan.count; i++, pos += recordBytes) area.put(pos, ++seq, 0, 0, payload.array(seq));
+                for (int i = 0; i < plan.count; i++, seq++) pos += area.putBatch(pos, payload, seq + 1, 1, 0, 0);
                 copies += plan.count;
             } while ((elapsed = System.nanoTime() - start) < 100_000_000L);
             long lastPos = pos - recordBytes;

@@ -117,6 +117,13 @@ public class Harness {
             return names;
         }
 
+        /** The entries that appeared since `before` (another test's leftovers are not this run's). */
+        Set<String> entriesSince(Set<String> before) throws IOException {
+            Set<String> now = suiteEntries();
+            now.removeAll(before);
+            return now;
+        }
+
         /** The child: the java process started with the child's role somewhere below the jbang launcher. */
         ProcessHandle awaitChild(Process launcher, Duration limit) throws Exception {
             long until = System.nanoTime() + limit.toNanos();
@@ -136,6 +143,7 @@ public class Harness {
          * (hs_err_pid*.log) appeared in cwd.
          */
         void interruptMidRun(Path cwd, String... args) throws Exception {
+            Set<String> before = suiteEntries();
             Process launcher = command(cwd, null, args).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             ProcessHandle child = awaitChild(launcher, Duration.ofMinutes(2));
@@ -146,7 +154,8 @@ public class Harness {
                 throw new Skip("SIGINT is ignored in this process tree (started in the background)");
             }
             Thread.sleep(1000);
-            Set<String> during = suiteEntries();
+            Set<String> during = entriesSince(before);
+            check(!during.isEmpty(), "the run's files exist while it runs");
             new ProcessBuilder("kill", "-INT", String.valueOf(java.pid())).start().waitFor();
             check(launcher.waitFor(5, TimeUnit.SECONDS), "still running 5 s after SIGINT");
             check(launcher.exitValue() == 130, "exit code 130 after SIGINT, was " + launcher.exitValue());

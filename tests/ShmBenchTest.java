@@ -12,7 +12,6 @@
  */
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -136,7 +135,9 @@ public class ShmBenchTest extends Harness {
             while (seq < 5000) {
                 int batch = rnd.nextInt(1, 4);
                 check(producer.hasRoom(batch * ShmBench.Records.bytes(size)), "room after the consumer caught up");
-                for (int i = 0; i < batch; i++, seq++) producer.write(seq + 1, 0, seq + 1 == 5000 ? ShmBench.LAST_OF_RUN : 0, payload.array(seq + 1));
+                batch = (int) Math.min(batch, 5000 - seq);
+                producer.write(payload, seq + 1, batch, 0, seq + batch == 5000 ? ShmBench.LAST_OF_RUN : 0);
+                seq += batch;
                 producer.publish();
                 consumer.poll(counting);
             }
@@ -261,7 +262,7 @@ public class ShmBenchTest extends Harness {
                 ++seq;
                 if ((pos + ShmBench.Records.HEADER) % capacity + size > capacity) straddler = seq;
                 check(producer.hasRoom(ShmBench.Records.bytes(size)), "room");
-                producer.write(seq, 0, straddler > 0 ? ShmBench.LAST_OF_RUN : 0, payload.array(seq));
+                producer.write(payload, seq, 1, 0, straddler > 0 ? ShmBench.LAST_OF_RUN : 0);
                 producer.publish();
                 if (straddler < 0) producer.poll(v);
                 pos += ShmBench.Records.bytes(size);
@@ -284,8 +285,7 @@ public class ShmBenchTest extends Harness {
                 List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
                 check(csv.size() == 3 && csv.get(0).equals(String.join(",", ShmBench.Results.COLUMNS)), "csv header and two rows");
                 check(csv.get(2).contains("\"a, \"\"quoted\"\" note; latency clock: System.nanoTime of both processes (CLOCK_MONOTONIC"), "csv quoting, and the latency clock recorded: " + csv.get(2));
-                List<JsonNode> rows = new ArrayList<>();
-                for (String line : Files.readAllLines(dir.resolve("results.jsonl"))) rows.add(JSON.readTree(line));
+                List<JsonNode> rows = rows(dir);
                 List<String> keys = new ArrayList<>();
                 rows.get(1).fieldNames().forEachRemaining(keys::add);
                 check(keys.equals(ShmBench.Results.COLUMNS), "jsonl keys are the columns: " + keys);
@@ -336,10 +336,6 @@ public class ShmBenchTest extends Harness {
     }
 
     // ---------------------------------------------------------------- the script, as a user runs it
-
-
-
-
 
     /** Rows of a run: every method (and limit-memcpy) present, verified, with positive figures. */
     static void checkRows(Path outDir, Result r, List<String> methods, int size, int batch) throws IOException {
@@ -477,11 +473,12 @@ public class ShmBenchTest extends Harness {
         for (String method : ALL_METHODS) {
             test("consumer killed with SIGKILL during " + method + ": the producer exits 1 within 5 s, nothing left", () -> {
                 Path err = work.resolve("kill-" + method + ".err");
+                Set<String> before = SCRIPT.suiteEntries();
                 Process parent = SCRIPT.command(REPO, null, "-m", method, "-d", "10m", "-w", "0", "-r", "1", "-o", work.resolve("kill-" + method).toString())
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
                 ProcessHandle consumer = SCRIPT.awaitChild(parent, Duration.ofMinutes(2));
                 Thread.sleep(1500);    // mid-run
-                Set<String> during = SCRIPT.suiteEntries();
+                Set<String> during = SCRIPT.entriesSince(before);
                 check(!during.isEmpty(), "a run folder exists while running");
                 consumer.destroyForcibly();
                 long t0 = System.nanoTime();
@@ -495,19 +492,19 @@ public class ShmBenchTest extends Harness {
                 Set<String> after = SCRIPT.suiteEntries();
                 after.retainAll(during);
                 check(after.isEmpty(), "files left in the suite folder: " + after);
-                check(parent.descendants().findAny().isEmpty(), "no process left");
                 System.out.printf("     (producer ended %.2f s after the kill)%n", took);
             });
         }
 
         for (String method : ALL_METHODS) {
             test("producer killed with SIGKILL during " + method + ": the consumer exits within 5 s and removes the files", () -> {
+                Set<String> before = SCRIPT.suiteEntries();
                 Process parent = SCRIPT.command(REPO, null, "-m", method, "-d", "10m", "-w", "0", "-r", "1", "-o", work.resolve("pkill-" + method).toString())
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 ProcessHandle consumer = SCRIPT.awaitChild(parent, Duration.ofMinutes(2));
                 Thread.sleep(1500);
                 ProcessHandle producer = SCRIPT.javaOf(parent);
-                Set<String> during = SCRIPT.suiteEntries();
+                Set<String> during = SCRIPT.entriesSince(before);
                 check(!during.isEmpty(), "a run folder exists while running");
                 producer.destroyForcibly();
                 parent.waitFor(5, TimeUnit.SECONDS);
@@ -536,6 +533,9 @@ public class ShmBenchTest extends Harness {
                 List<JsonNode> rows = rows(work.resolve(name));
                 check(rows.size() == ALL_METHODS.size() + 1 && rows.stream().allMatch(r -> r.get("verified").asBoolean()), "verified rows in " + name);
             }
+            Set<String> runIds = new HashSet<>();
+            for (String name : List.of("twin-a", "twin-b")) rows(work.resolve(name)).forEach(r -> runIds.add(r.get("run_id").asText()));
+            check(runIds.size() == 2, "two runs, each with its own id (pid and random, as its files are named): " + runIds);
         });
 
         test("--cleanup runs without a benchmark", () -> {
@@ -545,6 +545,5 @@ public class ShmBenchTest extends Harness {
 
         deleteTree(work);
     }
-
 
 }
