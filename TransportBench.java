@@ -1069,8 +1069,8 @@ public class TransportBench implements Callable<Integer> {
             return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
         }
 
-        /** Run folders and semaphores whose owner process is gone. */
-        static List<Path> removeLeftovers() throws IOException {
+        /** Run folders and semaphores whose owner process is gone (and that this user may remove). */
+        static List<Path> removeLeftovers() {
             List<Path> removed = new ArrayList<>();
             for (Path dir : List.of(ROOT, SHM)) {
                 if (!Files.isDirectory(dir)) continue;
@@ -1080,9 +1080,11 @@ public class TransportBench implements Callable<Integer> {
                         if (m.matches() && (dir == ROOT || p.getFileName().toString().startsWith("sem."))
                                 && !alive(Long.parseLong(m.group(1)))) {
                             delete(p);
-                            removed.add(p);
+                            if (!Files.exists(p)) removed.add(p);
                         }
                     }
+                } catch (IOException | UncheckedIOException e) {
+                    // another user's suite folder, which we may not read: nothing of ours is in it
                 }
             }
             return removed;
