@@ -149,8 +149,8 @@ public class ShmBench implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--ring", paramLabel = "SIZE", converter = RingConverter.class,
-            description = "Shared memory of shm-ring (its capacity) and zmq-shm (cut into slots of one batch), rounded down to 64 B "
-                    + "(default: 4 MiB, or room for two batches of the largest size).")
+            description = "Shared memory of shm-ring (its capacity) and zmq-shm (cut into slots of one batch), and how far chronicle's "
+                    + "producer may run ahead; rounded down to 64 B (default: 4 MiB, or room for two batches of the largest size).")
     Long ring;
 
     @Option(names = "--wait", paramLabel = "MODE", defaultValue = "spin",
