@@ -138,6 +138,54 @@ public class Harness {
         }
 
         /**
+         * Each case is bad input: exit 2, one line on stderr naming the option (the case's first word) and
+         * the value (its second), nothing on stdout, nothing written in cwd and no run folder anywhere.
+         */
+        void rejects(Path cwd, List<String[]> cases) throws Exception {
+            Set<String> before = suiteEntries();
+            for (String[] args : cases) {
+                Result r = run(cwd, null, Duration.ofMinutes(2), args);
+                String shown = String.join(" ", args);
+                check(r.code() == 2, shown + ": exit 2, was " + r.code());
+                check(r.errLines().size() == 1, shown + ": one line on stderr, was: " + r.errLines());
+                check(r.errLines().get(0).contains(args[0]) && r.errLines().get(0).contains("'" + args[1] + "'"), shown + ": names option and value: " + r.errLines());
+                check(r.out().isEmpty(), shown + ": nothing on stdout");
+            }
+            try (Stream<Path> left = Files.list(cwd)) {
+                check(left.findAny().isEmpty(), "no results folder or file created");
+            }
+            check(suiteEntries().equals(before), "no run folder created: " + suiteEntries());
+        }
+
+        /**
+         * The child killed with SIGKILL in the middle of a run of method started with args: the script exits 1
+         * within 5 s, naming the method and the child's death by signal 9, and none of the run's files is left.
+         * Prints how long the script took to end.
+         */
+        void killChildMidRun(Path work, String method, String... args) throws Exception {
+            Path err = work.resolve("kill-" + method + ".err");
+            Set<String> before = suiteEntries();
+            Process launcher = command(REPO, null, args).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+            ProcessHandle child = awaitChild(launcher, Duration.ofMinutes(2));
+            Thread.sleep(1500);    // mid-run
+            Set<String> during = entriesSince(before);
+            check(!during.isEmpty(), "a run folder exists while running");
+            child.destroyForcibly();
+            long t0 = System.nanoTime();
+            boolean ended = launcher.waitFor(5, TimeUnit.SECONDS);
+            double took = (System.nanoTime() - t0) / 1e9;
+            if (!ended) { launcher.descendants().forEach(ProcessHandle::destroyForcibly); launcher.destroyForcibly(); }
+            check(ended, "the script still ran 5 s after its child died");
+            String text = Files.readString(err);
+            check(launcher.exitValue() == 1, "exit 1, was " + launcher.exitValue() + ": " + text);
+            check(text.contains(method) && text.contains("killed by signal 9"), "names the method and the child's end: " + text);
+            Set<String> after = suiteEntries();
+            after.retainAll(during);
+            check(after.isEmpty(), "files left in the suite folder: " + after);
+            System.out.printf("     (ended %.2f s after the kill)%n", took);
+        }
+
+        /**
          * Ctrl-C in the middle of a run started in cwd: the script ends within 5 s with exit code 130 (the
          * JVM's answer to SIGINT, not a crash), its child is gone, its files are removed and no crash log
          * (hs_err_pid*.log) appeared in cwd.

@@ -454,46 +454,12 @@ public class ShmBenchTest extends Harness {
                     new String[]{"--size", "0"},
                     new String[]{"--rate", "0"},
                     new String[]{"--out", file.resolve("results").toString()});
-            Path cwd = Files.createDirectory(work.resolve("bad-input"));
-            Set<String> before = SCRIPT.suiteEntries();
-            for (String[] args : cases) {
-                Result r = SCRIPT.run(cwd, null, Duration.ofMinutes(2), args);
-                String shown = String.join(" ", args);
-                check(r.code() == 2, shown + ": exit 2, was " + r.code());
-                check(r.errLines().size() == 1, shown + ": one line on stderr, was: " + r.errLines());
-                check(r.errLines().get(0).contains(args[0]) && r.errLines().get(0).contains("'" + args[1] + "'"), shown + ": names option and value: " + r.errLines());
-                check(r.out().isEmpty(), shown + ": nothing on stdout");
-            }
-            try (Stream<Path> left = Files.list(cwd)) {
-                check(left.findAny().isEmpty(), "no results folder or file created");
-            }
-            check(SCRIPT.suiteEntries().equals(before), "no run folder created: " + SCRIPT.suiteEntries());
+            SCRIPT.rejects(Files.createDirectory(work.resolve("bad-input")), cases);
         });
 
         for (String method : ALL_METHODS) {
-            test("consumer killed with SIGKILL during " + method + ": the producer exits 1 within 5 s, nothing left", () -> {
-                Path err = work.resolve("kill-" + method + ".err");
-                Set<String> before = SCRIPT.suiteEntries();
-                Process parent = SCRIPT.command(REPO, null, "-m", method, "-d", "10m", "-w", "0", "-r", "1", "-o", work.resolve("kill-" + method).toString())
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
-                ProcessHandle consumer = SCRIPT.awaitChild(parent, Duration.ofMinutes(2));
-                Thread.sleep(1500);    // mid-run
-                Set<String> during = SCRIPT.entriesSince(before);
-                check(!during.isEmpty(), "a run folder exists while running");
-                consumer.destroyForcibly();
-                long t0 = System.nanoTime();
-                boolean ended = parent.waitFor(5, TimeUnit.SECONDS);
-                double took = (System.nanoTime() - t0) / 1e9;
-                if (!ended) { parent.descendants().forEach(ProcessHandle::destroyForcibly); parent.destroyForcibly(); }
-                check(ended, "the producer still ran 5 s after its consumer died");
-                String text = Files.readString(err);
-                check(parent.exitValue() == 1, "exit 1, was " + parent.exitValue() + ": " + text);
-                check(text.contains(method) && text.contains("killed by signal 9"), "names the method and the consumer's end: " + text);
-                Set<String> after = SCRIPT.suiteEntries();
-                after.retainAll(during);
-                check(after.isEmpty(), "files left in the suite folder: " + after);
-                System.out.printf("     (producer ended %.2f s after the kill)%n", took);
-            });
+            test("consumer killed with SIGKILL during " + method + ": the producer exits 1 within 5 s, nothing left", () ->
+                    SCRIPT.killChildMidRun(work, method, "-m", method, "-d", "10m", "-w", "0", "-r", "1", "-o", work.resolve("kill-" + method).toString()));
         }
 
         for (String method : ALL_METHODS) {

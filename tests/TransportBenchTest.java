@@ -227,57 +227,22 @@ public class TransportBenchTest extends Harness {
 
         test("bad input: exit 2, one line naming the option, nothing started or written", () -> {
             Path file = Files.writeString(work.resolve("a-file"), "x");
-            Map<String, String[]> cases = new LinkedHashMap<>();
-            cases.put("--size", new String[]{"--size", "0"});
-            cases.put("--size ", new String[]{"--size", "-5"});
-            cases.put("--size  ", new String[]{"--size", "3X"});
-            cases.put("--size   ", new String[]{"--size", "65Mi"});
-            cases.put("--count", new String[]{"--count", "0"});
-            cases.put("--methods", new String[]{"--methods", "nosuch"});
-            cases.put("--duration", new String[]{"--duration", "abc"});
-            cases.put("--payload", new String[]{"--payload", "xml"});
-            cases.put("--out", new String[]{"--out", file.resolve("results").toString()});
-            Path cwd = Files.createDirectory(work.resolve("bad-input"));
-            Set<String> before = SCRIPT.suiteEntries();
-            for (var c : cases.entrySet()) {
-                Result r = SCRIPT.run(cwd, null, Duration.ofMinutes(2), c.getValue());
-                String shown = String.join(" ", c.getValue());
-                check(r.code() == 2, shown + ": exit 2, was " + r.code());
-                check(r.errLines().size() == 1, shown + ": one line on stderr, was: " + r.errLines());
-                check(r.errLines().get(0).contains(c.getKey().strip()) && r.errLines().get(0).contains("'" + c.getValue()[1] + "'"),
-                        shown + ": names the option: " + r.errLines());
-                check(r.out().isEmpty(), shown + ": nothing on stdout");
-            }
-            try (Stream<Path> left = Files.list(cwd)) {
-                check(left.findAny().isEmpty(), "no results folder or file created");
-            }
-            check(SCRIPT.suiteEntries().equals(before), "no run folder created: " + SCRIPT.suiteEntries());
+            List<String[]> cases = List.of(
+                    new String[]{"--size", "0"},
+                    new String[]{"--size", "-5"},
+                    new String[]{"--size", "3X"},
+                    new String[]{"--size", "65Mi"},
+                    new String[]{"--count", "0"},
+                    new String[]{"--methods", "nosuch"},
+                    new String[]{"--duration", "abc"},
+                    new String[]{"--payload", "xml"},
+                    new String[]{"--out", file.resolve("results").toString()});
+            SCRIPT.rejects(Files.createDirectory(work.resolve("bad-input")), cases);
         });
 
         for (String method : ALL_METHODS) {
-            test("responder killed with SIGKILL during " + method + ": parent exits 1 within 5 s, nothing left", () -> {
-                Path out = work.resolve("kill-" + method);
-                Set<String> before = SCRIPT.suiteEntries();
-                Process parent = SCRIPT.command(REPO, null, "-m", method, "-s", "1k", "-n", "1000000000", "-w", "0", "-r", "1", "-o", out.toString())
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(work.resolve("kill-" + method + ".err").toFile()).start();
-                ProcessHandle responder = SCRIPT.awaitChild(parent, Duration.ofMinutes(2));
-                Thread.sleep(1500);    // mid-run
-                Set<String> during = SCRIPT.entriesSince(before);
-                check(!during.isEmpty(), "a run folder exists while running");
-                responder.destroyForcibly();
-                long t0 = System.nanoTime();
-                boolean ended = parent.waitFor(5, TimeUnit.SECONDS);
-                double took = (System.nanoTime() - t0) / 1e9;
-                if (!ended) { parent.descendants().forEach(ProcessHandle::destroyForcibly); parent.destroyForcibly(); }
-                check(ended, "the parent still ran 5 s after its responder died");
-                String err = Files.readString(work.resolve("kill-" + method + ".err"));
-                check(parent.exitValue() == 1, "exit 1, was " + parent.exitValue() + ": " + err);
-                check(err.contains(method) && err.contains("killed by signal 9"), "names the method and the child's exit: " + err);
-                Set<String> after = SCRIPT.suiteEntries();
-                after.retainAll(during);
-                check(after.isEmpty(), "files left in the suite folder: " + after);
-                System.out.printf("     (parent ended %.2f s after the kill)%n", took);
-            });
+            test("responder killed with SIGKILL during " + method + ": parent exits 1 within 5 s, nothing left", () ->
+                    SCRIPT.killChildMidRun(work, method, "-m", method, "-s", "1k", "-n", "1000000000", "-w", "0", "-r", "1", "-o", work.resolve("kill-" + method).toString()));
         }
 
         test("parent killed with SIGKILL: the responder exits by itself, the next start cleans up", () -> {
