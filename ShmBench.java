@@ -421,6 +421,16 @@ public class ShmBench implements Callable<Integer> {
                 default -> o.waitMode.name();
             };
         }
+
+        /** What the method really does with these options, as the row's note says it. */
+        String note(ShmBench o, long ringBytes, int size) {
+            return String.format(note, switch (name) {
+                case "shm-event" -> o.semSpins;
+                case "shm-ring", "chronicle" -> Units.size(ringBytes);
+                case "zmq-shm" -> ZmqShmTransport.slots(ringBytes, Records.bytes(size) * o.batch);
+                default -> "";
+            });
+        }
     }
 
     static final List<Method> METHODS = List.of(
@@ -1246,13 +1256,7 @@ public class ShmBench implements Callable<Integer> {
             String runId = SuiteFolder.newRunId();
             Session s;
             try {
-                String note = String.format(m.note, switch (m.name) {
-                    case "shm-event" -> o.semSpins;
-                    case "shm-ring", "chronicle" -> Units.size(plan.ringBytes);
-                    case "zmq-shm" -> ZmqShmTransport.slots(plan.ringBytes, Records.bytes(size) * o.batch);
-                    default -> "";
-                });
-                s = new Session(m, SuiteFolder.createRunDir(runId), o, note);
+                s = new Session(m, SuiteFolder.createRunDir(runId), o, m.note(o, plan.ringBytes, size));
             } catch (IOException e) {
                 throw new RunFailure("cannot create the run folder in " + SuiteFolder.ROOT + ": " + e.getMessage());
             }
