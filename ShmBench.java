@@ -1487,10 +1487,10 @@ public class ShmBench implements Callable<Integer> {
                     finished.clear();
                 }
             } catch (IOException | RuntimeException e) {
-                // A killed producer's pipes close a moment before it is gone: give it a second to be seen dead.
-                for (int i = 0; i < 20 && alive(cfg.parentPid); i++) Thread.sleep(50);
+                // The session is over either way, so its files go now: a killed producer (whose pipe closing may be
+                // what we saw, a moment before it is gone) removes nothing; a live one removes them too, and reports e.
+                SuiteFolder.delete(Path.of(cfg.runDir));
                 if (alive(cfg.parentPid)) throw e;
-                SuiteFolder.delete(Path.of(cfg.runDir));     // nobody to report to; the files are ours to remove
                 return 3;
             }
             return 0;
@@ -1555,11 +1555,14 @@ public class ShmBench implements Callable<Integer> {
         static void deleteTree(Path p) {
             try (Stream<Path> walk = Files.walk(p)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException ignored) { }
+            } catch (IOException | UncheckedIOException ignored) { }
         }
 
-        /** Removes a run folder (or a leftover semaphore) and the semaphores of the same run. */
-        static void delete(Path p) {
+        /**
+         * Removes a run folder (or a leftover semaphore) and the semaphores of the same run. Synchronized: in the
+         * consumer the parent watch and the main thread may both get here at once.
+         */
+        static synchronized void delete(Path p) {
             deleteTree(p);
             String name = p.getFileName().toString();
             if (name.matches(BENCH + "-\\d+-[0-9a-f]+") && Files.isDirectory(SHM)) {
