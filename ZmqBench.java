@@ -1,0 +1,1669 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION ZeroMQ (JeroMQ) streaming between processes: PUSH/PULL, PUB/SUB and REQ/REP over tcp, ipc and inproc; a size sweep, several pairs, several hosts
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.hdrhistogram:HdrHistogram:2.2.2
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.22.4
+//DEPS org.zeromq:jeromq:0.6.0
+
+/*
+ * ZmqBench: how many messages per second, and how many MB/s, does ZeroMQ move from one process to
+ * another, by pattern, transport and message size?
+ *
+ * A coordinator hands a test matrix to worker pairs (a sender and a receiver, each its own process),
+ * collects what they measured and writes the rows. Every message carries its sequence number and the
+ * sender's timestamp, and its body is checked with CRC32C by whoever receives it. Seed: a Python
+ * ZeroMQ streaming benchmark (coordinator, sender and receiver workers, PUSH/PULL and PUB/SUB, size
+ * and count sweeps, zero-copy, high-water marks, several pairs and hosts), on JeroMQ, the pure-Java
+ * ZeroMQ.
+ *
+ *   jbang ZmqBench.java                                  everything, on this machine (about 3 minutes)
+ *   jbang ZmqBench.java -p push-pull -m tcp --sizes 100,64Ki,1Mi
+ *   jbang ZmqBench.java --pairs 2 --zero-copy            two pairs at once, bodies sent without a copy
+ *   jbang ZmqBench.java --elements 1024 -b 10            arrays of 1024 float64, 10 per message
+ *   jbang ZmqBench.java --list                           the patterns and transports, one line each
+ *
+ * Across machines: start the coordinator on one host and the workers anywhere that reaches it:
+ *
+ *   jbang ZmqBench.java coordinator --bind tcp://0.0.0.0:5599 --pairs 2
+ *   jbang ZmqBench.java worker --coordinator tcp://HOST:5599 --role receiver     (twice, on host A)
+ *   jbang ZmqBench.java worker --coordinator tcp://HOST:5599 --role sender       (twice, on host B)
+ *
+ * Patterns: push-pull and pub-sub stream (throughput, one-way latency); req-rep asks and waits for the
+ * full payload back (round trips per second, round-trip latency, as TransportBench's zmq-tcp).
+ * Transports: tcp (loopback, or the workers' addresses across hosts), ipc (JeroMQ emulates it with
+ * loopback TCP) and inproc (two threads of the receiver's process: the ceiling without a process
+ * boundary). The receiver binds, the sender connects; sockets are fresh for every run.
+ *
+ * Throughput is measured by the receiver from its first message to its last (the way ZeroMQ's own
+ * local_thr does), so it needs no clock shared between hosts; req-rep's by the sender. One-way
+ * latency (sender's System.nanoTime to receiver's) is reported only where both run on one machine.
+ * Results: <out>/results.csv, results.jsonl, hgrm/*.hgrm.
+ */
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.HdrHistogram.Histogram;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import zmq.Msg;
+
+import java.io.*;
+import java.lang.management.ManagementFactory;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.*;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+@Command(name = "ZmqBench", mixinStandardHelpOptions = true, version = "ZmqBench 1.0", sortOptions = false,
+        subcommands = {ZmqBench.CoordinatorCommand.class, ZmqBench.WorkerCommand.class},
+        description = {"ZeroMQ (JeroMQ) streaming between processes: patterns x transports x message sizes, verified message by message.",
+                "Without a subcommand everything runs on this machine: a coordinator (this process) and 2 x --pairs worker processes."},
+        footer = {"", "Across hosts: 'ZmqBench coordinator --bind tcp://0.0.0.0:PORT' on one, 'ZmqBench worker --coordinator tcp://HOST:PORT "
+                + "--role sender|receiver' on any. See README.md, \"ZmqBench\"."})
+public class ZmqBench implements Callable<Integer> {
+
+    static final String BENCH = "ZmqBench";
+    static final int MAX_SIZE = 64 << 20;
+
+    @Mixin Matrix matrix;
+    @Spec CommandSpec spec;
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new ZmqBench());
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
+            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
+            return 2;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    public Integer call() throws Exception {
+        if (matrix.list) return Matrix.printList();
+        Plan plan = matrix.plan(spec.commandLine());
+        return Coordinator.session(plan, "tcp://127.0.0.1:*", true, plan.timeout.multipliedBy(2));
+    }
+
+    @Command(name = "coordinator", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Waits for --pairs senders and --pairs receivers started with 'ZmqBench worker', runs the matrix, writes the rows.")
+    static final class CoordinatorCommand implements Callable<Integer> {
+        @Option(names = "--bind", required = true, paramLabel = "ENDPOINT", description = "Where workers reach the coordinator, tcp://HOST:PORT (e.g. tcp://0.0.0.0:5599).")
+        String bind;
+
+        @Option(names = "--join-timeout", paramLabel = "TIME", defaultValue = "5m", converter = DurationConverter.class,
+                description = "How long to wait for the workers to join (default: ${DEFAULT-VALUE}).")
+        Duration joinTimeout;
+
+        @Mixin Matrix matrix;
+        @Spec CommandSpec spec;
+
+        public Integer call() throws Exception {
+            if (matrix.list) return Matrix.printList();
+            Endpoint.parse(spec.commandLine(), "--bind", bind, false);
+            Plan plan = matrix.plan(spec.commandLine());
+            return Coordinator.session(plan, bind, false, joinTimeout);
+        }
+    }
+
+    @Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "A sender or a receiver for a coordinator: registers, runs what it is told, exits when the coordinator is done or gone.")
+    static final class WorkerCommand implements Callable<Integer> {
+        @Option(names = "--coordinator", paramLabel = "ENDPOINT", description = "The coordinator, tcp://HOST:PORT.")
+        String coordinator;
+
+        @Option(names = "--role", paramLabel = "ROLE", description = "sender or receiver.")
+        String role;
+
+        @Option(names = "--advertise", paramLabel = "HOST", description = "The address senders use to reach this receiver (default: this host's address on the route to the coordinator).")
+        String advertise;
+
+        @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "30s", converter = DurationConverter.class,
+                description = "Give up when the coordinator has not answered for this long (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Option(names = "--spawned", hidden = true, description = "Internal: started by a local coordinator, configuration as JSON on stdin.")
+        boolean spawned;
+
+        @Spec CommandSpec spec;
+
+        public Integer call() throws Exception {
+            CommandLine cl = spec.commandLine();
+            if (spawned) {
+                InputStream stdin = new FileInputStream(FileDescriptor.in);
+                WorkerConfig cfg = JSON.readValue(readLine(stdin), WorkerConfig.class);
+                watchParent(cfg.parentPid);
+                return new Worker(cfg.coordinator, cfg.role, "127.0.0.1", Duration.ofMillis(cfg.timeoutMs), true).run();
+            }
+            if (coordinator == null) throw new ParameterException(cl, "Missing required option: '--coordinator=ENDPOINT'");
+            if (role == null) throw new ParameterException(cl, "Missing required option: '--role=ROLE'");
+            if (!role.equals("sender") && !role.equals("receiver")) throw bad(cl, "--role", role, "sender or receiver");
+            Endpoint at = Endpoint.parse(cl, "--coordinator", coordinator, true);
+            if (timeout.isZero()) throw bad(cl, "--timeout", "0s", "must be positive");
+            String address = advertise != null ? advertise : at.localAddressTowards();
+            return new Worker(coordinator, role, address, timeout, false).run();
+        }
+    }
+
+    // ---------------------------------------------------------------- options
+
+    /** The test matrix and how to measure it: the same options for a local run and for the coordinator. */
+    static final class Matrix {
+        @Option(names = {"-p", "--patterns"}, paramLabel = "LIST", split = ",", description = "push-pull, pub-sub, req-rep (default: all).")
+        List<String> patterns;
+
+        @Option(names = {"-m", "--methods"}, paramLabel = "LIST", split = ",", description = "Transports: tcp, ipc, inproc (default: all; see --list).")
+        List<String> methods;
+
+        @Option(names = "--list", description = "Print the patterns and transports, one line each, and exit.")
+        boolean list;
+
+        @Option(names = {"-s", "--size"}, paramLabel = "SIZE", converter = SizeConverter.class,
+                description = "Bytes per message, the 16-byte header (sequence, timestamp) included (default: a sweep, see --sizes).")
+        Integer size;
+
+        @Option(names = "--sizes", paramLabel = "LIST", split = ",", converter = SizeConverter.class,
+                description = "Message sizes to sweep (default: 64,256,1Ki,4Ki,16Ki,64Ki,256Ki,1Mi,4Mi; 64,64Ki with --quick).")
+        List<Integer> sizes;
+
+        @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Messages per run (arrays with --elements) (default: 256 MiB worth, 200 to 200,000; a tenth for req-rep).")
+        Long count;
+
+        @Option(names = "--elements", paramLabel = "N", description = "Array mode: arrays of N elements of --dtype, --batch per message, as the Python seed's ZeroMQ runs.")
+        Integer elements;
+
+        @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float64", description = "Array element type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        Dtype dtype;
+
+        @Option(names = {"-b", "--batch"}, paramLabel = "N", defaultValue = "1", description = "Array mode: arrays per message (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--zero-copy", description = "Send each body from a reused direct ByteBuffer as its own frame (PyZMQ's copy=False) instead of copying it into a fresh byte[].")
+        boolean zeroCopy;
+
+        @Option(names = "--sndhwm", paramLabel = "N", description = "Sender's high-water mark in messages (default: 1000, fewer for large messages: at most 64 MiB queued).")
+        Integer sndhwm;
+
+        @Option(names = "--rcvhwm", paramLabel = "N", description = "Receiver's high-water mark in messages (default: as --sndhwm).")
+        Integer rcvhwm;
+
+        @Option(names = "--pairs", paramLabel = "N", defaultValue = "1", description = "Sender/receiver pairs running at once (default: ${DEFAULT-VALUE}).")
+        int pairs;
+
+        @Option(names = {"-w", "--warmup"}, paramLabel = "N", defaultValue = "1", description = "Warm-up runs of each configuration, not counted (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = {"-d", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class, description = "Send for this long (e.g. 5s) instead of --count messages.")
+        Duration duration;
+
+        @Option(names = {"-r", "--runs"}, paramLabel = "N", defaultValue = "3", description = "Repeats of each configuration (default: ${DEFAULT-VALUE}); the summary quotes the median.")
+        int runs;
+
+        @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "results", description = "Results folder (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Option(names = "--quick", description = "A small, fast configuration for smoke tests: sizes 64 and 64Ki, few messages, one run.")
+        boolean quick;
+
+        @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "30s", converter = DurationConverter.class,
+                description = "Give up when no worker makes progress for this long (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the random payloads (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--corrupt", hidden = true, paramLabel = "N", description = "Testing: the sender flips the last byte of message N in transit.")
+        long corrupt;
+
+        static int printList() {
+            for (PatternKind p : PatternKind.values()) System.out.printf("%-10s %s%n", p.label, p.summary);
+            for (Transport t : Transport.values()) System.out.printf("%-10s %s%n", t.name(), t.summary);
+            return 0;
+        }
+
+        /** Checks every option before anything is started or written: bad input leaves nothing behind. */
+        Plan plan(CommandLine cl) {
+            List<PatternKind> ps = new ArrayList<>();
+            for (String name : patterns == null ? Arrays.stream(PatternKind.values()).map(p -> p.label).toList() : patterns) {
+                PatternKind p = PatternKind.of(name.trim());
+                if (p == null) throw bad(cl, "--patterns", name, "allowed: push-pull, pub-sub, req-rep");
+                if (!ps.contains(p)) ps.add(p);
+            }
+            List<Transport> ts = new ArrayList<>();
+            for (String name : methods == null ? Arrays.stream(Transport.values()).map(Enum::name).toList() : methods) {
+                Transport t = Transport.of(name.trim());
+                if (t == null) throw bad(cl, "--methods", name, "allowed: tcp, ipc, inproc");
+                if (!ts.contains(t)) ts.add(t);
+            }
+            if (pairs < 1 || pairs > 64) throw bad(cl, "--pairs", pairs, "from 1 to 64");
+            if (sndhwm != null && sndhwm < 1) throw bad(cl, "--sndhwm", sndhwm, "at least 1 message");
+            if (rcvhwm != null && rcvhwm < 1) throw bad(cl, "--rcvhwm", rcvhwm, "at least 1 message");
+            if (batch < 1) throw bad(cl, "--batch", batch, "must be at least 1");
+            if (batch > 1 && elements == null) throw bad(cl, "--batch", batch, "arrays per message: give --elements too");
+            if (warmup < 0) throw bad(cl, "--warmup", warmup, "must be 0 or more");
+            if (runs < 1) throw bad(cl, "--runs", runs, "must be at least 1");
+            if (timeout.isZero()) throw bad(cl, "--timeout", "0s", "must be positive");
+            if (duration != null && duration.isZero()) throw bad(cl, "--duration", "0s", "must be positive");
+            if ((size != null ? 1 : 0) + (sizes != null ? 1 : 0) + (elements != null ? 1 : 0) > 1)
+                throw new ParameterException(cl, "Options '--size', '--sizes' and '--elements' exclude each other: give one");
+            List<Integer> items;
+            if (elements != null) {
+                long bytes = (long) elements * dtype.width;
+                if (elements < 1 || bytes * batch > MAX_SIZE - Payload.HEADER)
+                    throw bad(cl, "--elements", elements, "from 1 to " + (MAX_SIZE - Payload.HEADER) / batch / dtype.width + " " + dtype + " elements (a message holds at most 64 MiB)");
+                items = List.of((int) bytes);
+            } else {
+                items = size != null ? List.of(size) : sizes != null ? sizes : quick ? List.of(64, 64 << 10) : List.of(64, 256, 1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20, 4 << 20);
+            }
+            if (count != null) {
+                long perMessage = elements != null ? batch : 1;
+                if (count < 2 * perMessage) throw bad(cl, "--count", count, elements != null ? "at least two messages: " + 2 * perMessage + " arrays with --batch " + batch : "at least 2");
+                if (count % perMessage != 0) throw bad(cl, "--count", count, "arrays: a multiple of --batch " + batch);
+            }
+            checkWritable(cl, out);
+            return new Plan(ps, ts, items, elements != null ? dtype : null, batch, count, duration, quick ? 0 : warmup, quick ? 1 : runs, out,
+                    zeroCopy, sndhwm, rcvhwm, pairs, timeout, seed, corrupt, quick);
+        }
+    }
+
+    record Plan(List<PatternKind> patterns, List<Transport> transports, List<Integer> itemSizes, Dtype dtype, int batch, Long count,
+                Duration duration, int warmup, int runs, Path out, boolean zeroCopy, Integer sndhwm, Integer rcvhwm, int pairs,
+                Duration timeout, long seed, long corrupt, boolean quick) {
+
+        /** One run's configuration, as the workers get it. */
+        RunSpec spec(PatternKind p, Transport t, int itemBytes, int run, boolean oneClock) {
+            int msgBytes = dtype == null ? itemBytes : Payload.HEADER + batch * itemBytes;
+            long messages;
+            if (count != null) messages = dtype == null ? count : count / batch;
+            else {
+                long stream = quick ? Math.max(50, Math.min(20_000, (16L << 20) / msgBytes)) : Math.max(200, Math.min(200_000, (256L << 20) / msgBytes));
+                messages = p == PatternKind.REQ_REP ? (quick ? 200 : Math.max(100, Math.min(10_000, stream / 10))) : stream;
+            }
+            int autoHwm = (int) Math.max(8, Math.min(1000, (64L << 20) / msgBytes));
+            return new RunSpec(p.label, t.name(), itemBytes, dtype == null ? null : dtype.name(), dtype == null ? 1 : batch, msgBytes, messages,
+                    duration == null ? 0 : duration.toMillis(), zeroCopy, sndhwm != null ? sndhwm : autoHwm,
+                    rcvhwm != null ? rcvhwm : sndhwm != null ? sndhwm : autoHwm, seed, corrupt, oneClock, run);
+        }
+    }
+
+    /** A run's configuration: what the coordinator sends to each worker. */
+    record RunSpec(String pattern, String transport, int itemBytes, String dtype, int batch, int msgBytes, long messages, long durationMs,
+                boolean zeroCopy, int sndhwm, int rcvhwm, long seed, long corrupt, boolean oneClock, int run) {
+        PatternKind kind() { return PatternKind.of(pattern); }
+    }
+
+    static ParameterException bad(CommandLine cl, String option, Object value, String why) {
+        return new ParameterException(cl, "Invalid value for option '" + option + "': '" + value + "' (" + why + ")");
+    }
+
+    static void checkWritable(CommandLine cl, Path dir) {
+        Path p = dir.toAbsolutePath();
+        while (p != null && !Files.exists(p)) p = p.getParent();
+        if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
+            throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (must be a folder this user can create or write"
+                    + (p == null ? ")" : "; " + p + " is not a writable folder)"));
+    }
+
+    /** tcp://HOST:PORT, as the coordinator binds it and the workers reach it. */
+    record Endpoint(String host, int port) {
+        static final Pattern TCP = Pattern.compile("tcp://(\\[[0-9a-fA-F:.]+]|[A-Za-z0-9_.*-]+):(\\d{1,5})");
+
+        static Endpoint parse(CommandLine cl, String option, String text, boolean connect) {
+            Matcher m = TCP.matcher(text);
+            if (!m.matches() || Integer.parseInt(m.group(2)) > 65535 || (connect && (m.group(1).equals("*") || m.group(1).equals("0.0.0.0"))))
+                throw bad(cl, option, text, connect ? "tcp://HOST:PORT, e.g. tcp://10.0.0.5:5599" : "tcp://ADDRESS:PORT, e.g. tcp://0.0.0.0:5599");
+            String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
+            try {
+                if (connect) InetAddress.getByName(host);
+            } catch (IOException e) {
+                throw bad(cl, option, text, "unknown host " + host);
+            }
+            return new Endpoint(host, Integer.parseInt(m.group(2)));
+        }
+
+        /** This host's address on the route to the endpoint; connecting a UDP socket sends nothing. */
+        String localAddressTowards() throws IOException {
+            InetAddress to = InetAddress.getByName(host);
+            if (to.isLoopbackAddress()) return "127.0.0.1";
+            try (DatagramSocket probe = new DatagramSocket()) {
+                probe.connect(to, port);
+                return probe.getLocalAddress().getHostAddress();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- patterns, transports, payloads
+
+    enum PatternKind {
+        PUSH_PULL("push-pull", SocketType.PUSH, SocketType.PULL, "PUSH/PULL stream: the sender blocks at its high-water mark, nothing is lost"),
+        PUB_SUB("pub-sub", SocketType.PUB, SocketType.SUB, "PUB/SUB stream: the publisher drops at its high-water mark; messages the subscriber never got are counted as lost"),
+        REQ_REP("req-rep", SocketType.REQ, SocketType.REP, "REQ/REP: each request waits for the full payload back; round trips per second and round-trip latency");
+
+        final String label, summary;
+        final SocketType senderType, receiverType;
+
+        PatternKind(String label, SocketType senderType, SocketType receiverType, String summary) {
+            this.label = label;
+            this.senderType = senderType;
+            this.receiverType = receiverType;
+            this.summary = summary;
+        }
+
+        static PatternKind of(String label) {
+            for (PatternKind p : values()) if (p.label.equals(label)) return p;
+            return null;
+        }
+    }
+
+    enum Transport {
+        tcp("TCP between the two processes (loopback here, the workers' addresses across hosts); JeroMQ sets TCP_NODELAY",
+                "JeroMQ over TCP, TCP_NODELAY"),
+        ipc("JeroMQ's ipc:// (which is loopback TCP underneath: JeroMQ has no Unix-socket transport); both ends on one host",
+                "JeroMQ's ipc:// is TCP over 127.0.0.1 (port hashed from the name), not a Unix socket"),
+        inproc("two threads of the receiver's process over JeroMQ inproc://: no process boundary, the ceiling",
+                "JeroMQ inproc://: sender and receiver are two threads of one process (no process boundary, no socket)");
+
+        final String summary, note;
+
+        Transport(String summary, String note) {
+            this.summary = summary;
+            this.note = note;
+        }
+
+        static Transport of(String name) {
+            for (Transport t : values()) if (t.name().equals(name)) return t;
+            return null;
+        }
+    }
+
+    /** Element types, as NumPy names them; arrays travel as their little-endian bytes. */
+    enum Dtype {
+        float64(8), float32(4), int64(8), int32(4), int8(1);
+
+        final int width;
+
+        Dtype(int width) { this.width = width; }
+
+        void fill(ByteBuffer b, SplittableRandom rnd) {
+            while (b.remaining() >= width) {
+                switch (this) {
+                    case float64 -> b.putDouble(rnd.nextDouble(-1e6, 1e6));
+                    case float32 -> b.putFloat((float) rnd.nextDouble(-1e6, 1e6));
+                    case int64 -> b.putLong(rnd.nextLong());
+                    case int32 -> b.putInt(rnd.nextInt());
+                    case int8 -> b.put((byte) rnd.nextInt());
+                }
+            }
+        }
+    }
+
+    /**
+     * What travels: a 16-byte header (sequence number, sender's System.nanoTime; big-endian) and a body.
+     * Bodies are seven distinct random images in rotation (message seq carries body seq % 7), so a stale
+     * or misplaced body cannot pass; both sides build them from the seed, the receiver only keeps their
+     * CRC32C. In array mode a body is --batch arrays of random --dtype values.
+     */
+    static final class Payload {
+        static final int HEADER = 16, VARIANTS = 7;
+        static final long PROBE = -1, END = -2;
+        final int msgBytes, bodyBytes, itemsPerMsg;
+        final byte[][] bodies = new byte[VARIANTS][];
+        final ByteBuffer[] direct = new ByteBuffer[VARIANTS];
+        final int[] crcs = new int[VARIANTS];
+
+        Payload(RunSpec s, boolean sender) {
+            msgBytes = s.msgBytes;
+            bodyBytes = s.msgBytes - HEADER;
+            itemsPerMsg = s.batch;
+            Dtype dtype = s.dtype == null ? null : Dtype.valueOf(s.dtype);
+            for (int v = 0; v < VARIANTS; v++) {
+                SplittableRandom rnd = new SplittableRandom(s.seed * 31 + v);
+                byte[] body = new byte[bodyBytes];
+                if (dtype == null) rnd.nextBytes(body);
+                else dtype.fill(ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN), rnd);
+                CRC32C crc = new CRC32C();
+                crc.update(body);
+                crcs[v] = (int) crc.getValue();
+                if (sender) {
+                    bodies[v] = body;
+                    if (s.zeroCopy) direct[v] = ByteBuffer.allocateDirect(bodyBytes).put(body).flip().asReadOnlyBuffer();
+                }
+            }
+        }
+
+        int crc(long seq) { return crcs[(int) (seq % VARIANTS)]; }
+
+        static byte[] header(long seq, long stamp) {
+            return ByteBuffer.allocate(HEADER).putLong(seq).putLong(stamp).array();
+        }
+    }
+
+    /** A receiving socket's view of one message: its header and its body, in one frame or (zero-copy) two. */
+    record Received(long seq, long stamp, ByteBuffer body, Msg head, Msg tail) {
+        static Received of(ZMQ.Socket s, Msg head) throws IOException {
+            if (head.size() < Payload.HEADER) throw new IOException("a frame of " + head.size() + " bytes, shorter than the header");
+            long seq = head.getLong(0), stamp = head.getLong(8);
+            if (head.hasMore()) {
+                Msg tail = s.recvMsg(0);
+                if (tail == null) throw new IOException("the second frame of message " + seq + " did not follow");
+                return new Received(seq, stamp, view(tail, 0), head, tail);
+            }
+            return new Received(seq, stamp, view(head, Payload.HEADER), head, null);
+        }
+
+        static ByteBuffer view(Msg m, int from) {
+            ByteBuffer b = m.buf();
+            b.clear().limit(m.size()).position(from);
+            return b;
+        }
+
+        /** REP's answer: the same frames back. */
+        void echo(ZMQ.Socket s) {
+            if (tail == null) {
+                s.send(head.data(), 0);
+            } else {
+                s.send(head.data(), ZMQ.SNDMORE);
+                s.sendByteBuffer(view(tail, 0), 0);
+            }
+        }
+    }
+
+    /**
+     * Checks each message of a stream: sequence (next expected; on pub-sub a jump forward is a loss,
+     * anything else an error), body length, and CRC32C of the body. Records one-way latency where the
+     * two ends share a clock.
+     */
+    static final class Checker {
+        final Payload p;
+        final boolean lossy;
+        final Histogram latency;
+        final CRC32C crc = new CRC32C();
+        long next, received, errors, firstNanos, lastNanos;
+        String firstError;
+
+        Checker(Payload p, boolean lossy, boolean recordLatency) {
+            this.p = p;
+            this.lossy = lossy;
+            this.latency = recordLatency ? new Histogram(3) : null;
+        }
+
+        void check(Received m, long now) {
+            if (received++ == 0) firstNanos = now;
+            lastNanos = now;
+            if (m.seq < next || (m.seq > next && !lossy)) error(m.seq < next ? "message " + m.seq + " came again or out of order (expected " + next + ")"
+                    : "messages " + next + " to " + (m.seq - 1) + " are missing");
+            next = Math.max(next, m.seq + 1);
+            if (m.body.remaining() != p.bodyBytes) {
+                error("message " + m.seq + " has a body of " + m.body.remaining() + " bytes, not " + p.bodyBytes);
+            } else {
+                crc.reset();
+                crc.update(m.body);
+                if ((int) crc.getValue() != p.crc(m.seq)) error("message " + m.seq + ": CRC32C of its body does not match");
+            }
+            if (latency != null) latency.recordValue(Math.max(0, now - m.stamp));
+        }
+
+        void error(String what) {
+            if (errors++ == 0) firstError = what;
+        }
+    }
+
+    /** What one side measured in one run. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Report(String side, int pair, long messages, long counted, double seconds, long errors, long lost, String firstError,
+                  String histogram) {
+        static String encode(Histogram h) {
+            if (h == null) return null;
+            ByteBuffer b = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+            int n = h.encodeIntoCompressedByteBuffer(b);
+            return Base64.getEncoder().encodeToString(Arrays.copyOf(b.array(), n));
+        }
+
+        Histogram decode() throws IOException {
+            if (histogram == null) return null;
+            try {
+                return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(histogram)), 0);
+            } catch (java.util.zip.DataFormatException e) {
+                throw new IOException("a histogram that does not decode: " + e.getMessage());
+            }
+        }
+
+        double rate() { return counted / seconds; }
+    }
+
+    // ---------------------------------------------------------------- the control channel
+
+    /** Every message between coordinator and workers: one JSON object, the fields its type needs. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Ctl(String type, String worker, String role, Integer pair, Long pid, String host, String address, String bootId,
+               RunSpec spec, String endpoint, Report report, Long progress, String error) {
+        static Ctl of(String type) { return new Ctl(type, null, null, null, null, null, null, null, null, null, null, null, null); }
+
+        Ctl withPair(int p) { return new Ctl(type, worker, role, p, pid, host, address, bootId, spec, endpoint, report, progress, error); }
+        Ctl withSpec(RunSpec s, String e) { return new Ctl(type, worker, role, pair, pid, host, address, bootId, s, e, report, progress, error); }
+        Ctl withReport(Report r) { return new Ctl(type, worker, role, pair, pid, host, address, bootId, spec, endpoint, r, progress, error); }
+        Ctl withError(String e) { return new Ctl(type, worker, role, pair, pid, host, address, bootId, spec, endpoint, report, progress, e); }
+        Ctl from(String w, long p) { return new Ctl(type, w, role, pair, pid, host, address, bootId, spec, endpoint, report, p, error); }
+
+        String json() {
+            try {
+                return JSON.writeValueAsString(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        static Ctl parse(String text) throws IOException { return JSON.readValue(text, Ctl.class); }
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** The coordinator (or the session) ended while a worker was busy: it stops at once. */
+    static final class Ended extends Exception {
+        Ended(String why) { super(why); }
+    }
+
+    // ---------------------------------------------------------------- the worker: sender and receiver
+
+    record WorkerConfig(String coordinator, String role, long parentPid, long timeoutMs) {}
+
+    /**
+     * One sender or receiver. Its control socket (DEALER) takes orders from the coordinator's ROUTER; a
+     * second socket in its own thread sends heartbeats with the worker's progress, so a coordinator that
+     * vanishes ends the worker, and a worker that vanishes is noticed by the coordinator.
+     */
+    static final class Worker {
+        final ZContext zmq = new ZContext(1);
+        final String id = "w" + ProcessHandle.current().pid() + "-" + Long.toHexString(new Random().nextLong() & 0xFFFFFF);
+        final String coordinator, role, address;
+        final Duration timeout;
+        final boolean spawned;
+        final AtomicLong progress = new AtomicLong();
+        final Map<String, Payload> payloads = new HashMap<>();
+        volatile long lastAnswer = System.nanoTime();
+        volatile boolean welcomed;
+        ZMQ.Socket control;
+        int pair;
+
+        Worker(String coordinator, String role, String address, Duration timeout, boolean spawned) {
+            this.coordinator = coordinator;
+            this.role = role;
+            this.address = address;
+            this.timeout = timeout;
+            this.spawned = spawned;
+        }
+
+        String who() { return role + (welcomed ? " " + (pair + 1) : ""); }
+
+        int run() throws Exception {
+            control = zmq.createSocket(SocketType.DEALER);
+            control.setLinger(0);
+            control.setIdentity(id.getBytes(StandardCharsets.UTF_8));
+            control.connect(coordinator);
+            daemon("heartbeat", this::heartbeat);
+            send(new Ctl("hello", id, role, null, ProcessHandle.current().pid(), Environment.hostname(), address, Environment.bootId(),
+                    null, null, null, null, null));
+            try {
+                Ctl welcome = next(-1);
+                if (welcome.type.equals("bye")) {
+                    System.err.println(BENCH + " worker: " + (welcome.error != null ? welcome.error : "the coordinator ended the session"));
+                    return 0;
+                }
+                pair = welcome.pair;
+                welcomed = true;
+                if (spawned) System.out.println("ready");
+                else System.err.println(BENCH + " worker: " + who() + " of the coordinator at " + coordinator + ", on " + address);
+                while (true) {
+                    Ctl c = next(-1);
+                    switch (c.type) {
+                        case "run" -> receive(c.spec);
+                        case "send" -> {
+                            Report r = new SenderRun(this, c.spec, payload(c.spec, true), new RemoteControl(this)).run(c.endpoint);
+                            send(Ctl.of("result").withReport(r));
+                        }
+                        case "bye" -> { return 0; }
+                        default -> { }
+                    }
+                }
+            } catch (Ended e) {
+                return 0;
+            } catch (Exception e) {
+                String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
+                send(Ctl.of("error").withError(msg));
+                System.err.println(BENCH + " worker: " + who() + ": " + msg);
+                Thread.sleep(200);   // let the error leave before the context closes
+                return 1;
+            } finally {
+                zmq.close();
+            }
+        }
+
+        /** The next order; "bye" ends the worker wherever it waits. Waits at most maxMillis (-1: for ever), else null. */
+        Ctl next(long maxMillis) throws IOException, Ended {
+            long until = System.nanoTime() + maxMillis * 1_000_000;
+            while (true) {
+                String text = control.recvStr(ZMQ.DONTWAIT);
+                if (text != null) {
+                    Ctl c = Ctl.parse(text);
+                    if (c.type.equals("bye") && welcomed) throw new Ended("the coordinator ended the session");
+                    return c;
+                }
+                if (maxMillis == 0 || (maxMillis > 0 && System.nanoTime() - until > 0)) return null;
+                try { Thread.sleep(1); } catch (InterruptedException e) { throw new Ended("interrupted"); }
+            }
+        }
+
+        void send(Ctl c) { control.send(c.from(id, progress.get()).json()); }
+
+        void heartbeat() {
+            ZMQ.Socket hb = zmq.createSocket(SocketType.DEALER);
+            hb.setLinger(0);
+            hb.setIdentity((id + "/hb").getBytes(StandardCharsets.UTF_8));
+            hb.setReceiveTimeOut(250);
+            hb.connect(coordinator);
+            while (true) {
+                hb.send(Ctl.of("hb").from(id, progress.get()).json());
+                long sent = System.nanoTime();
+                while (System.nanoTime() - sent < 250_000_000L) {
+                    String ack = hb.recvStr(0);
+                    if (ack != null) lastAnswer = System.nanoTime();
+                    if (ack == null) break;
+                }
+                if (System.nanoTime() - lastAnswer > timeout.toNanos()) {
+                    System.err.println(BENCH + " worker: " + (welcomed ? "the coordinator at " + coordinator + " stopped answering for " + Units.duration(timeout)
+                            : "no coordinator answered at " + coordinator + " within " + Units.duration(timeout)));
+                    System.err.flush();
+                    Runtime.getRuntime().halt(1);
+                }
+            }
+        }
+
+        Payload payload(RunSpec s, boolean sender) {
+            String key = s.msgBytes + "/" + s.dtype + "/" + s.seed + "/" + s.zeroCopy + "/" + sender;
+            Payload p = payloads.get(key);
+            if (p == null) {
+                if (payloads.size() > 1) payloads.clear();    // a size at a time (both sides for inproc): large bodies are not kept
+                payloads.put(key, p = new Payload(s, sender));
+            }
+            return p;
+        }
+
+        ZMQ.Socket socket(SocketType type, RunSpec s) {
+            ZMQ.Socket sock = zmq.createSocket(type);
+            sock.setLinger(0);
+            sock.setSndHWM(s.sndhwm);
+            sock.setRcvHWM(s.rcvhwm);
+            sock.setSendTimeOut(100);
+            sock.setReceiveTimeOut(100);
+            return sock;
+        }
+
+        /**
+         * The receiver's run: bind, tell the coordinator where, answer the sender's probes, check every
+         * message until the end marker, report. For inproc the sender is a thread of this process, so the
+         * receiver relays the coordinator's orders to it.
+         */
+        void receive(RunSpec s) throws Exception {
+            PatternKind kind = s.kind();
+            Payload p = payload(s, false);
+            ZMQ.Socket data = socket(kind.receiverType, s);
+            if (kind == PatternKind.PUB_SUB) data.subscribe(ZMQ.SUBSCRIPTION_ALL);
+            String endpoint = bind(data, Transport.valueOf(s.transport));
+            send(Ctl.of("bound").withSpec(null, endpoint));
+            InprocControl local = null;
+            Thread localSender = null;
+            Report[] senderReport = new Report[1];
+            Exception[] senderFailure = new Exception[1];
+            if (s.transport.equals("inproc")) {
+                InprocControl ctl = local = new InprocControl();
+                Payload sp = payload(s, true);
+                SenderRun sender = new SenderRun(this, s, sp, ctl);
+                localSender = daemon("inproc sender", () -> {
+                    try {
+                        senderReport[0] = sender.run(endpoint);
+                    } catch (Exception e) {
+                        senderFailure[0] = e;
+                    }
+                });
+            }
+            Checker checker = new Checker(p, kind == PatternKind.PUB_SUB, s.oneClock && kind != PatternKind.REQ_REP);
+            boolean joined = false;
+            long total;
+            try {
+                while (true) {
+                    Msg m = data.recvMsg(0);
+                    if (m == null) {
+                        relay(local);
+                        if (localSender != null && !localSender.isAlive() && senderFailure[0] != null) throw senderFailure[0];
+                        continue;
+                    }
+                    long now = System.nanoTime();
+                    Received r = Received.of(data, m);
+                    if (kind == PatternKind.REQ_REP) r.echo(data);
+                    if (r.seq == Payload.PROBE) {
+                        if (!joined) send(Ctl.of("joined"));
+                        joined = true;
+                        relay(local);
+                        continue;
+                    }
+                    if (r.seq == Payload.END) {
+                        total = r.stamp;
+                        break;
+                    }
+                    checker.check(r, now);
+                    if ((checker.received & 255) == 0) {
+                        progress.lazySet(progress.get() + 256);
+                        if ((checker.received & 4095) == 0) relay(local);
+                    }
+                }
+                if (local != null) {
+                    local.orders.add("stop");
+                    localSender.join(timeout.toMillis());
+                    if (senderFailure[0] != null) throw senderFailure[0];
+                    if (senderReport[0] == null) throw new IOException("the inproc sender thread did not finish");
+                }
+            } finally {
+                if (local != null) local.orders.add("bye");
+                data.close();
+            }
+            if (kind != PatternKind.PUB_SUB && checker.received != total && checker.errors == 0)
+                checker.error("received " + checker.received + " messages of " + total + " sent");
+            long counted = Math.max(0, checker.received - 1);
+            Report mine = new Report("receiver", pair, checker.received, counted * s.batch, (checker.lastNanos - checker.firstNanos) / 1e9,
+                    checker.errors, kind == PatternKind.PUB_SUB ? Math.max(0, total - checker.received) : 0, checker.firstError,
+                    Report.encode(checker.latency));
+            if (senderReport[0] != null) send(Ctl.of("result").withReport(senderReport[0]));
+            send(Ctl.of("result").withReport(mine));
+        }
+
+        /** Orders for an inproc sender thread go through the receiver's control socket: pass them on. */
+        void relay(InprocControl local) throws IOException, Ended {
+            Ctl c = next(0);
+            if (c != null && local != null) local.orders.add(c.type);
+        }
+
+        String bind(ZMQ.Socket s, Transport t) throws IOException {
+            switch (t) {
+                case tcp -> {
+                    if (!s.bind("tcp://" + address + ":*")) throw new IOException("cannot bind tcp://" + address + ":* (errno " + s.errno() + ")");
+                    return s.getLastEndpoint();
+                }
+                case ipc -> {
+                    // JeroMQ maps an ipc name to a loopback port by its hash: a name whose port is taken fails, try another.
+                    for (int attempt = 0; attempt < 20; attempt++) {
+                        String name = "ipc://ipcbench-" + ProcessHandle.current().pid() + "-" + Long.toHexString(new Random().nextLong() & 0xFFFFFFFFL);
+                        try {
+                            if (s.bind(name)) return name;
+                        } catch (RuntimeException ignored) { }
+                    }
+                    throw new IOException("no free ipc:// name in 20 tries");
+                }
+                default -> {
+                    String name = "inproc://run-" + Long.toHexString(new Random().nextLong());
+                    s.bind(name);
+                    return name;
+                }
+            }
+        }
+    }
+
+    /** How a sender learns "go" (every subscriber receives), "stop" (pub-sub: the end marker arrived) and "bye". */
+    interface SenderControl { String poll() throws IOException, Ended; }
+
+    record RemoteControl(Worker w) implements SenderControl {
+        public String poll() throws IOException, Ended {
+            Ctl c = w.next(0);
+            return c == null ? null : c.type;
+        }
+    }
+
+    static final class InprocControl implements SenderControl {
+        final Queue<String> orders = new ConcurrentLinkedQueue<>();
+
+        public String poll() throws Ended {
+            String o = orders.poll();
+            if ("bye".equals(o)) throw new Ended("the receiver ended the run");
+            return o;
+        }
+    }
+
+    /**
+     * The sender's run: connect, probe until the coordinator says go (so that the clock starts only once
+     * every receiver proved it receives: PUB/SUB's slow joiner), send the messages, then the end marker
+     * (over and over for pub-sub, which may drop it, until told to stop). For req-rep it waits for each
+     * echo, checks it and records the round trip.
+     */
+    static final class SenderRun {
+        final Worker w;
+        final RunSpec s;
+        final Payload p;
+        final SenderControl ctl;
+        final PatternKind kind;
+        ZMQ.Socket out;
+
+        SenderRun(Worker w, RunSpec s, Payload p, SenderControl ctl) {
+            this.w = w;
+            this.s = s;
+            this.p = p;
+            this.ctl = ctl;
+            this.kind = s.kind();
+        }
+
+        Report run(String endpoint) throws Exception {
+            try {
+                awaitGo(endpoint);
+                return stream();
+            } finally {
+                if (out != null) out.close();
+            }
+        }
+
+        void awaitGo(String endpoint) throws Exception {
+            byte[] probe = Payload.header(Payload.PROBE, 0);
+            long since = 0;
+            boolean go = false;
+            while (true) {
+                if (out == null) {
+                    out = w.socket(kind.senderType, s);
+                    // What is queued when the run ends is still delivered (linger 0 would drop the tail and the end marker).
+                    out.setLinger(10_000);
+                    out.connect(endpoint);
+                    since = System.nanoTime();
+                    out.send(probe, kind == PatternKind.REQ_REP ? 0 : ZMQ.DONTWAIT);
+                }
+                if (kind == PatternKind.REQ_REP) {
+                    // A REQ waits for the answer to its probe; JeroMQ now and then loses the first request of a fresh
+                    // connection, so without an answer within a second it starts over on a new socket.
+                    // A go may overtake the answer to the probe that earned it: the answer is still awaited.
+                    if (out.recv(0) != null) {
+                        if (go || "go".equals(ctl.poll())) return;
+                        Thread.sleep(2);
+                        out.send(probe, 0);
+                    } else if (System.nanoTime() - since > 1_000_000_000L) {
+                        out.close();
+                        out = null;
+                    } else {
+                        go |= "go".equals(ctl.poll());
+                    }
+                } else {
+                    if ("go".equals(ctl.poll())) return;
+                    Thread.sleep(2);
+                    out.send(probe, ZMQ.DONTWAIT);
+                }
+            }
+        }
+
+        Report stream() throws Exception {
+            boolean reqRep = kind == PatternKind.REQ_REP;
+            Histogram rtt = reqRep ? new Histogram(3) : null;
+            Checker replies = reqRep ? new Checker(p, false, false) : null;
+            long start = System.nanoTime(), deadline = start + s.durationMs * 1_000_000L, seq = 0, lastReply = start;
+            while (s.durationMs == 0 ? seq < s.messages : seq < 2 || System.nanoTime() - deadline < 0) {
+                long now = System.nanoTime();
+                sendData(seq, now);
+                if (reqRep) {
+                    Msg m = receiveReply();
+                    lastReply = System.nanoTime();
+                    replies.check(Received.of(out, m), lastReply);
+                    rtt.recordValue(lastReply - now);
+                }
+                seq++;
+                if ((seq & 255) == 0) w.progress.lazySet(w.progress.get() + 256);
+            }
+            double seconds = ((reqRep ? lastReply : System.nanoTime()) - start) / 1e9;
+            byte[] end = Payload.header(Payload.END, seq);
+            if (kind == PatternKind.PUB_SUB) {
+                // PUB may drop the marker too: repeat it until the coordinator (or the inproc receiver) says stop.
+                while (!"stop".equals(ctl.poll())) {
+                    out.send(end, ZMQ.DONTWAIT);
+                    Thread.sleep(5);
+                }
+            } else {
+                while (!out.send(end, 0)) ctl.poll();
+                if (reqRep) receiveReply();
+            }
+            return new Report("sender", w.pair, seq, reqRep ? seq * s.batch : seq, seconds, reqRep ? replies.errors : 0, 0,
+                    reqRep ? replies.firstError : null, Report.encode(rtt));
+        }
+
+        void sendData(long seq, long stamp) throws Exception {
+            int v = (int) (seq % Payload.VARIANTS);
+            boolean corrupt = seq == s.corrupt - 1;
+            if (s.zeroCopy) {
+                ByteBuffer body = p.direct[v].duplicate();
+                if (corrupt) body = flipLast(ByteBuffer.allocateDirect(p.bodyBytes).put(body).flip());
+                while (!out.send(Payload.header(seq, stamp), ZMQ.SNDMORE)) ctl.poll();
+                out.sendByteBuffer(body, 0);
+            } else {
+                byte[] m = new byte[p.msgBytes];
+                ByteBuffer.wrap(m).putLong(seq).putLong(stamp);
+                System.arraycopy(p.bodies[v], 0, m, Payload.HEADER, p.bodyBytes);
+                if (corrupt) m[m.length - 1] ^= (byte) 0xFF;
+                while (!out.send(m, 0)) ctl.poll();
+            }
+        }
+
+        static ByteBuffer flipLast(ByteBuffer b) {
+            b.put(b.limit() - 1, (byte) (b.get(b.limit() - 1) ^ 0xFF));
+            return b;
+        }
+
+        Msg receiveReply() throws Exception {
+            Msg m;
+            while ((m = out.recvMsg(0)) == null) ctl.poll();
+            return m;
+        }
+    }
+
+    /** A worker started by a local coordinator never outlives it. */
+    static void watchParent(long pid) {
+        daemon("parent watch", () -> {
+            while (alive(pid)) {
+                try { Thread.sleep(100); } catch (InterruptedException e) { return; }
+            }
+            Runtime.getRuntime().halt(3);
+        });
+    }
+
+    // ---------------------------------------------------------------- the coordinator
+
+    static final class RunFailure extends Exception {
+        RunFailure(String message) { super(message); }
+    }
+
+    /** A registered worker, as the coordinator knows it. */
+    static final class Member {
+        final String id, role, host, address, bootId;
+        final long pid;
+        final int pair;
+        final byte[] identity;
+        volatile long lastSeen = System.nanoTime();
+        long progress;
+        LocalChild child;
+
+        Member(Ctl hello, byte[] identity, int pair) {
+            this.id = hello.worker;
+            this.role = hello.role;
+            this.host = hello.host;
+            this.address = hello.address;
+            this.bootId = hello.bootId;
+            this.pid = hello.pid;
+            this.identity = identity;
+            this.pair = pair;
+        }
+
+        public String toString() { return role + " " + (pair + 1) + " (pid " + pid + (host == null ? "" : " on " + host) + ")"; }
+    }
+
+    /** A worker this coordinator started itself (the local default). */
+    static final class LocalChild {
+        final Process process;
+        final String role;
+        final StringBuffer err = new StringBuffer();
+        volatile boolean ready;
+
+        LocalChild(Process process, String role) {
+            this.process = process;
+            this.role = role;
+        }
+
+        String death() {
+            int code = process.exitValue();
+            String text = err.toString().strip();
+            return "exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "")
+                    + (text.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + text.lines().limit(12).collect(Collectors.joining(" | ")));
+        }
+    }
+
+    /**
+     * Binds a ROUTER, waits for the workers (starting them itself when local), runs every configuration
+     * of the plan on all pairs at once, and writes one row per measured run. Every wait watches the
+     * workers: a local one that exits, or any that stops sending heartbeats, ends the session.
+     */
+    static final class Coordinator implements AutoCloseable {
+        static final Set<LocalChild> CHILDREN = Collections.synchronizedSet(new LinkedHashSet<>());
+        static { Runtime.getRuntime().addShutdownHook(new Thread(Coordinator::destroyChildren)); }
+
+        final Plan plan;
+        final boolean local;
+        final ZContext zmq = new ZContext(1);
+        final ZMQ.Socket router;
+        final String endpoint;
+        final Map<String, Member> members = new LinkedHashMap<>();
+        final Member[] senders, receivers;
+        final List<Row> rows = new ArrayList<>();
+        final Duration silence;
+        String stage = "waiting for the workers";
+        long lastProgress, progressAt = System.nanoTime();
+
+        Coordinator(Plan plan, String bind, boolean local) throws RunFailure {
+            this.plan = plan;
+            this.local = local;
+            senders = new Member[plan.pairs];
+            receivers = new Member[plan.pairs];
+            silence = plan.timeout.compareTo(Duration.ofSeconds(10)) < 0 ? plan.timeout : Duration.ofSeconds(10);
+            router = zmq.createSocket(SocketType.ROUTER);
+            router.setLinger(0);
+            router.setReceiveTimeOut(50);
+            router.setRouterMandatory(true);
+            try {
+                if (!router.bind(bind)) throw new RunFailure("cannot bind " + bind);
+            } catch (org.zeromq.ZMQException e) {
+                throw new RunFailure("cannot bind " + bind + ": " + e.getMessage());
+            }
+            endpoint = router.getLastEndpoint();
+        }
+
+        static int session(Plan plan, String bind, boolean local, Duration joinTimeout) {
+            try (Coordinator c = new Coordinator(plan, bind, local)) {
+                return c.run(joinTimeout);
+            } catch (RunFailure f) {
+                reportFailure(f.getMessage());
+                return 1;
+            }
+        }
+
+        int run(Duration joinTimeout) {
+            Results results = new Results(plan.out, Environment.capture());
+            boolean failed = false;
+            try {
+                if (local) startLocalWorkers();
+                else System.err.println(BENCH + ": coordinator at " + endpoint + ", waiting for " + plan.pairs + " sender(s) and " + plan.pairs + " receiver(s)");
+                awaitWorkers(joinTimeout);
+                measure(results);
+            } catch (RunFailure f) {
+                reportFailure(f.getMessage());
+                failed = true;
+            }
+            Progress.clear();
+            printSummary(failed);
+            return failed ? 1 : 0;
+        }
+
+        void startLocalWorkers() throws RunFailure {
+            for (int i = 0; i < plan.pairs; i++) {
+                for (String role : List.of("receiver", "sender")) {
+                    List<String> cmd = new ArrayList<>();
+                    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+                    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ZmqBench.class.getName(), "worker", "--spawned"));
+                    try {
+                        LocalChild c = new LocalChild(new ProcessBuilder(cmd).start(), role);
+                        CHILDREN.add(c);
+                        daemon("stderr of " + role, () -> drain(c.process.getErrorStream(), line -> {
+                            c.err.append(line).append('\n');
+                            if (c.err.length() > 8000) c.err.delete(0, c.err.length() - 4000);
+                        }));
+                        daemon("stdout of " + role, () -> drain(c.process.getInputStream(), line -> { if (line.equals("ready")) c.ready = true; }));
+                        OutputStream toChild = c.process.getOutputStream();
+                        toChild.write((JSON.writeValueAsString(new WorkerConfig(endpoint, role, ProcessHandle.current().pid(), plan.timeout.toMillis())) + "\n")
+                                .getBytes(StandardCharsets.UTF_8));
+                        toChild.flush();
+                    } catch (IOException e) {
+                        throw new RunFailure("cannot start a " + role + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+
+        static void drain(InputStream in, java.util.function.Consumer<String> line) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) line.accept(l);
+            } catch (IOException ignored) { }
+        }
+
+        void awaitWorkers(Duration joinTimeout) throws RunFailure {
+            long until = System.nanoTime() + joinTimeout.toNanos();
+            while (Arrays.stream(senders).anyMatch(Objects::isNull) || Arrays.stream(receivers).anyMatch(Objects::isNull)
+                    || (local && CHILDREN.stream().anyMatch(c -> !c.ready))) {
+                if (System.nanoTime() - until > 0) {
+                    long s = Arrays.stream(senders).filter(Objects::nonNull).count(), r = Arrays.stream(receivers).filter(Objects::nonNull).count();
+                    throw new RunFailure("only " + s + " sender(s) and " + r + " receiver(s) of " + plan.pairs + " joined within " + Units.duration(joinTimeout));
+                }
+                Incoming in = next(Math.min(until - System.nanoTime(), 100_000_000L) + System.nanoTime());   // a tenth of a second: readiness is checked too
+                if (in == null || !in.ctl.type.equals("hello")) continue;
+                Member[] slots = "sender".equals(in.ctl.role) ? senders : receivers;
+                int free = Arrays.asList(slots).indexOf(null);
+                if (free < 0 || !List.of("sender", "receiver").contains(in.ctl.role)) {
+                    sendTo(in.identity, Ctl.of("bye").withError("not needed: " + plan.pairs + " " + in.ctl.role + "(s) joined already"));
+                    continue;
+                }
+                Member m = new Member(in.ctl, in.identity, free);
+                CHILDREN.stream().filter(c -> c.process.pid() == m.pid).findFirst().ifPresent(c -> m.child = c);
+                slots[free] = m;
+                members.put(m.id, m);
+                sendTo(m.identity, Ctl.of("welcome").withPair(free));
+                if (!local) System.err.println(BENCH + ": " + m + " joined from " + m.address);
+            }
+        }
+
+        record Incoming(byte[] identity, Ctl ctl) {}
+
+        static final long FOREVER = Long.MAX_VALUE;
+
+        /** The next worker message other than a heartbeat, or null at the deadline; fails when a worker is gone. */
+        Incoming next(long deadline) throws RunFailure {
+            while (deadline == FOREVER || System.nanoTime() - deadline < 0) {
+                byte[] identity = router.recv(0);
+                if (identity == null) {
+                    checkWorkers();
+                    continue;
+                }
+                String text = router.recvStr(0);
+                Ctl c;
+                try {
+                    c = Ctl.parse(text);
+                } catch (IOException e) {
+                    continue;      // not one of ours
+                }
+                Member m = c.worker == null ? null : members.get(c.worker);
+                if (m != null) {
+                    m.lastSeen = System.nanoTime();
+                    if (c.progress != null) m.progress = c.progress;
+                }
+                if (c.type.equals("hb")) {
+                    sendTo(identity, Ctl.of("ack"));
+                    checkWorkers();
+                    continue;
+                }
+                if (c.type.equals("error") && m != null) throw new RunFailure(m + " failed: " + c.error);
+                return new Incoming(identity, c);
+            }
+            return null;
+        }
+
+        /** A local worker that exited, a worker without heartbeats, or no progress anywhere for --timeout: the session ends. */
+        void checkWorkers() throws RunFailure {
+            long now = System.nanoTime();
+            for (Member m : members.values()) {
+                if (m.child != null && !m.child.process.isAlive()) {
+                    try { m.child.process.waitFor(); Thread.sleep(200); } catch (InterruptedException ignored) { }
+                    throw new RunFailure(stage + ": " + m + " " + m.child.death());
+                }
+                if (now - m.lastSeen > silence.toNanos())
+                    throw new RunFailure(stage + ": " + m + " stopped answering (no heartbeat for " + Units.duration(silence) + ")");
+            }
+            if (local) for (LocalChild c : CHILDREN) {
+                if (!c.process.isAlive() && members.values().stream().noneMatch(m -> m.child == c)) {
+                    try { c.process.waitFor(); Thread.sleep(200); } catch (InterruptedException ignored) { }
+                    throw new RunFailure(stage + ": the " + c.role + " (pid " + c.process.pid() + ") " + c.death());
+                }
+            }
+            long total = members.values().stream().mapToLong(m -> m.progress).sum();
+            if (total != lastProgress) {
+                lastProgress = total;
+                progressAt = now;
+            } else if (now - progressAt > plan.timeout.toNanos() && !members.isEmpty() && stage.contains("run")) {
+                throw new RunFailure(stage + ": no progress for " + Units.duration(plan.timeout));
+            }
+        }
+
+        void sendTo(byte[] identity, Ctl c) {
+            try {
+                router.sendMore(identity);
+                router.send(c.json());
+            } catch (org.zeromq.ZMQException e) {
+                // the worker is gone (ROUTER_MANDATORY): its heartbeats stop, and checkWorkers says so
+            }
+        }
+
+        void measure(Results results) throws RunFailure {
+            boolean together = Arrays.stream(senders).allMatch(s -> s.address.equals(receivers[s.pair].address) && s.bootId.equals(receivers[s.pair].bootId));
+            boolean oneClock = Arrays.stream(senders).allMatch(s -> s.bootId.equals(receivers[s.pair].bootId));
+            List<Transport> transports = new ArrayList<>(plan.transports);
+            if (!together && transports.remove(Transport.ipc))
+                System.err.println(BENCH + ": ipc left out: JeroMQ's ipc:// is loopback TCP, and a sender and its receiver are not on one host");
+            for (int itemBytes : plan.itemSizes) {
+                for (PatternKind p : plan.patterns) {
+                    for (Transport t : transports) {
+                        for (int run = 1 - plan.warmup; run <= plan.runs; run++) {
+                            String what = p.label + " " + t + " " + Units.size(itemBytes);
+                            stage = what + (run < 1 ? " warm-up run" : " run " + run + "/" + plan.runs);
+                            Progress.show(stage);
+                            // inproc runs inside the receiver's process: its "one clock" is a given.
+                            RunSpec spec = plan.spec(p, t, itemBytes, run, oneClock || t == Transport.inproc);
+                            List<Report[]> reports = runOnce(spec);
+                            if (run < 1) {
+                                for (Report[] pr : reports) for (Report r : pr) if (r.errors > 0) throw new RunFailure(what + ": verification failed during the warm-up: " + r.firstError);
+                                continue;
+                            }
+                            Row row = Row.of(spec, plan, reports, note(spec, t));
+                            results.write(row);
+                            rows.add(row);
+                            if (!row.verified) throw new RunFailure(what + ": verification failed: " + row.firstError);
+                        }
+                    }
+                }
+            }
+        }
+
+        String note(RunSpec s, Transport t) {
+            String where = t == Transport.tcp && !receivers[0].address.equals("127.0.0.1")
+                    ? " from " + senders[0].address + " to " + receivers[0].address : "";
+            return t.note + where + "; " + (s.zeroCopy ? "zero-copy: header frame + body frame from a reused direct ByteBuffer" : "body copied into a fresh byte[] per message")
+                    + "; HWM " + s.sndhwm + "/" + s.rcvhwm;
+        }
+
+        /** One run on every pair at once; the reports as [sender, receiver] per pair. */
+        List<Report[]> runOnce(RunSpec spec) throws RunFailure {
+            boolean inproc = spec.transport.equals("inproc");
+            PatternKind kind = spec.kind();
+            for (Member r : receivers) sendTo(r.identity, Ctl.of("run").withSpec(spec, null));
+            Report[][] got = new Report[plan.pairs][2];
+            int bound = 0, joined = 0;
+            boolean go = false;
+            progressAt = System.nanoTime();
+            while (Arrays.stream(got).anyMatch(pr -> pr[0] == null || pr[1] == null)) {
+                Incoming in = next(FOREVER);
+                Member m = in.ctl.worker == null ? null : members.get(in.ctl.worker);
+                if (m == null) continue;
+                switch (in.ctl.type) {
+                    case "bound" -> {
+                        bound++;
+                        if (!inproc) sendTo(senders[m.pair].identity, Ctl.of("send").withSpec(spec, in.ctl.endpoint));
+                    }
+                    case "joined" -> {
+                        if (++joined == plan.pairs && !go) {
+                            go = true;
+                            for (int i = 0; i < plan.pairs; i++) sendTo((inproc ? receivers[i] : senders[i]).identity, Ctl.of("go"));
+                        }
+                    }
+                    case "result" -> {
+                        Report r = in.ctl.report;
+                        got[r.pair()][r.side().equals("sender") ? 0 : 1] = r;
+                        if (r.side().equals("receiver") && kind == PatternKind.PUB_SUB && !inproc) sendTo(senders[m.pair].identity, Ctl.of("stop"));
+                    }
+                    default -> { }
+                }
+            }
+            return Arrays.asList(got);
+        }
+
+        void printSummary(boolean stoppedEarly) {
+            if (rows.isEmpty()) return;
+            System.out.printf("%nZmqBench: JeroMQ between processes, %d pair(s), median of %d run(s)%s%n", plan.pairs, plan.runs,
+                    plan.dtype == null ? "" : "; arrays of " + plan.dtype + ", " + plan.batch + " per message");
+            System.out.println("Throughput measured by the receiver from its first message to its last (req-rep: round trips, by the sender).");
+            String format = "%-8s %-10s %-14s %12s %5s %9s %10s %8s %9s %9s %9s %11s%n";
+            System.out.printf(format, "size", "pattern", "method", plan.dtype == null ? "msgs/s" : "arrays/s", "±", "MB/s", "Mbit/s", "lost",
+                    "lat p50", "p99", "p99.9", "vs fastest");
+            Map<Integer, Map<String, Map<String, List<Row>>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
+                    Collectors.groupingBy(r -> r.pattern, LinkedHashMap::new, Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList()))));
+            bySize.forEach((size, byPattern) -> {
+                String label = Units.size(size);
+                for (var pe : byPattern.entrySet()) {
+                    double best = pe.getValue().values().stream().mapToDouble(rs -> median(rs, r -> r.rate)).max().orElse(Double.NaN);
+                    for (var me : pe.getValue().entrySet()) {
+                        List<Row> rs = me.getValue();
+                        double rate = median(rs, r -> r.rate);
+                        DoubleSummaryStatistics spread = rs.stream().mapToDouble(r -> r.rate).summaryStatistics();
+                        boolean hasLat = rs.get(0).hist != null;
+                        String unit = rs.get(0).latKind.equals("rtt") ? " rtt" : "";
+                        System.out.printf(format, label, pe.getKey(), me.getKey(), String.format("%,.0f", rate),
+                                rs.size() > 1 ? String.format("%.0f%%", 50 * (spread.getMax() - spread.getMin()) / rate) : "",
+                                fmt(median(rs, r -> r.mbps)), fmt(median(rs, r -> r.mbps * 8)),
+                                pe.getKey().equals("pub-sub") ? String.format("%.1f%%", median(rs, r -> r.lostShare) * 100) : "",
+                                hasLat ? fmt(median(rs, r -> r.p50)) + unit : "-", hasLat ? fmt(median(rs, r -> r.p99)) : "-",
+                                hasLat ? fmt(median(rs, r -> r.p999)) : "-", String.format("%.2fx", best / rate));
+                        rs.stream().filter(r -> !r.verified).findFirst().ifPresent(r -> System.out.println("         NOT VERIFIED: " + r.firstError));
+                        if (plan.pairs > 1) System.out.println("         per pair: " + rs.get(rs.size() / 2).pairRates);
+                        label = "";
+                    }
+                }
+            });
+            System.out.println("±: half the range of the runs; lost: pub-sub messages the subscriber never got (PUB drops at its high-water mark); "
+                    + "latency in µs, one-way unless marked rtt; vs fastest: times slower than the best transport for that size and pattern.");
+            System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All messages verified: "
+                    + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + plan.out.resolve("results.csv"));
+        }
+
+        public void close() {
+            for (Member m : members.values()) sendTo(m.identity, Ctl.of("bye"));
+            if (local) {
+                long until = System.nanoTime() + 2_000_000_000L;
+                for (LocalChild c : CHILDREN) {
+                    try { c.process.waitFor(Math.max(1, until - System.nanoTime()), TimeUnit.NANOSECONDS); } catch (InterruptedException ignored) { }
+                }
+            }
+            destroyChildren();
+            zmq.close();
+        }
+
+        static void destroyChildren() {
+            for (LocalChild c : List.copyOf(CHILDREN)) {
+                if (c.process.isAlive()) c.process.destroyForcibly();
+                CHILDREN.remove(c);
+            }
+        }
+    }
+
+    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
+
+    static void reportFailure(String message) {
+        if (FAILURE_REPORTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
+    }
+
+    /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */
+    static boolean alive(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Reads a line byte by byte, so that nothing after it is taken from the stream. */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b; (b = in.read()) != '\n'; ) {
+            if (b < 0) throw new EOFException("the coordinator closed its stream");
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------- results
+
+    /** One measured configuration on all pairs, in the suite's schema (README.md, "Results files"). */
+    static final class Row {
+        final Map<String, Object> fields = new LinkedHashMap<>();
+        boolean verified;
+        String firstError, method, pattern, latKind, pairRates;
+        int size;
+        double rate, mbps, lostShare, p50 = Double.NaN, p99 = Double.NaN, p999 = Double.NaN;
+        Histogram hist;
+
+        /**
+         * Throughput adds up the pairs' rates (they run at once); latency merges their histograms. The
+         * headline side is the receiver for streams and the sender (round trips) for req-rep.
+         */
+        static Row of(RunSpec s, Plan plan, List<Report[]> reports, String note) throws RunFailure {
+            PatternKind kind = s.kind();
+            int side = kind == PatternKind.REQ_REP ? 0 : 1;
+            Row r = new Row();
+            r.pattern = s.pattern;
+            r.size = s.itemBytes;
+            r.method = s.transport + (s.zeroCopy ? "-zc" : "") + (plan.pairs > 1 ? "-x" + plan.pairs : "");
+            long counted = 0, errors = 0, lost = 0, sent = 0;
+            double seconds = 0;
+            List<String> perPair = new ArrayList<>();
+            for (Report[] pr : reports) {
+                Report head = pr[side];
+                r.rate += head.rate();
+                perPair.add(String.format("%,.0f", head.rate()));
+                counted += head.counted;
+                seconds = Math.max(seconds, head.seconds);
+                sent += pr[0].messages;
+                lost += pr[1].lost;
+                for (Report x : pr) {
+                    errors += x.errors;
+                    if (r.firstError == null && x.firstError != null) r.firstError = x.side + " " + (x.pair + 1) + ": " + x.firstError;
+                    if (x == head) {
+                        try {
+                            Histogram h = x.decode();
+                            if (h != null) { if (r.hist == null) r.hist = h; else r.hist.add(h); }
+                        } catch (IOException e) {
+                            throw new RunFailure(s.pattern + " " + s.transport + ": " + e.getMessage());
+                        }
+                    }
+                }
+            }
+            r.pairRates = String.join(", ", perPair) + " " + (s.dtype == null ? "msgs/s" : "arrays/s");
+            r.verified = errors == 0;
+            r.mbps = r.rate * s.itemBytes / 1e6;
+            r.lostShare = sent == 0 ? 0 : (double) lost / sent;
+            r.latKind = r.hist == null ? "none" : kind == PatternKind.REQ_REP ? "rtt" : "one-way";
+            var f = r.fields;
+            f.put("timestamp", Instant.now().toString());
+            f.put("bench", BENCH);
+            f.put("method", r.method);
+            f.put("pattern", s.pattern);
+            f.put("wait", "block");
+            f.put("payload", s.dtype == null ? "raw" : s.dtype);
+            f.put("size_bytes", s.itemBytes);
+            f.put("count", counted);
+            f.put("batch", s.batch);
+            f.put("peers", 2 * plan.pairs);
+            f.put("run", s.run);
+            f.put("seconds", round(seconds, 6));
+            f.put("msgs_per_s", round(r.rate, 1));
+            f.put("mb_per_s", round(r.mbps, 3));
+            f.put("lat_kind", r.latKind);
+            if (r.hist != null) {
+                r.p50 = r.hist.getValueAtPercentile(50) / 1e3;
+                r.p99 = r.hist.getValueAtPercentile(99) / 1e3;
+                r.p999 = r.hist.getValueAtPercentile(99.9) / 1e3;
+            }
+            f.put("lat_mean_us", r.hist == null ? null : round(r.hist.getMean() / 1e3, 3));
+            f.put("lat_p50_us", r.hist == null ? null : round(r.p50, 3));
+            f.put("lat_p90_us", r.hist == null ? null : round(r.hist.getValueAtPercentile(90) / 1e3, 3));
+            f.put("lat_p99_us", r.hist == null ? null : round(r.p99, 3));
+            f.put("lat_p999_us", r.hist == null ? null : round(r.p999, 3));
+            f.put("lat_max_us", r.hist == null ? null : round(r.hist.getMaxValue() / 1e3, 3));
+            f.put("verified", r.verified);
+            f.put("errors", errors);
+            String latency = r.latKind.equals("one-way") ? "; latency: receiver's System.nanoTime minus the sender's (one machine, CLOCK_MONOTONIC), queueing included"
+                    : r.latKind.equals("none") && kind != PatternKind.REQ_REP ? "; no one-way latency: sender and receiver on different machines' clocks" : "";
+            f.put("note", note + (kind == PatternKind.PUB_SUB ? "; lost " + lost + " of " + sent : "")
+                    + (plan.pairs > 1 ? "; per pair " + r.pairRates : "") + latency);
+            f.put("lost", lost);
+            f.put("mbit_per_s", round(r.mbps * 8, 3));
+            return r;
+        }
+
+        static double round(double v, int places) {
+            double scale = Math.pow(10, places);
+            return Math.round(v * scale) / scale;
+        }
+    }
+
+    /** Appends rows to results.csv and results.jsonl, writes each latency row's .hgrm beside them. */
+    static final class Results {
+        static final List<String> COLUMNS = List.of("timestamp", "bench", "method", "pattern", "wait", "payload", "size_bytes",
+                "count", "batch", "peers", "run", "seconds", "msgs_per_s", "mb_per_s", "lat_kind", "lat_mean_us", "lat_p50_us",
+                "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us", "verified", "errors", "note", "hgrm",
+                "jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host", "run_id");
+        final Path dir;
+        final Map<String, Object> env;
+        final String runId = ProcessHandle.current().pid() + "-" + Long.toHexString(new Random().nextLong() & 0xFFFFFFFFL);
+
+        Results(Path dir, Map<String, Object> env) {
+            this.dir = dir;
+            this.env = env;
+        }
+
+        void write(Row row) throws RunFailure {
+            try {
+                Map<String, Object> all = new LinkedHashMap<>(row.fields);
+                String hgrm = null;
+                if (row.hist != null) {
+                    Files.createDirectories(dir.resolve("hgrm"));
+                    hgrm = "hgrm/" + String.join("_", BENCH, row.pattern, row.method, (String) row.fields.get("payload"), String.valueOf(row.size),
+                            "r" + row.fields.get("run"), runId) + ".hgrm";
+                    try (PrintStream ps = new PrintStream(Files.newOutputStream(dir.resolve(hgrm)), false, StandardCharsets.UTF_8)) {
+                        row.hist.outputPercentileDistribution(ps, 1000.0);
+                    }
+                }
+                Files.createDirectories(dir);
+                all.put("hgrm", hgrm);
+                all.putAll(env);
+                all.put("run_id", runId);
+                Path csv = dir.resolve("results.csv");
+                StringBuilder line = new StringBuilder();
+                if (!Files.exists(csv)) line.append(String.join(",", COLUMNS)).append('\n');
+                line.append(COLUMNS.stream().map(c -> csvField(all.get(c))).collect(Collectors.joining(","))).append('\n');
+                Files.writeString(csv, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(dir.resolve("results.jsonl"), JSON.writeValueAsString(all) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new RunFailure("cannot write results to " + dir + ": " + e.getMessage());
+            }
+        }
+
+        static String csvField(Object v) {
+            String s = v == null ? "" : v.toString();
+            return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        }
+    }
+
+    /** JDK, JVM flags, OS, CPU, cores, library versions (from the jars on the class path), host. */
+    static final class Environment {
+        static Map<String, Object> capture() {
+            Map<String, Object> env = new LinkedHashMap<>();
+            env.put("jdk", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
+            env.put("jvm_flags", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+            env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+            env.put("cpu", firstLine(Path.of("/proc/cpuinfo"), "model name").orElse(System.getProperty("os.arch")));
+            env.put("cores", Runtime.getRuntime().availableProcessors());
+            env.put("libs", Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                    .map(p -> Path.of(p).getFileName().toString())
+                    .filter(n -> n.endsWith(".jar") && !n.startsWith(BENCH))
+                    .map(n -> n.substring(0, n.length() - 4)).sorted().collect(Collectors.joining(" ")));
+            env.put("host", hostname());
+            return env;
+        }
+
+        static String hostname() { return firstLine(Path.of("/proc/sys/kernel/hostname"), "").orElse("unknown"); }
+
+        /** Two processes with the same boot id read the same CLOCK_MONOTONIC. */
+        static String bootId() { return firstLine(Path.of("/proc/sys/kernel/random/boot_id"), "").orElse(hostname()); }
+
+        static Optional<String> firstLine(Path file, String key) {
+            try (Stream<String> lines = Files.lines(file)) {
+                return lines.filter(l -> l.startsWith(key)).findFirst()
+                        .map(l -> key.isEmpty() ? l.strip() : l.substring(l.indexOf(':') + 1).strip());
+            } catch (IOException | UncheckedIOException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** A progress line on stderr, only when stderr is a terminal. */
+    static final class Progress {
+        static final boolean TERMINAL = isTerminal();
+
+        static boolean isTerminal() {
+            try {
+                String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+
+        static void show(String what) { if (TERMINAL) System.err.print("\r\033[K" + BENCH + ": " + what); }
+
+        static void clear() { if (TERMINAL) System.err.print("\r\033[K"); }
+    }
+
+    // ---------------------------------------------------------------- sizes, durations, summary
+
+    static final class Units {
+        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|Ki|Mi|Gi)?B?");
+
+        static long parseSize(String text) {
+            Matcher m = SIZE.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException();
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "" : m.group(2);
+            long scale = switch (unit) {
+                case "k", "K" -> 1_000L;
+                case "M" -> 1_000_000L;
+                case "G" -> 1_000_000_000L;
+                case "Ki" -> 1L << 10;
+                case "Mi" -> 1L << 20;
+                case "Gi" -> 1L << 30;
+                default -> 1L;
+            };
+            return Math.multiplyExact(n, scale);
+        }
+
+        static String size(long bytes) {
+            if (bytes >= 1_000_000 && bytes % 1_000_000 == 0) return bytes / 1_000_000 + " MB";
+            if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) return (bytes >> 20) + " MiB";
+            if (bytes >= 1_000 && bytes % 1_000 == 0) return bytes / 1_000 + " kB";
+            if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) return (bytes >> 10) + " KiB";
+            return bytes + " B";
+        }
+
+        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+
+        static Duration parseDuration(String text) {
+            Matcher m = DURATION.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException();
+            double v = Double.parseDouble(m.group(1));
+            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
+            return Duration.ofNanos(Math.round(ms * 1e6));
+        }
+
+        static String duration(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+    }
+
+    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+        public Integer convert(String value) {
+            long n;
+            try {
+                n = Units.parseSize(value);
+            } catch (RuntimeException e) {
+                n = -1;
+            }
+            if (n < Payload.HEADER || n > MAX_SIZE)
+                throw new CommandLine.TypeConversionException("'" + value + "' (a message size from 16 B, its header, to 64 MiB, such as 100, 64Ki or 1Mi)");
+            return (int) n;
+        }
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        public Duration convert(String value) {
+            try {
+                return Units.parseDuration(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
+            }
+        }
+    }
+
+    static double median(List<Row> rows, ToDoubleFunction<Row> f) {
+        double[] v = rows.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    static String fmt(double v) {
+        return v >= 100 ? String.format("%,.0f", v) : v >= 10 ? String.format("%.1f", v) : String.format("%.2f", v);
+    }
+}
