@@ -1,0 +1,476 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Tests of ZmqBench.java: its logic in-process (checker, plan, rows), and the script end to end, locally and across two network namespaces
+//JAVA 17+
+//SOURCES ../ZmqBench.java
+//SOURCES Harness.java
+
+/*
+ * Run through ./test.sh (which sets JBANG to the jbang it found), or alone:
+ *   JBANG=./jbang ./jbang tests/ZmqBenchTest.java [name-filter]
+ * Prints PASS/FAIL/SKIP per test and ends with "N passed, N failed, N skipped".
+ * Tests assert behaviour, never speed.
+ */
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.*;
+import java.time.Duration;
+import java.util.*;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+public class ZmqBenchTest extends Harness {
+
+    static final Script SCRIPT = new Script("ZmqBench", "--spawned");
+    static final List<String> PATTERNS = List.of("push-pull", "pub-sub", "req-rep");
+    static final List<String> TRANSPORTS = List.of("tcp", "ipc", "inproc");
+
+    public static void main(String[] args) throws Exception {
+        filter = args.length > 0 ? args[0] : null;
+        unitTests();
+        endToEndTests();
+        System.exit(finish("ZmqBenchTest"));
+    }
+
+    // ---------------------------------------------------------------- logic, in-process
+
+    static ZmqBench.RunSpec spec(String pattern, int msgBytes) {
+        return new ZmqBench.RunSpec(pattern, "tcp", msgBytes, null, 1, msgBytes, 100, 0, false, 1000, 1000, 4 << 20, 42, 0, true, 1);
+    }
+
+    /** Message seq as the sender builds it (header, then the body of its variant), as a receiver sees it. */
+    static ZmqBench.Received message(ZmqBench.RunSpec s, long seq) {
+        ZmqBench.Payload sender = new ZmqBench.Payload(s, true);
+        byte[] body = sender.bodies[(int) (seq % ZmqBench.Payload.VARIANTS)].clone();
+        return new ZmqBench.Received(seq, System.nanoTime(), ByteBuffer.wrap(body), null, null);
+    }
+
+    static void unitTests() {
+        test("sizes accept powers of 1000 and 1024, from the 16-byte header to 64 MiB", () -> {
+            var sizes = new ZmqBench.SizeConverter();
+            Map<String, Integer> good = Map.of("16", 16, "100", 100, "10k", 10_000, "2M", 2_000_000, "64Ki", 65_536, "64Mi", 64 << 20);
+            good.forEach((text, bytes) -> check(sizes.convert(text).equals(bytes), text + " should be " + bytes));
+            for (String bad : List.of("15", "0", "65Mi", "3X", "-5", "1.5k")) {
+                try {
+                    sizes.convert(bad);
+                    throw new AssertionError("size " + bad + " accepted");
+                } catch (picocli.CommandLine.TypeConversionException expected) {
+                    check(expected.getMessage().contains(bad), "names the value: " + expected.getMessage());
+                }
+            }
+        });
+
+        test("payload: seven distinct random bodies, never zeros; the receiver knows each one's CRC32C", () -> {
+            var s = spec("push-pull", 4096);
+            var sender = new ZmqBench.Payload(s, true);
+            var receiver = new ZmqBench.Payload(s, false);
+            Set<String> distinct = new HashSet<>();
+            for (int v = 0; v < ZmqBench.Payload.VARIANTS; v++) {
+                byte[] body = sender.bodies[v];
+                check(body.length == 4096 - 16, "body is the message less its header");
+                check(!Arrays.equals(body, new byte[body.length]), "not zeros");
+                distinct.add(Arrays.toString(body));
+                java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+                crc.update(body);
+                check((int) crc.getValue() == receiver.crc(v) && receiver.crc(v + 7) == receiver.crc(v), "CRC of variant " + v + " known to the receiver");
+            }
+            check(distinct.size() == ZmqBench.Payload.VARIANTS, "seven different bodies");
+        });
+
+        test("the checker passes a clean stream and catches a flipped byte, a gap, a duplicate and a wrong length", () -> {
+            var s = spec("push-pull", 1024);
+            var clean = new ZmqBench.Checker(new ZmqBench.Payload(s, false), false, true);
+            for (long seq = 0; seq < 50; seq++) clean.check(message(s, seq), System.nanoTime());
+            check(clean.errors == 0 && clean.received == 50 && clean.latency.getTotalCount() == 50, "50 clean messages: " + clean.firstError);
+
+            var flipped = new ZmqBench.Checker(new ZmqBench.Payload(s, false), false, false);
+            var m = message(s, 0);
+            m.body().put(100, (byte) (m.body().get(100) ^ 1));
+            flipped.check(m, 0);
+            check(flipped.errors == 1 && flipped.firstError.contains("CRC32C"), "flipped byte: " + flipped.firstError);
+
+            var gap = new ZmqBench.Checker(new ZmqBench.Payload(s, false), false, false);
+            gap.check(message(s, 0), 0);
+            gap.check(message(s, 2), 0);
+            check(gap.errors == 1 && gap.firstError.contains("missing"), "gap: " + gap.firstError);
+
+            var dup = new ZmqBench.Checker(new ZmqBench.Payload(s, false), false, false);
+            dup.check(message(s, 0), 0);
+            dup.check(message(s, 0), 0);
+            check(dup.errors == 1 && dup.firstError.contains("again"), "duplicate: " + dup.firstError);
+
+            var shortBody = new ZmqBench.Checker(new ZmqBench.Payload(s, false), false, false);
+            shortBody.check(new ZmqBench.Received(0, 0, ByteBuffer.wrap(new byte[10]), null, null), 0);
+            check(shortBody.errors == 1 && shortBody.firstError.contains("10 bytes"), "length: " + shortBody.firstError);
+
+            var stale = new ZmqBench.Checker(new ZmqBench.Payload(s, false), false, false);
+            stale.check(new ZmqBench.Received(0, 0, message(s, 1).body(), null, null), 0);
+            check(stale.errors == 1 && stale.firstError.contains("CRC32C"), "the body of another message is caught: " + stale.firstError);
+        });
+
+        test("pub-sub: a jump forward is a loss, not an error; going back still is", () -> {
+            var s = spec("pub-sub", 256);
+            var c = new ZmqBench.Checker(new ZmqBench.Payload(s, false), true, false);
+            c.check(message(s, 0), 0);
+            c.check(message(s, 5), 0);
+            check(c.errors == 0 && c.received == 2, "skipped messages are no error: " + c.firstError);
+            c.check(message(s, 3), 0);
+            check(c.errors == 1, "an older message after a newer one is");
+        });
+
+        test("plan: default counts by size, req-rep a tenth; high-water marks capped at 64 MiB queued; array messages hold a batch", () -> {
+            var cl = new picocli.CommandLine(new ZmqBench());
+            ZmqBench.Matrix m = ((ZmqBench) cl.getCommand()).matrix;
+            cl.parseArgs("-o", System.getProperty("java.io.tmpdir") + "/zmq-plan");
+            ZmqBench.Plan plan = m.plan(cl);
+            var small = plan.spec(ZmqBench.PatternKind.PUSH_PULL, ZmqBench.Transport.tcp, 64, 1, true);
+            var big = plan.spec(ZmqBench.PatternKind.PUSH_PULL, ZmqBench.Transport.tcp, 4 << 20, 1, true);
+            var rr = plan.spec(ZmqBench.PatternKind.REQ_REP, ZmqBench.Transport.tcp, 64, 1, true);
+            check(small.messages() == 200_000 && big.messages() == 200 && rr.messages() == 10_000, "counts: " + small.messages() + ", " + big.messages() + ", " + rr.messages());
+            check(small.sndhwm() == 1000 && big.sndhwm() == 16 && big.rcvhwm() == 16, "HWM: " + small.sndhwm() + ", " + big.sndhwm());
+            check(plan.itemSizes().size() == 9 && plan.patterns().size() == 3 && plan.transports().size() == 3, "the default matrix");
+
+            cl = new picocli.CommandLine(new ZmqBench());
+            m = ((ZmqBench) cl.getCommand()).matrix;
+            cl.parseArgs("--elements", "1000", "--dtype", "int32", "-b", "10", "-n", "500", "--sndhwm", "7", "--sockbuf", "256Ki", "-o", System.getProperty("java.io.tmpdir") + "/zmq-plan");
+            var arrays = m.plan(cl).spec(ZmqBench.PatternKind.PUB_SUB, ZmqBench.Transport.ipc, 4000, 1, true);
+            check(arrays.msgBytes() == 16 + 10 * 4000 && arrays.messages() == 50 && arrays.batch() == 10, "array messages: " + arrays);
+            check(arrays.sndhwm() == 7 && arrays.rcvhwm() == 7 && arrays.sockbuf() == 256 << 10, "--rcvhwm follows --sndhwm; --sockbuf");
+        });
+
+        test("rows: pairs add up, latency histograms merge, pub-sub losses counted; csv and jsonl follow the suite schema", () -> {
+            Path dir = Files.createTempDirectory("zmq-results");
+            try {
+                var cl = new picocli.CommandLine(new ZmqBench());
+                ZmqBench.Matrix m = ((ZmqBench) cl.getCommand()).matrix;
+                cl.parseArgs("--pairs", "2", "-o", dir.toString());
+                ZmqBench.Plan plan = m.plan(cl);
+                var s = plan.spec(ZmqBench.PatternKind.PUB_SUB, ZmqBench.Transport.tcp, 1000, 1, true);
+                Histogram h = new Histogram(3);
+                for (int i = 1; i <= 100; i++) h.recordValue(i * 1000L);
+                String hist = ZmqBench.Report.encode(h);
+                List<ZmqBench.Report[]> reports = List.of(
+                        new ZmqBench.Report[]{new ZmqBench.Report("sender", 0, 1000, 1000, 0.5, 0, 0, null, null),
+                                new ZmqBench.Report("receiver", 0, 900, 899, 0.5, 0, 100, null, hist)},
+                        new ZmqBench.Report[]{new ZmqBench.Report("sender", 1, 1000, 1000, 0.5, 0, 0, null, null),
+                                new ZmqBench.Report("receiver", 1, 1000, 999, 1.0, 0, 0, null, hist)});
+                var row = ZmqBench.Row.of(s, plan, reports, "a, \"quoted\" note");
+                check(Math.abs(row.rate - (1798 + 999)) < 1e-6, "rates add up: " + row.rate);
+                check(row.hist.getTotalCount() == 200 && row.lostShare == 0.05, "histograms merged, 100 of 2000 lost");
+                check(row.method.equals("tcp-x2") && row.fields.get("peers").equals(4), "two pairs: " + row.method);
+                var results = new ZmqBench.Results(dir, ZmqBench.Environment.capture());
+                results.write(row);
+                List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
+                check(csv.size() == 2 && csv.get(0).equals(String.join(",", ZmqBench.Results.COLUMNS)), "csv header and a row");
+                check(csv.get(1).contains("\"a, \"\"quoted\"\" note"), "csv quoting: " + csv.get(1));
+                JsonNode j = rows(dir).get(0);
+                for (String key : ZmqBench.Results.COLUMNS) check(j.has(key), "jsonl has " + key);
+                check(j.get("lost").asLong() == 100 && j.get("note").asText().contains("lost 100 of 2000") && j.get("note").asText().contains("per pair"), "losses and pairs in the row: " + j);
+                check(j.get("lat_kind").asText().equals("one-way") && Math.abs(j.get("lat_p50_us").asDouble() - 50) < 1, "one-way p50 in µs");
+                check(Files.readString(dir.resolve(j.get("hgrm").asText())).contains("Percentile"), "hgrm written");
+                check(Math.abs(j.get("mbit_per_s").asDouble() - j.get("mb_per_s").asDouble() * 8) < 0.01, "Mbit/s is 8 x MB/s");
+            } finally {
+                deleteTree(dir);
+            }
+        });
+
+        test("endpoints: tcp://HOST:PORT; a worker cannot reach a wildcard", () -> {
+            var cl = new picocli.CommandLine(new ZmqBench());
+            check(ZmqBench.Endpoint.parse(cl, "--bind", "tcp://0.0.0.0:5599", false).port() == 5599, "bind on all addresses");
+            check(ZmqBench.Endpoint.parse(cl, "--coordinator", "tcp://127.0.0.1:1", true).host().equals("127.0.0.1"), "connect");
+            for (String bad : List.of("127.0.0.1:5599", "tcp://host", "ipc://x", "tcp://a:99999", "udp://1.2.3.4:5")) {
+                try {
+                    ZmqBench.Endpoint.parse(cl, "--bind", bad, false);
+                    throw new AssertionError(bad + " accepted");
+                } catch (picocli.CommandLine.ParameterException expected) {
+                    check(expected.getMessage().contains("'" + bad + "'"), "names the value");
+                }
+            }
+            try {
+                ZmqBench.Endpoint.parse(cl, "--coordinator", "tcp://0.0.0.0:5599", true);
+                throw new AssertionError("a worker accepted 0.0.0.0");
+            } catch (picocli.CommandLine.ParameterException expected) { }
+        });
+    }
+
+    // ---------------------------------------------------------------- the script, as a user runs it
+
+    /** Exit 0, one verified row per pattern x transport x size, with positive figures and the expected latency kind. */
+    static List<JsonNode> checkRows(Path out, Result r, List<String> patterns, List<String> methods, List<Integer> sizes) throws IOException {
+        check(r.code() == 0, "exit 0, was " + r.code() + ": " + r.err());
+        List<JsonNode> rows = rows(out);
+        check(rows.size() == patterns.size() * methods.size() * sizes.size(), rows.size() + " rows: " + rows);
+        for (String p : patterns)
+            for (String m : methods)
+                for (int size : sizes)
+                    check(rows.stream().anyMatch(row -> row.get("pattern").asText().equals(p) && row.get("method").asText().equals(m)
+                            && row.get("size_bytes").asInt() == size), "a row for " + p + " " + m + " " + size);
+        for (JsonNode row : rows) {
+            check(row.get("bench").asText().equals("ZmqBench") && row.get("verified").asBoolean() && row.get("errors").asInt() == 0, "verified: " + row);
+            check(row.get("msgs_per_s").asDouble() > 0 && row.get("mb_per_s").asDouble() > 0 && row.get("seconds").asDouble() > 0 && row.get("count").asLong() > 0, "positive: " + row);
+            String kind = row.get("lat_kind").asText();
+            check(kind.equals(row.get("pattern").asText().equals("req-rep") ? "rtt" : "one-way"), "latency kind " + kind + ": " + row);
+            check(row.get("lat_p50_us").asDouble() > 0 && !row.get("hgrm").isNull(), "latency recorded");
+            if (row.get("method").asText().startsWith("ipc")) check(row.get("note").asText().contains("TCP"), "ipc's row says it is TCP: " + row.get("note"));
+        }
+        check(r.out().contains("All messages verified: yes"), "summary printed:\n" + r.out());
+        return rows;
+    }
+
+    /** The java processes below the launcher that run a worker for it. */
+    static List<ProcessHandle> workers(Process launcher) {
+        return launcher.descendants().filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains("--spawned")).orElse(false)).toList();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void endToEndTests() throws Exception {
+        Path work = Files.createTempDirectory("zmq-e2e");
+
+        test("--help documents every option, of the local run, the coordinator and the worker", () -> {
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "--help");
+            check(r.code() == 0, "exit 0");
+            for (String opt : List.of("--patterns", "--methods", "--list", "--size", "--sizes", "--count", "--elements", "--dtype", "--batch", "--zero-copy",
+                    "--sndhwm", "--rcvhwm", "--pairs", "--warmup", "--duration", "--runs", "--out", "--quick", "--timeout", "--seed", "coordinator", "worker"))
+                check(r.out().contains(opt), "help mentions " + opt);
+            Result c = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "coordinator", "--help");
+            check(c.code() == 0 && c.out().contains("--bind") && c.out().contains("--join-timeout") && c.out().contains("--pairs"), "coordinator help: " + c.out());
+            Result w = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "worker", "--help");
+            check(w.code() == 0 && w.out().contains("--coordinator") && w.out().contains("--role") && w.out().contains("--advertise"), "worker help: " + w.out());
+        });
+
+        test("--list names every pattern and transport, one line each", () -> {
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--list");
+            check(r.code() == 0 && r.out().lines().count() == 6, "six lines:\n" + r.out());
+            for (String name : Stream.concat(PATTERNS.stream(), TRANSPORTS.stream()).toList()) check(r.out().contains(name), name);
+        });
+
+        test("copied alone into an empty folder, --quick runs every pattern on every transport, verified", () -> {
+            Path alone = Files.createDirectory(work.resolve("alone"));
+            Files.copy(SCRIPT.file(), alone.resolve("ZmqBench.java"));
+            Result r = SCRIPT.run(alone, null, Duration.ofMinutes(5), "--quick");
+            List<JsonNode> rows = checkRows(alone.resolve("results"), r, PATTERNS, TRANSPORTS, List.of(64, 64 << 10));
+            check(rows.stream().filter(row -> row.get("pattern").asText().equals("pub-sub")).allMatch(row -> row.has("lost") && row.get("note").asText().contains("lost ")),
+                    "pub-sub rows count what was lost");
+            check(rows.stream().allMatch(row -> row.get("peers").asInt() == 2), "two worker processes");
+        });
+
+        test("--quick on JDK 25", () -> {
+            if (JDK25 == null) throw new Skip("no JDK 25 under /usr/lib/jvm");
+            Path out = work.resolve("jdk25");
+            Result r = SCRIPT.run(REPO, JDK25, Duration.ofMinutes(5), "--quick", "--out", out.toString());
+            checkRows(out, r, PATTERNS, TRANSPORTS, List.of(64, 64 << 10));
+            check(rows(out).get(0).get("jdk").asText().contains("25"), "ran on 25: " + rows(out).get(0).get("jdk"));
+        });
+
+        test("two pairs, zero-copy, high-water marks and arrays (--elements, --dtype, -b): verified, per-pair figures", () -> {
+            Path out = work.resolve("pairs");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "--quick", "--pairs", "2", "--zero-copy", "--sndhwm", "50", "--rcvhwm", "20",
+                    "--elements", "1000", "--dtype", "int32", "-b", "10", "-n", "2000", "-o", out.toString());
+            List<JsonNode> rows = checkRows(out, r, PATTERNS, List.of("tcp-zc-x2", "ipc-zc-x2", "inproc-zc-x2"), List.of(4000));
+            for (JsonNode row : rows) {
+                check(row.get("peers").asInt() == 4 && row.get("batch").asInt() == 10 && row.get("payload").asText().equals("int32"), "pairs, batch, dtype: " + row);
+                check(row.get("note").asText().contains("zero-copy") && row.get("note").asText().contains("HWM 50/20") && row.get("note").asText().contains("per pair"), "note: " + row.get("note"));
+                if (!row.get("pattern").asText().equals("pub-sub")) check(row.get("count").asLong() >= 2 * 1980, "arrays counted over both pairs: " + row.get("count"));
+            }
+            check(r.out().contains("per pair:"), "summary shows each pair:\n" + r.out());
+        });
+
+        test("--duration bounds a run by time", () -> {
+            Path out = work.resolve("duration");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-p", "push-pull", "-m", "tcp", "--size", "1Ki", "-d", "1s", "-w", "0", "-r", "1", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            JsonNode row = rows(out).get(0);
+            check(row.get("seconds").asDouble() >= 0.8 && row.get("seconds").asDouble() < 3, "about a second: " + row.get("seconds"));
+            check(row.get("count").asLong() > 1000, "many messages in a second: " + row.get("count"));
+        });
+
+        for (String pattern : PATTERNS) {
+            test("a message corrupted in transit is caught in " + pattern + ": row verified=false, exit 1", () -> {
+                Path out = work.resolve("corrupt-" + pattern);
+                Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-p", pattern, "-m", "tcp", "--size", "1Ki", "-n", "300", "-w", "0", "-r", "1",
+                        "--corrupt", "100", "-o", out.toString());
+                check(r.code() == 1, "exit 1, was " + r.code() + ": " + r.err());
+                check(r.err().contains("verification failed") && r.err().contains("message 99: CRC32C"), "says which message: " + r.err());
+                JsonNode row = rows(out).get(0);
+                check(!row.get("verified").asBoolean() && row.get("errors").asInt() >= 1, "row marked: " + row);
+            });
+        }
+
+        test("bad input: exit 2, one line naming the option and value, nothing started or written", () -> {
+            Path file = Files.writeString(work.resolve("a-file"), "x");
+            List<String[]> cases = List.of(
+                    new String[]{"--patterns", "push-sub"},
+                    new String[]{"--methods", "udp"},
+                    new String[]{"--pairs", "0"},
+                    new String[]{"--sndhwm", "0"},
+                    new String[]{"--rcvhwm", "-1"},
+                    new String[]{"--size", "8"},
+                    new String[]{"--batch", "2"},
+                    new String[]{"--count", "1"},
+                    new String[]{"--timeout", "0s"},
+                    new String[]{"--dtype", "float16"},
+                    new String[]{"--out", file.resolve("results").toString()});
+            SCRIPT.rejects(Files.createDirectory(work.resolve("bad-input")), cases);
+        });
+
+        test("bad endpoints and roles of the coordinator and the worker: exit 2, one line, nothing started", () -> {
+            Path cwd = Files.createDirectory(work.resolve("bad-endpoints"));
+            // Each case: the arguments, then the value the one line must quote.
+            Map<List<String>, String> cases = new LinkedHashMap<>();
+            cases.put(List.of("coordinator", "--bind", "localhost:5599"), "localhost:5599");
+            cases.put(List.of("coordinator", "--bind", "tcp://0.0.0.0:70000"), "tcp://0.0.0.0:70000");
+            cases.put(List.of("worker", "--coordinator", "tcp://host-without-port", "--role", "sender"), "tcp://host-without-port");
+            cases.put(List.of("worker", "--coordinator", "tcp://0.0.0.0:5599", "--role", "sender"), "tcp://0.0.0.0:5599");
+            cases.put(List.of("worker", "--coordinator", "tcp://127.0.0.1:5599", "--role", "listener"), "listener");
+            for (var c : cases.entrySet()) {
+                Result r = SCRIPT.run(cwd, null, Duration.ofMinutes(1), c.getKey().toArray(String[]::new));
+                check(r.code() == 2 && r.errLines().size() == 1 && r.errLines().get(0).contains("'" + c.getValue() + "'"),
+                        c.getKey() + ": exit 2 and one line naming the value, was " + r.code() + " " + r.errLines());
+                check(r.out().isEmpty(), c.getKey() + ": nothing on stdout");
+            }
+            try (Stream<Path> left = Files.list(cwd)) {
+                check(left.findAny().isEmpty(), "nothing written");
+            }
+        });
+
+        test("a worker whose coordinator cannot be reached exits 1 after its timeout, with one line", () -> {
+            int port = freePort();
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "worker", "--coordinator", "tcp://127.0.0.1:" + port, "--role", "sender", "--timeout", "2s");
+            check(r.code() == 1, "exit 1, was " + r.code() + ": " + r.err());
+            check(r.errLines().size() == 1 && r.errLines().get(0).contains("no coordinator answered at tcp://127.0.0.1:" + port + " within 2 s"), "one line: " + r.errLines());
+        });
+
+        test("a receiver killed mid-run: the coordinator names it, keeps the rows finished so far, exits 1 within 5 s, no worker left", () -> {
+            Path out = work.resolve("kill-receiver");
+            Path err = work.resolve("kill-receiver.err");
+            Process launcher = SCRIPT.command(REPO, null, "-p", "push-pull", "-m", "tcp", "--sizes", "1Ki,2Ki,4Ki,8Ki,16Ki,32Ki", "-d", "1s", "-w", "0", "-r", "1",
+                    "-o", out.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+            SCRIPT.awaitChild(launcher, Duration.ofMinutes(2));
+            long until = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (!(Files.exists(out.resolve("results.jsonl")) && !Files.readString(out.resolve("results.jsonl")).isEmpty()) && System.nanoTime() < until) Thread.sleep(100);
+            List<ProcessHandle> workers = workers(launcher);
+            check(workers.size() == 2, "two workers: " + workers);
+            // The coordinator starts each pair's receiver first.
+            ProcessHandle receiver = workers.stream().min(Comparator.comparingLong(h -> h.info().startInstant().orElseThrow().toEpochMilli() * 100_000 + h.pid())).orElseThrow();
+            receiver.destroyForcibly();
+            boolean ended = launcher.waitFor(5, TimeUnit.SECONDS);
+            if (!ended) { launcher.descendants().forEach(ProcessHandle::destroyForcibly); launcher.destroyForcibly(); }
+            check(ended, "the coordinator still ran 5 s after the receiver died");
+            String text = Files.readString(err);
+            check(launcher.exitValue() == 1, "exit 1, was " + launcher.exitValue() + ": " + text);
+            check(text.contains("receiver 1 (pid " + receiver.pid()) && text.contains("killed by signal 9"), "names the receiver and its end: " + text);
+            List<JsonNode> rows = rows(out);
+            check(!rows.isEmpty() && rows.stream().allMatch(r -> r.get("verified").asBoolean()), "the finished rows are kept: " + rows.size());
+            Thread.sleep(500);
+            check(workers.stream().noneMatch(ProcessHandle::isAlive), "no worker left");
+        });
+
+        test("SIGINT (Ctrl-C) during a run: exit 130 without a crash, workers gone", () -> {
+            Path cwd = Files.createDirectory(work.resolve("sigint"));
+            Process launcher = SCRIPT.command(cwd, null, "-p", "push-pull", "-m", "tcp", "-d", "10m", "-w", "0", "-r", "1", "-o", cwd.resolve("out").toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            SCRIPT.awaitChild(launcher, Duration.ofMinutes(2));
+            ProcessHandle java = SCRIPT.javaOf(launcher);
+            if (sigintIgnored(java.pid())) {
+                launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+                launcher.destroyForcibly();
+                throw new Skip("SIGINT is ignored in this process tree (started in the background)");
+            }
+            Thread.sleep(2000);
+            List<ProcessHandle> workers = workers(launcher);
+            new ProcessBuilder("kill", "-INT", String.valueOf(java.pid())).start().waitFor();
+            check(launcher.waitFor(5, TimeUnit.SECONDS), "still running 5 s after SIGINT");
+            check(launcher.exitValue() == 130, "exit code 130 after SIGINT, was " + launcher.exitValue());
+            Thread.sleep(500);
+            check(workers.stream().noneMatch(ProcessHandle::isAlive), "workers gone");
+            try (Stream<Path> files = Files.list(cwd)) {
+                check(files.noneMatch(f -> f.getFileName().toString().startsWith("hs_err_pid")), "the JVM crashed");
+            }
+        });
+
+        test("two runs at the same time: both verified, separate ports and names", () -> {
+            List<Process> both = new ArrayList<>();
+            for (String name : List.of("twin-a", "twin-b"))
+                both.add(SCRIPT.command(REPO, null, "--quick", "-o", work.resolve(name).toString())
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(work.resolve(name + ".err").toFile()).start());
+            for (Process p : both)
+                check(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "both exit 0: " + Files.readString(work.resolve("twin-a.err")) + Files.readString(work.resolve("twin-b.err")));
+            for (String name : List.of("twin-a", "twin-b"))
+                check(rows(work.resolve(name)).stream().allMatch(r -> r.get("verified").asBoolean()) && rows(work.resolve(name)).size() == 18, "verified rows in " + name);
+        });
+
+        test("across hosts: coordinator and receivers in one network namespace, senders in another, joined by a veth pair", () -> netnsRun(work));
+
+        deleteTree(work);
+    }
+
+    /**
+     * Seed 004's multi-host shape on one machine: two network namespaces joined by a veth pair stand for two
+     * hosts. The coordinator and two receivers run in the first, two senders in the second; the workers
+     * are started the way a user starts them on other machines. ipc (loopback TCP) cannot cross, so the
+     * coordinator leaves it out; tcp rows name both addresses.
+     */
+    static void netnsRun(Path work) throws Exception {
+        String tag = Long.toString(ProcessHandle.current().pid() % 100_000, 36);
+        String a = "zba" + tag, b = "zbb" + tag;
+        int subnet = (int) (ProcessHandle.current().pid() % 200) + 20;
+        String addrA = "10.213." + subnet + ".1", addrB = "10.213." + subnet + ".2";
+        Result probe = run(new ProcessBuilder("ip", "netns", "add", a), Duration.ofSeconds(20));
+        if (probe.code() != 0) throw new Skip("'ip netns add' is not permitted here (" + probe.err().strip() + "); the multi-host path needs two network namespaces");
+        List<Process> started = new ArrayList<>();
+        try {
+            for (String[] cmd : List.of(new String[]{"ip", "netns", "add", b},
+                    new String[]{"ip", "link", "add", "v" + a, "type", "veth", "peer", "name", "v" + b},
+                    new String[]{"ip", "link", "set", "v" + a, "netns", a}, new String[]{"ip", "link", "set", "v" + b, "netns", b},
+                    new String[]{"ip", "-n", a, "addr", "add", addrA + "/24", "dev", "v" + a}, new String[]{"ip", "-n", b, "addr", "add", addrB + "/24", "dev", "v" + b},
+                    new String[]{"ip", "-n", a, "link", "set", "v" + a, "up"}, new String[]{"ip", "-n", b, "link", "set", "v" + b, "up"},
+                    new String[]{"ip", "-n", a, "link", "set", "lo", "up"}, new String[]{"ip", "-n", b, "link", "set", "lo", "up"})) {
+                Result r = run(new ProcessBuilder(cmd), Duration.ofSeconds(20));
+                check(r.code() == 0, String.join(" ", cmd) + ": " + r.err());
+            }
+            Path out = work.resolve("netns");
+            int port = 5599;
+            String coordinator = "tcp://" + addrA + ":" + port;
+            Process coord = inNamespace(a, work.resolve("coordinator.err"), "coordinator", "--bind", coordinator, "--pairs", "2", "--quick",
+                    "--join-timeout", "3m", "-o", out.toString());
+            started.add(coord);
+            for (int i = 0; i < 2; i++) {
+                started.add(inNamespace(a, work.resolve("receiver" + i + ".err"), "worker", "--coordinator", coordinator, "--role", "receiver"));
+                started.add(inNamespace(b, work.resolve("sender" + i + ".err"), "worker", "--coordinator", coordinator, "--role", "sender"));
+            }
+            boolean done = coord.waitFor(5, TimeUnit.MINUTES);
+            String coordErr = Files.readString(work.resolve("coordinator.err"));
+            check(done && coord.exitValue() == 0, "the coordinator ended with exit 0: " + coordErr);
+            for (Process p : started) check(p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0, "every worker ended with exit 0 once the coordinator was done");
+            check(coordErr.contains("ipc left out"), "says why ipc is left out: " + coordErr);
+            List<JsonNode> rows = rows(out);
+            check(rows.size() == PATTERNS.size() * 2 * 2, "pattern x (tcp, inproc) x 2 sizes: " + rows.size());
+            for (JsonNode row : rows) {
+                check(row.get("verified").asBoolean() && row.get("peers").asInt() == 4 && row.get("msgs_per_s").asDouble() > 0, "verified, two pairs: " + row);
+                if (row.get("method").asText().startsWith("tcp"))
+                    check(row.get("note").asText().contains("from " + addrB + " to " + addrA), "the tcp row names both hosts' addresses: " + row.get("note"));
+            }
+        } finally {
+            for (Process p : started) { p.descendants().forEach(ProcessHandle::destroyForcibly); p.destroyForcibly(); }
+            run(new ProcessBuilder("ip", "netns", "del", a), Duration.ofSeconds(20));
+            run(new ProcessBuilder("ip", "netns", "del", b), Duration.ofSeconds(20));
+        }
+    }
+
+    /** The script started inside a network namespace, as a user would start it on that host. */
+    static Process inNamespace(String ns, Path err, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, JBANG, SCRIPT.file().toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(REPO.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+    }
+}
