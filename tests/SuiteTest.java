@@ -47,6 +47,12 @@ public class SuiteTest extends Harness {
                 check(summary.lines().anyMatch(l -> l.startsWith("| " + method + " ")), "summary has TransportBench's " + method);
             for (String method : List.of("limit-memcpy", "queue", "shm-event", "shm-ring", "zmq-shm", "chronicle"))
                 check(summary.lines().anyMatch(l -> l.startsWith("| " + method + " ")), "summary has ShmBench's " + method);
+            String zmq = summary.substring(summary.indexOf("## ZmqBench"));
+            zmq = zmq.contains("\n## ") ? zmq.substring(0, zmq.indexOf("\n## ")) : zmq;
+            for (String pattern : List.of("push-pull", "pub-sub", "req-rep"))
+                check(zmq.contains("### " + pattern + ","), "summary has ZmqBench's " + pattern + " table");
+            for (String method : List.of("tcp", "ipc", "inproc"))
+                check(zmq.lines().anyMatch(l -> l.startsWith("| " + method + " ")), "summary has ZmqBench's " + method);
             check(!summary.contains("✗"), "every cell verified:\n" + summary);
             check(summary.contains("All scripts succeeded."), "no failure listed");
             check(r.out().contains(summary.strip().lines().findFirst().orElseThrow()), "summary printed on stdout");

@@ -123,7 +123,7 @@ public class ZmqBenchTest extends Harness {
             check(c.errors == 1, "an older message after a newer one is");
         });
 
-        test("plan: default counts by size, req-rep a tenth; high-water marks capped at 64 MiB queued; array messages hold a batch", () -> {
+        test("plan: default counts by size, req-rep a tenth; high-water marks capped at 16 MiB queued; array messages hold a batch", () -> {
             var cl = new picocli.CommandLine(new ZmqBench());
             ZmqBench.Matrix m = ((ZmqBench) cl.getCommand()).matrix;
             cl.parseArgs("-o", System.getProperty("java.io.tmpdir") + "/zmq-plan");
@@ -132,7 +132,7 @@ public class ZmqBenchTest extends Harness {
             var big = plan.spec(ZmqBench.PatternKind.PUSH_PULL, ZmqBench.Transport.tcp, 4 << 20, 1, true);
             var rr = plan.spec(ZmqBench.PatternKind.REQ_REP, ZmqBench.Transport.tcp, 64, 1, true);
             check(small.messages() == 200_000 && big.messages() == 200 && rr.messages() == 10_000, "counts: " + small.messages() + ", " + big.messages() + ", " + rr.messages());
-            check(small.sndhwm() == 1000 && big.sndhwm() == 16 && big.rcvhwm() == 16, "HWM: " + small.sndhwm() + ", " + big.sndhwm());
+            check(small.sndhwm() == 1000 && big.sndhwm() == 4 && big.rcvhwm() == 4, "HWM: " + small.sndhwm() + ", " + big.sndhwm());
             check(plan.itemSizes().size() == 9 && plan.patterns().size() == 3 && plan.transports().size() == 3, "the default matrix");
 
             cl = new picocli.CommandLine(new ZmqBench());
@@ -143,7 +143,7 @@ public class ZmqBenchTest extends Harness {
             check(arrays.sndhwm() == 7 && arrays.rcvhwm() == 7 && arrays.sockbuf() == 256 << 10, "--rcvhwm follows --sndhwm; --sockbuf");
         });
 
-        test("rows: pairs add up, latency histograms merge, pub-sub losses counted; csv and jsonl follow the suite schema", () -> {
+        test("rows: pairs add up over the longest window, latency histograms merge, pub-sub losses counted; csv and jsonl follow the suite schema", () -> {
             Path dir = Files.createTempDirectory("zmq-results");
             try {
                 var cl = new picocli.CommandLine(new ZmqBench());
@@ -160,7 +160,7 @@ public class ZmqBenchTest extends Harness {
                         new ZmqBench.Report[]{new ZmqBench.Report("sender", 1, 1000, 1000, 0.5, 0, 0, null, null),
                                 new ZmqBench.Report("receiver", 1, 1000, 999, 1.0, 0, 0, null, hist)});
                 var row = ZmqBench.Row.of(s, plan, reports, "a, \"quoted\" note");
-                check(Math.abs(row.rate - (1798 + 999)) < 1e-6, "rates add up: " + row.rate);
+                check(Math.abs(row.rate - (899 + 999) / 1.0) < 1e-6, "what both pairs moved over the longest window: " + row.rate);
                 check(row.hist.getTotalCount() == 200 && row.lostShare == 0.05, "histograms merged, 100 of 2000 lost");
                 check(row.method.equals("tcp-x2") && row.fields.get("peers").equals(4), "two pairs: " + row.method);
                 var results = new ZmqBench.Results(dir, ZmqBench.Environment.capture());
@@ -306,6 +306,14 @@ public class ZmqBenchTest extends Harness {
             });
         }
 
+        test("a message corrupted in transit is caught with --zero-copy over inproc: row verified=false, exit 1", () -> {
+            Path out = work.resolve("corrupt-zc");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-p", "push-pull", "-m", "inproc", "--zero-copy", "--size", "1Ki", "-n", "300", "-w", "0", "-r", "1",
+                    "--corrupt", "100", "-o", out.toString());
+            check(r.code() == 1 && r.err().contains("message 99: CRC32C"), "exit 1 naming the message, was " + r.code() + ": " + r.err());
+            check(!rows(out).get(0).get("verified").asBoolean(), "row marked");
+        });
+
         test("bad input: exit 2, one line naming the option and value, nothing started or written", () -> {
             Path file = Files.writeString(work.resolve("a-file"), "x");
             List<String[]> cases = List.of(
@@ -360,8 +368,8 @@ public class ZmqBenchTest extends Harness {
             while (!(Files.exists(out.resolve("results.jsonl")) && !Files.readString(out.resolve("results.jsonl")).isEmpty()) && System.nanoTime() < until) Thread.sleep(100);
             List<ProcessHandle> workers = workers(launcher);
             check(workers.size() == 2, "two workers: " + workers);
-            // The coordinator starts each pair's receiver first.
-            ProcessHandle receiver = workers.stream().min(Comparator.comparingLong(h -> h.info().startInstant().orElseThrow().toEpochMilli() * 100_000 + h.pid())).orElseThrow();
+            ProcessHandle receiver = workers.stream().filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains("receiver")).orElse(false))
+                    .findFirst().orElseThrow(() -> new AssertionError("no worker started with --role receiver"));
             receiver.destroyForcibly();
             boolean ended = launcher.waitFor(5, TimeUnit.SECONDS);
             if (!ended) { launcher.descendants().forEach(ProcessHandle::destroyForcibly); launcher.destroyForcibly(); }
