@@ -130,6 +130,7 @@ public class ZmqBench implements Callable<Integer> {
         public Integer call() throws Exception {
             if (matrix.list) return Matrix.printList();
             Endpoint.parse(spec.commandLine(), "--bind", bind, false);
+            if (joinTimeout.compareTo(Duration.ofSeconds(1)) < 0) throw bad(spec.commandLine(), "--join-timeout", given(spec.commandLine(), "--join-timeout", joinTimeout), "at least 1s");
             Plan plan = matrix.plan(spec.commandLine());
             return Coordinator.session(plan, bind, false, joinTimeout);
         }
@@ -168,7 +169,7 @@ public class ZmqBench implements Callable<Integer> {
             if (role == null) throw new ParameterException(cl, "Missing required option: '--role=ROLE'");
             if (!role.equals("sender") && !role.equals("receiver")) throw bad(cl, "--role", role, "sender or receiver");
             Endpoint at = Endpoint.parse(cl, "--coordinator", coordinator, true);
-            if (timeout.isZero()) throw bad(cl, "--timeout", "0s", "must be positive");
+            if (timeout.compareTo(Duration.ofSeconds(1)) < 0) throw bad(cl, "--timeout", given(cl, "--timeout", timeout), "at least 1s: heartbeats come every quarter second");
             String address = advertise != null ? advertise : at.localAddressTowards();
             return new Worker(coordinator, role, address, timeout, false).run();
         }
@@ -275,8 +276,10 @@ public class ZmqBench implements Callable<Integer> {
             if (batch > 1 && elements == null) throw bad(cl, "--batch", batch, "arrays per message: give --elements too");
             if (warmup < 0) throw bad(cl, "--warmup", warmup, "must be 0 or more");
             if (runs < 1) throw bad(cl, "--runs", runs, "must be at least 1");
-            if (timeout.isZero()) throw bad(cl, "--timeout", "0s", "must be positive");
-            if (duration != null && duration.isZero()) throw bad(cl, "--duration", "0s", "must be positive");
+            if (timeout.compareTo(Duration.ofSeconds(1)) < 0) throw bad(cl, "--timeout", given(cl, "--timeout", timeout), "at least 1s: heartbeats come every quarter second");
+            if (duration != null && duration.compareTo(Duration.ofMillis(10)) < 0) throw bad(cl, "--duration", given(cl, "--duration", duration), "at least 10ms");
+            if (duration != null && count != null) throw new ParameterException(cl, "Options '--count' and '--duration' exclude each other: give one");
+            if (elements == null && cl.getParseResult().hasMatchedOption("--dtype")) throw bad(cl, "--dtype", dtype, "an array element type: give --elements too");
             if ((size != null ? 1 : 0) + (sizes != null ? 1 : 0) + (elements != null ? 1 : 0) > 1)
                 throw new ParameterException(cl, "Options '--size', '--sizes' and '--elements' exclude each other: give one");
             List<Integer> items;
@@ -330,6 +333,12 @@ public class ZmqBench implements Callable<Integer> {
         return new ParameterException(cl, "Invalid value for option '" + option + "': '" + value + "' (" + why + ")");
     }
 
+    /** The value as the user typed it (500ms rather than PT0.5S), for error messages. */
+    static String given(CommandLine cl, String option, Object parsed) {
+        var matched = cl.getParseResult().matchedOption(option);
+        return matched == null ? String.valueOf(parsed) : matched.stringValues().get(matched.stringValues().size() - 1);
+    }
+
     static void checkWritable(CommandLine cl, Path dir) {
         Path p = dir.toAbsolutePath();
         while (p != null && !Files.exists(p)) p = p.getParent();
@@ -348,7 +357,7 @@ public class ZmqBench implements Callable<Integer> {
                 throw bad(cl, option, text, connect ? "tcp://HOST:PORT, e.g. tcp://10.0.0.5:5599" : "tcp://ADDRESS:PORT, e.g. tcp://0.0.0.0:5599");
             String host = m.group(1).startsWith("[") ? m.group(1).substring(1, m.group(1).length() - 1) : m.group(1);
             try {
-                if (connect) InetAddress.getByName(host);
+                if (!host.equals("*")) InetAddress.getByName(host);
             } catch (IOException e) {
                 throw bad(cl, option, text, "unknown host " + host);
             }
@@ -458,10 +467,8 @@ public class ZmqBench implements Callable<Integer> {
                 CRC32C crc = new CRC32C();
                 crc.update(body);
                 crcs[v] = (int) crc.getValue();
-                if (sender) {
-                    bodies[v] = body;
-                    if (s.zeroCopy) direct[v] = ByteBuffer.allocateDirect(bodyBytes).put(body).flip().asReadOnlyBuffer();
-                }
+                if (sender && s.zeroCopy) direct[v] = ByteBuffer.allocateDirect(bodyBytes).put(body).flip().asReadOnlyBuffer();
+                else if (sender) bodies[v] = body;
             }
         }
 
@@ -661,8 +668,8 @@ public class ZmqBench implements Callable<Integer> {
                 }
             } catch (Ended e) {
                 return 0;
-            } catch (Exception e) {
-                String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
+            } catch (Exception | OutOfMemoryError e) {
+                String msg = e.getClass().getSimpleName() + ": " + e.getMessage() + (e instanceof OutOfMemoryError ? " (give the JVM more heap: jbang -R-Xmx8g ...)" : "");
                 send(Ctl.of("error").withError(msg));
                 System.err.println(BENCH + " worker: " + who() + ": " + msg);
                 Thread.sleep(200);   // let the error leave before the context closes
@@ -1679,29 +1686,26 @@ public class ZmqBench implements Callable<Integer> {
 
     static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
         public Integer convert(String value) {
-            long n;
-            try {
-                n = Units.parseSize(value);
-            } catch (RuntimeException e) {
-                n = -1;
-            }
-            if (n < Payload.HEADER || n > MAX_SIZE)
-                throw new CommandLine.TypeConversionException("'" + value + "' (a message size from 16 B, its header, to 64 MiB, such as 100, 64Ki or 1Mi)");
-            return (int) n;
+            return parseSizeIn(value, Payload.HEADER, MAX_SIZE, "a message size from 16 B, its header, to 64 MiB, such as 100, 64Ki or 1Mi");
         }
     }
 
     static final class SockbufConverter implements CommandLine.ITypeConverter<Integer> {
         public Integer convert(String value) {
-            long n;
-            try {
-                n = Units.parseSize(value);
-            } catch (RuntimeException e) {
-                n = -1;
-            }
-            if (n < 4096 || n > 1 << 30) throw new CommandLine.TypeConversionException("'" + value + "' (a buffer size from 4Ki to 1Gi, such as 256Ki or 4Mi)");
-            return (int) n;
+            return parseSizeIn(value, 4096, 1 << 30, "a buffer size from 4Ki to 1Gi, such as 256Ki or 4Mi");
         }
+    }
+
+    /** Bytes in the range, else a conversion error naming what is allowed. */
+    static int parseSizeIn(String value, int min, int max, String allowed) {
+        long n;
+        try {
+            n = Units.parseSize(value);
+        } catch (RuntimeException e) {
+            n = -1;
+        }
+        if (n < min || n > max) throw new CommandLine.TypeConversionException("'" + value + "' (" + allowed + ")");
+        return (int) n;
     }
 
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {

@@ -325,7 +325,9 @@ public class ZmqBenchTest extends Harness {
                     new String[]{"--size", "8"},
                     new String[]{"--batch", "2"},
                     new String[]{"--count", "1"},
-                    new String[]{"--timeout", "0s"},
+                    new String[]{"--timeout", "500ms"},
+                    new String[]{"--duration", "1ms"},
+                    new String[]{"--dtype", "int32"},
                     new String[]{"--dtype", "float16"},
                     new String[]{"--out", file.resolve("results").toString()});
             SCRIPT.rejects(Files.createDirectory(work.resolve("bad-input")), cases);
