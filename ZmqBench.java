@@ -70,6 +70,9 @@ import java.time.Instant;
 import java.util.*;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -645,7 +648,7 @@ public class ZmqBench implements Callable<Integer> {
             send(new Ctl("hello", id, role, null, ProcessHandle.current().pid(), Environment.hostname(), address, Environment.bootId(),
                     null, null, null, null, null));
             try {
-                Ctl welcome = next(-1);
+                Ctl welcome = next(true);
                 if (welcome.type.equals("bye")) {
                     System.err.println(BENCH + " worker: " + (welcome.error != null ? welcome.error : "the coordinator ended the session"));
                     return 0;
@@ -655,7 +658,7 @@ public class ZmqBench implements Callable<Integer> {
                 if (spawned) System.out.println("ready");
                 else System.err.println(BENCH + " worker: " + who() + " of the coordinator at " + coordinator + ", on " + address);
                 while (true) {
-                    Ctl c = next(-1);
+                    Ctl c = next(true);
                     switch (c.type) {
                         case "run" -> receive(c.spec);
                         case "send" -> {
@@ -679,9 +682,8 @@ public class ZmqBench implements Callable<Integer> {
             }
         }
 
-        /** The next order; "bye" ends the worker wherever it waits. Waits at most maxMillis (-1: for ever), else null. */
-        Ctl next(long maxMillis) throws IOException, Ended {
-            long until = System.nanoTime() + maxMillis * 1_000_000;
+        /** The next order, waiting for one or (wait false) null if there is none yet; "bye" ends the worker wherever it waits. */
+        Ctl next(boolean wait) throws IOException, Ended {
             while (true) {
                 String text = control.recvStr(ZMQ.DONTWAIT);
                 if (text != null) {
@@ -689,7 +691,7 @@ public class ZmqBench implements Callable<Integer> {
                     if (c.type.equals("bye") && welcomed) throw new Ended("the coordinator ended the session");
                     return c;
                 }
-                if (maxMillis == 0 || (maxMillis > 0 && System.nanoTime() - until > 0)) return null;
+                if (!wait) return null;
                 try { Thread.sleep(1); } catch (InterruptedException e) { throw new Ended("interrupted"); }
             }
         }
@@ -713,12 +715,8 @@ public class ZmqBench implements Callable<Integer> {
         void beat(ZMQ.Socket hb) {
             while (true) {
                 hb.send(Ctl.of("hb").from(id, progress.get()).json(), ZMQ.DONTWAIT);    // never blocks on a coordinator that is gone
-                long sent = System.nanoTime();
-                while (System.nanoTime() - sent < 250_000_000L) {
-                    String ack = hb.recvStr(0);
-                    if (ack != null) lastAnswer = System.nanoTime();
-                    if (ack == null) break;
-                }
+                // Each ack, or a quarter second of silence (the receive timeout), then the next beat.
+                for (long sent = System.nanoTime(); System.nanoTime() - sent < 250_000_000L && hb.recvStr(0) != null; ) lastAnswer = System.nanoTime();
                 if (System.nanoTime() - lastAnswer > timeout.toNanos()) {
                     System.err.println(BENCH + " worker: " + (welcomed ? "the coordinator at " + coordinator + " stopped answering for " + Units.duration(timeout)
                             : "no coordinator answered at " + coordinator + " within " + Units.duration(timeout)));
@@ -764,21 +762,12 @@ public class ZmqBench implements Callable<Integer> {
             String endpoint = bind(data, Transport.valueOf(s.transport));
             send(Ctl.of("bound").withSpec(null, endpoint));
             InprocControl local = null;
-            Thread localSender = null;
-            Report[] senderReport = new Report[1];
-            Exception[] senderFailure = new Exception[1];
+            FutureTask<Report> localSender = null;
             if (s.transport.equals("inproc")) {
-                InprocControl ctl = local = new InprocControl();
-                Payload sp = payload(s, true);
-                SenderRun sender = new SenderRun(this, s, sp, ctl);
-                localSender = daemon("inproc sender", () -> {
-                    try {
-                        senderReport[0] = sender.run(endpoint);
-                    } catch (Exception e) {
-                        senderFailure[0] = e;
-                    }
-                });
+                SenderRun sender = new SenderRun(this, s, payload(s, true), local = new InprocControl());
+                daemon("inproc sender", localSender = new FutureTask<>(() -> sender.run(endpoint)));
             }
+            Report senderReport = null;
             Checker checker = new Checker(p, kind == PatternKind.PUB_SUB, s.oneClock && kind != PatternKind.REQ_REP);
             boolean joined = false;
             long total;
@@ -787,7 +776,7 @@ public class ZmqBench implements Callable<Integer> {
                     Msg m = data.recvMsg(0);
                     if (m == null) {
                         relay(local);
-                        if (localSender != null && !localSender.isAlive() && senderFailure[0] != null) throw senderFailure[0];
+                        if (localSender != null && localSender.isDone()) localSender.get();     // throws what the sender thread failed with
                         continue;
                     }
                     long now = System.nanoTime();
@@ -809,10 +798,14 @@ public class ZmqBench implements Callable<Integer> {
                 }
                 if (local != null) {
                     local.orders.add("stop");
-                    localSender.join(timeout.toMillis());
-                    if (senderFailure[0] != null) throw senderFailure[0];
-                    if (senderReport[0] == null) throw new IOException("the inproc sender thread did not finish");
+                    try {
+                        senderReport = localSender.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (TimeoutException e) {
+                        throw new IOException("the inproc sender thread did not finish");
+                    }
                 }
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
             } finally {
                 if (local != null) local.orders.add("bye");
                 data.close();
@@ -824,13 +817,13 @@ public class ZmqBench implements Callable<Integer> {
             Report mine = new Report("receiver", pair, checker.received, counted * s.batch, (checker.lastNanos - checker.firstNanos) / 1e9,
                     checker.errors, kind == PatternKind.PUB_SUB ? Math.max(0, total - checker.received) : 0, checker.firstError,
                     Report.encode(checker.latency));
-            if (senderReport[0] != null) send(Ctl.of("result").withReport(senderReport[0]));
+            if (senderReport != null) send(Ctl.of("result").withReport(senderReport));
             send(Ctl.of("result").withReport(mine));
         }
 
         /** Orders for an inproc sender thread go through the receiver's control socket: pass them on. */
         void relay(InprocControl local) throws IOException, Ended {
-            Ctl c = next(0);
+            Ctl c = next(false);
             if (c != null && local != null) local.orders.add(c.type);
         }
 
@@ -864,7 +857,7 @@ public class ZmqBench implements Callable<Integer> {
 
     record RemoteControl(Worker w) implements SenderControl {
         public String poll() throws IOException, Ended {
-            Ctl c = w.next(0);
+            Ctl c = w.next(false);
             return c == null ? null : c.type;
         }
     }
@@ -1245,20 +1238,16 @@ public class ZmqBench implements Callable<Integer> {
         /** A local worker that exited, a worker without heartbeats, or no progress anywhere for --timeout: the session ends. */
         void checkWorkers() throws RunFailure {
             long now = System.nanoTime();
-            for (Member m : members.values()) {
-                if (m.child != null && !m.child.process.isAlive()) {
-                    try { m.child.process.waitFor(); Thread.sleep(200); } catch (InterruptedException ignored) { }
-                    throw new RunFailure(stage + ": " + m + " " + m.child.death());
-                }
+            for (LocalChild c : CHILDREN) {
+                if (c.process.isAlive()) continue;
+                try { c.process.waitFor(); Thread.sleep(200); } catch (InterruptedException ignored) { }    // its last words on stderr
+                String who = members.values().stream().filter(m -> m.child == c).findFirst().map(Member::toString)
+                        .orElse("the " + c.role + " (pid " + c.process.pid() + ")");
+                throw new RunFailure(stage + ": " + who + " " + c.death());
+            }
+            for (Member m : members.values())
                 if (now - m.lastSeen > silence.toNanos())
                     throw new RunFailure(stage + ": " + m + " stopped answering (no heartbeat for " + Units.duration(silence) + ")");
-            }
-            if (local) for (LocalChild c : CHILDREN) {
-                if (!c.process.isAlive() && members.values().stream().noneMatch(m -> m.child == c)) {
-                    try { c.process.waitFor(); Thread.sleep(200); } catch (InterruptedException ignored) { }
-                    throw new RunFailure(stage + ": the " + c.role + " (pid " + c.process.pid() + ") " + c.death());
-                }
-            }
             long total = members.values().stream().mapToLong(m -> m.progress).sum();
             if (total != lastProgress) {
                 lastProgress = total;
