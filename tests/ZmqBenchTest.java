@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 
 public class ZmqBenchTest extends Harness {
 
-    static final Script SCRIPT = new Script("ZmqBench", "--spawned");
+    static final Script SCRIPT = new Script("ZmqBench", "--spawned", false);   // no files: its sockets are ports and in-process names
     static final List<String> PATTERNS = List.of("push-pull", "pub-sub", "req-rep");
     static final List<String> TRANSPORTS = List.of("tcp", "ipc", "inproc");
 
@@ -222,11 +222,6 @@ public class ZmqBenchTest extends Harness {
         return rows;
     }
 
-    /** The java processes below the launcher that run a worker for it. */
-    static List<ProcessHandle> workers(Process launcher) {
-        return launcher.descendants().filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains("--spawned")).orElse(false)).toList();
-    }
-
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -368,7 +363,7 @@ public class ZmqBenchTest extends Harness {
             SCRIPT.awaitChild(launcher, Duration.ofMinutes(2));
             long until = System.nanoTime() + Duration.ofMinutes(1).toNanos();
             while (!(Files.exists(out.resolve("results.jsonl")) && !Files.readString(out.resolve("results.jsonl")).isEmpty()) && System.nanoTime() < until) Thread.sleep(100);
-            List<ProcessHandle> workers = workers(launcher);
+            List<ProcessHandle> workers = SCRIPT.children(launcher);
             check(workers.size() == 2, "two workers: " + workers);
             ProcessHandle receiver = workers.stream().filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains("receiver")).orElse(false))
                     .findFirst().orElseThrow(() -> new AssertionError("no worker started with --role receiver"));
@@ -387,25 +382,7 @@ public class ZmqBenchTest extends Harness {
 
         test("SIGINT (Ctrl-C) during a run: exit 130 without a crash, workers gone", () -> {
             Path cwd = Files.createDirectory(work.resolve("sigint"));
-            Process launcher = SCRIPT.command(cwd, null, "-p", "push-pull", "-m", "tcp", "-d", "10m", "-w", "0", "-r", "1", "-o", cwd.resolve("out").toString())
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            SCRIPT.awaitChild(launcher, Duration.ofMinutes(2));
-            ProcessHandle java = SCRIPT.javaOf(launcher);
-            if (sigintIgnored(java.pid())) {
-                launcher.descendants().forEach(ProcessHandle::destroyForcibly);
-                launcher.destroyForcibly();
-                throw new Skip("SIGINT is ignored in this process tree (started in the background)");
-            }
-            Thread.sleep(2000);
-            List<ProcessHandle> workers = workers(launcher);
-            new ProcessBuilder("kill", "-INT", String.valueOf(java.pid())).start().waitFor();
-            check(launcher.waitFor(5, TimeUnit.SECONDS), "still running 5 s after SIGINT");
-            check(launcher.exitValue() == 130, "exit code 130 after SIGINT, was " + launcher.exitValue());
-            Thread.sleep(500);
-            check(workers.stream().noneMatch(ProcessHandle::isAlive), "workers gone");
-            try (Stream<Path> files = Files.list(cwd)) {
-                check(files.noneMatch(f -> f.getFileName().toString().startsWith("hs_err_pid")), "the JVM crashed");
-            }
+            SCRIPT.interruptMidRun(cwd, "-p", "push-pull", "-m", "tcp", "-d", "10m", "-w", "0", "-r", "1", "-o", cwd.resolve("out").toString());
         });
 
         test("two runs at the same time: both verified, separate ports and names", () -> {
