@@ -129,7 +129,7 @@ public class Harness {
 
         /** The children: the java processes started with the child's role somewhere below the jbang launcher. */
         List<ProcessHandle> children(Process launcher) {
-            return launcher.descendants().filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains(childRole)).orElse(false)).toList();
+            return launcher.descendants().filter(h -> arguments(h).contains(childRole)).toList();
         }
 
         /** The first child to appear. */
@@ -173,6 +173,15 @@ public class Harness {
             Path err = work.resolve("kill-" + method + ".err");
             Set<String> before = suiteEntries();
             Process launcher = command(REPO, null, args).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+            try {
+                killChildOf(launcher, err, before, method);
+            } finally {
+                launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+                launcher.destroyForcibly();
+            }
+        }
+
+        private void killChildOf(Process launcher, Path err, Set<String> before, String method) throws Exception {
             ProcessHandle child = awaitChild(launcher, Duration.ofMinutes(2));
             Thread.sleep(1500);    // mid-run
             Set<String> during = entriesSince(before);
@@ -181,7 +190,6 @@ public class Harness {
             long t0 = System.nanoTime();
             boolean ended = launcher.waitFor(5, TimeUnit.SECONDS);
             double took = (System.nanoTime() - t0) / 1e9;
-            if (!ended) { launcher.descendants().forEach(ProcessHandle::destroyForcibly); launcher.destroyForcibly(); }
             check(ended, "the script still ran 5 s after its child died");
             String text = Files.readString(err);
             check(launcher.exitValue() == 1, "exit 1, was " + launcher.exitValue() + ": " + text);
@@ -201,13 +209,18 @@ public class Harness {
             Set<String> before = suiteEntries();
             Process launcher = command(cwd, null, args).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            awaitChild(launcher, Duration.ofMinutes(2));
-            ProcessHandle java = javaOf(launcher);
-            if (sigintIgnored(java.pid())) {
+            try {
+                interrupt(launcher, cwd, before);
+            } finally {
                 launcher.descendants().forEach(ProcessHandle::destroyForcibly);
                 launcher.destroyForcibly();
-                throw new Skip("SIGINT is ignored in this process tree (started in the background)");
             }
+        }
+
+        private void interrupt(Process launcher, Path cwd, Set<String> before) throws Exception {
+            awaitChild(launcher, Duration.ofMinutes(2));
+            ProcessHandle java = javaOf(launcher);
+            if (sigintIgnored(java.pid())) throw new Skip("SIGINT is ignored in this process tree (started in the background)");
             Thread.sleep(2000);    // mid-run: ZmqBench's workers take that long to register
             List<ProcessHandle> children = children(launcher);
             Set<String> during = entriesSince(before);
@@ -229,9 +242,23 @@ public class Harness {
         /** The benchmark's own JVM: the process running the script without the child's role (jbang may exec into it). */
         ProcessHandle javaOf(Process launcher) {
             return Stream.concat(Stream.of(launcher.toHandle()), launcher.descendants())
-                    .filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains(name) && !Arrays.asList(a).contains(childRole)).orElse(false))
+                    .filter(h -> arguments(h).contains(name) && !arguments(h).contains(childRole))
                     .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
                     .findFirst().orElseThrow(() -> new AssertionError("no " + name + " JVM found"));
+        }
+    }
+
+    /**
+     * A process's arguments, from /proc/PID/cmdline: ProcessHandle.Info gives none once the command line
+     * passes 4 KiB, as a java with a long class path does (ArrowBench's dozens of jars).
+     */
+    static List<String> arguments(ProcessHandle h) {
+        try {
+            String cmdline = Files.readString(Path.of("/proc/" + h.pid() + "/cmdline"), StandardCharsets.UTF_8);
+            List<String> all = Arrays.asList(cmdline.split("\0"));
+            return all.isEmpty() ? List.of() : all.subList(1, all.size());
+        } catch (IOException | RuntimeException e) {
+            return h.info().arguments().map(Arrays::asList).orElse(List.of());
         }
     }
 

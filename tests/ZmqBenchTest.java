@@ -365,7 +365,7 @@ public class ZmqBenchTest extends Harness {
             while (!(Files.exists(out.resolve("results.jsonl")) && !Files.readString(out.resolve("results.jsonl")).isEmpty()) && System.nanoTime() < until) Thread.sleep(100);
             List<ProcessHandle> workers = SCRIPT.children(launcher);
             check(workers.size() == 2, "two workers: " + workers);
-            ProcessHandle receiver = workers.stream().filter(h -> h.info().arguments().map(a -> Arrays.asList(a).contains("receiver")).orElse(false))
+            ProcessHandle receiver = workers.stream().filter(h -> arguments(h).contains("receiver"))
                     .findFirst().orElseThrow(() -> new AssertionError("no worker started with --role receiver"));
             receiver.destroyForcibly();
             boolean ended = launcher.waitFor(5, TimeUnit.SECONDS);
