@@ -42,6 +42,7 @@ done
 [[ ${#scripts[@]} -gt 0 ]] || { echo "run_all.sh: no *Bench.java in $here" >&2; exit 2; }
 
 start=$(date -u +%Y-%m-%dT%H:%M:%SZ)   # Report.java ignores rows older than this (earlier runs in the same folder)
+export IPCBENCH_SINCE=$start          # a script comparing itself with another's rows (ArrowBench with ShmBench) reads only this session's
 failed=()
 for name in "${scripts[@]}"; do
   echo "=== $name $*" >&2

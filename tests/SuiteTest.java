@@ -53,6 +53,10 @@ public class SuiteTest extends Harness {
                 check(zmq.contains("### " + pattern + ","), "summary has ZmqBench's " + pattern + " table");
             for (String method : List.of("tcp", "ipc", "inproc"))
                 check(zmq.lines().anyMatch(l -> l.startsWith("| " + method + " ")), "summary has ZmqBench's " + method);
+            String arrow = summary.substring(summary.indexOf("## ArrowBench"));
+            arrow = arrow.contains("\n## ") ? arrow.substring(0, arrow.indexOf("\n## ")) : arrow;
+            for (String method : List.of("arrow-shm", "arrow-stream-uds", "arrow-stream-pipe", "arrow-file", "arrow-flight", "arrow-flight-get"))
+                check(arrow.lines().anyMatch(l -> l.startsWith("| " + method + " ")), "summary has ArrowBench's " + method);
             check(!summary.contains("✗"), "every cell verified:\n" + summary);
             check(summary.contains("All scripts succeeded."), "no failure listed");
             check(r.out().contains(summary.strip().lines().findFirst().orElseThrow()), "summary printed on stdout");

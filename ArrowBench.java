@@ -1,0 +1,2183 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Apache Arrow IPC between processes: record batches over shared memory, a Unix socket, a pipe, a file on /dev/shm and Arrow Flight
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.hdrhistogram:HdrHistogram:2.2.2
+//DEPS com.fasterxml.jackson:jackson-bom:2.22.4@pom
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.22.4
+//DEPS org.apache.arrow:arrow-bom:19.0.0@pom
+//DEPS io.netty:netty-bom:4.2.9.Final@pom
+//DEPS org.apache.arrow:arrow-vector:19.0.0
+//DEPS org.apache.arrow:arrow-memory-netty:19.0.0
+//DEPS org.apache.arrow:arrow-compression:19.0.0
+//DEPS org.apache.arrow:flight-core:19.0.0
+//DEPS org.slf4j:slf4j-nop:2.0.17
+//DEPS net.java.dev.jna:jna:5.17.0
+//RUNTIME_OPTIONS --add-opens=java.base/java.nio=ALL-UNNAMED --enable-native-access=ALL-UNNAMED
+//RUNTIME_OPTIONS -Dsun.misc.unsafe.memory.access=allow -Dio.netty.tryReflectionSetAccessible=true
+
+/*
+ * ArrowBench: how fast do Apache Arrow record batches travel from one process to another, by the
+ * ways Arrow users choose between?
+ *
+ * The parent (producer) builds record batches of --columns columns of --dtype, --batch arrays per
+ * batch (an array is --elements rows, or --size bytes, of every column), and a child process
+ * (consumer) receives each batch, checks its schema, row count, null count and a CRC32C over every
+ * data buffer, then releases it. Seed: the PyArrow IPC method of a Python array-IPC benchmark, grown
+ * into the transports Arrow offers.
+ *
+ *   jbang ArrowBench.java                               every method, 8 KiB and 1 MiB arrays, one per batch
+ *   jbang ArrowBench.java -m arrow-shm --size 1Mi       one method, one size
+ *   jbang ArrowBench.java --elements 1024 -b 64 --columns 4
+ *   jbang ArrowBench.java --compression zstd            Arrow IPC buffer compression (lz4 or zstd)
+ *   jbang ArrowBench.java --list                        the methods, one line each
+ *
+ * Arrow Flight across hosts: start a server on one, point the benchmark at it from the other:
+ *
+ *   jbang ArrowBench.java server --listen grpc://0.0.0.0:8815
+ *   jbang ArrowBench.java --flight-uri grpc://HOST:8815        (runs arrow-flight and arrow-flight-get)
+ *
+ * Methods: arrow-shm (IPC messages in a ring of slots in /dev/shm, built in place by the producer and
+ * loaded by the consumer without copying), arrow-stream-uds and arrow-stream-pipe (the IPC stream
+ * format over a Unix socket, and over the child's stdin), arrow-file (the IPC file format, Feather v2,
+ * written whole on /dev/shm, then read block by block), arrow-flight (Flight DoPut over gRPC) and
+ * arrow-flight-get (Flight DoGet: the server produces, this process consumes).
+ *
+ * Throughput runs from the producer's first batch to the consumer having checked the last one.
+ * Results: <out>/results.csv, results.jsonl, hgrm/*.hgrm (one-way latency per batch).
+ */
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.HdrHistogram.Histogram;
+import org.apache.arrow.compression.CommonsCompressionFactory;
+import org.apache.arrow.flight.*;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.ForeignAllocation;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.compression.CompressionCodec;
+import org.apache.arrow.vector.compression.CompressionUtil;
+import org.apache.arrow.vector.compression.NoCompressionCodec;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.ipc.ReadChannel;
+import org.apache.arrow.vector.ipc.WriteChannel;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.*;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.management.ManagementFactory;
+import java.net.StandardProtocolFamily;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.*;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.*;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+@Command(name = "ArrowBench", mixinStandardHelpOptions = true, version = "ArrowBench 1.0",
+        sortOptions = false, usageHelpAutoWidth = true, subcommands = ArrowBench.ServerCommand.class,
+        description = {"Streams Apache Arrow record batches from a producer process to a consumer process, every batch verified.",
+                "Sizes accept 100, 10k, 2M (powers of 1000) and 64Ki, 1Mi (powers of 1024)."},
+        footer = {"", "An array is --elements rows of each of the --columns columns; a record batch holds --batch arrays. "
+                + "Across hosts: 'ArrowBench server --listen grpc://0.0.0.0:PORT' on one, '--flight-uri grpc://HOST:PORT' here."})
+public class ArrowBench implements Callable<Integer> {
+
+    static final String BENCH = "ArrowBench";
+    static final int STAMP = 16;                      // sequence word and timestamp at the start of each array's first column
+    static final int MAX_SIZE = 64 << 20;
+    static final long MIN_RING = 64 << 10, MAX_RING = 1L << 30;
+
+    // ---------------------------------------------------------------- options
+
+    @Option(names = {"-n", "--count"}, paramLabel = "N",
+            description = "Arrays per run, rounded up to whole batches (default: 1000, or 64 MiB of arrays where that is more; 100 with --quick).")
+    Integer count;
+
+    @Option(names = {"-s", "--size"}, paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Bytes per array, all columns together (default: a sweep, see --sizes).")
+    Integer size;
+
+    @Option(names = "--sizes", paramLabel = "LIST", split = ",", converter = SizeConverter.class,
+            description = "Sizes to sweep (default: 8Ki,1Mi: 1024 and 131072 float64; 8Ki with --quick).")
+    List<Integer> sizes;
+
+    @Option(names = "--elements", paramLabel = "N", description = "Rows per array, instead of --size (what -s counted in the Python seed).")
+    Integer elements;
+
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float64", description = "Column type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Dtype dtype;
+
+    @Option(names = "--columns", paramLabel = "N", defaultValue = "1", description = "Columns of the table, each --dtype (default: ${DEFAULT-VALUE}).")
+    int columns;
+
+    @Option(names = {"-b", "--batch"}, paramLabel = "N", defaultValue = "1", description = "Arrays per record batch (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--compression", paramLabel = "CODEC", defaultValue = "none",
+            description = "Arrow IPC buffer compression: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Compression compression;
+
+    @Option(names = {"-w", "--warmup"}, paramLabel = "N", defaultValue = "1",
+            description = "Warm-up runs before measuring, not counted; repeated for at least 1 s, 0 for none (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Run each configuration for this long (e.g. 10s) instead of --count arrays.")
+    Duration duration;
+
+    @Option(names = {"-m", "--methods"}, paramLabel = "LIST", split = ",", description = "Methods to run (default: all; the Flight ones with --flight-uri; see --list).")
+    List<String> methods;
+
+    @Option(names = "--list", description = "Print the methods, one line each, and exit.")
+    boolean list;
+
+    @Option(names = {"-r", "--runs"}, paramLabel = "N", defaultValue = "3", description = "Repeats of each configuration (default: ${DEFAULT-VALUE}); the summary quotes the median.")
+    int runs;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "results", description = "Results folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--quick", description = "A small, fast configuration for smoke tests: 100 arrays of 8 KiB, one run, short warm-up.")
+    boolean quick;
+
+    @Option(names = "--flight-uri", paramLabel = "URI", description = "An ArrowBench server elsewhere (grpc://HOST:PORT) for the Flight methods, instead of a local child.")
+    String flightUri;
+
+    @Option(names = "--ring", paramLabel = "SIZE", converter = RingConverter.class,
+            description = "Shared memory of arrow-shm, cut into slots of one message each (default: 4 MiB, at least two slots).")
+    Long ring;
+
+    @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Give up when the consumer makes no progress, or a Flight server does not answer, for this long (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the random arrays (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--cleanup", description = "Remove what killed runs left in the suite folder (owner process gone), then exit.")
+    boolean cleanup;
+
+    @Option(names = "--role", hidden = true, description = "Internal: 'consumer' runs the child side.")
+    String role;
+
+    @Option(names = "--corrupt", hidden = true, paramLabel = "N", description = "Testing: the producer flips the last byte of array N in transit.")
+    long corrupt;
+
+    @Option(names = "--leak", hidden = true, description = "Testing: the producer keeps one Arrow buffer unreleased, which the check at the session's end must catch.")
+    boolean leak;
+
+    @Spec CommandSpec spec;
+
+    enum Compression {
+        none(CompressionUtil.CodecType.NO_COMPRESSION), lz4(CompressionUtil.CodecType.LZ4_FRAME), zstd(CompressionUtil.CodecType.ZSTD);
+
+        final CompressionUtil.CodecType codec;
+
+        Compression(CompressionUtil.CodecType codec) { this.codec = codec; }
+
+        CompressionCodec.Factory factory() { return this == none ? NoCompressionCodec.Factory.INSTANCE : CommonsCompressionFactory.INSTANCE; }
+
+        CompressionCodec codec() { return factory().createCodec(codec); }
+
+        /** The method's name in the rows: compressed runs are other methods, not other runs of the same. */
+        String suffix() { return this == none ? "" : "-" + name(); }
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new ArrowBench());
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
+            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, cl, parsed) -> {
+            cl.getErr().println(BENCH + ": " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+            return 1;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    // ---------------------------------------------------------------- the data
+
+    /** Column types, as NumPy names them. Arrays travel as their little-endian bytes, Arrow's layout. */
+    enum Dtype {
+        float64(8), float32(4), int64(8), int32(4), int8(1);
+
+        final int width;
+
+        Dtype(int width) { this.width = width; }
+
+        ArrowType arrowType() {
+            return switch (this) {
+                case float64 -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+                case float32 -> new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
+                case int64 -> new ArrowType.Int(64, true);
+                case int32 -> new ArrowType.Int(32, true);
+                case int8 -> new ArrowType.Int(8, true);
+            };
+        }
+
+        byte[] randomImage(int size, SplittableRandom rnd) {
+            ByteBuffer b = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+            while (b.hasRemaining()) {
+                switch (this) {
+                    case float64 -> b.putDouble(rnd.nextDouble(-1e6, 1e6));
+                    case float32 -> b.putFloat((float) rnd.nextDouble(-1e6, 1e6));
+                    case int64 -> b.putLong(rnd.nextLong());
+                    case int32 -> b.putInt(rnd.nextInt());
+                    case int8 -> b.put((byte) rnd.nextInt());
+                }
+            }
+            return b.array();
+        }
+    }
+
+    /** What a record batch looks like: columns c0..cN of one type; an array is `rows` rows of each; a batch holds `batch` arrays. */
+    record Shape(Dtype dtype, int columns, int rows, int batch) {
+        int sliceBytes() { return rows * dtype.width; }
+        int arrayBytes() { return sliceBytes() * columns; }
+        int batchRows() { return rows * batch; }
+        long batchBytes() { return (long) arrayBytes() * batch; }
+
+        Schema schema() {
+            List<Field> fields = new ArrayList<>();
+            for (int c = 0; c < columns; c++) fields.add(Field.nullable("c" + c, dtype.arrowType()));
+            return new Schema(fields);
+        }
+
+        /** A batch of this shape, every row valid, its values still to be written. */
+        VectorSchemaRoot newBatch(BufferAllocator allocator) {
+            VectorSchemaRoot root = VectorSchemaRoot.create(schema(), allocator);
+            for (FieldVector v : root.getFieldVectors()) {
+                ((org.apache.arrow.vector.BaseFixedWidthVector) v).allocateNew(batchRows());
+                v.getValidityBuffer().setOne(0, v.getValidityBuffer().capacity());
+                v.setValueCount(batchRows());
+            }
+            root.setRowCount(batchRows());
+            return root;
+        }
+    }
+
+    /**
+     * What the producer sends: seven distinct random arrays in rotation (array seq is image seq % 7),
+     * column c of an array being the image's c-th slice. The first 16 bytes of each array's first
+     * column are its stamp: the sequence number (its top bits flag the batch ending a run or the
+     * session) and the batch's System.nanoTime. The consumer knows the images too (same seed) and
+     * checks each slice's CRC32C against the image's, the stamped slice through CRC arithmetic.
+     */
+    static final class Payload {
+        static final int DISTINCT = 7;
+        static final long LAST_OF_RUN = 1L << 62, END = 1L << 63, SEQ = (1L << 60) - 1;
+        final Shape shape;
+        final long corruptSeq;
+        final ByteBuffer[] images = new ByteBuffer[DISTINCT];
+        final int[][] sliceCrcs;             // [image][column]; column 0 without its stamp
+        final int appendTail;                // what appending the stamped slice's tail does to a CRC
+
+        Payload(Shape shape, long seed, long corruptSeq) {
+            this.shape = shape;
+            this.corruptSeq = corruptSeq;
+            int slice = shape.sliceBytes();
+            sliceCrcs = new int[DISTINCT][shape.columns];
+            SplittableRandom rnd = new SplittableRandom(seed);
+            CRC32C crc = new CRC32C();
+            for (int k = 0; k < DISTINCT; k++) {
+                byte[] image = shape.dtype.randomImage(shape.arrayBytes(), rnd);
+                images[k] = ByteBuffer.allocateDirect(image.length).order(ByteOrder.LITTLE_ENDIAN).put(image).clear();
+                for (int c = 0; c < shape.columns; c++) {
+                    crc.reset();
+                    int skip = c == 0 ? STAMP : 0;
+                    crc.update(image, c * slice + skip, slice - skip);
+                    sliceCrcs[k][c] = (int) crc.getValue();
+                }
+            }
+            appendTail = Crc32c.zerosOperator(slice - STAMP);
+        }
+
+        static int index(long seq) { return (int) (seq % DISTINCT); }
+
+        /** Writes arrays first.. into a batch of the shape (the build): the arrays' values, then each stamp. */
+        void fill(VectorSchemaRoot root, long first, long sentNanos, long flags) {
+            int slice = shape.sliceBytes();
+            for (int c = 0; c < shape.columns; c++) {
+                ArrowBuf data = root.getFieldVectors().get(c).getDataBuffer();
+                for (int j = 0; j < shape.batch; j++) {
+                    long seq = first + j, at = (long) j * slice;
+                    data.setBytes(at, images[index(seq)], c * slice, slice);
+                    if (c == 0) {
+                        data.setLong(at, seq | flags);
+                        data.setLong(at + 8, sentNanos);
+                    }
+                    if (seq == corruptSeq && c == shape.columns - 1) data.setByte(at + slice - 1, ~data.getByte(at + slice - 1));
+                }
+            }
+            root.setRowCount(shape.batchRows());
+        }
+
+        /** The CRC32C slice `column` of array seq must have, given its stamp as read. */
+        int expectedCrc(long seq, int column, long word0, long sentNanos, CRC32C crc, ByteBuffer stamp) {
+            int k = index(seq);
+            if (column > 0) return sliceCrcs[k][column];
+            crc.reset();
+            crc.update(stamp.clear().putLong(0, word0).putLong(8, sentNanos));
+            return Crc32c.combine((int) crc.getValue(), sliceCrcs[k][0], appendTail);
+        }
+    }
+
+    /** CRC32C of a concatenation from the CRCs of its parts (zlib's crc32_combine, Castagnoli polynomial). */
+    static final class Crc32c {
+        static final int POLY = 0x82F63B78;   // reflected
+
+        /** a * b modulo the polynomial, in the reflected bit order of the CRC register. */
+        static int multiply(int a, int b) {
+            int m = 1 << 31, product = 0;
+            while (true) {
+                if ((a & m) != 0) {
+                    product ^= b;
+                    if ((a & (m - 1)) == 0) return product;
+                }
+                m >>>= 1;
+                b = (b & 1) != 0 ? (b >>> 1) ^ POLY : b >>> 1;
+            }
+        }
+
+        /** x^(8n) mod P: what appending n bytes does to the CRC of what comes before them. */
+        static int zerosOperator(long n) {
+            int result = 1 << 31, power = 1 << 30;    // x^0, and x^1 (then x^2, x^4, ... by squaring)
+            for (long bits = 8 * n; bits != 0; bits >>>= 1) {
+                if ((bits & 1) != 0) result = multiply(power, result);
+                power = multiply(power, power);
+            }
+            return result;
+        }
+
+        /** CRC(A then B) from CRC(A), CRC(B) and zerosOperator(length of B). */
+        static int combine(int crcA, int crcB, int zerosOperatorOfB) {
+            return multiply(zerosOperatorOfB, crcA) ^ crcB;
+        }
+    }
+
+    /** An order-sensitive hash of the batches' timestamps: both ends keep one, so that a changed timestamp shows. */
+    static long mixStamp(long hash, long sentNanos) {
+        long h = (hash ^ sentNanos) * 0x9E3779B97F4A7C15L;
+        return h ^ (h >>> 29);
+    }
+
+    // ---------------------------------------------------------------- the consumer's check
+
+    /** What the consumer reports after each run. */
+    record RunReport(int run, long arrays, long batches, long errors, String firstError, long lastNanos, String histogram, long stampHash) {
+        Histogram decodeHistogram() throws IOException {
+            try {
+                return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(histogram)), 0);
+            } catch (java.util.zip.DataFormatException e) {
+                throw new IOException("the consumer's histogram does not decode: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Checks every batch as it arrives: the schema, the row count, no nulls, then per array its
+     * sequence number (following the previous one), its timestamp (one per batch) and the CRC32C of
+     * each of its column slices, so that every data byte is checked. Records one-way latency per batch
+     * (now minus the producer's timestamp: System.nanoTime is one clock for the machine's processes).
+     * At a batch flagged last of its run, hands on a report and starts the next run afresh.
+     */
+    static final class Checker {
+        final Payload expected;
+        final Schema schema;
+        final Consumer<RunReport> onRunEnd;
+        final CRC32C crc = new CRC32C();
+        final ByteBuffer stamp = ByteBuffer.allocate(STAMP).order(ByteOrder.LITTLE_ENDIAN);
+        Histogram latency = new Histogram(3);
+        Schema checkedSchema;
+        long nextSeq = 1, arrays, batches, errors, stampHash;
+        int runsDone;
+        boolean ended;
+        String firstError;
+
+        Checker(Payload expected, Consumer<RunReport> onRunEnd) {
+            this.expected = expected;
+            this.schema = expected.shape.schema();
+            this.onRunEnd = onRunEnd;
+        }
+
+        /** Checks one batch; returns its flags (Payload.LAST_OF_RUN, END). */
+        long check(VectorSchemaRoot root) {
+            long now = System.nanoTime();
+            Shape shape = expected.shape;
+            batches++;
+            String error = null;
+            if (root.getSchema() != checkedSchema && !root.getSchema().equals(schema)) error = "schema " + root.getSchema() + " instead of " + schema;
+            else if (root.getRowCount() != shape.batchRows()) error = "row count " + root.getRowCount() + " instead of " + shape.batchRows();
+            else {
+                for (FieldVector v : root.getFieldVectors()) {
+                    if (v.getValueCount() != shape.batchRows()) error = "column " + v.getName() + " has " + v.getValueCount() + " values instead of " + shape.batchRows();
+                    else if (v.getNullCount() != 0) error = "column " + v.getName() + " has " + v.getNullCount() + " nulls";
+                    else if (v.getDataBuffer().capacity() < shape.batchBytes() / shape.columns) error = "column " + v.getName() + "'s data buffer is too short";
+                    if (error != null) break;
+                }
+            }
+            long flags = 0;
+            List<FieldVector> vectors = root.getFieldVectors();
+            ArrowBuf first = vectors.isEmpty() ? null : vectors.get(0).getDataBuffer();
+            if (first != null && first.capacity() >= STAMP) flags = first.getLong(0) & (Payload.LAST_OF_RUN | Payload.END);
+            if (error == null) {
+                checkedSchema = root.getSchema();     // a reader keeps its schema object: compared once, not per batch
+                error = checkArrays(vectors, now);
+            }
+            else arrays += Math.max(1, root.getRowCount() / shape.rows);
+            if (error != null && errors++ == 0) firstError = "batch " + batches + " of the run: " + error;
+            if ((flags & Payload.LAST_OF_RUN) != 0) endRun((flags & Payload.END) != 0);
+            return flags;
+        }
+
+        private String checkArrays(List<FieldVector> vectors, long now) {
+            Shape shape = expected.shape;
+            int slice = shape.sliceBytes();
+            String error = null;
+            ByteBuffer[] views = new ByteBuffer[shape.columns];
+            for (int c = 0; c < shape.columns; c++) views[c] = vectors.get(c).getDataBuffer().nioBuffer(0, slice * shape.batch);
+            ArrowBuf stamps = vectors.get(0).getDataBuffer();
+            long batchSent = stamps.getLong(8);
+            latency.recordValue(Math.max(0, now - batchSent));
+            stampHash = mixStamp(stampHash, batchSent);
+            for (int j = 0; j < shape.batch; j++) {
+                arrays++;
+                int at = j * slice;
+                long word0 = stamps.getLong(at), sent = stamps.getLong(at + 8), seq = word0 & Payload.SEQ;
+                if (error != null) { nextSeq = Math.max(nextSeq, seq + 1); continue; }
+                if (seq != nextSeq) error = (seq < nextSeq ? "duplicate or stale" : "gap") + ": array " + seq + " instead of " + nextSeq;
+                else if (sent != batchSent) error = "array " + seq + " carries another timestamp than its batch";
+                for (int c = 0; c < shape.columns && error == null; c++) {
+                    crc.reset();
+                    crc.update(views[c].limit(at + slice).position(at));
+                    if ((int) crc.getValue() != expected.expectedCrc(seq, c, word0, sent, crc, stamp))
+                        error = "array " + seq + ", column c" + c + ": CRC32C mismatch (the bytes differ from what was sent)";
+                }
+                nextSeq = Math.max(nextSeq, seq + 1);
+            }
+            return error;
+        }
+
+        /** A run cut short (the stream ended before its last batch): report what arrived, as an error. */
+        void endRunEarly(String why) {
+            if (errors++ == 0) firstError = why;
+            endRun(false);
+        }
+
+        private void endRun(boolean end) {
+            ended = end;
+            ByteBuffer encoded = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
+            latency.encodeIntoCompressedByteBuffer(encoded);
+            onRunEnd.accept(new RunReport(++runsDone, arrays, batches, errors, firstError, System.nanoTime(),
+                    Base64.getEncoder().encodeToString(Arrays.copyOf(encoded.array(), encoded.position())), stampHash));
+            latency = new Histogram(3);
+            arrays = batches = errors = stampHash = 0;
+            firstError = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- the methods
+
+    /** One way of moving record batches. The producer opens its end first; the consumer finds it through the run folder or endpoint(). */
+    interface Transport extends AutoCloseable {
+        /** Where the consumer finds the producer, or null when the run folder says it all. */
+        default String endpoint() { return null; }
+        /** Producer: the consumer said "ready" (with what followed the word); connect before the clock starts. */
+        default void awaitPeer(Process consumer, String ready) throws IOException {}
+        /** Producer: the batch to fill next, once there is room for it. */
+        VectorSchemaRoot nextBatch() throws IOException;
+        /** Producer: sends the batch nextBatch() gave, now filled; stampHash covers the run's timestamps so far. */
+        void send(long flags, long stampHash) throws IOException;
+        /** Producer: the run's report, where the method brings it back itself (Flight); else the child's stdout does. */
+        default RunReport report() throws IOException { return null; }
+        /** Consumer: hands batches to the checker until one ends a run. */
+        void receive(Checker checker) throws IOException;
+        @Override void close();
+    }
+
+    /** What both ends of a method need to open it. */
+    record Context(boolean producer, Path runDir, String runId, Shape shape, Compression compression, long ringBytes,
+                   BufferAllocator allocator, Abort abort) {}
+
+    interface TransportFactory { Transport open(Context ctx, String endpoint) throws IOException; }
+
+    record Method(String name, String waits, String note, String summary, TransportFactory factory) {
+        boolean flight() { return name.startsWith("arrow-flight"); }
+        boolean pulls() { return name.equals("arrow-flight-get"); }
+    }
+
+    static final List<Method> METHODS = List.of(
+            new Method("arrow-shm", "spin", "IPC messages in a ring of %s slots in /dev/shm; %s; the consumer loads each batch in place (no copy) and spins",
+                    "IPC messages in a ring of slots in a /dev/shm file: built in place, loaded by the consumer without copying",
+                    (ctx, ep) -> new ShmTransport(ctx)),
+            new Method("arrow-stream-uds", "block", "IPC stream format over a Unix domain socket (java.nio), blocking reads",
+                    "the IPC stream format over a Unix domain socket",
+                    (ctx, ep) -> StreamTransport.uds(ctx)),
+            new Method("arrow-stream-pipe", "block", "IPC stream format over the child's stdin (a pipe), blocking reads",
+                    "the IPC stream format over the child's stdin (a pipe)",
+                    (ctx, ep) -> StreamTransport.pipe(ctx)),
+            new Method("arrow-file", "block", "IPC file format (Feather v2) on /dev/shm, one file per run written whole, then read block by block; latency includes waiting for the whole file",
+                    "the IPC file format (Feather v2) on /dev/shm: a file written whole per run, then read with random access",
+                    (ctx, ep) -> new FileTransport(ctx)),
+            new Method("arrow-flight", "block", "Flight DoPut over gRPC to %s, one call per run",
+                    "Arrow Flight DoPut over gRPC (HTTP/2) on loopback, or to --flight-uri",
+                    (ctx, ep) -> new FlightTransport(ctx, ep)),
+            new Method("arrow-flight-get", "block", "Flight DoGet over gRPC from %s, one call per run: that server produces, this process checks",
+                    "Arrow Flight DoGet: the server produces, this process consumes",
+                    (ctx, ep) -> new FlightTransport(ctx, ep)));
+
+    static Method method(String name) {
+        return METHODS.stream().filter(m -> m.name.equals(name)).findFirst().orElse(null);
+    }
+
+    /** Set by the watchdog when the consumer died or stalled; waiting loops check it now and then. */
+    static final class Abort {
+        volatile String reason;
+        void check() throws IOException {
+            if (reason != null) throw new IOException(reason);
+        }
+    }
+
+    /** A ByteBuffer as a channel, for Arrow's readers and writers: reads and writes move its position. */
+    static final class BufferChannel implements ReadableByteChannel, WritableByteChannel {
+        final ByteBuffer buffer;
+
+        BufferChannel(ByteBuffer buffer) { this.buffer = buffer; }
+
+        public int read(ByteBuffer dst) {
+            if (!buffer.hasRemaining()) return -1;
+            int n = Math.min(dst.remaining(), buffer.remaining());
+            dst.put(buffer.slice(buffer.position(), n));
+            buffer.position(buffer.position() + n);
+            return n;
+        }
+
+        public int write(ByteBuffer src) {
+            int n = src.remaining();
+            buffer.put(src);
+            return n;
+        }
+
+        public boolean isOpen() { return true; }
+
+        public void close() { }
+    }
+
+    static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+
+    static final Set<StandardOpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+
+    static FileChannel createOwnerOnly(Path path) throws IOException {
+        return FileChannel.open(path, CREATE, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+
+    /**
+     * arrow-shm: a file in the run folder holding a control page (the producer's count of published
+     * messages and the consumer's count of released ones, each on its own cache line), the schema as an
+     * IPC message, then a ring of slots, each one IPC record batch message. Without compression every
+     * message of a run has the same metadata, so each slot's message is laid out once and the producer's
+     * vectors for that slot are the slot's own buffers: it builds each batch where the consumer reads it.
+     * With compression the producer builds in private memory and writes the compressed message into the
+     * slot. Either way the consumer loads the batch from the mapping without copying its buffers
+     * (decompression aside).
+     */
+    static final class ShmTransport implements Transport {
+        static final int PUBLISHED = 0, RELEASED = 64, SLOT_COUNT = 128, SLOT_BYTES = 136, SCHEMA_AT = 4096, HEADER = 64;
+        final Context ctx;
+        final MappedByteBuffer map;
+        final ArrowBuf mapped;                   // the whole mapping, as Arrow memory
+        final int slots, slotBytes, firstSlot;
+        final VectorSchemaRoot[] slotBatches;    // producer, no compression: the batches living in the slots
+        VectorSchemaRoot build, received;        // producer with compression; consumer
+        CompressionCodec codec;
+        VectorLoader loader;
+        long published, released;
+
+        ShmTransport(Context ctx) throws IOException {
+            this.ctx = ctx;
+            Path file = ctx.runDir.resolve("arrow-shm");
+            Shape shape = ctx.shape;
+            if (ctx.producer) {
+                slotBytes = slotBytes(shape);
+                slots = slotCount(ctx.ringBytes, shape);
+            } else {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                    ByteBuffer control = ch.map(FileChannel.MapMode.READ_ONLY, 0, SCHEMA_AT).order(ByteOrder.nativeOrder());
+                    slots = (int) control.getLong(SLOT_COUNT);
+                    slotBytes = (int) control.getLong(SLOT_BYTES);
+                }
+            }
+            int schemaBytes = (int) align(MessageSerializer.serializeMetadata(shape.schema()).remaining() + 64, 4096);
+            firstSlot = SCHEMA_AT + schemaBytes;
+            long bytes = firstSlot + (long) slots * slotBytes;
+            try (FileChannel ch = ctx.producer ? createOwnerOnly(file) : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                map = ch.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
+            }
+            map.order(ByteOrder.nativeOrder());
+            long address = MemoryUtil.getByteBufferAddress(map);
+            mapped = ctx.allocator.wrapForeignAllocation(new ForeignAllocation(bytes, address) {
+                protected void release0() { }      // the mapping goes with the transport
+            });
+            slotBatches = new VectorSchemaRoot[slots];
+            if (ctx.producer) {
+                MessageSerializer.serialize(new WriteChannel(new BufferChannel(map.slice(SCHEMA_AT, schemaBytes))), shape.schema());
+                if (ctx.compression == Compression.none) {
+                    for (int i = 0; i < slots; i++) {
+                        try (VectorSchemaRoot template = shape.newBatch(ctx.allocator)) {
+                            writeMessage(i, template, null);
+                        }
+                        slotBatches[i] = VectorSchemaRoot.create(shape.schema(), ctx.allocator);
+                        try (ArrowRecordBatch inPlace = readMessage(i)) {
+                            new VectorLoader(slotBatches[i]).load(inPlace);
+                        }
+                    }
+                } else {
+                    build = shape.newBatch(ctx.allocator);
+                    codec = ctx.compression.codec();
+                }
+                LONGS.setRelease(map, SLOT_COUNT, (long) slots);
+                LONGS.setRelease(map, SLOT_BYTES, (long) slotBytes);
+            } else {
+                Schema schema = MessageSerializer.deserializeSchema(new ReadChannel(new BufferChannel(map.slice(SCHEMA_AT, schemaBytes))));
+                received = VectorSchemaRoot.create(schema, ctx.allocator);
+                loader = new VectorLoader(received, CommonsCompressionFactory.INSTANCE);
+            }
+        }
+
+        static long align(long n, int to) { return (n + to - 1) / to * to; }
+
+        /** Room for one message of the shape: metadata, then per column its validity and data buffers (8-byte aligned, plus a compression prefix each). */
+        static int slotBytes(Shape shape) {
+            long body = shape.columns * (align((shape.batchRows() + 7) / 8, 8) + 8 + align((long) shape.batchRows() * shape.dtype.width, 8) + 8);
+            return (int) align(HEADER + 1024 + 128L * shape.columns + body, 64);
+        }
+
+        static int slotCount(long ringBytes, Shape shape) {
+            return (int) Math.max(2, ringBytes / slotBytes(shape));
+        }
+
+        long slotAt(int slot) { return firstSlot + (long) slot * slotBytes; }
+
+        /** Writes batch as an IPC message into a slot (compressed with codec, when given); its length goes in the slot's header. */
+        void writeMessage(int slot, VectorSchemaRoot batch, CompressionCodec codec) throws IOException {
+            long at = slotAt(slot);
+            ByteBuffer area = map.slice((int) (at + HEADER), slotBytes - HEADER);
+            VectorUnloader unloader = codec == null ? new VectorUnloader(batch) : new VectorUnloader(batch, true, codec, true);
+            try (ArrowRecordBatch message = unloader.getRecordBatch()) {
+                ArrowBlock block = MessageSerializer.serialize(new WriteChannel(new BufferChannel(area)), message);
+                map.putLong((int) at, block.getMetadataLength() + block.getBodyLength());
+            } catch (java.nio.BufferOverflowException e) {
+                throw new IOException("a batch does not fit its slot of " + slotBytes + " bytes");
+            }
+        }
+
+        /** The message in a slot as a record batch whose buffers are slices of the mapping: nothing is copied. */
+        ArrowRecordBatch readMessage(int slot) throws IOException {
+            long at = slotAt(slot) + HEADER;
+            int length = (int) map.getLong((int) slotAt(slot));
+            ReadChannel in = new ReadChannel(new BufferChannel(map.slice((int) at, length)));
+            MessageMetadataResult meta = MessageSerializer.readMessage(in);
+            if (meta == null) throw new IOException("slot " + slot + " holds no message");
+            ArrowBuf body = mapped.slice(at + in.bytesRead(), meta.getMessageBodyLength());
+            body.getReferenceManager().retain();     // deserializeRecordBatch releases the body it is given
+            return MessageSerializer.deserializeRecordBatch(meta, body);
+        }
+
+        public VectorSchemaRoot nextBatch() throws IOException {
+            for (int spins = 0; published - (long) LONGS.getAcquire(map, RELEASED) >= slots; spins++) {
+                if ((spins & 0x3FF) == 0) ctx.abort.check();
+                Thread.onSpinWait();
+            }
+            return build != null ? build : slotBatches[(int) (published % slots)];
+        }
+
+        public void send(long flags, long stampHash) throws IOException {
+            if (build != null) writeMessage((int) (published % slots), build, codec);
+            LONGS.setRelease(map, PUBLISHED, ++published);
+        }
+
+        public void receive(Checker checker) throws IOException {
+            while (true) {
+                for (int spins = 0; (long) LONGS.getAcquire(map, PUBLISHED) == released; spins++) {
+                    if ((spins & 0x3FF) == 0) ctx.abort.check();
+                    Thread.onSpinWait();
+                }
+                long flags;
+                try (ArrowRecordBatch message = readMessage((int) (released % slots))) {
+                    loader.load(message);
+                }
+                flags = checker.check(received);
+                received.clear();
+                LONGS.setRelease(map, RELEASED, ++released);
+                if ((flags & Payload.LAST_OF_RUN) != 0) return;
+            }
+        }
+
+        public void close() {
+            for (VectorSchemaRoot b : slotBatches) if (b != null) b.close();
+            if (build != null) build.close();
+            if (received != null) received.close();
+            mapped.close();
+        }
+    }
+
+    /**
+     * The IPC stream format over a byte channel: a Unix domain socket the producer listens on, or the
+     * child's stdin. The stream stays open for the whole session; its end-of-stream marker follows the
+     * session's last batch.
+     */
+    static final class StreamTransport implements Transport {
+        final Context ctx;
+        final boolean pipe;
+        ServerSocketChannel listener;
+        ByteChannel socket;
+        WritableByteChannel out;
+        ReadableByteChannel in;
+        VectorSchemaRoot build;
+        ArrowStreamWriter writer;
+        ArrowStreamReader reader;
+        String pipeNote = "";
+
+        private StreamTransport(Context ctx, boolean pipe) {
+            this.ctx = ctx;
+            this.pipe = pipe;
+        }
+
+        static StreamTransport uds(Context ctx) throws IOException {
+            StreamTransport t = new StreamTransport(ctx, false);
+            UnixDomainSocketAddress address = UnixDomainSocketAddress.of(ctx.runDir.resolve("arrow.sock"));
+            if (ctx.producer) {
+                t.listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(address);
+            } else {
+                SocketChannel s = SocketChannel.open(address);
+                t.socket = s;
+                t.in = s;
+                t.reader = new ArrowStreamReader(t.in, ctx.allocator, CommonsCompressionFactory.INSTANCE);
+            }
+            return t;
+        }
+
+        static StreamTransport pipe(Context ctx) {
+            StreamTransport t = new StreamTransport(ctx, true);
+            if (!ctx.producer) {
+                // The configuration line before the stream was read byte by byte: nothing of the stream is buffered elsewhere.
+                t.in = new FileInputStream(FileDescriptor.in).getChannel();
+                t.pipeNote = Posix.growPipe(0);
+                t.reader = new ArrowStreamReader(t.in, ctx.allocator, CommonsCompressionFactory.INSTANCE);
+            }
+            return t;
+        }
+
+        public void awaitPeer(Process consumer, String ready) throws IOException {
+            if (pipe) {
+                // The child's stdin opened again through /proc: a FileChannel writes from Arrow's native memory
+                // straight into the pipe, where Process.getOutputStream() would copy through byte arrays first.
+                Path stdin = Path.of("/proc/" + consumer.pid() + "/fd/0");
+                try {
+                    out = FileChannel.open(stdin, StandardOpenOption.WRITE);
+                } catch (IOException | UnsupportedOperationException e) {
+                    out = Channels.newChannel(consumer.getOutputStream());
+                    pipeNote = " (through Process.getOutputStream: " + stdin + " could not be opened)";
+                }
+            } else {
+                SocketChannel s = listener.accept();    // the consumer connected before it said ready
+                socket = s;
+                out = s;
+            }
+            build = ctx.shape.newBatch(ctx.allocator);
+            writer = new ArrowStreamWriter(build, null, out, IpcOption.DEFAULT, ctx.compression.factory(), ctx.compression.codec);
+            writer.start();
+        }
+
+        public VectorSchemaRoot nextBatch() { return build; }
+
+        public void send(long flags, long stampHash) throws IOException {
+            writer.writeBatch();
+            if ((flags & Payload.END) != 0) {
+                writer.end();
+                out.close();
+            }
+        }
+
+        public void receive(Checker checker) throws IOException {
+            while (reader.loadNextBatch()) {
+                long flags = checker.check(reader.getVectorSchemaRoot());
+                // After the session's last batch, read on to the end-of-stream marker: leaving it unread would make
+                // closing the socket a reset, which the producer sees as an error.
+                if ((flags & Payload.END) != 0 && reader.loadNextBatch()) checker.endRunEarly("a batch followed the session's last one");
+                if ((flags & Payload.LAST_OF_RUN) != 0) return;
+            }
+            throw new EOFException("the stream ended before the run's last batch");
+        }
+
+        public void close() {
+            try {
+                if (writer != null) writer.close();
+                else if (out != null) out.close();
+            } catch (IOException | RuntimeException ignored) { }
+            try { if (socket != null) socket.close(); if (listener != null) listener.close(); } catch (IOException ignored) { }
+            if (reader != null) {
+                try { reader.close(); } catch (IOException | RuntimeException ignored) { }
+            }
+            if (build != null) build.close();
+        }
+    }
+
+    /** The one POSIX call Java lacks here: fcntl(F_SETPIPE_SZ), to give a pipe more than its default 64 KiB. */
+    static final class Posix {
+        interface C extends com.sun.jna.Library {
+            int fcntl(int fd, int cmd, int arg) throws com.sun.jna.LastErrorException;
+        }
+
+        static final int F_SETPIPE_SZ = 1031;
+
+        /** Grows the pipe on fd to the largest size allowed (fs.pipe-max-size); returns what the row's note should say. */
+        static String growPipe(int fd) {
+            int max = Environment.firstLine(Path.of("/proc/sys/fs/pipe-max-size"), "").map(Integer::parseInt).orElse(1 << 20);
+            try {
+                C c = com.sun.jna.Native.load("c", C.class);
+                return "; pipe grown to " + Units.size(c.fcntl(fd, F_SETPIPE_SZ, max));
+            } catch (RuntimeException | LinkageError e) {
+                return "; pipe left at its default size (" + e.getMessage() + ")";
+            }
+        }
+    }
+
+    /**
+     * The IPC file format: per run the producer writes one file (schema, batches, footer) in the run
+     * folder and, once it is complete, names it on the child's stdin; the consumer opens it, reads the
+     * footer and loads the batches by their blocks (random access), then removes it.
+     */
+    static final class FileTransport implements Transport {
+        final Context ctx;
+        VectorSchemaRoot build;
+        FileChannel file;
+        ArrowFileWriter writer;
+        Path path;
+        OutputStream toConsumer;
+        BufferedReader fromProducer;
+        int files;
+
+        FileTransport(Context ctx) {
+            this.ctx = ctx;
+            if (ctx.producer) build = ctx.shape.newBatch(ctx.allocator);
+            else fromProducer = new BufferedReader(new InputStreamReader(new FileInputStream(FileDescriptor.in), StandardCharsets.UTF_8));
+        }
+
+        public void awaitPeer(Process consumer, String ready) { toConsumer = consumer.getOutputStream(); }
+
+        public VectorSchemaRoot nextBatch() throws IOException {
+            if (writer == null) {
+                path = ctx.runDir.resolve("run-" + ++files + ".arrow");
+                file = createOwnerOnly(path);
+                writer = new ArrowFileWriter(build, null, file, null, IpcOption.DEFAULT, ctx.compression.factory(), ctx.compression.codec);
+                writer.start();
+            }
+            return build;
+        }
+
+        public void send(long flags, long stampHash) throws IOException {
+            writer.writeBatch();
+            if ((flags & Payload.LAST_OF_RUN) == 0) return;
+            writer.end();
+            writer.close();
+            writer = null;
+            toConsumer.write((path + "\n").getBytes(StandardCharsets.UTF_8));
+            toConsumer.flush();
+        }
+
+        public void receive(Checker checker) throws IOException {
+            String name = fromProducer.readLine();
+            if (name == null) throw new EOFException("the producer closed the consumer's stdin");
+            Path p = Path.of(name);
+            long flags = 0;
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
+                 ArrowFileReader reader = new ArrowFileReader(ch, ctx.allocator, CommonsCompressionFactory.INSTANCE)) {
+                for (ArrowBlock block : reader.getRecordBlocks()) {
+                    reader.loadRecordBatch(block);
+                    flags = checker.check(reader.getVectorSchemaRoot());
+                }
+            } finally {
+                Files.deleteIfExists(p);
+            }
+            if ((flags & Payload.LAST_OF_RUN) == 0) checker.endRunEarly("the file " + p.getFileName() + " ended before the run's last batch");
+        }
+
+        public void close() {
+            if (writer != null) writer.close();
+            try { if (file != null) file.close(); } catch (IOException ignored) { }
+            if (build != null) build.close();
+        }
+    }
+
+    /**
+     * Arrow Flight, the producer's side (a Flight client): arrow-flight sends each run as one DoPut,
+     * whose result carries the server's report; arrow-flight-get asks for each run with one DoGet and
+     * checks the batches here. The server is a local child, or the one --flight-uri names.
+     */
+    static final class FlightTransport implements Transport {
+        final Context ctx;
+        final FlightClient client;
+        final Location location;
+        VectorSchemaRoot build;
+        FlightClient.ClientStreamListener put;
+        SyncPutListener results;
+        RunSpec spec;
+        RunReport report;
+
+        FlightTransport(Context ctx, String uri) {
+            this.ctx = ctx;
+            this.location = uri == null ? null : new Location(URI.create(uri));
+            this.client = uri == null ? null : FlightClient.builder(ctx.allocator, location).build();
+        }
+
+        /** Asks the server who it is, within the timeout: a server that answers nothing fails here, not mid-run. */
+        Hello hello(Duration timeout) throws IOException {
+            try {
+                Iterator<Result> answer = client.doAction(new Action("hello"), CallOptions.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS));
+                return JSON.readValue(answer.next().getBody(), Hello.class);
+            } catch (FlightRuntimeException e) {
+                throw new IOException("the Flight server at " + location.getUri() + " did not answer within " + Units.duration(timeout)
+                        + " (" + e.status().code() + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("")) + ")");
+            }
+        }
+
+        void startRun(RunSpec spec) { this.spec = spec; }
+
+        public VectorSchemaRoot nextBatch() throws IOException {
+            if (build == null) build = ctx.shape.newBatch(ctx.allocator);
+            if (put == null) {
+                results = new SyncPutListener();
+                put = client.startPut(FlightDescriptor.command(JSON.writeValueAsBytes(spec)), build, results);
+            }
+            awaitReady(put, ctx.abort);
+            return build;
+        }
+
+        public void send(long flags, long stampHash) throws IOException {
+            put.putNext();
+            if ((flags & Payload.LAST_OF_RUN) == 0) return;
+            put.completed();
+            try {
+                put.getResult();
+                try (PutResult r = results.read()) {
+                    if (r == null || r.getApplicationMetadata() == null) throw new IOException("the Flight server sent no report");
+                    ArrowBuf body = r.getApplicationMetadata();
+                    byte[] json = new byte[(int) body.readableBytes()];
+                    body.getBytes(0, json);
+                    report = JSON.readValue(json, RunReport.class);
+                }
+            } catch (FlightRuntimeException | InterruptedException | java.util.concurrent.ExecutionException e) {
+                throw new IOException("DoPut failed: " + e.getMessage());
+            } finally {
+                results.close();
+                put = null;
+            }
+        }
+
+        public RunReport report() {
+            RunReport r = report;
+            report = null;
+            return r;
+        }
+
+        /** arrow-flight-get: one run pulled with DoGet and checked here; returns the hash of the timestamps the server sent. */
+        Long pull(Checker checker, AtomicLong progress) throws IOException {
+            try (FlightStream stream = client.getStream(new Ticket(JSON.writeValueAsBytes(spec)))) {
+                long flags = 0;
+                Long serverHash = null;
+                while ((flags & Payload.LAST_OF_RUN) == 0 && stream.next()) {
+                    flags = checker.check(stream.getRoot());
+                    progress.incrementAndGet();
+                    ArrowBuf meta = stream.getLatestMetadata();
+                    if ((flags & Payload.LAST_OF_RUN) != 0 && meta != null && meta.capacity() >= 8) serverHash = meta.getLong(0);
+                }
+                if ((flags & Payload.LAST_OF_RUN) == 0) checker.endRunEarly("the DoGet stream ended before the run's last batch");
+                return serverHash;
+            } catch (FlightRuntimeException e) {
+                throw new IOException("DoGet failed: " + e.getMessage());
+            } catch (IOException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e.toString());
+            }
+        }
+
+        public void receive(Checker checker) { throw new UnsupportedOperationException("the Flight server receives"); }
+
+        public void close() {
+            if (put != null) {
+                try { put.error(new IOException("closed")); } catch (RuntimeException ignored) { }
+            }
+            if (results != null) results.close();
+            try { if (client != null) client.close(); } catch (InterruptedException ignored) { }
+            if (build != null) build.close();
+        }
+    }
+
+    /** Waits until a Flight stream can take a batch without buffering it: spins a little, then parks (gRPC's own wait only spins). */
+    static void awaitReady(OutboundStreamListener listener, Abort abort) throws IOException {
+        for (int n = 0; !listener.isReady(); n++) {
+            if (n < 200) Thread.onSpinWait();
+            else {
+                LockSupport.parkNanos(20_000);
+                if ((n & 0xFF) == 0) abort.check();
+            }
+        }
+    }
+
+    /** What a Flight call asks of the server: the shape and seed of the data, which run, and (DoGet) how much to send. */
+    record RunSpec(Dtype dtype, int columns, int rows, int batch, long seed, long corrupt, Compression compression,
+                   int run, long firstSeq, long arrays, long durationNanos, boolean endOfSession) {
+        Shape shape() { return new Shape(dtype, columns, rows, batch); }
+    }
+
+    record Hello(String host, String bootId, long pid, String version) {}
+
+    /**
+     * The Flight server: a child for local runs, or 'ArrowBench server' on another host. Each DoPut is
+     * one run, checked as it arrives and answered with the run's report; each DoGet is one run produced
+     * here. Calls carry their RunSpec, so the server needs no configuration of its own.
+     */
+    static final class BenchFlightProducer extends NoOpFlightProducer {
+        final BufferAllocator allocator;
+        Payload payload;         // the last one built, kept: building seven random arrays per run would cost more than small runs
+
+        BenchFlightProducer(BufferAllocator allocator) { this.allocator = allocator; }
+
+        synchronized Payload payload(RunSpec spec) {
+            Shape shape = spec.shape();
+            if (payload == null || !payload.shape.equals(shape) || payload.corruptSeq != spec.corrupt) payload = new Payload(shape, spec.seed, spec.corrupt);
+            return payload;
+        }
+
+        @Override
+        public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
+            if (!action.getType().equals("hello")) {
+                listener.onError(CallStatus.UNIMPLEMENTED.withDescription("unknown action " + action.getType()).toRuntimeException());
+                return;
+            }
+            try {
+                listener.onNext(new Result(JSON.writeValueAsBytes(new Hello(Environment.hostname(), Environment.bootId(), ProcessHandle.current().pid(), "ArrowBench 1.0"))));
+                listener.onCompleted();
+            } catch (IOException e) {
+                listener.onError(CallStatus.INTERNAL.withDescription(e.toString()).toRuntimeException());
+            }
+        }
+
+        @Override
+        public Runnable acceptPut(CallContext context, FlightStream stream, StreamListener<PutResult> ack) {
+            return () -> {
+                try {
+                    RunSpec spec = JSON.readValue(stream.getDescriptor().getCommand(), RunSpec.class);
+                    List<RunReport> reports = new ArrayList<>();
+                    Checker checker = new Checker(payload(spec), reports::add);
+                    checker.nextSeq = spec.firstSeq;
+                    checker.runsDone = spec.run - 1;
+                    while (reports.isEmpty() && stream.next()) checker.check(stream.getRoot());
+                    if (reports.isEmpty()) checker.endRunEarly("the DoPut stream ended before the run's last batch");
+                    byte[] json = JSON.writeValueAsBytes(reports.get(0));
+                    ArrowBuf buf = allocator.buffer(json.length);
+                    buf.setBytes(0, json);
+                    buf.writerIndex(json.length);
+                    try (PutResult result = PutResult.metadata(buf)) {
+                        ack.onNext(result);
+                    }
+                    ack.onCompleted();
+                } catch (Exception e) {
+                    ack.onError(CallStatus.INTERNAL.withDescription(e.toString()).toRuntimeException());
+                }
+            };
+        }
+
+        @Override
+        public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
+            try {
+                RunSpec spec = JSON.readValue(ticket.getBytes(), RunSpec.class);
+                Payload p = payload(spec);
+                try (VectorSchemaRoot build = p.shape.newBatch(allocator)) {
+                    listener.start(build);
+                    Abort abort = new Abort();
+                    Transport sender = new Transport() {
+                        public VectorSchemaRoot nextBatch() throws IOException {
+                            if (listener.isCancelled()) throw new IOException("the client cancelled the DoGet");
+                            awaitReady(listener, abort);
+                            return build;
+                        }
+
+                        public void send(long flags, long stampHash) {
+                            if ((flags & Payload.LAST_OF_RUN) == 0) {
+                                listener.putNext();
+                                return;
+                            }
+                            ArrowBuf hash = allocator.buffer(8);
+                            hash.setLong(0, stampHash);
+                            hash.writerIndex(8);
+                            listener.putNext(hash);
+                        }
+
+                        public void receive(Checker checker) { throw new UnsupportedOperationException(); }
+
+                        public void close() { }
+                    };
+                    produce(sender, p, spec.firstSeq, spec.arrays, spec.durationNanos > 0 ? System.nanoTime() + spec.durationNanos : null,
+                            spec.endOfSession, null, new AtomicLong(), () -> { });
+                    listener.completed();
+                }
+            } catch (Exception e) {
+                listener.error(CallStatus.INTERNAL.withDescription(e.toString()).toRuntimeException());
+            }
+        }
+    }
+
+    static FlightServer startFlightServer(BufferAllocator allocator, Location where) throws IOException {
+        return FlightServer.builder(allocator, where, new BenchFlightProducer(allocator)).build().start();
+    }
+
+    /** What one run sent: how many arrays, and the hash of their batches' timestamps. */
+    record Sent(long arrays, long stampHash, long lastSeq) {}
+
+    /**
+     * The producer's loop, in the parent and in a Flight server answering DoGet: fills and sends
+     * batches of arrays first.., at least minArrays and, with a deadline, until it has passed. The last
+     * batch carries LAST_OF_RUN (and END at the session's end).
+     */
+    static Sent produce(Transport t, Payload payload, long first, long minArrays, Long deadline, boolean endOfSession,
+                        Abort abort, AtomicLong progress, Runnable beforeLast) throws IOException {
+        int batch = payload.shape.batch;
+        long sent = 0, hash = 0, seq = first;
+        while (true) {
+            if (abort != null) abort.check();
+            VectorSchemaRoot root = t.nextBatch();
+            long now = System.nanoTime();
+            boolean last = sent + batch >= minArrays && (deadline == null || now - deadline >= 0);
+            long flags = !last ? 0 : endOfSession ? Payload.LAST_OF_RUN | Payload.END : Payload.LAST_OF_RUN;
+            payload.fill(root, seq, now, flags);
+            hash = mixStamp(hash, now);
+            if (last) beforeLast.run();
+            t.send(flags, hash);
+            seq += batch;
+            sent += batch;
+            progress.lazySet(seq);
+            if (last) return new Sent(sent, hash, seq - 1);
+        }
+    }
+
+    // ---------------------------------------------------------------- the parent: options, sessions, measuring
+
+    public Integer call() throws Exception {
+        if ("consumer".equals(role)) return ConsumerRole.run();
+        if (role != null) throw new ParameterException(spec.commandLine(), "Invalid value for option '--role': '" + role + "'");
+        if (list) {
+            for (Method m : METHODS) System.out.printf("%-17s %s%n", m.name, m.summary);
+            return 0;
+        }
+        if (cleanup) {
+            List<Path> removed = SuiteFolder.removeLeftovers();
+            System.out.println(removed.isEmpty() ? "Nothing to clean in " + SuiteFolder.ROOT
+                    : "Removed " + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
+            return 0;
+        }
+        Plan plan = plan();
+        SuiteFolder.removeLeftovers();
+        Results results = new Results(out, Environment.capture());
+        List<Row> rows = new ArrayList<>();
+        // Each session has its own child allocator and checks it at its end; a leak fails that session.
+        BufferAllocator allocator = new RootAllocator();
+        try {
+            for (Shape shape : plan.shapes) {
+                for (Method m : plan.methods) {
+                    runMethod(m, shape, plan, allocator, results, rows);
+                    System.gc();       // a finished session's mapping holds its memory until collected
+                }
+            }
+        } catch (RunFailure failure) {
+            reportFailure(failure.getMessage());
+            printSummary(rows, plan, true);
+            return 1;
+        }
+        allocator.close();
+        printSummary(rows, plan, false);
+        return 0;
+    }
+
+    record Plan(List<Method> methods, List<Shape> shapes, Integer count, int runs, long ringBytes, Duration warmupMinimum) {
+        /** Arrays per run: --count, else 100 (--quick), else 1000 or 64 MiB worth, so that small arrays make runs long enough to time. */
+        long arrays(Shape shape, boolean quick) {
+            return count != null ? count : quick ? 100 : Math.max(1000, (64L << 20) / shape.arrayBytes());
+        }
+    }
+
+    /** Checks every option before anything is started or written: bad input leaves nothing behind. */
+    Plan plan() {
+        CommandLine cl = spec.commandLine();
+        if (count != null && count < 1) throw bad(cl, "--count", count, "must be at least 1");
+        if (batch < 1) throw bad(cl, "--batch", batch, "must be at least 1");
+        if (columns < 1 || columns > 1000) throw bad(cl, "--columns", columns, "must be from 1 to 1000");
+        if (warmup < 0) throw bad(cl, "--warmup", warmup, "must be 0 or more");
+        if (runs < 1) throw bad(cl, "--runs", runs, "must be at least 1");
+        if (timeout.compareTo(Duration.ofSeconds(1)) < 0) throw bad(cl, "--timeout", given("--timeout", timeout), "at least 1s");
+        if (duration != null && duration.toMillis() < 10) throw bad(cl, "--duration", given("--duration", duration), "at least 10ms");
+        if (duration != null && count != null) throw new ParameterException(cl, "Options '--count' and '--duration' exclude each other: give one");
+        if ((size != null ? 1 : 0) + (sizes != null ? 1 : 0) + (elements != null ? 1 : 0) > 1)
+            throw new ParameterException(cl, "Options '--size', '--sizes' and '--elements' exclude each other: give one");
+        int minRows = Math.max(1, STAMP / dtype.width);
+        List<Integer> rowCounts = new ArrayList<>();
+        if (elements != null) {
+            if (elements < minRows || (long) elements * dtype.width * columns > MAX_SIZE)
+                throw bad(cl, "--elements", elements, "arrays of " + columns + " x " + dtype + " need from " + minRows + " to "
+                        + MAX_SIZE / dtype.width / columns + " rows");
+            rowCounts.add(elements);
+        } else {
+            List<Integer> chosen = size != null ? List.of(size) : sizes != null ? sizes : quick ? List.of(8 << 10) : List.of(8 << 10, 1 << 20);
+            String option = size != null ? "--size" : "--sizes";
+            int unit = dtype.width * columns;
+            for (int s : chosen) {
+                Object shown = size != null ? given("--size", s) : s;
+                if (s % unit != 0) throw bad(cl, option, shown, "not a whole number of rows of " + columns + " x " + dtype + " (" + unit + " bytes)");
+                if (s / unit < minRows) throw bad(cl, option, shown, "each column of an array needs at least 16 bytes for its stamp");
+                rowCounts.add(s / unit);
+            }
+        }
+        List<Shape> shapes = rowCounts.stream().map(r -> new Shape(dtype, columns, r, batch)).toList();
+        for (Shape s : shapes)
+            if (s.batchBytes() > MAX_RING / 2) throw bad(cl, "--batch", batch, "batches of " + Units.size(s.batchBytes()) + " are too large: at most 512 MiB");
+        List<Method> chosen = new ArrayList<>();
+        List<String> names = methods != null ? methods
+                : METHODS.stream().filter(m -> flightUri == null || m.flight()).map(Method::name).toList();
+        for (String name : names) {
+            Method m = method(name.trim());
+            if (m == null) throw bad(cl, "--methods", name, "allowed: " + METHODS.stream().map(Method::name).collect(Collectors.joining(", ")));
+            if (!chosen.contains(m)) chosen.add(m);
+        }
+        long ringBytes = ring != null ? ring : Math.max(4L << 20, 2L * shapes.stream().mapToLong(ShmTransport::slotBytes).max().orElseThrow());
+        if (ring != null && chosen.stream().anyMatch(m -> m.name.equals("arrow-shm")))
+            for (Shape s : shapes)
+                if (ShmTransport.slotBytes(s) > ring) throw bad(cl, "--ring", given("--ring", ring), "a batch of " + Units.size(s.batchBytes())
+                        + " needs a slot of " + Units.size(ShmTransport.slotBytes(s)) + "; give a larger --ring or smaller batches");
+        if (flightUri != null) {
+            String problem = FlightUris.problem(flightUri);
+            if (problem != null) throw bad(cl, "--flight-uri", flightUri, problem);
+        }
+        checkWritable(cl, out);
+        return new Plan(chosen, shapes, count, quick ? 1 : runs, ringBytes, quick ? Duration.ZERO : Duration.ofSeconds(1));
+    }
+
+    /** --flight-uri: grpc:// or grpc+tcp://, a host and a port. */
+    static final class FlightUris {
+        static String problem(String text) {
+            try {
+                URI uri = new URI(text);
+                if (!"grpc".equals(uri.getScheme()) && !"grpc+tcp".equals(uri.getScheme())) return "give grpc://HOST:PORT";
+                if (uri.getHost() == null || uri.getPort() < 1 || uri.getPort() > 65535) return "give grpc://HOST:PORT with a port from 1 to 65535";
+                return null;
+            } catch (URISyntaxException e) {
+                return "not a URI: give grpc://HOST:PORT";
+            }
+        }
+    }
+
+    /** The value as the user typed it (64Ki rather than 65536), for error messages. */
+    String given(String option, Object parsed) {
+        var matched = spec.commandLine().getParseResult().matchedOption(option);
+        return matched == null ? String.valueOf(parsed) : matched.stringValues().get(matched.stringValues().size() - 1);
+    }
+
+    static ParameterException bad(CommandLine cl, String option, Object value, String why) {
+        return new ParameterException(cl, "Invalid value for option '" + option + "': '" + value + "' (" + why + ")");
+    }
+
+    static void checkWritable(CommandLine cl, Path dir) {
+        Path p = dir.toAbsolutePath();
+        while (p != null && !Files.exists(p)) p = p.getParent();
+        if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
+            throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (must be a folder this user can create or write"
+                    + (p == null ? ")" : "; " + p + " is not a writable folder)"));
+    }
+
+    void runMethod(Method m, Shape shape, Plan plan, BufferAllocator root, Results results, List<Row> rows) throws RunFailure {
+        String name = m.name + compression.suffix();
+        long arrays = plan.arrays(shape, quick);
+        Session session = Session.start(m, this, shape, plan, root);
+        Row last = null;
+        try {
+            // Warm-up runs are measured runs thrown away, so that the JIT compiles the very paths that are then timed.
+            long warmupEnds = System.nanoTime() + plan.warmupMinimum.toNanos();
+            for (int w = 1; warmup > 0 && (w <= warmup || System.nanoTime() - warmupEnds < 0); w++) {
+                session.stage = Units.size(shape.arrayBytes()) + " warm-up run " + w;
+                Progress.show(name + " " + session.stage);
+                Session.Outcome warm = session.stream(arrays, duration, false);
+                if (warm.report.errors > 0)
+                    throw new RunFailure(name + ": verification failed during the warm-up at " + Units.size(shape.arrayBytes()) + ": " + warm.report.firstError);
+            }
+            for (int run = 1; run <= plan.runs; run++) {
+                session.stage = Units.size(shape.arrayBytes()) + " run " + run + "/" + plan.runs;
+                Progress.show(name + " " + session.stage);
+                Session.Outcome o = session.stream(arrays, duration, run == plan.runs);
+                Progress.clear();
+                Histogram h;
+                try {
+                    h = o.report.decodeHistogram();
+                } catch (IOException e) {
+                    throw session.failure(e);
+                }
+                Row row = Row.of(name, m.waits, session.note, shape, compression, run, o.seconds, o.sameClock ? h : null,
+                        o.report.arrays, o.report.batches, o.report.errors, o.report.firstError);
+                if (run < plan.runs || !row.verified) {
+                    results.write(row);
+                    rows.add(row);
+                    if (!row.verified) throw new RunFailure(name + ": verification failed at " + Units.size(shape.arrayBytes()) + ": " + row.firstError);
+                } else {
+                    last = row;      // written once the session closed cleanly: a leak at close fails it
+                }
+            }
+            session.finish();
+        } catch (RunFailure f) {
+            if (last != null) last.fail(f.getMessage());
+            throw f;
+        } finally {
+            session.close();
+            if (last != null) {
+                results.write(last);
+                rows.add(last);
+            }
+        }
+    }
+
+    static final class RunFailure extends Exception {
+        RunFailure(String message) { super(message); }
+    }
+
+    /** A running consumer (or a Flight server) and the producer's end of the method, from start to clean-up. */
+    static final class Session implements AutoCloseable {
+        static final Set<Session> LIVE = Collections.synchronizedSet(new HashSet<>());
+        static { Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(s -> s.end(false)))); }
+
+        final Method method;
+        final ArrowBench options;
+        final Shape shape;
+        final Path runDir;
+        final BufferAllocator allocator;
+        final Abort abort = new Abort();
+        final AtomicLong progress = new AtomicLong();
+        final StringBuffer childErr = new StringBuffer();
+        final Duration timeout;
+        final Payload payload;
+        String note;
+        Transport transport;
+        Checker pullChecker;       // arrow-flight-get: the consumer is this process
+        final List<RunReport> pulled = new ArrayList<>();
+        boolean sameClock = true;
+        Process child;
+        InputStream fromChild;
+        Thread watchdog, errDrain;
+        volatile String stage = "starting the consumer";
+        volatile boolean failureReported, ending;
+        long seq;
+        int runsDone;
+
+        private Session(Method method, ArrowBench o, Shape shape, Path runDir, BufferAllocator allocator) {
+            this.method = method;
+            this.options = o;
+            this.shape = shape;
+            this.runDir = runDir;
+            this.allocator = allocator;
+            this.timeout = o.timeout;
+            this.payload = new Payload(shape, o.seed, o.corrupt);
+        }
+
+        static Session start(Method m, ArrowBench o, Shape shape, Plan plan, BufferAllocator root) throws RunFailure {
+            String runId = SuiteFolder.newRunId();
+            boolean remote = m.flight() && o.flightUri != null;
+            Session s;
+            try {
+                Path runDir = remote ? null : SuiteFolder.createRunDir(runId);
+                s = new Session(m, o, shape, runDir, root.newChildAllocator(m.name, 0, Long.MAX_VALUE));
+            } catch (IOException e) {
+                throw new RunFailure("cannot create the run folder in " + SuiteFolder.ROOT + ": " + e.getMessage());
+            }
+            LIVE.add(s);
+            try {
+                Context ctx = new Context(true, s.runDir, runId, shape, o.compression, plan.ringBytes, s.allocator, s.abort);
+                String where;
+                if (remote) {
+                    FlightTransport t = new FlightTransport(ctx, o.flightUri);
+                    s.transport = t;
+                    Hello server = t.hello(o.timeout);
+                    s.sameClock = server.bootId.equals(Environment.bootId());
+                    where = o.flightUri + " (server " + server.host + ", pid " + server.pid + ")";
+                    s.watchdog = daemon("watchdog", s::watch);
+                } else {
+                    if (!m.flight()) s.transport = m.factory.open(ctx, null);
+                    String ready = s.launch(new ConsumerConfig(m.name, shape.dtype, shape.columns, shape.rows, shape.batch, o.compression,
+                            s.runDir.toString(), runId, plan.ringBytes, o.seed, ProcessHandle.current().pid()));
+                    if (m.flight()) s.transport = new FlightTransport(ctx, ready);
+                    else s.transport.awaitPeer(s.child, ready);
+                    where = m.flight() ? "a child process at " + ready : ready;
+                }
+                if (m.pulls()) s.pullChecker = new Checker(s.payload, s.pulled::add);
+                if (o.leak) s.allocator.buffer(64);
+                s.note = s.describe(plan, where);
+                return s;
+            } catch (Exception e) {
+                RunFailure f = s.failure(e);
+                s.close();
+                throw f;
+            }
+        }
+
+        /** What the method really did with these options, as the row's note says it. */
+        String describe(Plan plan, String where) {
+            String compressed = options.compression == Compression.none ? "" : "; buffers compressed with " + options.compression
+                    + (options.compression == Compression.lz4 ? " (LZ4 frame, pure Java in commons-compress)" : " (zstd-jni)");
+            String text = switch (method.name) {
+                case "arrow-shm" -> String.format(method.note, ShmTransport.slotCount(plan.ringBytes, shape),
+                        options.compression == Compression.none ? "batches built in the slots" : "batches built in private memory, written into a slot");
+                case "arrow-flight", "arrow-flight-get" -> String.format(method.note, where);
+                case "arrow-stream-pipe" -> method.note + ((StreamTransport) transport).pipeNote + where;
+                default -> method.note;
+            };
+            String clock = sameClock ? "; latency clock: System.nanoTime of both processes (" + LATENCY_CLOCK + ")"
+                    : "; no latency: the server runs on another machine (another clock); time until its report arrived";
+            return text + compressed + "; allocator: Arrow on Netty's pooled memory" + clock;
+        }
+
+        /** Starts this same program again (same java, class path and JVM flags) as the consumer; returns what followed its "ready". */
+        String launch(ConsumerConfig config) throws IOException {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ArrowBench.class.getName(), "--role=consumer"));
+            child = new ProcessBuilder(cmd).start();
+            errDrain = daemon("stderr of consumer", () -> {
+                try (Reader r = new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8)) {
+                    char[] buf = new char[1024];
+                    for (int n; (n = r.read(buf)) > 0; ) {
+                        childErr.append(buf, 0, n);
+                        if (childErr.length() > 8000) childErr.delete(0, childErr.length() - 4000);
+                    }
+                } catch (IOException ignored) { }
+            });
+            watchdog = daemon("watchdog", this::watch);
+            OutputStream toChild = child.getOutputStream();
+            toChild.write((JSON.writeValueAsString(config) + "\n").getBytes(StandardCharsets.UTF_8));
+            toChild.flush();
+            fromChild = child.getInputStream();
+            String line = readLine(fromChild);
+            if (!line.startsWith("ready")) throw new IOException("the consumer answered '" + line + "' instead of 'ready'");
+            return line.substring(5).strip();
+        }
+
+        /** Watches the consumer: dead, or no progress for the timeout, aborts the run. */
+        private void watch() {
+            long last = -1, since = System.nanoTime();
+            try {
+                while (abort.reason == null) {
+                    Thread.sleep(50);
+                    long now = System.nanoTime(), p = progress.get();
+                    if (child != null && !child.isAlive()) {
+                        if (ending) return;      // it exits by itself after the last run
+                        abort.reason = "the consumer exited";
+                    }
+                    else if (p != last) { last = p; since = now; }
+                    else if (now - since > timeout.toNanos()) {
+                        abort.reason = "no progress for " + Units.duration(timeout) + (child != null ? ", so the consumer was killed" : "");
+                        if (child != null) child.destroyForcibly();
+                    }
+                }
+                // Waits that spin or park check the abort, channels see the peer's end; should the main thread be
+                // stuck elsewhere (a blocking write to a consumer that stopped reading), the run ends here instead.
+                Thread.sleep(2000);
+                if (!failureReported) {
+                    reportFailure(failure(null).getMessage());
+                    System.exit(1);
+                }
+            } catch (InterruptedException e) {
+                // the session closed normally
+            }
+        }
+
+        record Outcome(RunReport report, double seconds, boolean sameClock) {}
+
+        /**
+         * One run: at least minArrays arrays and, when minTime is given, until that much time has passed;
+         * then the consumer's report. The last batch of the session tells the consumer to exit.
+         */
+        Outcome stream(long minArrays, Duration minTime, boolean endOfSession) throws RunFailure {
+            long start = System.nanoTime();
+            Long deadline = minTime == null ? null : start + minTime.toNanos();
+            try {
+                RunReport report;
+                long producedHash, arraysSent;
+                if (method.flight())
+                    ((FlightTransport) transport).startRun(new RunSpec(shape.dtype, shape.columns, shape.rows, shape.batch, options.seed,
+                            options.corrupt, options.compression, ++runsDone, seq + 1, minArrays, minTime == null ? 0 : minTime.toNanos(), endOfSession));
+                if (method.pulls()) {
+                    pullChecker.nextSeq = seq + 1;
+                    Long serverHash = ((FlightTransport) transport).pull(pullChecker, progress);
+                    report = pulled.remove(0);
+                    arraysSent = report.arrays;
+                    // No hash from the server: the check below fails rather than passes.
+                    producedHash = serverHash != null ? serverHash : ~report.stampHash;
+                    seq = pullChecker.nextSeq - 1;
+                } else {
+                    // The consumer exits after the session's last batch: from then on its end is no failure.
+                    Sent sent = produce(transport, payload, seq + 1, minArrays, deadline, endOfSession, abort, progress, () -> ending = endOfSession);
+                    seq = sent.lastSeq;
+                    arraysSent = sent.arrays;
+                    producedHash = sent.stampHash;
+                    report = transport.report();
+                    if (report == null) {
+                        // Wait for the report spinning, not blocked: a blocked thread lets its vCPU halt, and on a VM waking it again delays the next run.
+                        while (fromChild.available() == 0) {
+                            Thread.onSpinWait();
+                            abort.check();
+                        }
+                        report = JSON.readValue(readLine(fromChild), RunReport.class);
+                    }
+                }
+                long end = sameClock ? report.lastNanos : System.nanoTime();
+                progress.incrementAndGet();
+                if (report.errors == 0 && report.arrays != arraysSent)
+                    report = withError(report, "the consumer saw " + report.arrays + " arrays of " + arraysSent);
+                else if (report.errors == 0 && report.stampHash != producedHash)
+                    report = withError(report, "the batches' timestamps differ from the ones sent");
+                return new Outcome(report, (end - start) / 1e9, sameClock);
+            } catch (Exception e) {
+                throw failure(e);
+            }
+        }
+
+        static RunReport withError(RunReport r, String error) {
+            return new RunReport(r.run, r.arrays, r.batches, 1, error, r.lastNanos, r.histogram, r.stampHash);
+        }
+
+        /** After the last run: the consumer gone with exit 0, both allocators back to zero. */
+        void finish() throws RunFailure {
+            stage = "closing";
+            ending = true;
+            try {
+                if (child != null) {
+                    if (method.flight()) child.getOutputStream().close();    // the server child exits at the end of its stdin
+                    if (!child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new IOException("the consumer did not exit");
+                    if (child.exitValue() != 0) throw new IOException("the consumer ended with exit code " + child.exitValue());
+                }
+                transport.close();
+                transport = null;
+                long left = allocator.getAllocatedMemory();
+                if (left != 0) throw new IOException("the producer's Arrow allocator still holds " + left + " bytes after closing: a leak");
+            } catch (Exception e) {
+                throw failure(e);
+            }
+        }
+
+        /** Explains a failure, quoting the consumer's exit and its stderr when it is gone. */
+        RunFailure failure(Exception e) {
+            failureReported = true;
+            try { if (child != null) child.waitFor(2, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
+            StringBuilder msg = new StringBuilder(method.name + ", " + stage + (seq > 0 ? ", array " + seq : "") + ": ");
+            if (abort.reason != null && abort.reason.startsWith("no progress")) msg.append(abort.reason).append("; ");
+            if (child != null && !child.isAlive() && child.exitValue() != 0) {
+                int code = child.exitValue();
+                msg.append("the consumer (pid ").append(child.pid()).append(") exited with code ").append(code)
+                        .append(code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+                try { errDrain.join(500); } catch (InterruptedException ignored) { }
+                String err = childErr.toString().strip();
+                msg.append(err.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + err.lines().limit(12).collect(Collectors.joining(" | ")));
+            } else {
+                msg.append(e == null ? abort.reason : String.valueOf(e.getMessage()));
+            }
+            return new RunFailure(msg.toString());
+        }
+
+        public void close() { end(true); }
+
+        /**
+         * Stops the consumer and removes the run's files. The shutdown hook (Ctrl-C, or the watchdog's
+         * exit) passes false: the main thread may still be inside the transport, and unmapping memory
+         * under it would crash the JVM; the process is ending anyway.
+         */
+        void end(boolean closeTransport) {
+            if (!LIVE.remove(this)) return;
+            if (watchdog != null) watchdog.interrupt();
+            if (child != null && child.isAlive()) {
+                child.destroy();
+                try { if (!child.waitFor(2, TimeUnit.SECONDS)) child.destroyForcibly().waitFor(); } catch (InterruptedException ignored) { }
+            }
+            if (closeTransport) {
+                if (transport != null) transport.close();
+                if (allocator.getAllocatedMemory() == 0) allocator.close();
+            }
+            if (runDir != null) SuiteFolder.delete(runDir);
+        }
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
+
+    /** The watchdog and the main thread may both see the same failure: say it once. */
+    static void reportFailure(String message) {
+        if (FAILURE_REPORTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
+    }
+
+    /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */
+    static boolean alive(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Reads a line byte by byte, so that nothing after it is taken from the stream. */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b; (b = in.read()) != '\n'; ) {
+            if (b < 0) throw new EOFException("the peer closed its stream");
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------- the child, and the Flight server
+
+    record ConsumerConfig(String method, Dtype dtype, int columns, int rows, int batch, Compression compression, String runDir,
+                          String runId, long ringBytes, long seed, long parentPid) {}
+
+    /**
+     * The child: reads its configuration from stdin, opens its end, says "ready", checks batches and
+     * reports each run on stdout. For the Flight methods it is a Flight server on a free loopback port
+     * ("ready grpc://127.0.0.1:PORT"), serving until its stdin ends. Either way it checks at the end
+     * that Arrow's allocator got every byte back, and exits 1 if not.
+     */
+    static final class ConsumerRole {
+        static int run() throws Exception {
+            InputStream stdin = new FileInputStream(FileDescriptor.in);
+            PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+            ConsumerConfig cfg = JSON.readValue(readLine(stdin), ConsumerConfig.class);
+            Path runDir = Path.of(cfg.runDir);
+            watchParent(cfg.parentPid, runDir);
+            BufferAllocator allocator = new RootAllocator();
+            Method method = method(cfg.method);
+            try {
+                if (method.flight()) {
+                    try (FlightServer server = startFlightServer(allocator, Location.forGrpcInsecure("127.0.0.1", 0))) {
+                        stdout.println("ready grpc://127.0.0.1:" + server.getPort());
+                        while (stdin.read() >= 0) { }      // until the parent closes our stdin
+                        server.shutdown();
+                        server.awaitTermination(5, TimeUnit.SECONDS);
+                    }
+                } else {
+                    Shape shape = new Shape(cfg.dtype, cfg.columns, cfg.rows, cfg.batch);
+                    List<RunReport> finished = new ArrayList<>();
+                    Checker checker = new Checker(new Payload(shape, cfg.seed, 0), finished::add);
+                    Context ctx = new Context(false, runDir, cfg.runId, shape, cfg.compression, cfg.ringBytes, allocator, new Abort());
+                    try (Transport transport = method.factory.open(ctx, null)) {
+                        stdout.println("ready" + (transport instanceof StreamTransport st ? st.pipeNote : ""));
+                        while (!checker.ended) {
+                            transport.receive(checker);
+                            // The session's last report waits until the transport is closed and the allocator checked.
+                            if (checker.ended) break;
+                            for (RunReport report : finished) stdout.println(JSON.writeValueAsString(report));
+                            finished.clear();
+                        }
+                    }
+                    for (RunReport report : finished) stdout.println(JSON.writeValueAsString(report));
+                }
+            } catch (IOException | RuntimeException e) {
+                // The session is over either way, so its files go now: a killed producer (whose channel closing may be
+                // what we saw, a moment before it is gone) removes nothing; a live one removes them too, and reports e.
+                SuiteFolder.delete(runDir);
+                if (alive(cfg.parentPid)) throw e;
+                return 3;
+            }
+            long left = allocator.getAllocatedMemory();
+            if (left != 0) {
+                System.err.println(BENCH + " consumer: Arrow's allocator still holds " + left + " bytes after closing: a leak");
+                return 1;
+            }
+            allocator.close();
+            return 0;
+        }
+
+        /** A child never outlives its parent, whatever it is blocked on; it removes what the dead parent left. */
+        static void watchParent(long pid, Path runDir) {
+            daemon("parent watch", () -> {
+                while (alive(pid)) {
+                    try { Thread.sleep(100); } catch (InterruptedException e) { return; }
+                }
+                SuiteFolder.delete(runDir);
+                Runtime.getRuntime().halt(3);
+            });
+        }
+    }
+
+    @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "An Arrow Flight server for arrow-flight and arrow-flight-get runs from another host (--flight-uri); serves until Ctrl-C.")
+    static final class ServerCommand implements Callable<Integer> {
+        @Option(names = "--listen", paramLabel = "URI", defaultValue = "grpc://127.0.0.1:8815",
+                description = "Where to listen: grpc://HOST:PORT, 0.0.0.0 for every interface, port 0 for any free one (default: ${DEFAULT-VALUE}).")
+        String listen;
+
+        @Spec CommandSpec spec;
+
+        public Integer call() throws Exception {
+            URI uri;
+            try {
+                uri = new URI(listen);
+            } catch (URISyntaxException e) {
+                throw bad(spec.commandLine(), "--listen", listen, "not a URI: give grpc://HOST:PORT");
+            }
+            if (!"grpc".equals(uri.getScheme()) && !"grpc+tcp".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0 || uri.getPort() > 65535)
+                throw bad(spec.commandLine(), "--listen", listen, "give grpc://HOST:PORT with a port from 0 to 65535");
+            BufferAllocator allocator = new RootAllocator();
+            FlightServer server;
+            try {
+                server = startFlightServer(allocator, Location.forGrpcInsecure(uri.getHost(), uri.getPort()));
+            } catch (IOException e) {
+                System.err.println(BENCH + " server: cannot listen on " + listen + ": " + e.getMessage());
+                return 1;
+            }
+            System.out.println(BENCH + " server: listening on grpc://" + uri.getHost() + ":" + server.getPort() + " (Ctrl-C to stop)");
+            server.awaitTermination();
+            return 0;
+        }
+    }
+
+    // ---------------------------------------------------------------- the suite folder
+
+    /** Run folders live in /dev/shm/ipcbench (else the temp dir), named <bench>-<pid>-<random>, owner-only. */
+    static final class SuiteFolder {
+        static final Path SHM = Path.of("/dev/shm");
+        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
+        static final Pattern OWNED = Pattern.compile(BENCH + "-(\\d+)-[0-9a-f]+");
+
+        static String newRunId() {
+            return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        }
+
+        static Path createRunDir(String runId) throws IOException {
+            var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+            if (!Files.isDirectory(ROOT)) {
+                try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
+            }
+            return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
+        }
+
+        /** This script's run folders whose owner process is gone (and that this user may remove). */
+        static List<Path> removeLeftovers() {
+            List<Path> removed = new ArrayList<>();
+            if (!Files.isDirectory(ROOT)) return removed;
+            try (Stream<Path> entries = Files.list(ROOT)) {
+                for (Path p : (Iterable<Path>) entries::iterator) {
+                    Matcher m = OWNED.matcher(p.getFileName().toString());
+                    if (m.matches() && !alive(Long.parseLong(m.group(1)))) {
+                        delete(p);
+                        if (!Files.exists(p)) removed.add(p);
+                    }
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // another user's suite folder, which we may not read: nothing of ours is in it
+            }
+            return removed;
+        }
+
+        /** Synchronized: in the consumer the parent watch and the main thread may both get here at once. */
+        static synchronized void delete(Path p) {
+            try (Stream<Path> walk = Files.walk(p)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | UncheckedIOException ignored) { }
+        }
+    }
+
+    // ---------------------------------------------------------------- results
+
+    /** One measured configuration, in the suite's schema (README.md, "Results files"). */
+    static final class Row {
+        final Map<String, Object> fields = new LinkedHashMap<>();
+        boolean verified;
+        String firstError, method, wait;
+        int size;
+        double rate, batchRate, mbps, seconds, p50, p99, p999;
+        Histogram hist;
+
+        static Row of(String method, String wait, String note, Shape shape, Compression compression, int run, double seconds,
+                      Histogram h, long arrays, long batches, long errors, String firstError) {
+            Row r = new Row();
+            r.method = method;
+            r.wait = wait;
+            r.size = shape.arrayBytes();
+            r.verified = errors == 0;
+            r.firstError = firstError;
+            r.seconds = seconds;
+            r.rate = arrays / seconds;
+            r.batchRate = batches / seconds;
+            r.mbps = r.rate * r.size / 1e6;
+            r.hist = h;
+            var f = r.fields;
+            f.put("timestamp", Instant.now().toString());
+            f.put("bench", BENCH);
+            f.put("method", method);
+            f.put("pattern", "stream");
+            f.put("wait", wait);
+            f.put("payload", shape.columns == 1 ? shape.dtype.name() : shape.columns + "x" + shape.dtype.name());
+            f.put("size_bytes", r.size);
+            f.put("count", arrays);
+            f.put("batch", shape.batch);
+            f.put("peers", 1);
+            f.put("run", run);
+            f.put("seconds", round(seconds, 6));
+            f.put("msgs_per_s", round(r.rate, 1));
+            f.put("mb_per_s", round(r.mbps, 3));
+            if (h != null) {
+                r.p50 = h.getValueAtPercentile(50) / 1e3;
+                r.p99 = h.getValueAtPercentile(99) / 1e3;
+                r.p999 = h.getValueAtPercentile(99.9) / 1e3;
+                f.put("lat_kind", "one-way");
+                f.put("lat_mean_us", round(h.getMean() / 1e3, 3));
+                f.put("lat_p50_us", round(r.p50, 3));
+                f.put("lat_p90_us", round(h.getValueAtPercentile(90) / 1e3, 3));
+                f.put("lat_p99_us", round(r.p99, 3));
+                f.put("lat_p999_us", round(r.p999, 3));
+                f.put("lat_max_us", round(h.getMaxValue() / 1e3, 3));
+            } else {
+                r.p50 = r.p99 = r.p999 = Double.NaN;
+                f.put("lat_kind", "none");
+                for (String k : List.of("lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us")) f.put(k, null);
+            }
+            f.put("verified", r.verified);
+            f.put("errors", errors);
+            f.put("note", note);
+            f.put("compression", compression.name());
+            f.put("columns", shape.columns);
+            f.put("rows_per_batch", shape.batchRows());
+            f.put("batches_per_s", round(r.batchRate, 1));
+            return r;
+        }
+
+        /** The session failed after this run was measured (a leak at close, the consumer's exit): the row says so. */
+        void fail(String why) {
+            verified = false;
+            firstError = why;
+            fields.put("verified", false);
+            fields.put("errors", Math.max(1, (long) fields.get("errors")));
+        }
+
+        static double round(double v, int places) {
+            double scale = Math.pow(10, places);
+            return Math.round(v * scale) / scale;
+        }
+    }
+
+    /** One-way latency compares two processes' System.nanoTime: on Linux both read CLOCK_MONOTONIC, one clock for the machine. */
+    static final String LATENCY_CLOCK = System.getProperty("os.name").equals("Linux") ? "CLOCK_MONOTONIC, one clock for all processes"
+            : "one clock for all processes only where the OS makes it so";
+
+    /** Appends rows to results.csv and results.jsonl (the shared columns in the csv, everything in the jsonl), each latency row's .hgrm beside them. */
+    static final class Results {
+        static final List<String> COLUMNS = List.of("timestamp", "bench", "method", "pattern", "wait", "payload", "size_bytes",
+                "count", "batch", "peers", "run", "seconds", "msgs_per_s", "mb_per_s", "lat_kind", "lat_mean_us", "lat_p50_us",
+                "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us", "verified", "errors", "note", "hgrm",
+                "jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host", "run_id");
+        final Path dir;
+        final Map<String, Object> env;
+        final String runId = SuiteFolder.newRunId();
+
+        Results(Path dir, Map<String, Object> env) {
+            this.dir = dir;
+            this.env = env;
+        }
+
+        void write(Row row) throws RunFailure {
+            try {
+                Map<String, Object> all = new LinkedHashMap<>(row.fields);
+                String hgrm = null;
+                if (row.hist != null) {
+                    Files.createDirectories(dir.resolve("hgrm"));
+                    hgrm = "hgrm/" + String.join("_", BENCH, row.method, (String) row.fields.get("payload"), String.valueOf(row.size),
+                            "b" + row.fields.get("batch"), "r" + row.fields.get("run"), runId) + ".hgrm";
+                    try (PrintStream ps = new PrintStream(Files.newOutputStream(dir.resolve(hgrm)), false, StandardCharsets.UTF_8)) {
+                        row.hist.outputPercentileDistribution(ps, 1000.0);
+                    }
+                }
+                Files.createDirectories(dir);
+                all.put("hgrm", hgrm);
+                all.putAll(env);
+                all.put("run_id", runId);
+                Path csv = dir.resolve("results.csv");
+                StringBuilder line = new StringBuilder();
+                if (!Files.exists(csv)) line.append(String.join(",", COLUMNS)).append('\n');
+                line.append(COLUMNS.stream().map(c -> csvField(all.get(c))).collect(Collectors.joining(","))).append('\n');
+                Files.writeString(csv, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(dir.resolve("results.jsonl"), JSON.writeValueAsString(all) + "\n",
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new RunFailure("cannot write results to " + dir + ": " + e.getMessage());
+            }
+        }
+
+        static String csvField(Object v) {
+            String s = v == null ? "" : v.toString();
+            return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        }
+    }
+
+    /** JDK, JVM flags, OS, CPU, cores, library versions (from the jars on the class path), host. */
+    static final class Environment {
+        static Map<String, Object> capture() {
+            Map<String, Object> env = new LinkedHashMap<>();
+            env.put("jdk", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
+            env.put("jvm_flags", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+            env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+            env.put("cpu", firstLine(Path.of("/proc/cpuinfo"), "model name").orElse(System.getProperty("os.arch")));
+            env.put("cores", Runtime.getRuntime().availableProcessors());
+            env.put("libs", Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                    .map(p -> Path.of(p).getFileName().toString())
+                    .filter(n -> n.endsWith(".jar") && !n.startsWith(BENCH))
+                    .map(n -> n.substring(0, n.length() - 4)).sorted().collect(Collectors.joining(" ")));
+            env.put("host", hostname());
+            return env;
+        }
+
+        static String hostname() { return firstLine(Path.of("/proc/sys/kernel/hostname"), "").orElse("unknown"); }
+
+        /** One id per boot of the machine: two processes with the same one share CLOCK_MONOTONIC. */
+        static String bootId() { return firstLine(Path.of("/proc/sys/kernel/random/boot_id"), "").orElse(hostname()); }
+
+        static Optional<String> firstLine(Path file, String key) {
+            try (Stream<String> lines = Files.lines(file)) {
+                return lines.filter(l -> l.startsWith(key)).findFirst()
+                        .map(l -> key.isEmpty() ? l.strip() : l.substring(l.indexOf(':') + 1).strip());
+            } catch (IOException | UncheckedIOException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** A progress line on stderr, only when stderr is a terminal. */
+    static final class Progress {
+        static final boolean TERMINAL = isTerminal();
+
+        static boolean isTerminal() {
+            try {
+                String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+
+        static void show(String what) { if (TERMINAL) System.err.print("\r\033[K" + BENCH + ": " + what); }
+
+        static void clear() { if (TERMINAL) System.err.print("\r\033[K"); }
+    }
+
+    // ---------------------------------------------------------------- sizes, durations, summary
+
+    static final class Units {
+        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|Ki|Mi|Gi)?B?");
+
+        static long parseSize(String text) {
+            Matcher m = SIZE.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException();
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "" : m.group(2);
+            long scale = switch (unit) {
+                case "k", "K" -> 1_000L;
+                case "M" -> 1_000_000L;
+                case "G" -> 1_000_000_000L;
+                case "Ki" -> 1L << 10;
+                case "Mi" -> 1L << 20;
+                case "Gi" -> 1L << 30;
+                default -> 1L;
+            };
+            return Math.multiplyExact(n, scale);
+        }
+
+        static String size(long bytes) {
+            if (bytes >= 1_000_000 && bytes % 1_000_000 == 0) return bytes / 1_000_000 + " MB";
+            if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) return (bytes >> 20) + " MiB";
+            if (bytes >= 1_000 && bytes % 1_000 == 0) return bytes / 1_000 + " kB";
+            if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) return (bytes >> 10) + " KiB";
+            return bytes + " B";
+        }
+
+        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+
+        static Duration parseDuration(String text) {
+            Matcher m = DURATION.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException();
+            double v = Double.parseDouble(m.group(1));
+            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
+            return Duration.ofNanos(Math.round(ms * 1e6));
+        }
+
+        static String duration(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+
+        /** Bytes in the range, else a conversion error naming what is allowed. */
+        static long parseSizeIn(String value, long min, long max, String allowed) {
+            long n;
+            try {
+                n = parseSize(value);
+            } catch (RuntimeException e) {
+                n = -1;
+            }
+            if (n < min || n > max) throw new CommandLine.TypeConversionException("'" + value + "' (" + allowed + ")");
+            return n;
+        }
+    }
+
+    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+        public Integer convert(String value) {
+            return (int) Units.parseSizeIn(value, STAMP, MAX_SIZE, "a size from 16 B to 64 MiB, such as 8Ki, 10k, 2M or 1Mi");
+        }
+    }
+
+    static final class RingConverter implements CommandLine.ITypeConverter<Long> {
+        public Long convert(String value) {
+            return Units.parseSizeIn(value, MIN_RING, MAX_RING, "a size from 64 KiB to 1 GiB, such as 4Mi or 64Mi");
+        }
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        public Duration convert(String value) {
+            try {
+                return Units.parseDuration(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
+            }
+        }
+    }
+
+    /**
+     * ShmBench's shm-ring throughput per size, where run_all.sh ran it earlier in this same session
+     * (it exports IPCBENCH_SINCE, its start): the ceiling of a copy through shared memory, for comparison.
+     */
+    Map<Integer, Double> shmRingRates() {
+        Map<Integer, List<Double>> found = new TreeMap<>();
+        String since = System.getenv("IPCBENCH_SINCE");
+        Path jsonl = out.resolve("results.jsonl");
+        if (since == null || !Files.exists(jsonl)) return Map.of();
+        try (Stream<String> lines = Files.lines(jsonl)) {
+            lines.forEach(l -> {
+                try {
+                    JsonNode n = JSON.readTree(l);
+                    if (n.path("bench").asText().equals("ShmBench") && n.path("method").asText().equals("shm-ring")
+                            && n.path("payload").asText().equals(dtype.name()) && n.path("verified").asBoolean()
+                            && n.path("timestamp").asText().compareTo(since) >= 0)
+                        found.computeIfAbsent(n.path("size_bytes").asInt(), k -> new ArrayList<>()).add(n.path("msgs_per_s").asDouble());
+                } catch (IOException | RuntimeException ignored) { }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            return Map.of();
+        }
+        Map<Integer, Double> medians = new TreeMap<>();
+        found.forEach((s, v) -> medians.put(s, v.stream().sorted().toList().get(v.size() / 2)));
+        return medians;
+    }
+
+    /** Per size, each method's throughput (median of the runs, ± half their range), its one-way latency, and how it compares. */
+    void printSummary(List<Row> rows, Plan plan, boolean stoppedEarly) {
+        if (rows.isEmpty()) return;
+        Map<Integer, Double> shmRing = shmRingRates();
+        Shape any = plan.shapes.get(0);
+        System.out.printf("%nArrowBench: record batches of %d x %s column(s), %d array(s) per batch, compression %s, median of %d run(s); latency at full throughput%n",
+                any.columns, any.dtype, any.batch, compression, plan.runs);
+        System.out.println("One-way latency per batch: the consumer's System.nanoTime minus the producer's (" + LATENCY_CLOCK + ").");
+        String format = "%-8s %-22s %-6s %9s %12s %5s %11s %9s %15s %9s %9s %11s %9s%n";
+        System.out.printf(format, "size", "method", "wait", "time ms", "arrays/s", "±", "batches/s", "MB/s", "latency p50 µs", "p99 µs", "p99.9 µs", "vs fastest", "vs shm-ring");
+        Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
+                Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
+        bySize.forEach((size, byMethod) -> {
+            Map<String, Double> rates = new LinkedHashMap<>();
+            byMethod.forEach((m, rs) -> rates.put(m, median(rs, r -> r.rate)));
+            double best = rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+            Double ring = shmRing.get(size);
+            String label = Units.size(size);
+            for (var e : byMethod.entrySet()) {
+                List<Row> rs = e.getValue();
+                double r = rates.get(e.getKey());
+                DoubleSummaryStatistics spread = rs.stream().mapToDouble(x -> x.rate).summaryStatistics();
+                System.out.printf(format, label, e.getKey(), rs.get(0).wait, fmt(median(rs, x -> x.seconds) * 1e3), String.format("%,.0f", r),
+                        rs.size() > 1 ? String.format("%.0f%%", 50 * (spread.getMax() - spread.getMin()) / r) : "",
+                        String.format("%,.0f", median(rs, x -> x.batchRate)), fmt(median(rs, x -> x.mbps)),
+                        fmt(median(rs, x -> x.p50)), fmt(median(rs, x -> x.p99)), fmt(median(rs, x -> x.p999)),
+                        String.format("%.2fx", best / r), ring == null ? "" : String.format("%.0f%%", 100 * r / ring));
+                rs.stream().filter(x -> !x.verified).findFirst().ifPresent(x -> System.out.println("         NOT VERIFIED: " + x.firstError));
+                label = "";
+            }
+        });
+        System.out.println("time: one run; ±: half the range of the runs' arrays/s; vs fastest: times slower than the fastest method"
+                + (shmRing.isEmpty() ? "." : "; vs shm-ring: share of ShmBench's shm-ring arrays/s at that size, earlier in this run_all.sh."));
+        System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All batches verified: "
+                + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv"));
+    }
+
+    static double median(List<Row> rows, java.util.function.ToDoubleFunction<Row> f) {
+        double[] v = rows.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        if (v.length == 0) return Double.NaN;
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    static String fmt(double v) {
+        if (Double.isNaN(v)) return "-";
+        return v >= 100 ? String.format("%,.0f", v) : v >= 10 ? String.format("%.1f", v) : String.format("%.2f", v);
+    }
+}

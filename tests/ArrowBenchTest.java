@@ -1,0 +1,415 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Tests of ArrowBench.java: its checks in-process (schema, rows, CRCs, compression, the shared-memory slots), and the script end to end as a user runs it
+//JAVA 17+
+//SOURCES ../ArrowBench.java
+//SOURCES Harness.java
+//RUNTIME_OPTIONS --add-opens=java.base/java.nio=ALL-UNNAMED --enable-native-access=ALL-UNNAMED
+//RUNTIME_OPTIONS -Dsun.misc.unsafe.memory.access=allow -Dio.netty.tryReflectionSetAccessible=true
+
+/*
+ * Run through ./test.sh (which sets JBANG to the jbang it found), or alone:
+ *   JBANG=./jbang ./jbang tests/ArrowBenchTest.java [name-filter]
+ * Prints PASS/FAIL/SKIP per test and ends with "N passed, N failed, N skipped".
+ * Tests assert behaviour, never speed.
+ */
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.arrow.compression.CommonsCompressionFactory;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.ipc.ReadChannel;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+import java.io.*;
+import java.net.ServerSocket;
+import java.nio.channels.Channels;
+import java.nio.file.*;
+import java.time.Duration;
+import java.util.*;
+import java.util.concurrent.*;
+import java.util.concurrent.atomic.AtomicLong;
+
+public class ArrowBenchTest extends Harness {
+
+    static final Script SCRIPT = new Script("ArrowBench", "--role=consumer");
+    static final List<String> ALL_METHODS = ArrowBench.METHODS.stream().map(ArrowBench.Method::name).toList();
+    static final ArrowBench.Shape SHAPE = new ArrowBench.Shape(ArrowBench.Dtype.float64, 2, 64, 4);
+
+    public static void main(String[] args) throws Exception {
+        filter = args.length > 0 ? args[0] : null;
+        unitTests();
+        endToEndTests();
+        System.exit(finish("ArrowBenchTest"));
+    }
+
+    // ---------------------------------------------------------------- logic, in-process
+
+    /** A checker keeping its reports, and a batch of arrays first.. built as the producer builds it. */
+    static ArrowBench.Checker checker(ArrowBench.Payload expected, List<ArrowBench.RunReport> reports) {
+        return new ArrowBench.Checker(expected, reports::add);
+    }
+
+    static VectorSchemaRoot batch(BufferAllocator a, ArrowBench.Payload p, long first, long flags) {
+        VectorSchemaRoot root = p.shape.newBatch(a);
+        p.fill(root, first, System.nanoTime(), flags);
+        return root;
+    }
+
+    static void unitTests() {
+        test("sizes accept powers of 1000 and 1024, within range", () -> {
+            var sizes = new ArrowBench.SizeConverter();
+            check(sizes.convert("8Ki") == 8192 && sizes.convert("1Mi") == 1 << 20 && sizes.convert("2M") == 2_000_000, "units");
+            for (String bad : List.of("0", "15", "65Mi", "3X", "-5"))
+                try {
+                    sizes.convert(bad);
+                    throw new AssertionError("accepted " + bad);
+                } catch (picocli.CommandLine.TypeConversionException expected) { }
+        });
+
+        test("a good batch passes; the run ends at the batch flagged last, with every array counted", () -> {
+            try (BufferAllocator a = new RootAllocator()) {
+                ArrowBench.Payload p = new ArrowBench.Payload(SHAPE, 7, 0);
+                List<ArrowBench.RunReport> reports = new ArrayList<>();
+                ArrowBench.Checker c = checker(p, reports);
+                for (int b = 0; b < 10; b++)
+                    try (VectorSchemaRoot root = batch(a, p, 1 + 4L * b, b == 9 ? ArrowBench.Payload.LAST_OF_RUN : 0)) {
+                        c.check(root);
+                    }
+                check(reports.size() == 1, "one report");
+                ArrowBench.RunReport r = reports.get(0);
+                check(r.errors() == 0 && r.arrays() == 40 && r.batches() == 10, "40 arrays in 10 batches, no error: " + r);
+                check(a.getAllocatedMemory() == 0, "nothing held");
+            }
+        });
+
+        test("the checks catch a flipped byte, a wrong schema, a wrong row count, a null, a gap and a changed timestamp", () -> {
+            try (BufferAllocator a = new RootAllocator()) {
+                ArrowBench.Payload p = new ArrowBench.Payload(SHAPE, 7, 0);
+                Map<String, java.util.function.Function<VectorSchemaRoot, VectorSchemaRoot>> faults = new LinkedHashMap<>();
+                faults.put("CRC32C mismatch", root -> {
+                    var data = root.getVector(1).getDataBuffer();
+                    data.setByte(100, ~data.getByte(100));
+                    return root;
+                });
+                faults.put("schema", root -> {
+                    Schema other = new Schema(List.of(Field.nullable("c0", new ArrowType.Int(64, true)), Field.nullable("c1", new ArrowType.Int(64, true))));
+                    VectorSchemaRoot swapped = new VectorSchemaRoot(other, root.getFieldVectors(), root.getRowCount());
+                    return swapped;
+                });
+                faults.put("row count", root -> {
+                    root.setRowCount(SHAPE.batchRows() - 1);
+                    return root;
+                });
+                faults.put("nulls", root -> {
+                    ((org.apache.arrow.vector.Float8Vector) root.getVector(0)).setNull(5);
+                    return root;
+                });
+                faults.put("gap", root -> {
+                    root.getVector(0).getDataBuffer().setLong(0, 99 | ArrowBench.Payload.LAST_OF_RUN);
+                    return root;
+                });
+                faults.put("another timestamp", root -> {
+                    var data = root.getVector(0).getDataBuffer();
+                    data.setLong(SHAPE.sliceBytes() + 8, data.getLong(SHAPE.sliceBytes() + 8) + 1);
+                    return root;
+                });
+                faults.forEach((what, fault) -> {
+                    List<ArrowBench.RunReport> reports = new ArrayList<>();
+                    ArrowBench.Checker c = checker(p, reports);
+                    try (VectorSchemaRoot root = batch(a, p, 1, ArrowBench.Payload.LAST_OF_RUN)) {
+                        c.check(fault.apply(root));
+                    }
+                    check(reports.size() == 1 && reports.get(0).errors() == 1, what + ": one error: " + reports);
+                    check(reports.get(0).firstError().contains(what), what + " named: " + reports.get(0).firstError());
+                });
+                check(a.getAllocatedMemory() == 0, "nothing held");
+            }
+        });
+
+        test("the timestamps' hash differs when one timestamp does", () -> {
+            long h = ArrowBench.mixStamp(ArrowBench.mixStamp(0, 1000), 2000);
+            check(h != ArrowBench.mixStamp(ArrowBench.mixStamp(0, 1000), 2001), "last changed");
+            check(h != ArrowBench.mixStamp(ArrowBench.mixStamp(0, 2000), 1000), "order matters");
+        });
+
+        for (ArrowBench.Compression codec : List.of(ArrowBench.Compression.lz4, ArrowBench.Compression.zstd)) {
+            test("compression round-trips: " + codec + " batches written compressed, read back verified", () -> {
+                try (BufferAllocator a = new RootAllocator()) {
+                    ArrowBench.Payload p = new ArrowBench.Payload(SHAPE, 7, 0);
+                    ByteArrayOutputStream stream = new ByteArrayOutputStream();
+                    try (VectorSchemaRoot root = SHAPE.newBatch(a);
+                         ArrowStreamWriter w = new ArrowStreamWriter(root, null, Channels.newChannel(stream), IpcOption.DEFAULT, codec.factory(), codec.codec)) {
+                        w.start();
+                        for (int b = 0; b < 5; b++) {
+                            p.fill(root, 1 + 4L * b, System.nanoTime(), b == 4 ? ArrowBench.Payload.LAST_OF_RUN : 0);
+                            w.writeBatch();
+                        }
+                        w.end();
+                    }
+                    byte[] bytes = stream.toByteArray();
+                    ReadChannel in = new ReadChannel(Channels.newChannel(new ByteArrayInputStream(bytes)));
+                    MessageSerializer.deserializeSchema(in);
+                    try (ArrowRecordBatch first = (ArrowRecordBatch) MessageSerializer.deserializeMessageBatch(in, a)) {
+                        check(first.getBodyCompression().getCodec() == codec.codec.getType(), "the batches say " + codec);
+                    }
+                    List<ArrowBench.RunReport> reports = new ArrayList<>();
+                    ArrowBench.Checker c = checker(p, reports);
+                    try (ArrowStreamReader r = new ArrowStreamReader(new ByteArrayInputStream(bytes), a, CommonsCompressionFactory.INSTANCE)) {
+                        while (r.loadNextBatch()) c.check(r.getVectorSchemaRoot());
+                    }
+                    check(reports.size() == 1 && reports.get(0).errors() == 0 && reports.get(0).arrays() == 20, "20 arrays verified: " + reports);
+                    check(a.getAllocatedMemory() == 0, "nothing held");
+                }
+            });
+        }
+
+        test("arrow-shm between two threads: many laps of two slots, every batch verified in place, nothing leaked", () -> {
+            Path runDir = Files.createTempDirectory("arrow-shm");
+            try (BufferAllocator a = new RootAllocator()) {
+                ArrowBench.Shape shape = new ArrowBench.Shape(ArrowBench.Dtype.int32, 3, 100, 5);
+                ArrowBench.Payload p = new ArrowBench.Payload(shape, 9, 0);
+                long ring = 2L * ArrowBench.ShmTransport.slotBytes(shape);
+                ArrowBench.Abort abort = new ArrowBench.Abort();
+                for (ArrowBench.Compression codec : List.of(ArrowBench.Compression.none, ArrowBench.Compression.zstd)) {
+                    Path dir = Files.createDirectory(runDir.resolve(codec.name()));
+                    BufferAllocator producerSide = a.newChildAllocator("producer", 0, Long.MAX_VALUE), consumerSide = a.newChildAllocator("consumer", 0, Long.MAX_VALUE);
+                    ArrowBench.ShmTransport producer = new ArrowBench.ShmTransport(new ArrowBench.Context(true, dir, "t", shape, codec, ring, producerSide, abort));
+                    check(producer.slots == 2, "two slots: " + producer.slots);
+                    ArrowBench.ShmTransport consumer = new ArrowBench.ShmTransport(new ArrowBench.Context(false, dir, "t", shape, codec, ring, consumerSide, abort));
+                    List<ArrowBench.RunReport> reports = new CopyOnWriteArrayList<>();
+                    ArrowBench.Checker c = checker(p, reports);
+                    Future<?> reading = Executors.newSingleThreadExecutor(r -> { Thread t = new Thread(r); t.setDaemon(true); return t; })
+                            .submit(() -> { while (!c.ended) consumer.receive(c); return null; });
+                    for (int run = 0; run < 3; run++)
+                        ArrowBench.produce(producer, p, 1 + 500L * run, 500, null, run == 2, abort, new AtomicLong(), () -> { });
+                    reading.get(30, TimeUnit.SECONDS);
+                    check(reports.size() == 3 && reports.stream().allMatch(r -> r.errors() == 0 && r.arrays() == 500), codec + ": 3 runs of 500 arrays verified: " + reports);
+                    producer.close();
+                    consumer.close();
+                    check(producerSide.getAllocatedMemory() == 0 && consumerSide.getAllocatedMemory() == 0, codec + ": nothing held");
+                    producerSide.close();
+                    consumerSide.close();
+                }
+            } finally {
+                deleteTree(runDir);
+            }
+        });
+
+        test("cleanup removes what dead processes left and nothing else", () -> {
+            Path root = ArrowBench.SuiteFolder.ROOT;
+            Files.createDirectories(root);
+            Path dead = Files.createDirectory(root.resolve("ArrowBench-" + deadPid() + "-abc"));
+            Files.writeString(dead.resolve("arrow-shm"), "x");
+            Path mine = Files.createDirectory(root.resolve("ArrowBench-" + ProcessHandle.current().pid() + "-def"));
+            Path other = Files.createDirectory(root.resolve("ShmBench-" + deadPid() + "-abc"));
+            try {
+                List<Path> removed = ArrowBench.SuiteFolder.removeLeftovers();
+                check(removed.contains(dead) && !Files.exists(dead), "the dead run's folder is removed");
+                check(Files.exists(mine) && Files.exists(other), "a live run's folder and another script's stay");
+            } finally {
+                deleteTree(mine);
+                deleteTree(other);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- the script, as a user runs it
+
+    static void checkRows(Path outDir, Result r, List<String> methods, int size, int batch) throws IOException {
+        check(r.code() == 0, "exit code " + r.code() + "; stderr: " + r.err());
+        Set<String> seen = new HashSet<>();
+        for (JsonNode row : rows(outDir)) {
+            String method = row.get("method").asText();
+            seen.add(method);
+            check(row.get("verified").asBoolean() && row.get("errors").asInt() == 0, "verified: " + method);
+            check(row.get("size_bytes").asInt() == size && row.get("batch").asInt() == batch, "size and batch of " + method + ": " + row);
+            for (String f : List.of("seconds", "msgs_per_s", "mb_per_s", "lat_mean_us", "lat_p50_us", "lat_p99_us", "lat_max_us", "batches_per_s"))
+                check(row.get(f).asDouble() > 0, f + " positive for " + method);
+            check(row.get("count").asLong() > 0 && row.get("lat_kind").asText().equals("one-way"), "count and latency of " + method);
+            check(Files.exists(outDir.resolve(row.get("hgrm").asText())), "hgrm of " + method);
+        }
+        check(seen.equals(new HashSet<>(methods)), "methods in the rows: " + seen);
+        check(r.out().contains("vs fastest") && r.out().contains("All batches verified: yes"), "summary printed:\n" + r.out());
+        check(r.errLines().stream().noneMatch(l -> l.contains("WARNING")), "no JVM warnings: " + r.errLines());
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void endToEndTests() throws Exception {
+        Path work = Files.createTempDirectory("arrow-e2e");
+
+        test("--help documents every option, --list every method", () -> {
+            Result help = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "--help");
+            for (String o : List.of("--count", "--size", "--sizes", "--elements", "--dtype", "--columns", "--batch", "--compression", "--warmup",
+                    "--duration", "--methods", "--list", "--runs", "--out", "--quick", "--flight-uri", "--ring", "--timeout", "--seed", "--cleanup", "server"))
+                check(help.out().contains(o), "--help mentions " + o);
+            Result list = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--list");
+            check(list.code() == 0 && list.out().lines().count() == ALL_METHODS.size(), "one line per method:\n" + list.out());
+            for (String m : ALL_METHODS) check(list.out().contains(m), m);
+        });
+
+        test("copied alone into an empty folder, --quick runs every method, verified, nothing left behind", () -> {
+            Set<String> before = SCRIPT.suiteEntries();
+            Path alone = Files.createDirectory(work.resolve("alone"));
+            Files.copy(SCRIPT.file(), alone.resolve("ArrowBench.java"));
+            Result r = SCRIPT.run(alone, null, Duration.ofMinutes(5), "--quick");
+            checkRows(alone.resolve("results"), r, ALL_METHODS, 8192, 1);
+            check(SCRIPT.entriesSince(before).isEmpty(), "run folders removed: " + SCRIPT.entriesSince(before));
+        });
+
+        test("--quick on JDK 25, without warnings from Arrow, Netty or gRPC", () -> {
+            if (JDK25 == null) throw new Skip("no JDK 25 under /usr/lib/jvm");
+            Path out = work.resolve("jdk25");
+            Result r = SCRIPT.run(REPO, JDK25, Duration.ofMinutes(5), "--quick", "--out", out.toString());
+            checkRows(out, r, ALL_METHODS, 8192, 1);
+            check(rows(out).get(0).get("jdk").asText().contains("25"), "ran on 25: " + rows(out).get(0).get("jdk"));
+        });
+
+        for (String codec : List.of("lz4", "zstd")) {
+            test("--compression " + codec + ": compressed batches over shared memory, a socket and Flight, verified and named", () -> {
+                Path out = work.resolve("compressed-" + codec);
+                Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "--quick", "-m", "arrow-shm,arrow-stream-uds,arrow-file,arrow-flight",
+                        "--compression", codec, "--size", "64Ki", "-o", out.toString());
+                checkRows(out, r, List.of("arrow-shm-" + codec, "arrow-stream-uds-" + codec, "arrow-file-" + codec, "arrow-flight-" + codec), 65536, 1);
+                check(rows(out).stream().allMatch(row -> row.get("compression").asText().equals(codec) && row.get("note").asText().contains(codec)), "recorded in the rows");
+            });
+        }
+
+        test("a wider table: 3 columns of int32, 100 rows per array, 16 arrays per batch, verified", () -> {
+            Path out = work.resolve("wide");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "--quick", "--columns", "3", "--elements", "100", "--dtype", "int32", "-b", "16",
+                    "-n", "1000", "-o", out.toString());
+            checkRows(out, r, ALL_METHODS, 1200, 16);
+            check(rows(out).stream().allMatch(row -> row.get("payload").asText().equals("3xint32") && row.get("count").asInt() == 1008
+                    && row.get("rows_per_batch").asInt() == 1600), "1000 arrays rounded up to 63 batches of 1600 rows: " + rows(out).get(0));
+        });
+
+        test("--duration bounds a run by time", () -> {
+            Path out = work.resolve("duration");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "arrow-shm,arrow-flight-get", "--size", "8Ki", "-d", "1s", "-w", "0", "-r", "1", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            for (JsonNode row : rows(out))
+                check(row.get("seconds").asDouble() >= 1.0 && row.get("seconds").asDouble() < 4 && row.get("count").asLong() > 100, "about a second, many arrays: " + row);
+        });
+
+        for (String method : ALL_METHODS) {
+            test("an array corrupted in transit is caught by " + method + ": row verified=false, exit 1", () -> {
+                Path out = work.resolve("corrupt-" + method);
+                Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", method, "--size", "8Ki", "-n", "300", "-w", "0", "-r", "1", "--corrupt", "100", "-o", out.toString());
+                check(r.code() == 1, "exit 1, was " + r.code() + ": " + r.err());
+                check(r.err().contains("verification failed") && r.err().contains("array 100, column c0: CRC32C mismatch"), "says which array: " + r.err());
+                JsonNode row = rows(out).get(0);
+                check(row.get("method").asText().equals(method) && !row.get("verified").asBoolean() && row.get("errors").asInt() == 1, "row marked: " + row);
+            });
+        }
+
+        test("a buffer left allocated at the end of a session fails it: exit 1, the last row unverified", () -> {
+            Path out = work.resolve("leak");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "--quick", "-m", "arrow-shm", "--leak", "-o", out.toString());
+            check(r.code() == 1 && r.err().contains("64 bytes") && r.err().contains("leak"), "exit 1 naming the leak: " + r.code() + " " + r.err());
+            JsonNode row = rows(out).get(0);
+            check(!row.get("verified").asBoolean(), "row marked: " + row);
+        });
+
+        test("bad input: exit 2, one line naming the option and value, nothing started or written", () -> {
+            Path file = Files.writeString(work.resolve("a-file"), "x");
+            List<String[]> cases = List.of(
+                    new String[]{"--dtype", "float16"},
+                    new String[]{"--compression", "snappy"},
+                    new String[]{"--methods", "arrow-plasma"},
+                    new String[]{"--batch", "0"},
+                    new String[]{"--batch", "1000", "--size", "1Mi"},
+                    new String[]{"--columns", "0"},
+                    new String[]{"--size", "1001"},
+                    new String[]{"--size", "24", "--columns", "3"},
+                    new String[]{"--elements", "1", "--dtype", "int8"},
+                    new String[]{"--count", "0"},
+                    new String[]{"--ring", "64Ki", "--size", "1Mi"},
+                    new String[]{"--timeout", "0s"},
+                    new String[]{"--flight-uri", "localhost:8815"},
+                    new String[]{"--flight-uri", "grpc://host-without-port"},
+                    new String[]{"--flight-uri", "grpc://[bad"},
+                    new String[]{"--out", file.resolve("results").toString()});
+            SCRIPT.rejects(Files.createDirectory(work.resolve("bad-input")), cases);
+        });
+
+        test("a Flight URI that answers nothing: exit 1 within the timeout, one line naming it", () -> {
+            int port = freePort();
+            Path cwd = Files.createDirectory(work.resolve("no-server"));
+            Result r = SCRIPT.run(cwd, null, Duration.ofMinutes(2), "--quick", "--flight-uri", "grpc://127.0.0.1:" + port, "--timeout", "3s");
+            check(r.code() == 1, "exit 1, was " + r.code() + ": " + r.err());
+            check(r.errLines().size() == 1 && r.errLines().get(0).contains("grpc://127.0.0.1:" + port), "one line naming the URI: " + r.errLines());
+            check(r.seconds() < 60, "within the timeout (JVM start included): " + r.seconds());
+        });
+
+        test("the server role runs and is reached from a second process by URI: DoPut and DoGet verified", () -> {
+            Path log = work.resolve("server.out");
+            Process server = SCRIPT.command(REPO, null, "server", "--listen", "grpc://127.0.0.1:0")
+                    .redirectOutput(log.toFile()).redirectError(work.resolve("server.err").toFile()).start();
+            try {
+                String uri = null;
+                for (int i = 0; i < 600 && uri == null; i++) {
+                    Thread.sleep(100);
+                    check(server.isAlive(), "the server runs: " + Files.readString(work.resolve("server.err")));
+                    uri = Files.readString(log).lines().filter(l -> l.contains("listening on ")).map(l -> l.replaceAll(".*listening on (\\S+).*", "$1")).findFirst().orElse(null);
+                }
+                check(uri != null, "the server says where it listens");
+                Path out = work.resolve("remote");
+                Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "--quick", "--flight-uri", uri, "-o", out.toString());
+                checkRows(out, r, List.of("arrow-flight", "arrow-flight-get"), 8192, 1);
+                for (JsonNode row : rows(out)) check(row.get("note").asText().contains(uri), "the row names the server: " + row.get("note"));
+                check(server.isAlive(), "the server serves on after the run");
+                Result again = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "--quick", "-m", "arrow-flight", "--flight-uri", uri, "-o", work.resolve("remote2").toString());
+                check(again.code() == 0, "and serves a second client: " + again.err());
+            } finally {
+                server.descendants().forEach(ProcessHandle::destroyForcibly);
+                server.destroyForcibly();
+            }
+        });
+
+        for (String method : ALL_METHODS) {
+            test("reader killed with SIGKILL during " + method + ": the writer exits 1 within 5 s, nothing left", () ->
+                    SCRIPT.killChildMidRun(work, method, "-m", method, "--size", "64Ki", "-d", "10m", "-w", "0", "-r", "1", "-o", work.resolve("kill-" + method).toString()));
+        }
+
+        for (String method : List.of("arrow-shm", "arrow-stream-pipe", "arrow-flight")) {
+            test("SIGINT (Ctrl-C) during " + method + ": exit 130 without a crash, consumer gone, files removed", () -> {
+                Path cwd = Files.createDirectory(work.resolve("sigint-" + method));
+                SCRIPT.interruptMidRun(cwd, "-m", method, "--size", "64Ki", "-d", "10m", "-w", "0", "-r", "1", "-o", cwd.resolve("out").toString());
+            });
+        }
+
+        test("two runs at the same time: both verified, separate files", () -> {
+            List<Process> both = new ArrayList<>();
+            for (String name : List.of("twin-a", "twin-b"))
+                both.add(SCRIPT.command(REPO, null, "--quick", "-o", work.resolve(name).toString())
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(work.resolve(name + ".err").toFile()).start());
+            for (Process p : both)
+                check(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "both exit 0: " + Files.readString(work.resolve("twin-a.err")) + Files.readString(work.resolve("twin-b.err")));
+            for (String name : List.of("twin-a", "twin-b")) {
+                List<JsonNode> rows = rows(work.resolve(name));
+                check(rows.size() == ALL_METHODS.size() && rows.stream().allMatch(r -> r.get("verified").asBoolean()), "verified rows in " + name);
+            }
+        });
+
+        test("--cleanup runs without a benchmark", () -> {
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--cleanup");
+            check(r.code() == 0 && (r.out().startsWith("Nothing to clean") || r.out().startsWith("Removed")), "cleanup: " + r.out() + r.err());
+        });
+
+        deleteTree(work);
+    }
+}
