@@ -1289,13 +1289,17 @@ public class ArrowBench implements Callable<Integer> {
         for (Shape s : shapes)
             if (s.batchBytes() > MAX_RING / 2) throw bad(cl, "--batch", batch, "batches of " + Units.size(s.batchBytes()) + " are too large: at most 512 MiB");
         List<Method> chosen = new ArrayList<>();
-        List<String> names = methods != null ? methods
-                : METHODS.stream().filter(m -> flightUri == null || m.flight()).map(Method::name).toList();
+        // Flight for Java unloads batches without a codec (and loads them without one): it cannot compress.
+        String noFlightCompression = "Arrow Flight for Java sends record batches uncompressed; leave the Flight methods out";
+        List<String> names = methods != null ? methods : METHODS.stream()
+                .filter(m -> flightUri == null || m.flight()).filter(m -> compression == Compression.none || !m.flight()).map(Method::name).toList();
         for (String name : names) {
             Method m = method(name.trim());
             if (m == null) throw bad(cl, "--methods", name, "allowed: " + METHODS.stream().map(Method::name).collect(Collectors.joining(", ")));
+            if (m.flight() && compression != Compression.none) throw bad(cl, "--compression", compression, noFlightCompression);
             if (!chosen.contains(m)) chosen.add(m);
         }
+        if (chosen.isEmpty()) throw bad(cl, "--compression", compression, noFlightCompression);
         long ringBytes = ring != null ? ring : Math.max(4L << 20, 2L * shapes.stream().mapToLong(ShmTransport::slotBytes).max().orElseThrow());
         if (ring != null && chosen.stream().anyMatch(m -> m.name.equals("arrow-shm")))
             for (Shape s : shapes)
@@ -2141,7 +2145,9 @@ public class ArrowBench implements Callable<Integer> {
         System.out.printf("%nArrowBench: record batches of %d x %s column(s), %d array(s) per batch, compression %s, median of %d run(s); latency at full throughput%n",
                 any.columns, any.dtype, any.batch, compression, plan.runs);
         System.out.println("One-way latency per batch: the consumer's System.nanoTime minus the producer's (" + LATENCY_CLOCK + ").");
-        String format = "%-8s %-22s %-6s %9s %12s %5s %11s %9s %15s %9s %9s %11s %9s%n";
+        if (compression != Compression.none && methods == null)
+            System.out.println("arrow-flight and arrow-flight-get left out: Arrow Flight for Java sends record batches uncompressed.");
+        String format = "%-8s %-23s %-6s %9s %12s %5s %11s %9s %15s %9s %9s %11s %9s%n";
         System.out.printf(format, "size", "method", "wait", "time ms", "arrays/s", "±", "batches/s", "MB/s", "latency p50 µs", "p99 µs", "p99.9 µs", "vs fastest", "vs shm-ring");
         Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
                 Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
