@@ -227,7 +227,15 @@ public class ArrowBench implements Callable<Integer> {
         String suffix() { return this == none ? "" : "-" + name(); }
     }
 
+    /**
+     * gRPC logs through java.util.logging, with a stack trace for every peer that goes away mid-call: a
+     * killed run's expected end, which this script reports in its own words. Held here, so that the level
+     * stays set (the logging framework keeps loggers only weakly).
+     */
+    static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
+
     public static void main(String[] args) {
+        GRPC_LOG.setLevel(java.util.logging.Level.SEVERE);
         CommandLine cli = new CommandLine(new ArrowBench());
         cli.setParameterExceptionHandler((ex, argv) -> {
             boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
@@ -313,13 +321,14 @@ public class ArrowBench implements Callable<Integer> {
         static final int DISTINCT = 7;
         static final long LAST_OF_RUN = 1L << 62, END = 1L << 63, SEQ = (1L << 60) - 1;
         final Shape shape;
-        final long corruptSeq;
+        final long seed, corruptSeq;
         final ByteBuffer[] images = new ByteBuffer[DISTINCT];
         final int[][] sliceCrcs;             // [image][column]; column 0 without its stamp
         final int appendTail;                // what appending the stamped slice's tail does to a CRC
 
         Payload(Shape shape, long seed, long corruptSeq) {
             this.shape = shape;
+            this.seed = seed;
             this.corruptSeq = corruptSeq;
             int slice = shape.sliceBytes();
             sliceCrcs = new int[DISTINCT][shape.columns];
@@ -410,7 +419,7 @@ public class ArrowBench implements Callable<Integer> {
     // ---------------------------------------------------------------- the consumer's check
 
     /** What the consumer reports after each run. */
-    record RunReport(int run, long arrays, long batches, long errors, String firstError, long lastNanos, String histogram, long stampHash) {
+    record RunReport(long arrays, long batches, long errors, String firstError, long lastNanos, String histogram, long stampHash) {
         Histogram decodeHistogram() throws IOException {
             try {
                 return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(histogram)), 0);
@@ -436,7 +445,6 @@ public class ArrowBench implements Callable<Integer> {
         Histogram latency = new Histogram(3);
         Schema checkedSchema;
         long nextSeq = 1, arrays, batches, errors, stampHash;
-        int runsDone;
         boolean ended;
         String firstError;
 
@@ -483,7 +491,8 @@ public class ArrowBench implements Callable<Integer> {
             ByteBuffer[] views = new ByteBuffer[shape.columns];
             for (int c = 0; c < shape.columns; c++) views[c] = vectors.get(c).getDataBuffer().nioBuffer(0, slice * shape.batch);
             ArrowBuf stamps = vectors.get(0).getDataBuffer();
-            long batchSent = stamps.getLong(8);
+            long batchSent = stamps.getLong(8), batchFlags = stamps.getLong(0) & ~Payload.SEQ;
+            if ((batchFlags & ~(Payload.LAST_OF_RUN | Payload.END)) != 0) error = "array " + (stamps.getLong(0) & Payload.SEQ) + " has unknown flag bits";
             latency.recordValue(Math.max(0, now - batchSent));
             stampHash = mixStamp(stampHash, batchSent);
             for (int j = 0; j < shape.batch; j++) {
@@ -493,6 +502,7 @@ public class ArrowBench implements Callable<Integer> {
                 if (error != null) { nextSeq = Math.max(nextSeq, seq + 1); continue; }
                 if (seq != nextSeq) error = (seq < nextSeq ? "duplicate or stale" : "gap") + ": array " + seq + " instead of " + nextSeq;
                 else if (sent != batchSent) error = "array " + seq + " carries another timestamp than its batch";
+                else if ((word0 & ~Payload.SEQ) != batchFlags) error = "array " + seq + " carries other flags than its batch";
                 for (int c = 0; c < shape.columns && error == null; c++) {
                     crc.reset();
                     crc.update(views[c].limit(at + slice).position(at));
@@ -514,7 +524,7 @@ public class ArrowBench implements Callable<Integer> {
             ended = end;
             ByteBuffer encoded = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
             latency.encodeIntoCompressedByteBuffer(encoded);
-            onRunEnd.accept(new RunReport(++runsDone, arrays, batches, errors, firstError, System.nanoTime(),
+            onRunEnd.accept(new RunReport(arrays, batches, errors, firstError, System.nanoTime(),
                     Base64.getEncoder().encodeToString(Arrays.copyOf(encoded.array(), encoded.position())), stampHash));
             latency = new Histogram(3);
             arrays = batches = errors = stampHash = 0;
@@ -524,10 +534,8 @@ public class ArrowBench implements Callable<Integer> {
 
     // ---------------------------------------------------------------- the methods
 
-    /** One way of moving record batches. The producer opens its end first; the consumer finds it through the run folder or endpoint(). */
+    /** One way of moving record batches. The producer opens its end first; the consumer finds it through the run folder. */
     interface Transport extends AutoCloseable {
-        /** Where the consumer finds the producer, or null when the run folder says it all. */
-        default String endpoint() { return null; }
         /** Producer: the consumer said "ready" (with what followed the word); connect before the clock starts. */
         default void awaitPeer(Process consumer, String ready) throws IOException {}
         /** Producer: the batch to fill next, once there is room for it. */
@@ -542,9 +550,10 @@ public class ArrowBench implements Callable<Integer> {
     }
 
     /** What both ends of a method need to open it. */
-    record Context(boolean producer, Path runDir, String runId, Shape shape, Compression compression, long ringBytes,
+    record Context(boolean producer, Path runDir, Shape shape, Compression compression, long ringBytes,
                    BufferAllocator allocator, Abort abort) {}
 
+    /** Opens one end of a method; endpoint is where the Flight server listens (the child's "ready", or --flight-uri), else null. */
     interface TransportFactory { Transport open(Context ctx, String endpoint) throws IOException; }
 
     record Method(String name, String waits, String note, String summary, TransportFactory factory) {
@@ -653,7 +662,7 @@ public class ArrowBench implements Callable<Integer> {
                     slotBytes = (int) control.getLong(SLOT_BYTES);
                 }
             }
-            int schemaBytes = (int) align(MessageSerializer.serializeMetadata(shape.schema()).remaining() + 64, 4096);
+            int schemaBytes = (int) align(MessageSerializer.serializeMetadata(shape.schema(), IpcOption.DEFAULT).remaining() + 64, 4096);
             firstSlot = SCHEMA_AT + schemaBytes;
             long bytes = firstSlot + (long) slots * slotBytes;
             try (FileChannel ch = ctx.producer ? createOwnerOnly(file) : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -850,7 +859,7 @@ public class ArrowBench implements Callable<Integer> {
                 long flags = checker.check(reader.getVectorSchemaRoot());
                 // After the session's last batch, read on to the end-of-stream marker: leaving it unread would make
                 // closing the socket a reset, which the producer sees as an error.
-                if ((flags & Payload.END) != 0 && reader.loadNextBatch()) checker.endRunEarly("a batch followed the session's last one");
+                if ((flags & Payload.END) != 0 && reader.loadNextBatch()) throw new IOException("a batch followed the session's last one");
                 if ((flags & Payload.LAST_OF_RUN) != 0) return;
             }
             throw new EOFException("the stream ended before the run's last batch");
@@ -983,8 +992,13 @@ public class ArrowBench implements Callable<Integer> {
                 Iterator<Result> answer = client.doAction(new Action("hello"), CallOptions.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS));
                 return JSON.readValue(answer.next().getBody(), Hello.class);
             } catch (FlightRuntimeException e) {
-                throw new IOException("the Flight server at " + location.getUri() + " did not answer within " + Units.duration(timeout)
-                        + " (" + e.status().code() + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("")) + ")");
+                String what = switch (e.status().code()) {
+                    case TIMED_OUT -> "did not answer within " + Units.duration(timeout);
+                    case UNIMPLEMENTED -> "answers, but is not an ArrowBench server";
+                    default -> "cannot be reached";
+                };
+                throw new IOException("the Flight server at " + location.getUri() + " " + what + " ("
+                        + e.status().code() + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse("")) + ")");
             }
         }
 
@@ -996,7 +1010,7 @@ public class ArrowBench implements Callable<Integer> {
                 results = new SyncPutListener();
                 put = client.startPut(FlightDescriptor.command(JSON.writeValueAsBytes(spec)), build, results);
             }
-            awaitReady(put, ctx.abort);
+            awaitReady(put, results::isCancelled, ctx.abort);
             return build;
         }
 
@@ -1061,20 +1075,26 @@ public class ArrowBench implements Callable<Integer> {
         }
     }
 
-    /** Waits until a Flight stream can take a batch without buffering it: spins a little, then parks (gRPC's own wait only spins). */
-    static void awaitReady(OutboundStreamListener listener, Abort abort) throws IOException {
+    /**
+     * Waits until a Flight stream can take a batch without buffering it: spins a little, then parks (gRPC's
+     * own wait only spins). A call ended by the other side (a client gone, a server dead) is never ready again.
+     */
+    static void awaitReady(OutboundStreamListener listener, java.util.function.BooleanSupplier ended, Abort abort) throws IOException {
         for (int n = 0; !listener.isReady(); n++) {
             if (n < 200) Thread.onSpinWait();
             else {
                 LockSupport.parkNanos(20_000);
-                if ((n & 0xFF) == 0) abort.check();
+                if ((n & 0xFF) == 0) {
+                    abort.check();
+                    if (ended.getAsBoolean()) throw new IOException("the other side ended the Flight call");
+                }
             }
         }
     }
 
     /** What a Flight call asks of the server: the shape and seed of the data, which run, and (DoGet) how much to send. */
     record RunSpec(Dtype dtype, int columns, int rows, int batch, long seed, long corrupt, Compression compression,
-                   int run, long firstSeq, long arrays, long durationNanos, boolean endOfSession) {
+                   long firstSeq, long arrays, long durationNanos, boolean endOfSession) {
         Shape shape() { return new Shape(dtype, columns, rows, batch); }
     }
 
@@ -1093,7 +1113,8 @@ public class ArrowBench implements Callable<Integer> {
 
         synchronized Payload payload(RunSpec spec) {
             Shape shape = spec.shape();
-            if (payload == null || !payload.shape.equals(shape) || payload.corruptSeq != spec.corrupt) payload = new Payload(shape, spec.seed, spec.corrupt);
+            if (payload == null || !payload.shape.equals(shape) || payload.seed != spec.seed || payload.corruptSeq != spec.corrupt)
+                payload = new Payload(shape, spec.seed, spec.corrupt);
             return payload;
         }
 
@@ -1119,7 +1140,6 @@ public class ArrowBench implements Callable<Integer> {
                     List<RunReport> reports = new ArrayList<>();
                     Checker checker = new Checker(payload(spec), reports::add);
                     checker.nextSeq = spec.firstSeq;
-                    checker.runsDone = spec.run - 1;
                     while (reports.isEmpty() && stream.next()) checker.check(stream.getRoot());
                     if (reports.isEmpty()) checker.endRunEarly("the DoPut stream ended before the run's last batch");
                     byte[] json = JSON.writeValueAsBytes(reports.get(0));
@@ -1146,8 +1166,7 @@ public class ArrowBench implements Callable<Integer> {
                     Abort abort = new Abort();
                     Transport sender = new Transport() {
                         public VectorSchemaRoot nextBatch() throws IOException {
-                            if (listener.isCancelled()) throw new IOException("the client cancelled the DoGet");
-                            awaitReady(listener, abort);
+                            awaitReady(listener, listener::isCancelled, abort);
                             return build;
                         }
 
@@ -1347,7 +1366,7 @@ public class ArrowBench implements Callable<Integer> {
 
     void runMethod(Method m, Shape shape, Plan plan, BufferAllocator root, Results results, List<Row> rows) throws RunFailure {
         String name = m.name + compression.suffix();
-        long arrays = plan.arrays(shape, quick);
+        long arrays = duration != null ? batch : plan.arrays(shape, quick);
         Session session = Session.start(m, this, shape, plan, root);
         Row last = null;
         try {
@@ -1424,7 +1443,6 @@ public class ArrowBench implements Callable<Integer> {
         volatile String stage = "starting the consumer";
         volatile boolean failureReported, ending;
         long seq;
-        int runsDone;
 
         private Session(Method method, ArrowBench o, Shape shape, Path runDir, BufferAllocator allocator) {
             this.method = method;
@@ -1448,20 +1466,19 @@ public class ArrowBench implements Callable<Integer> {
             }
             LIVE.add(s);
             try {
-                Context ctx = new Context(true, s.runDir, runId, shape, o.compression, plan.ringBytes, s.allocator, s.abort);
+                Context ctx = new Context(true, s.runDir, shape, o.compression, plan.ringBytes, s.allocator, s.abort);
                 String where;
                 if (remote) {
-                    FlightTransport t = new FlightTransport(ctx, o.flightUri);
-                    s.transport = t;
-                    Hello server = t.hello(o.timeout);
+                    s.transport = m.factory.open(ctx, o.flightUri);
+                    Hello server = ((FlightTransport) s.transport).hello(o.timeout);
                     s.sameClock = server.bootId.equals(Environment.bootId());
                     where = o.flightUri + " (server " + server.host + ", pid " + server.pid + ")";
                     s.watchdog = daemon("watchdog", s::watch);
                 } else {
                     if (!m.flight()) s.transport = m.factory.open(ctx, null);
                     String ready = s.launch(new ConsumerConfig(m.name, shape.dtype, shape.columns, shape.rows, shape.batch, o.compression,
-                            s.runDir.toString(), runId, plan.ringBytes, o.seed, ProcessHandle.current().pid()));
-                    if (m.flight()) s.transport = new FlightTransport(ctx, ready);
+                            s.runDir.toString(), plan.ringBytes, o.seed, ProcessHandle.current().pid()));
+                    if (m.flight()) s.transport = m.factory.open(ctx, ready);
                     else s.transport.awaitPeer(s.child, ready);
                     where = m.flight() ? "a child process at " + ready : ready;
                 }
@@ -1561,12 +1578,14 @@ public class ArrowBench implements Callable<Integer> {
                 long producedHash, arraysSent;
                 if (method.flight())
                     ((FlightTransport) transport).startRun(new RunSpec(shape.dtype, shape.columns, shape.rows, shape.batch, options.seed,
-                            options.corrupt, options.compression, ++runsDone, seq + 1, minArrays, minTime == null ? 0 : minTime.toNanos(), endOfSession));
+                            options.corrupt, options.compression, seq + 1, minArrays, minTime == null ? 0 : minTime.toNanos(), endOfSession));
                 if (method.pulls()) {
                     pullChecker.nextSeq = seq + 1;
                     Long serverHash = ((FlightTransport) transport).pull(pullChecker, progress);
                     report = pulled.remove(0);
-                    arraysSent = report.arrays;
+                    // What the server must have sent: the count rounded up to whole batches, or with a duration at least one batch.
+                    long due = (minArrays + shape.batch - 1) / shape.batch * shape.batch;
+                    arraysSent = minTime == null || report.arrays < due ? due : report.arrays;
                     // No hash from the server: the check below fails rather than passes.
                     producedHash = serverHash != null ? serverHash : ~report.stampHash;
                     seq = pullChecker.nextSeq - 1;
@@ -1580,6 +1599,8 @@ public class ArrowBench implements Callable<Integer> {
                     if (report == null) {
                         // Wait for the report spinning, not blocked: a blocked thread lets its vCPU halt, and on a VM waking it again delays the next run.
                         while (fromChild.available() == 0) {
+                            boolean dead = !child.isAlive();      // read before the stream: a report written just before exiting still counts
+                            if (dead && fromChild.available() == 0) throw new EOFException("the consumer exited before its report");
                             Thread.onSpinWait();
                             abort.check();
                         }
@@ -1599,13 +1620,13 @@ public class ArrowBench implements Callable<Integer> {
         }
 
         static RunReport withError(RunReport r, String error) {
-            return new RunReport(r.run, r.arrays, r.batches, 1, error, r.lastNanos, r.histogram, r.stampHash);
+            return new RunReport(r.arrays, r.batches, 1, error, r.lastNanos, r.histogram, r.stampHash);
         }
 
         /** After the last run: the consumer gone with exit 0, both allocators back to zero. */
         void finish() throws RunFailure {
             stage = "closing";
-            ending = true;
+            ending = true;       // arrow-flight-get has no last send of its own; the server child exits when its stdin closes
             try {
                 if (child != null) {
                     if (method.flight()) child.getOutputStream().close();    // the server child exits at the end of its stdin
@@ -1654,11 +1675,14 @@ public class ArrowBench implements Callable<Integer> {
                 child.destroy();
                 try { if (!child.waitFor(2, TimeUnit.SECONDS)) child.destroyForcibly().waitFor(); } catch (InterruptedException ignored) { }
             }
-            if (closeTransport) {
-                if (transport != null) transport.close();
-                if (allocator.getAllocatedMemory() == 0) allocator.close();
+            try {
+                if (closeTransport) {
+                    if (transport != null) transport.close();
+                    if (allocator.getAllocatedMemory() == 0) allocator.close();
+                }
+            } finally {
+                if (runDir != null) SuiteFolder.delete(runDir);
             }
-            if (runDir != null) SuiteFolder.delete(runDir);
         }
     }
 
@@ -1701,7 +1725,7 @@ public class ArrowBench implements Callable<Integer> {
     // ---------------------------------------------------------------- the child, and the Flight server
 
     record ConsumerConfig(String method, Dtype dtype, int columns, int rows, int batch, Compression compression, String runDir,
-                          String runId, long ringBytes, long seed, long parentPid) {}
+                          long ringBytes, long seed, long parentPid) {}
 
     /**
      * The child: reads its configuration from stdin, opens its end, says "ready", checks batches and
@@ -1730,12 +1754,12 @@ public class ArrowBench implements Callable<Integer> {
                     Shape shape = new Shape(cfg.dtype, cfg.columns, cfg.rows, cfg.batch);
                     List<RunReport> finished = new ArrayList<>();
                     Checker checker = new Checker(new Payload(shape, cfg.seed, 0), finished::add);
-                    Context ctx = new Context(false, runDir, cfg.runId, shape, cfg.compression, cfg.ringBytes, allocator, new Abort());
+                    Context ctx = new Context(false, runDir, shape, cfg.compression, cfg.ringBytes, allocator, new Abort());
                     try (Transport transport = method.factory.open(ctx, null)) {
                         stdout.println("ready" + (transport instanceof StreamTransport st ? st.pipeNote : ""));
                         while (!checker.ended) {
                             transport.receive(checker);
-                            // The session's last report waits until the transport is closed and the allocator checked.
+                            // The session's last report waits until the transport is closed (then the exit code tells of a leak).
                             if (checker.ended) break;
                             for (RunReport report : finished) stdout.println(JSON.writeValueAsString(report));
                             finished.clear();

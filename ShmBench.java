@@ -1363,6 +1363,8 @@ public class ShmBench implements Callable<Integer> {
                 // Wait for the report spinning, not blocked: a blocked thread lets its vCPU halt, and on a VM waking
                 // it again delays the next run by up to milliseconds (the ring's 1000-array runs were 2x slower).
                 while (fromChild.available() == 0) {
+                    boolean dead = !child.isAlive();      // read before the stream: a report written just before exiting still counts
+                    if (dead && fromChild.available() == 0) throw new EOFException("the consumer exited before its report");
                     Thread.onSpinWait();
                     abort.check();
                 }

@@ -30,7 +30,6 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 import java.io.*;
-import java.net.ServerSocket;
 import java.nio.channels.Channels;
 import java.nio.file.*;
 import java.time.Duration;
@@ -91,7 +90,7 @@ public class ArrowBenchTest extends Harness {
             }
         });
 
-        test("the checks catch a flipped byte, a wrong schema, a wrong row count, a null, a gap and a changed timestamp", () -> {
+        test("the checks catch a flipped byte, a wrong schema, a wrong row count, a null, a gap, a flipped flag bit and a changed timestamp", () -> {
             try (BufferAllocator a = new RootAllocator()) {
                 ArrowBench.Payload p = new ArrowBench.Payload(SHAPE, 7, 0);
                 Map<String, java.util.function.Function<VectorSchemaRoot, VectorSchemaRoot>> faults = new LinkedHashMap<>();
@@ -115,6 +114,11 @@ public class ArrowBenchTest extends Harness {
                 });
                 faults.put("gap", root -> {
                     root.getVector(0).getDataBuffer().setLong(0, 99 | ArrowBench.Payload.LAST_OF_RUN);
+                    return root;
+                });
+                faults.put("flags", root -> {
+                    var data = root.getVector(0).getDataBuffer();
+                    data.setLong(SHAPE.sliceBytes(), data.getLong(SHAPE.sliceBytes()) | 1L << 60);
                     return root;
                 });
                 faults.put("another timestamp", root -> {
@@ -182,9 +186,9 @@ public class ArrowBenchTest extends Harness {
                 for (ArrowBench.Compression codec : List.of(ArrowBench.Compression.none, ArrowBench.Compression.zstd)) {
                     Path dir = Files.createDirectory(runDir.resolve(codec.name()));
                     BufferAllocator producerSide = a.newChildAllocator("producer", 0, Long.MAX_VALUE), consumerSide = a.newChildAllocator("consumer", 0, Long.MAX_VALUE);
-                    ArrowBench.ShmTransport producer = new ArrowBench.ShmTransport(new ArrowBench.Context(true, dir, "t", shape, codec, ring, producerSide, abort));
+                    ArrowBench.ShmTransport producer = new ArrowBench.ShmTransport(new ArrowBench.Context(true, dir, shape, codec, ring, producerSide, abort));
                     check(producer.slots == 2, "two slots: " + producer.slots);
-                    ArrowBench.ShmTransport consumer = new ArrowBench.ShmTransport(new ArrowBench.Context(false, dir, "t", shape, codec, ring, consumerSide, abort));
+                    ArrowBench.ShmTransport consumer = new ArrowBench.ShmTransport(new ArrowBench.Context(false, dir, shape, codec, ring, consumerSide, abort));
                     List<ArrowBench.RunReport> reports = new CopyOnWriteArrayList<>();
                     ArrowBench.Checker c = checker(p, reports);
                     Future<?> reading = Executors.newSingleThreadExecutor(r -> { Thread t = new Thread(r); t.setDaemon(true); return t; })
@@ -242,10 +246,16 @@ public class ArrowBenchTest extends Harness {
         check(r.errLines().stream().noneMatch(l -> l.contains("WARNING")), "no JVM warnings: " + r.errLines());
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+    /** The URI an 'ArrowBench server' says it listens on, once it says so. */
+    static String awaitListening(Process server, Path stdout) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            Thread.sleep(100);
+            check(server.isAlive(), "the server runs");
+            Optional<String> uri = Files.readString(stdout).lines().filter(l -> l.contains("listening on "))
+                    .map(l -> l.replaceAll(".*listening on (\\S+).*", "$1")).findFirst();
+            if (uri.isPresent()) return uri.get();
         }
+        throw new AssertionError("the server did not say where it listens within a minute");
     }
 
     static void endToEndTests() throws Exception {
@@ -303,6 +313,9 @@ public class ArrowBenchTest extends Harness {
             check(r.code() == 0, "exit 0: " + r.err());
             for (JsonNode row : rows(out))
                 check(row.get("seconds").asDouble() >= 1.0 && row.get("seconds").asDouble() < 4 && row.get("count").asLong() > 100, "about a second, many arrays: " + row);
+            Path brief = work.resolve("brief");
+            Result b = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "arrow-shm", "--size", "1Mi", "-d", "20ms", "-w", "0", "-r", "1", "-o", brief.toString());
+            check(b.code() == 0 && rows(brief).get(0).get("count").asLong() < 1000, "a duration replaces the default count of 1000: " + rows(brief).get(0));
         });
 
         for (String method : ALL_METHODS) {
@@ -357,17 +370,10 @@ public class ArrowBenchTest extends Harness {
         });
 
         test("the server role runs and is reached from a second process by URI: DoPut and DoGet verified", () -> {
-            Path log = work.resolve("server.out");
             Process server = SCRIPT.command(REPO, null, "server", "--listen", "grpc://127.0.0.1:0")
-                    .redirectOutput(log.toFile()).redirectError(work.resolve("server.err").toFile()).start();
+                    .redirectOutput(work.resolve("server.out").toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             try {
-                String uri = null;
-                for (int i = 0; i < 600 && uri == null; i++) {
-                    Thread.sleep(100);
-                    check(server.isAlive(), "the server runs: " + Files.readString(work.resolve("server.err")));
-                    uri = Files.readString(log).lines().filter(l -> l.contains("listening on ")).map(l -> l.replaceAll(".*listening on (\\S+).*", "$1")).findFirst().orElse(null);
-                }
-                check(uri != null, "the server says where it listens");
+                String uri = awaitListening(server, work.resolve("server.out"));
                 Path out = work.resolve("remote");
                 Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "--quick", "--flight-uri", uri, "-o", out.toString());
                 checkRows(out, r, List.of("arrow-flight", "arrow-flight-get"), 8192, 1);
@@ -376,6 +382,28 @@ public class ArrowBenchTest extends Harness {
                 Result again = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "--quick", "-m", "arrow-flight", "--flight-uri", uri, "-o", work.resolve("remote2").toString());
                 check(again.code() == 0, "and serves a second client: " + again.err());
             } finally {
+                server.descendants().forEach(ProcessHandle::destroyForcibly);
+                server.destroyForcibly();
+            }
+        });
+
+        test("the remote Flight server killed during a DoPut: the writer exits 1 within 5 s", () -> {
+            Process server = SCRIPT.command(REPO, null, "server", "--listen", "grpc://127.0.0.1:0").redirectOutput(work.resolve("server2.out").toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process client = null;
+            try {
+                String uri = awaitListening(server, work.resolve("server2.out"));
+                Path err = work.resolve("remote-kill.err");
+                client = SCRIPT.command(REPO, null, "-m", "arrow-flight", "--size", "64Ki", "-d", "10m", "-w", "0", "-r", "1", "--flight-uri", uri,
+                        "-o", work.resolve("remote-kill").toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+                Thread.sleep(8000);    // the client's JVM started and streaming
+                check(client.isAlive(), "the client streams: " + Files.readString(err));
+                server.descendants().forEach(ProcessHandle::destroyForcibly);
+                server.destroyForcibly();
+                check(client.waitFor(5, TimeUnit.SECONDS), "the writer still ran 5 s after the server died");
+                check(client.exitValue() == 1 && Files.readString(err).contains("arrow-flight"), "exit 1 naming the method: " + client.exitValue() + " " + Files.readString(err));
+            } finally {
+                if (client != null) { client.descendants().forEach(ProcessHandle::destroyForcibly); client.destroyForcibly(); }
                 server.descendants().forEach(ProcessHandle::destroyForcibly);
                 server.destroyForcibly();
             }

@@ -269,6 +269,13 @@ public class Harness {
         return rows;
     }
 
+    /** A TCP port free a moment ago. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
     /** A pid no process has. */
     static long deadPid() {
         for (long pid = 4_000_000; ; pid--) if (ProcessHandle.of(pid).isEmpty()) return pid;

@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.*;
 import java.time.Duration;
@@ -220,12 +219,6 @@ public class ZmqBenchTest extends Harness {
         }
         check(r.out().contains("All messages verified: yes"), "summary printed:\n" + r.out());
         return rows;
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     static void endToEndTests() throws Exception {
