@@ -1,0 +1,2057 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Arrays through a real Redis server between processes: pub/sub, a list as a work queue and a stream with a consumer group, msgpack-encoded, every message verified
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.hdrhistogram:HdrHistogram:2.2.2
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.22.4
+//DEPS redis.clients:jedis:8.0.2
+//DEPS org.msgpack:msgpack-core:0.9.12
+//DEPS com.github.codemonstur:embedded-redis:1.4.4
+//DEPS org.slf4j:slf4j-nop:1.7.36
+//RUNTIME_OPTIONS -Dsun.misc.unsafe.memory.access=allow
+
+/*
+ * RedisBench: how fast do arrays travel from one process to others through a Redis server, by the
+ * three ways Redis offers, and does every one arrive?
+ *
+ * The parent (producer) encodes each array with msgpack (a map of sequence, dtype, shape, timestamp
+ * and the raw data as binary, as the Python seed does) and hands it to Redis; --consumers child
+ * processes take it out, decode it and check its sequence and the CRC32C of its data. Seed: the
+ * Redis pub/sub method of a Python array-IPC benchmark.
+ *
+ *   jbang RedisBench.java                                   every method, 1 KiB to 1 MiB, unpipelined and 16 deep
+ *   jbang RedisBench.java -m pubsub --size 1Ki --pipeline 16
+ *   jbang RedisBench.java --consumers 3                     pub/sub: each gets all; list, stream: they share
+ *   jbang RedisBench.java --redis-url redis://HOST:6379     a server elsewhere instead of our own
+ *   jbang RedisBench.java --list                            the methods, one line each
+ *
+ * The server: without --redis-url the script starts its own redis-server (from PATH, else the one in
+ * the embedded-redis artifact) on 127.0.0.1 and a free port, without persistence, and stops it at
+ * the end. Its version and origin are in every row.
+ *
+ * Methods: pubsub (PUBLISH / SUBSCRIBE: every subscriber gets every message, or Redis drops it),
+ * list (LPUSH / RPOP and BRPOP: a work queue, each message to one consumer), stream (XADD /
+ * XREADGROUP with a consumer group and XACK: a durable, replayable log shared by the consumers).
+ * --pipeline N sends N commands per write and reads their N replies after. Redis has no back-pressure
+ * towards a publisher, so the producer stays at most --window messages ahead of its consumers (they
+ * report their progress on their stdout); --window 0 lets it run free and shows what Redis drops.
+ *
+ * Throughput runs from the producer's first message to the consumers having checked the last one.
+ * Results: <out>/results.csv, results.jsonl, hgrm/*.hgrm (one-way latency per message).
+ */
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.HdrHistogram.Histogram;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import redis.clients.jedis.*;
+import redis.clients.jedis.commands.ProtocolCommand;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.XAddParams;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamEntryBinary;
+import redis.clients.jedis.util.KeyValue;
+
+import java.io.*;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.*;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+@Command(name = "RedisBench", mixinStandardHelpOptions = true, version = "RedisBench 1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Moves msgpack-encoded arrays from a producer process through Redis to consumer processes, every message verified.",
+                "Sizes accept 100, 10k, 2M (powers of 1000) and 64Ki, 1Mi (powers of 1024)."},
+        footer = {"", "Without --redis-url the script runs its own redis-server (PATH, else embedded-redis's) on 127.0.0.1 and stops it at the end."})
+public class RedisBench implements Callable<Integer> {
+
+    static final String BENCH = "RedisBench";
+    static final int MIN_SIZE = 8, MAX_SIZE = 64 << 20;
+    /** Messages a list or stream consumer takes per round trip (RPOP and XREADGROUP COUNT). */
+    static final int TAKE = 128;
+    static final int JEDIS_BUFFER = 64 << 10;
+
+    // ---------------------------------------------------------------- options
+
+    @Option(names = {"-n", "--count"}, paramLabel = "N",
+            description = "Messages per run (default: 128 MiB worth, from 500 to 200,000; 2,000 with --quick).")
+    Integer count;
+
+    @Option(names = {"-s", "--size"}, paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Bytes of array data per message (default: a sweep, see --sizes).")
+    Integer size;
+
+    @Option(names = "--sizes", paramLabel = "LIST", split = ",", converter = SizeConverter.class,
+            description = "Sizes to sweep (default: 1Ki,64Ki,1Mi; 1Ki with --quick).")
+    List<Integer> sizes;
+
+    @Option(names = "--elements", paramLabel = "N", description = "Elements per array, instead of --size (what -s counted in the Python seed).")
+    Integer elements;
+
+    @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float64", description = "Element type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Dtype dtype;
+
+    @Option(names = "--pipeline", paramLabel = "LIST", split = ",",
+            description = "Commands the producer sends per write before reading their replies; a list sweeps (default: 1,16; 16 with --quick).")
+    List<Integer> pipelines;
+
+    @Option(names = "--consumers", paramLabel = "N", defaultValue = "1",
+            description = "Consumer processes: pub/sub delivers every message to each, list and stream share the messages out (default: ${DEFAULT-VALUE}).")
+    int consumers;
+
+    @Option(names = "--window", paramLabel = "N",
+            description = "Messages the producer may be ahead of its consumers; 0 for no limit, which pub/sub answers with loss (default: 16 MiB worth, 4 to 65,536).")
+    Integer window;
+
+    @Option(names = {"-w", "--warmup"}, paramLabel = "N", defaultValue = "1",
+            description = "Warm-up runs before measuring, not counted; repeated for at least 1 s, 0 for none (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Run each configuration for this long (e.g. 10s) instead of --count messages.")
+    Duration duration;
+
+    @Option(names = {"-m", "--methods"}, paramLabel = "LIST", split = ",", description = "Methods to run (default: all; see --list).")
+    List<String> methods;
+
+    @Option(names = "--list", description = "Print the methods, one line each, and exit.")
+    boolean list;
+
+    @Option(names = {"-r", "--runs"}, paramLabel = "N", defaultValue = "3", description = "Repeats of each configuration (default: ${DEFAULT-VALUE}); the summary quotes the median.")
+    int runs;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "results", description = "Results folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--quick", description = "A small, fast configuration for smoke tests: 2,000 messages of 1 KiB, pipeline 16, one run, short warm-up.")
+    boolean quick;
+
+    @Option(names = "--redis-url", paramLabel = "URL", description = "Use this server, redis://[USER:PASSWORD@]HOST[:PORT][/DB], instead of starting one.")
+    String redisUrl;
+
+    @Option(names = "--redis-server", paramLabel = "PATH",
+            description = "The redis-server to start: a path, or 'embedded' for the one in the embedded-redis artifact (default: redis-server on PATH, else embedded).")
+    String redisServer;
+
+    @Option(names = "--pubsub-limit", paramLabel = "SIZE", converter = LimitConverter.class,
+            description = "Set the server's client-output-buffer-limit for pub/sub clients to SIZE (hard, no soft limit) during pubsub runs (default: the server's, 32mb 8mb 60).")
+    Long pubsubLimit;
+
+    @Option(names = "--redis-benchmark", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Where redis-benchmark is on PATH, also measure its PUBLISH rate against the same server, one subscriber connected (default: on, off with --quick).")
+    boolean redisBenchmark;
+
+    @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Give up when the server does not answer, or the consumers make no progress, for this long (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the random arrays (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--cleanup", description = "Remove what killed runs left in the suite folder (owner process gone), and stop their redis-server, then exit.")
+    boolean cleanup;
+
+    @Option(names = "--role", hidden = true, description = "Internal: 'consumer' runs the child side.")
+    String role;
+
+    @Option(names = "--corrupt", hidden = true, paramLabel = "N", description = "Testing: the producer flips the last data byte of message N.")
+    long corrupt;
+
+    @Spec CommandSpec spec;
+
+    public static void main(String[] args) {
+        // Jedis reads and writes through 8 KiB buffers by default: a system call every 7 messages of 1 KiB.
+        // 64 KiB buffers cut the calls (and the kernel's share of the CPU) eightfold, in both processes.
+        if (System.getProperty("jedis.bufferSize") == null) System.setProperty("jedis.bufferSize", String.valueOf(JEDIS_BUFFER));
+        CommandLine cli = new CommandLine(new RedisBench());
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
+            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, cl, parsed) -> {
+            cl.getErr().println(BENCH + ": " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+            return 1;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    /** Element types, as NumPy names them; arrays travel as their little-endian bytes. */
+    enum Dtype {
+        float64(8), float32(4), int64(8), int32(4), int8(1);
+
+        final int width;
+
+        Dtype(int width) { this.width = width; }
+
+        byte[] random(int bytes, SplittableRandom rnd) {
+            ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+            while (b.hasRemaining()) {
+                switch (this) {
+                    case float64 -> b.putDouble(rnd.nextDouble(-1e6, 1e6));
+                    case float32 -> b.putFloat((float) rnd.nextDouble(-1e6, 1e6));
+                    case int64 -> b.putLong(rnd.nextLong());
+                    case int32 -> b.putInt(rnd.nextInt());
+                    case int8 -> b.put((byte) rnd.nextInt());
+                }
+            }
+            return b.array();
+        }
+    }
+
+    // ---------------------------------------------------------------- the messages
+
+    /**
+     * What travels: message s is a msgpack map {seq, dtype, shape, ts, data} whose data is one of a few
+     * seeded random arrays (s mod BODIES), so the receiver knows the CRC32C it must find. A run ends
+     * with a marker {end: messages sent, last: end of session}.
+     */
+    static final class Payload {
+        static final int BODIES = 7;
+        final Dtype dtype;
+        final int bytes;
+        final byte[][] bodies = new byte[BODIES][];
+        final int[] crcs = new int[BODIES];
+        final long corrupt;
+        final MessageBufferPacker packer;
+        final byte[] dtypeName;
+        static final byte[] SEQ = utf8("seq"), DTYPE = utf8("dtype"), SHAPE = utf8("shape"), TS = utf8("ts"), DATA = utf8("data"),
+                END = utf8("end"), LAST = utf8("last");
+
+        Payload(Dtype dtype, int bytes, long seed, long corrupt) {
+            this.dtype = dtype;
+            this.dtypeName = utf8(dtype.name());
+            // One buffer that holds a whole message, reused: the default packer flushes large payloads into a
+            // buffer chain and allocates (and zeroes) a fresh 8 KiB buffer for every message after it.
+            this.packer = new MessagePack.PackerConfig().withBufferSize(bytes + 256).withBufferFlushThreshold(Integer.MAX_VALUE).newBufferPacker();
+            this.bytes = bytes;
+            this.corrupt = corrupt;
+            SplittableRandom rnd = new SplittableRandom(seed ^ bytes);
+            for (int i = 0; i < BODIES; i++) {
+                bodies[i] = dtype.random(bytes, rnd);
+                crcs[i] = crc(bodies[i], 0, bytes);
+            }
+        }
+
+        int elements() { return bytes / dtype.width; }
+
+        /** Encodes message seq, stamped now, the way a user of msgpack would: a fresh buffer per message. */
+        byte[] encode(long seq, long nanos) {
+            byte[] body = bodies[(int) (seq % BODIES)];
+            if (seq == corrupt) {
+                body = body.clone();
+                body[body.length - 1] ^= 1;
+            }
+            try {
+                packer.clear();
+                packer.packMapHeader(5);
+                string(SEQ).packLong(seq);
+                string(DTYPE);
+                string(dtypeName);
+                string(SHAPE).packArrayHeader(1).packInt(elements());
+                string(TS).packLong(nanos);
+                string(DATA).packBinaryHeader(body.length);
+                packer.writePayload(body);
+                return packer.toByteArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** The end of a run: how many messages it sent, and whether the session ends with it. */
+        byte[] marker(long sent, boolean last) {
+            try {
+                packer.clear();
+                packer.packMapHeader(2);
+                string(END).packLong(sent);
+                string(LAST).packBoolean(last);
+                return packer.toByteArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** A msgpack string from its UTF-8 bytes, encoded once: what packString writes, without encoding it again per message. */
+        MessageBufferPacker string(byte[] utf8) throws IOException {
+            packer.packRawStringHeader(utf8.length);
+            packer.writePayload(utf8);
+            return packer;
+        }
+
+        static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+
+        static int crc(byte[] b, int off, int len) {
+            CRC32C c = new CRC32C();
+            c.update(b, off, len);
+            return (int) c.getValue();
+        }
+    }
+
+    /** An order-free hash of a set of sequence numbers: producer and consumers add up the same terms (SplitMix64's finalizer). */
+    static long mix(long seq) {
+        long z = seq + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** What a consumer reports after each run. lost: Redis closed its connection (a subscriber too slow for its buffer limit). */
+    record RunReport(long messages, long errors, String firstError, long lastNanos, long seqHash, String histogram, boolean lost) {
+        Histogram decodeHistogram() throws IOException {
+            try {
+                return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(histogram)), 0);
+            } catch (java.util.zip.DataFormatException e) {
+                throw new IOException("a consumer's latency histogram does not decode: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The consumer's checks, message by message: the map's keys, the dtype and shape, the sequence
+     * (pub/sub: each one after the other; list and stream: rising, as a shared queue hands them out),
+     * and the CRC32C of the data. Keeps the latency and the sequence hash; reports at each marker.
+     */
+    static final class Checker {
+        /** What accept() saw. */
+        enum Seen { DATA, END_OF_RUN, END_OF_SESSION }
+
+        final Payload expected;
+        final boolean everyMessage, countOnly;
+        final long progressEvery;
+        final java.util.function.LongConsumer progress;
+        final java.util.function.Consumer<RunReport> reports;
+        final CRC32C crc = new CRC32C();
+        // One unpacker for every message: a new one would allocate (and zero) its 8 KiB string buffer each time.
+        final org.msgpack.core.buffer.ArrayBufferInput input = new org.msgpack.core.buffer.ArrayBufferInput(new byte[0]);
+        final MessageUnpacker u = MessagePack.newDefaultUnpacker(input);
+        final byte[] scratch = new byte[64];
+        Histogram latency = new Histogram(3);
+        long lastSeq, messages, errors, seqHash, lastNanos, total;
+        String firstError;
+
+        /** countOnly: messages are not ours (redis-benchmark's), only counted; the markers still end runs. */
+        Checker(Payload expected, boolean everyMessage, boolean countOnly, long progressEvery, java.util.function.LongConsumer progress,
+                java.util.function.Consumer<RunReport> reports) {
+            this.expected = expected;
+            this.everyMessage = everyMessage;
+            this.countOnly = countOnly;
+            this.progressEvery = progressEvery;
+            this.progress = progress;
+            this.reports = reports;
+        }
+
+        Seen accept(byte[] message) {
+            long now = System.nanoTime();
+            if (countOnly && !isMarker(message)) {
+                messages++;
+                lastNanos = now;
+                return Seen.DATA;
+            }
+            try {
+                input.reset(message);
+                u.reset(input);
+                int entries = u.unpackMapHeader();
+                if (entries == 2 && is(Payload.END)) {
+                    long sent = u.unpackLong();
+                    boolean last = is(Payload.LAST) && u.unpackBoolean();
+                    finishRun(sent);
+                    return last ? Seen.END_OF_SESSION : Seen.END_OF_RUN;
+                }
+                if (entries != 5 || !is(Payload.SEQ)) return error("message " + (lastSeq + 1) + ": not an array message (" + entries + " entries)");
+                long seq = u.unpackLong();
+                if (!is(Payload.DTYPE) || !is(expected.dtypeName)) return error("message " + seq + ": dtype is not " + expected.dtype);
+                if (!is(Payload.SHAPE) || u.unpackArrayHeader() != 1 || u.unpackInt() != expected.elements())
+                    return error("message " + seq + ": shape is not [" + expected.elements() + "]");
+                if (!is(Payload.TS)) return error("message " + seq + ": no timestamp");
+                long ts = u.unpackLong();
+                if (!is(Payload.DATA)) return error("message " + seq + ": no data");
+                int length = u.unpackBinaryHeader();
+                int offset = (int) u.getTotalReadBytes();
+                if (length != expected.bytes || offset + length != message.length)
+                    return error("message " + seq + ": " + length + " data bytes, expected " + expected.bytes);
+                if (everyMessage ? seq != lastSeq + 1 : seq <= lastSeq)
+                    return error("message " + seq + " after message " + lastSeq + (seq <= lastSeq ? ": a duplicate or out of order" : ": a gap"));
+                lastSeq = seq;
+                crc.reset();
+                crc.update(message, offset, length);
+                if ((int) crc.getValue() != expected.crcs[(int) (seq % Payload.BODIES)]) return error("message " + seq + ": CRC32C mismatch");
+                messages++;
+                seqHash += mix(seq);
+                latency.recordValue(Math.max(0, now - ts));
+                lastNanos = now;
+                if (++total % progressEvery == 0) progress.accept(total);
+                return Seen.DATA;
+            } catch (IOException | RuntimeException e) {
+                return error("message " + (lastSeq + 1) + ": does not decode as msgpack (" + e.getMessage() + ")");
+            }
+        }
+
+        /** The next value is this string (compared as its UTF-8 bytes: no String made per message). */
+        private boolean is(byte[] utf8) throws IOException {
+            if (u.getNextFormat().getValueType() != org.msgpack.value.ValueType.STRING) return false;
+            int n = u.unpackRawStringHeader();
+            if (n != utf8.length) return false;
+            u.readPayload(scratch, 0, n);
+            return Arrays.equals(scratch, 0, n, utf8, 0, n);
+        }
+
+        /** A run's end marker, told apart from a message that is not ours (count-only) without an error. */
+        boolean isMarker(byte[] message) {
+            try {
+                input.reset(message);
+                u.reset(input);
+                return u.getNextFormat() == org.msgpack.core.MessageFormat.FIXMAP && u.unpackMapHeader() == 2 && is(Payload.END);
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+
+        private Seen error(String what) {
+            if (errors++ == 0) firstError = what;
+            return Seen.DATA;
+        }
+
+        private void finishRun(long sent) {
+            progress.accept(total);
+            reports.accept(report(false));
+            messages = errors = seqHash = lastNanos = 0;
+            firstError = null;
+            latency = new Histogram(3);
+        }
+
+        /** This run so far: at its marker, or when Redis dropped us (lost). */
+        RunReport report(boolean lost) {
+            ByteBuffer buf = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
+            int n = latency.encodeIntoCompressedByteBuffer(buf);
+            String hist = Base64.getEncoder().encodeToString(Arrays.copyOf(buf.array(), n));
+            return new RunReport(messages, errors, firstError, lastNanos, seqHash, hist, lost);
+        }
+    }
+
+    // ---------------------------------------------------------------- the server
+
+    /** Where the server is, and how to connect to it (a redis:// URL, or our own server's port). */
+    record Endpoint(String host, int port, String user, String password, int database) {
+        static Endpoint parse(String url) throws IllegalArgumentException {
+            URI uri;
+            try {
+                uri = new URI(url);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("not a URL: give redis://HOST:PORT");
+            }
+            if (!"redis".equals(uri.getScheme())) throw new IllegalArgumentException("give redis://[USER:PASSWORD@]HOST[:PORT][/DB]");
+            if (uri.getHost() == null) throw new IllegalArgumentException("no host: give redis://HOST:PORT");
+            int port = uri.getPort() == -1 ? 6379 : uri.getPort();
+            if (port < 1 || port > 65535) throw new IllegalArgumentException("give a port from 1 to 65535");
+            String path = uri.getPath() == null ? "" : uri.getPath();
+            int db = 0;
+            if (!path.isEmpty() && !path.equals("/")) {
+                if (!path.matches("/\\d{1,4}")) throw new IllegalArgumentException("the path, if any, is a database number: /0 to /9999");
+                db = Integer.parseInt(path.substring(1));
+            }
+            String user = null, password = null;
+            if (uri.getUserInfo() != null) {
+                String[] parts = uri.getUserInfo().split(":", 2);
+                if (parts.length == 2) {
+                    user = parts[0].isEmpty() ? null : parts[0];
+                    password = parts[1];
+                } else {
+                    password = parts[0];
+                }
+            }
+            return new Endpoint(uri.getHost(), port, user, password, db);
+        }
+
+        /** The URL without the password, for messages and rows. */
+        String shown() { return "redis://" + (user != null ? user + ":***@" : password != null ? "***@" : "") + host + ":" + port + (database != 0 ? "/" + database : ""); }
+
+        /** A connection; socket reads wait at most timeout (0: forever, for blocking reads). */
+        Jedis connect(Duration connectTimeout, Duration readTimeout) {
+            return new Jedis(new HostAndPort(host, port), config(connectTimeout, readTimeout));
+        }
+
+        JedisClientConfig config(Duration connectTimeout, Duration readTimeout) {
+            var config = DefaultJedisClientConfig.builder().connectionTimeoutMillis((int) connectTimeout.toMillis())
+                    .socketTimeoutMillis((int) readTimeout.toMillis()).database(database).clientName("ipcbench");
+            if (password != null) config.user(user).password(password);
+            return config.build();
+        }
+    }
+
+    /**
+     * The Redis server of this invocation: our own process (started from PATH or from the embedded-redis
+     * artifact, stopped at the end) or the one --redis-url names.
+     */
+    static final class RedisServer implements AutoCloseable {
+        static final Pattern VERSION = Pattern.compile("redis_version:(\\S+)");
+        final Endpoint endpoint;
+        final String origin;
+        final Process process;
+        final Path dir, log;
+        String version;
+
+        private RedisServer(Endpoint endpoint, String origin, Process process, Path dir, Path log) {
+            this.endpoint = endpoint;
+            this.origin = origin;
+            this.process = process;
+            this.dir = dir;
+            this.log = log;
+        }
+
+        /** Connects to --redis-url: a server that does not answer within the timeout is a failure naming the URL. */
+        static RedisServer remote(Endpoint e, Duration timeout) throws RunFailure {
+            RedisServer s = new RedisServer(e, "--redis-url " + e.shown(), null, null, null);
+            try (Jedis j = e.connect(timeout, timeout)) {
+                s.version = info(j);
+            } catch (JedisException ex) {
+                throw new RunFailure("cannot reach the Redis server at " + e.shown() + " within " + Units.duration(timeout) + ": " + rootMessage(ex));
+            }
+            return s;
+        }
+
+        /** Starts redis-server on 127.0.0.1 and a free port, no persistence, in the run folder; waits for its PING. */
+        static RedisServer start(Path binary, String origin, Path dir, Duration timeout) throws RunFailure {
+            Path log = dir.resolve("redis.log");
+            for (int attempt = 1; ; attempt++) {
+                int port = freePort();
+                List<String> cmd = new ArrayList<>();
+                // The server must not outlive this JVM, killed or not: setpriv makes the kernel kill it when we die.
+                Path setpriv = Path.of("/usr/bin/setpriv");
+                if (Files.isExecutable(setpriv)) cmd.addAll(List.of(setpriv.toString(), "--pdeathsig", "KILL"));
+                cmd.addAll(List.of(binary.toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                        "--daemonize", "no", "--dir", dir.toString(), "--pidfile", dir.resolve("redis.pid").toString(), "--logfile", ""));
+                Process p;
+                try {
+                    p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                } catch (IOException e) {
+                    throw new RunFailure("cannot start " + binary + ": " + e.getMessage());
+                }
+                RedisServer s = new RedisServer(new Endpoint("127.0.0.1", port, null, null, 0), origin, p, dir, log);
+                long until = System.nanoTime() + timeout.toNanos();
+                while (true) {
+                    if (!p.isAlive()) {
+                        String text = s.logTail();
+                        if (text.contains("Address already in use") && attempt < 3) break;
+                        throw new RunFailure(binary + " exited with code " + p.exitValue() + " at start: " + text);
+                    }
+                    try (Jedis j = s.endpoint.connect(Duration.ofSeconds(1), Duration.ofSeconds(2))) {
+                        s.version = info(j);
+                        return s;
+                    } catch (JedisException e) {
+                        if (System.nanoTime() > until) {
+                            s.close();
+                            throw new RunFailure(binary + " did not answer on port " + port + " within " + Units.duration(timeout) + ": " + s.logTail());
+                        }
+                        sleep(20);
+                    }
+                }
+            }
+        }
+
+        static String info(Jedis j) {
+            Matcher m = VERSION.matcher(j.info("server"));
+            return m.find() ? m.group(1) : "unknown";
+        }
+
+        String logTail() {
+            try {
+                List<String> lines = Files.readAllLines(log);
+                return lines.isEmpty() ? "(its log is empty)" : String.join(" | ", lines.subList(Math.max(0, lines.size() - 4), lines.size()));
+            } catch (IOException e) {
+                return "(no log)";
+            }
+        }
+
+        /** Own server gone: why, for a failure message; null while it runs (or for a remote one). */
+        String death() {
+            if (process == null || process.isAlive()) return null;
+            int code = process.exitValue();
+            return "the Redis server (pid " + process.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+        }
+
+        String describe() { return "Redis " + version + ", " + origin + (process != null ? " on 127.0.0.1:" + endpoint.port : ""); }
+
+        public void close() {
+            if (process == null) return;
+            process.destroy();
+            try {
+                if (!process.waitFor(3, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+            } catch (InterruptedException ignored) { }
+        }
+
+        /** redis-server on PATH, or null. */
+        static Path onPath() {
+            for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+                if (d.isEmpty()) continue;
+                Path p = Path.of(d, "redis-server");
+                if (Files.isRegularFile(p) && Files.isExecutable(p)) return p;
+            }
+            return null;
+        }
+
+        /**
+         * The redis-server binary the embedded-redis artifact carries for this OS and CPU, copied out of
+         * its jar into dir (a program cannot run from inside a jar). Returns the copy and a description.
+         */
+        static Map.Entry<Path, String> extractEmbedded(Path dir) throws RunFailure {
+            String os = System.getProperty("os.name").toLowerCase(Locale.ROOT), arch = System.getProperty("os.arch");
+            String platform = (os.contains("linux") ? "linux" : os.contains("mac") ? "darwin" : "windows") + "-"
+                    + (arch.equals("amd64") || arch.equals("x86_64") ? "amd64" : arch.equals("aarch64") ? "arm64" : "386");
+            try {
+                Path jar = Path.of(redis.embedded.RedisServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                try (JarFile jf = new JarFile(jar.toFile())) {
+                    JarEntry entry = jf.stream().filter(e -> e.getName().startsWith("redis-server-") && e.getName().contains("-" + platform)).findFirst()
+                            .orElseThrow(() -> new RunFailure("embedded-redis has no redis-server for " + platform + "; install redis-server or give --redis-url"));
+                    Path target = dir.resolve("redis-server");
+                    try (InputStream in = jf.getInputStream(entry)) {
+                        Files.copy(in, target);
+                    }
+                    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwx------"));
+                    String artifact = jar.getFileName().toString().replaceFirst("\\.jar$", "");
+                    return Map.entry(target, "redis-server from the " + artifact + " artifact (" + entry.getName() + ")");
+                }
+            } catch (IOException | URISyntaxException e) {
+                throw new RunFailure("cannot copy embedded-redis's redis-server out of its jar: " + e.getMessage());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the methods
+
+    /** The Redis names of one session: a channel, a list or a stream (and its consumer group), unique to the run. */
+    record Keys(byte[] key, byte[] group) {
+        static Keys of(String runId, String method) {
+            return new Keys(("ipcbench:" + BENCH + "-" + runId + ":" + method).getBytes(StandardCharsets.UTF_8),
+                    "ipcbench".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** One way of moving messages through Redis. The producer sends (queued by --pipeline) and ends runs; a consumer receives. */
+    interface Transport extends AutoCloseable {
+        /** Producer: queues a message; every `pipeline` of them go out in one write, then their replies are read and checked. */
+        void send(byte[] message) throws Lost;
+
+        /** Producer: sends what is queued and checks its replies. */
+        void flush() throws Lost;
+
+        /** Producer: the run's end marker, where each consumer must get one; returns with every reply read. */
+        void endRun(byte[] marker, int consumers) throws Lost;
+
+        /** Consumer: hands messages to the checker until the session ends; says ready once it will miss nothing. */
+        void receive(Checker checker, Runnable ready);
+
+        void close();
+    }
+
+    /** Redis dropped messages: a subscriber was disconnected (PUBLISH reached fewer than all). */
+    static final class Lost extends Exception {
+        Lost(String message) { super(message); }
+    }
+
+    /** What both ends of a method need to open it. */
+    record Context(Endpoint endpoint, Keys keys, int pipeline, int consumers, int consumerIndex, long maxLen, Duration timeout) {}
+
+    interface TransportFactory { Transport open(Context ctx); }
+
+    record Method(String name, String note, String summary, boolean everyMessage, TransportFactory factory) {}
+
+    static final List<Method> METHODS = List.of(
+            new Method("pubsub", "PUBLISH to a channel, SUBSCRIBE in each consumer: every subscriber gets every message, or Redis drops it",
+                    "PUBLISH / SUBSCRIBE: each consumer gets every message; Redis disconnects a subscriber that falls too far behind", true, PubSub::new),
+            new Method("list", "LPUSH onto a list, each consumer RPOPs up to " + TAKE + " per round trip and waits in BRPOP when it is empty: each message to one consumer",
+                    "LPUSH / RPOP, BRPOP: a work queue, each message to one consumer, nothing lost", false, ListQueue::new),
+            new Method("stream", "XADD to a stream, each consumer XREADGROUPs up to " + TAKE + " per round trip in one consumer group and XACKs them: each message to one consumer, kept in the stream",
+                    "XADD / XREADGROUP + XACK: a durable log, shared by a consumer group", false, StreamGroup::new));
+
+    static Method method(String name) {
+        return METHODS.stream().filter(m -> m.name.equals(name)).findFirst().orElse(null);
+    }
+
+    /**
+     * The producer's connection. Unpipelined, each command waits for its reply. With --pipeline N, N
+     * commands go out in one write, and the producer goes on writing: it reads (and checks) replies only
+     * for what it wrote more than LAG writes ago, which have arrived by then, so it neither pays a round
+     * trip per batch nor wakes up for each reply. What bounds it is the window of its consumers' progress.
+     */
+    static final class Sender implements AutoCloseable {
+        static final int LAG = 8;
+
+        /** Jedis's connection with its flush in reach: commands are written a batch at a time, replies read later. */
+        static final class BatchConnection extends Connection {
+            BatchConnection(HostAndPort where, JedisClientConfig config) { super(where, config); }
+
+            void write() { flush(); }
+        }
+
+        interface ReplyCheck { void check(Object reply) throws Lost; }
+
+        final int pipeline;
+        final BatchConnection conn;
+        final ReplyCheck check;
+        long written, answered;
+        int batched;
+
+        Sender(Context ctx, ReplyCheck check) {
+            this.pipeline = ctx.pipeline;
+            this.check = check;
+            this.conn = new BatchConnection(new HostAndPort(ctx.endpoint.host, ctx.endpoint.port), ctx.endpoint.config(ctx.timeout, ctx.timeout));
+        }
+
+        void send(ProtocolCommand command, byte[]... args) throws Lost {
+            conn.sendCommand(command, args);
+            if (++batched < pipeline) return;
+            conn.write();
+            written += batched;
+            batched = 0;
+            readReplies(pipeline == 1 ? 0 : (long) LAG * pipeline);
+        }
+
+        /** Everything written, and every reply read and checked. */
+        void sync() throws Lost {
+            if (batched > 0) {
+                conn.write();
+                written += batched;
+                batched = 0;
+            }
+            readReplies(0);
+        }
+
+        /** Reads replies until at most `behind` are still to come. */
+        private void readReplies(long behind) throws Lost {
+            while (written - answered > behind) {
+                Object reply = conn.getUnflushedObject();
+                answered++;
+                check.check(reply);
+            }
+        }
+
+        public void close() { conn.close(); }
+    }
+
+    /** What every method shares: the producer's Sender, or the consumer's Jedis connection (its reads block for as long as the session lasts). */
+    abstract static class RedisTransport implements Transport {
+        final Context ctx;
+        final Sender sender;
+        final Jedis jedis;
+
+        RedisTransport(Context ctx) {
+            this.ctx = ctx;
+            boolean producer = ctx.consumerIndex < 0;
+            this.sender = producer ? new Sender(ctx, this::check) : null;
+            this.jedis = producer ? null : ctx.endpoint.connect(ctx.timeout, Duration.ZERO);
+        }
+
+        /** The producer's command for one message, and its arguments. */
+        abstract ProtocolCommand command();
+
+        abstract byte[][] arguments(byte[] message);
+
+        /** Checks a command's reply. */
+        void check(Object reply) throws Lost { }
+
+        public void send(byte[] message) throws Lost { sender.send(command(), arguments(message)); }
+
+        public void flush() throws Lost { sender.sync(); }
+
+        /** Where each consumer must get one marker, one per consumer: they go after every message of the run. */
+        public void endRun(byte[] marker, int markers) throws Lost {
+            for (int i = 0; i < markers; i++) sender.send(command(), arguments(marker));
+            sender.sync();
+        }
+
+        public void close() {
+            if (sender != null) sender.close();
+            if (jedis != null) jedis.close();
+        }
+    }
+
+    /** PUBLISH / SUBSCRIBE. PUBLISH answers how many subscribers got the message: fewer than all means one was dropped. */
+    static final class PubSub extends RedisTransport {
+        PubSub(Context ctx) { super(ctx); }
+
+        ProtocolCommand command() { return Protocol.Command.PUBLISH; }
+
+        byte[][] arguments(byte[] message) { return new byte[][]{ctx.keys.key, message}; }
+
+        void check(Object reply) throws Lost {
+            long receivers = (Long) reply;
+            if (receivers < ctx.consumers)
+                throw new Lost("PUBLISH reached " + receivers + " of " + ctx.consumers + " subscribers: Redis disconnected the others");
+        }
+
+        /** Every subscriber gets the one marker. */
+        public void endRun(byte[] marker, int consumers) throws Lost {
+            try {
+                super.endRun(marker, 1);
+            } catch (Lost e) {
+                // a subscriber dropped at the very end: its report tells
+            }
+        }
+
+        public void receive(Checker checker, Runnable ready) {
+            BinaryJedisPubSub subscription = new BinaryJedisPubSub() {
+                @Override public void onSubscribe(byte[] channel, int subscribedChannels) { ready.run(); }
+
+                @Override public void onMessage(byte[] channel, byte[] message) {
+                    if (checker.accept(message) == Checker.Seen.END_OF_SESSION) unsubscribe();
+                }
+            };
+            jedis.subscribe(subscription, ctx.keys.key);
+        }
+    }
+
+    /** A list as a work queue: LPUSH at the head; consumers take from the tail, RPOP with a count, BRPOP when empty. */
+    static final class ListQueue extends RedisTransport {
+        ListQueue(Context ctx) { super(ctx); }
+
+        ProtocolCommand command() { return Protocol.Command.LPUSH; }
+
+        byte[][] arguments(byte[] message) { return new byte[][]{ctx.keys.key, message}; }
+
+        public void receive(Checker checker, Runnable ready) {
+            ready.run();
+            while (true) {
+                List<byte[]> taken = jedis.rpop(ctx.keys.key, TAKE);
+                if (taken == null || taken.isEmpty()) {
+                    KeyValue<byte[], byte[]> one = jedis.brpop(1.0, ctx.keys.key);
+                    if (one == null) continue;
+                    taken = List.of(one.getValue());
+                }
+                for (int i = 0; i < taken.size(); i++) {
+                    Checker.Seen seen = checker.accept(taken.get(i));
+                    if (seen == Checker.Seen.DATA) continue;
+                    // Each consumer must get one marker: any taken after ours go back to the tail, for the others.
+                    for (int k = taken.size() - 1; k > i; k--) jedis.rpush(ctx.keys.key, taken.get(k));
+                    if (seen == Checker.Seen.END_OF_SESSION) return;
+                    break;
+                }
+            }
+        }
+    }
+
+    /** A stream read by one consumer group: XADD (trimmed, when the producer is windowed, to what cannot be unread), XREADGROUP, XACK. */
+    static final class StreamGroup extends RedisTransport {
+        static final byte[] FIELD = Payload.utf8("m"), ANY_ID = Payload.utf8("*"), MAXLEN = Payload.utf8("MAXLEN"), ABOUT = Payload.utf8("~");
+        final byte[] maxLen;
+
+        StreamGroup(Context ctx) {
+            super(ctx);
+            maxLen = ctx.maxLen > 0 ? Payload.utf8(String.valueOf(ctx.maxLen)) : null;
+        }
+
+        ProtocolCommand command() { return Protocol.Command.XADD; }
+
+        byte[][] arguments(byte[] message) {
+            return maxLen == null ? new byte[][]{ctx.keys.key, ANY_ID, FIELD, message}
+                    : new byte[][]{ctx.keys.key, MAXLEN, ABOUT, maxLen, ANY_ID, FIELD, message};
+        }
+
+        public void receive(Checker checker, Runnable ready) {
+            byte[] me = ("c" + ctx.consumerIndex).getBytes(StandardCharsets.UTF_8);
+            XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(TAKE).block(1000);
+            Map<byte[], StreamEntryID> from = Map.of(ctx.keys.key, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
+            ready.run();
+            while (true) {
+                var read = jedis.xreadGroupBinary(ctx.keys.group, me, params, from);
+                if (read == null || read.isEmpty()) continue;
+                List<StreamEntryBinary> entries = read.get(0).getValue();
+                byte[][] ids = new byte[entries.size()][];
+                Checker.Seen end = Checker.Seen.DATA;
+                List<byte[]> extraMarkers = new ArrayList<>();
+                for (int i = 0; i < entries.size(); i++) {
+                    StreamEntryBinary e = entries.get(i);
+                    ids[i] = e.getID().toString().getBytes(StandardCharsets.UTF_8);
+                    byte[] message = e.getFields().values().iterator().next();
+                    if (end != Checker.Seen.DATA) extraMarkers.add(message);      // after our marker only markers follow
+                    else end = checker.accept(message);
+                }
+                jedis.xack(ctx.keys.key, ctx.keys.group, ids);
+                // Each consumer must get one marker: any read after ours are added again, for the others.
+                for (byte[] m : extraMarkers) jedis.xadd(ctx.keys.key, XAddParams.xAddParams(), Map.of(FIELD, m));
+                if (end == Checker.Seen.END_OF_SESSION) return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the parent: options, sessions, measuring
+
+    public Integer call() throws Exception {
+        if ("consumer".equals(role)) return ConsumerRole.run();
+        if (role != null) throw new ParameterException(spec.commandLine(), "Invalid value for option '--role': '" + role + "'");
+        if (list) {
+            for (Method m : METHODS) System.out.printf("%-7s %s%n", m.name, m.summary);
+            return 0;
+        }
+        if (cleanup) {
+            List<Path> removed = SuiteFolder.removeLeftovers();
+            System.out.println(removed.isEmpty() ? "Nothing to clean in " + SuiteFolder.ROOT
+                    : "Removed " + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
+            return 0;
+        }
+        Plan plan = plan();
+        SuiteFolder.removeLeftovers();
+        Results results = new Results(out, Environment.capture());
+        List<Row> rows = new ArrayList<>();
+        try (Invocation inv = Invocation.open(this, plan)) {
+            for (int bytes : plan.sizes) {
+                for (int pipeline : plan.pipelines)
+                    for (Method m : plan.methods) runMethod(m, bytes, pipeline, plan, inv, results, rows);
+                if (plan.redisBenchmark != null) RedisBenchmark.run(this, plan, bytes, inv, results, rows);
+            }
+            printSummary(rows, plan, inv, false);
+        } catch (RunFailure failure) {
+            reportFailure(failure.getMessage());
+            printSummary(rows, plan, null, true);
+            return 1;
+        }
+        return 0;
+    }
+
+    record Plan(List<Method> methods, List<Integer> sizes, List<Integer> pipelines, Integer count, int runs, Endpoint remote,
+                Path serverBinary, boolean embedded, Path redisBenchmark, Duration warmupMinimum) {
+        /** Messages per run: --count, else 2,000 (--quick), else 128 MiB worth within 500 to 200,000. */
+        long messages(int bytes, boolean quick) {
+            return count != null ? count : quick ? 2000 : Math.max(500, Math.min(200_000, (128L << 20) / bytes));
+        }
+    }
+
+    /** Checks every option before anything is started or written: bad input leaves nothing behind. */
+    Plan plan() {
+        CommandLine cl = spec.commandLine();
+        if (count != null && count < 1) throw bad(cl, "--count", count, "must be at least 1");
+        if (consumers < 1 || consumers > 64) throw bad(cl, "--consumers", consumers, "must be from 1 to 64");
+        if (window != null && window < 0) throw bad(cl, "--window", window, "must be 0 (no limit) or more");
+        if (warmup < 0) throw bad(cl, "--warmup", warmup, "must be 0 or more");
+        if (runs < 1) throw bad(cl, "--runs", runs, "must be at least 1");
+        if (timeout.compareTo(Duration.ofSeconds(1)) < 0) throw bad(cl, "--timeout", given("--timeout", timeout), "at least 1s");
+        if (duration != null && duration.toMillis() < 10) throw bad(cl, "--duration", given("--duration", duration), "at least 10ms");
+        if (duration != null && count != null) throw new ParameterException(cl, "Options '--count' and '--duration' exclude each other: give one");
+        if ((size != null ? 1 : 0) + (sizes != null ? 1 : 0) + (elements != null ? 1 : 0) > 1)
+            throw new ParameterException(cl, "Options '--size', '--sizes' and '--elements' exclude each other: give one");
+        List<Integer> chosenSizes = new ArrayList<>();
+        if (elements != null) {
+            if (elements < 1 || (long) elements * dtype.width > MAX_SIZE)
+                throw bad(cl, "--elements", elements, "from 1 to " + MAX_SIZE / dtype.width + " elements of " + dtype);
+            chosenSizes.add(elements * dtype.width);
+        } else {
+            List<Integer> given = size != null ? List.of(size) : sizes != null ? sizes : quick ? List.of(1 << 10) : List.of(1 << 10, 64 << 10, 1 << 20);
+            for (int s : given) {
+                if (s % dtype.width != 0) throw bad(cl, size != null ? "--size" : "--sizes", given(size != null ? "--size" : "--sizes", s),
+                        "not a whole number of " + dtype + " elements (" + dtype.width + " bytes)");
+                if (!chosenSizes.contains(s)) chosenSizes.add(s);
+            }
+        }
+        List<Integer> chosenPipelines = pipelines != null ? pipelines.stream().distinct().toList() : quick ? List.of(16) : List.of(1, 16);
+        for (int p : chosenPipelines) if (p < 1 || p > 100_000) throw bad(cl, "--pipeline", given("--pipeline", p), "each depth from 1 to 100000");
+        List<Method> chosen = new ArrayList<>();
+        for (String name : methods != null ? methods : METHODS.stream().map(Method::name).toList()) {
+            Method m = method(name.trim());
+            if (m == null) throw bad(cl, "--methods", name, "allowed: " + METHODS.stream().map(Method::name).collect(Collectors.joining(", ")));
+            if (!chosen.contains(m)) chosen.add(m);
+        }
+        Endpoint remote = null;
+        if (redisUrl != null) {
+            if (redisServer != null) throw new ParameterException(cl, "Options '--redis-url' and '--redis-server' exclude each other: give one");
+            try {
+                remote = Endpoint.parse(redisUrl);
+            } catch (IllegalArgumentException e) {
+                throw bad(cl, "--redis-url", redisUrl, e.getMessage());
+            }
+        }
+        Path binary = null;
+        boolean embedded = false;
+        if (remote == null) {
+            if (redisServer == null) {
+                binary = RedisServer.onPath();
+                embedded = binary == null;
+            } else if (redisServer.equals("embedded")) {
+                embedded = true;
+            } else {
+                binary = Path.of(redisServer);
+                if (!Files.isRegularFile(binary) || !Files.isExecutable(binary))
+                    throw bad(cl, "--redis-server", redisServer, "not an executable file: give the path of redis-server, or 'embedded'");
+            }
+        }
+        Path benchmarkTool = null;
+        if (redisBenchmark && !quick && chosen.stream().anyMatch(m -> m.name.equals("pubsub")))
+            benchmarkTool = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).filter(d -> !d.isEmpty())
+                    .map(d -> Path.of(d, "redis-benchmark")).filter(Files::isExecutable).findFirst().orElse(null);
+        checkWritable(cl, out);
+        return new Plan(chosen, chosenSizes, chosenPipelines, count, quick ? 1 : runs, remote, binary, embedded, benchmarkTool,
+                quick ? Duration.ZERO : Duration.ofSeconds(1));
+    }
+
+    /**
+     * Messages the producer may be ahead: --window, else 16 MiB worth. Enough to ride out the scheduler's
+     * time slices (three busy processes on two cores), and at most half Redis's hard limit for a
+     * subscriber's buffer (32 MB), of which the kernel's socket buffers hold a good part anyway.
+     */
+    int window(int bytes) {
+        return window != null ? window : (int) Math.max(4, Math.min(65_536, (16L << 20) / (bytes + 64)));
+    }
+
+    /** The value as the user typed it (64Ki rather than 65536), for error messages. */
+    String given(String option, Object parsed) {
+        var matched = spec.commandLine().getParseResult().matchedOption(option);
+        return matched == null ? String.valueOf(parsed) : matched.originalStringValues().get(matched.originalStringValues().size() - 1);
+    }
+
+    static ParameterException bad(CommandLine cl, String option, Object value, String why) {
+        return new ParameterException(cl, "Invalid value for option '" + option + "': '" + value + "' (" + why + ")");
+    }
+
+    static void checkWritable(CommandLine cl, Path dir) {
+        Path p = dir.toAbsolutePath();
+        while (p != null && !Files.exists(p)) p = p.getParent();
+        if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
+            throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (must be a folder this user can create or write"
+                    + (p == null ? ")" : "; " + p + " is not a writable folder)"));
+    }
+
+    /** What lives as long as the invocation: the run folder and the server (ours, or the remote one). */
+    static final class Invocation implements AutoCloseable {
+        static volatile Invocation live;
+        static { Runtime.getRuntime().addShutdownHook(new Thread(() -> { Invocation i = live; if (i != null) i.close(); })); }
+
+        final Path runDir;
+        RedisServer server;
+
+        private Invocation(Path runDir) { this.runDir = runDir; }
+
+        static Invocation open(RedisBench o, Plan plan) throws RunFailure {
+            Invocation inv;
+            try {
+                inv = new Invocation(SuiteFolder.createRunDir(SuiteFolder.newRunId()));
+            } catch (IOException e) {
+                throw new RunFailure("cannot create the run folder in " + SuiteFolder.ROOT + ": " + e.getMessage());
+            }
+            live = inv;
+            try {
+                if (plan.remote != null) {
+                    inv.server = RedisServer.remote(plan.remote, o.timeout);
+                } else {
+                    Path binary = plan.serverBinary;
+                    String origin;
+                    if (plan.embedded) {
+                        var extracted = RedisServer.extractEmbedded(inv.runDir);
+                        binary = extracted.getKey();
+                        origin = extracted.getValue();
+                        if (o.redisServer == null) System.err.println(BENCH + ": no redis-server on PATH; using the " + origin.substring("redis-server from the ".length()));
+                    } else {
+                        origin = (o.redisServer == null ? "redis-server from PATH (" : "redis-server given (") + binary + ")";
+                    }
+                    inv.server = RedisServer.start(binary, origin, inv.runDir, o.timeout);
+                }
+                return inv;
+            } catch (RunFailure f) {
+                inv.close();
+                throw f;
+            }
+        }
+
+        public void close() {
+            if (live != this) return;
+            live = null;
+            List.copyOf(Session.LIVE).forEach(s -> s.end());
+            if (server != null) server.close();
+            SuiteFolder.delete(runDir);
+        }
+    }
+
+    void runMethod(Method m, int bytes, int pipeline, Plan plan, Invocation inv, Results results, List<Row> rows) throws RunFailure {
+        String name = m.name + (pipeline > 1 ? "-p" + pipeline : "");
+        long messages = duration != null ? 1 : plan.messages(bytes, quick);
+        try (Session session = Session.start(m, name, this, bytes, pipeline, consumers, false, inv)) {
+            // Warm-up runs are measured runs thrown away, so that the JIT compiles the very paths that are then timed.
+            long warmupEnds = System.nanoTime() + plan.warmupMinimum.toNanos();
+            for (int w = 1; warmup > 0 && (w <= warmup || System.nanoTime() - warmupEnds < 0); w++) {
+                session.stage = Units.size(bytes) + " warm-up run " + w;
+                Progress.show(name + " " + session.stage);
+                Session.Outcome warm = session.stream(messages, duration, false);
+                if (!warm.verified())
+                    throw new RunFailure(name + ": verification failed during the warm-up at " + Units.size(bytes) + ": " + warm.firstError);
+            }
+            for (int run = 1; run <= plan.runs; run++) {
+                session.stage = Units.size(bytes) + " run " + run + "/" + plan.runs;
+                Progress.show(name + " " + session.stage);
+                Session.Outcome o = session.stream(messages, duration, run == plan.runs);
+                Progress.clear();
+                Row row = Row.of(name, m, session.note, dtype, bytes, pipeline, consumers, session.window, run, o, inv.server);
+                results.write(row);
+                rows.add(row);
+                if (!row.verified) throw new RunFailure(name + ": " + (o.lost > 0 ? "messages lost" : "verification failed") + " at " + Units.size(bytes) + ": " + o.firstError);
+            }
+            session.finish();
+        }
+    }
+
+    static final class RunFailure extends Exception {
+        RunFailure(String message) { super(message); }
+    }
+
+    /** A consumer process as the parent sees it: its stdout read by a thread (progress, reports), its stderr kept. */
+    static final class ConsumerProcess {
+        final int index;
+        final Process process;
+        final AtomicLong progress = new AtomicLong();
+        final LinkedBlockingQueue<RunReport> reports = new LinkedBlockingQueue<>();
+        final StringBuffer err = new StringBuffer();
+        Thread reader;
+        volatile boolean lost;
+
+        ConsumerProcess(int index, Process process) {
+            this.index = index;
+            this.process = process;
+        }
+
+        String describeExit() {
+            int code = process.exitValue();
+            String text = "consumer " + index + " (pid " + process.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+            String e = err.toString().strip();
+            return text + (e.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + e.lines().limit(12).collect(Collectors.joining(" | ")));
+        }
+    }
+
+    /** The consumers and the producer's end of one method at one size and pipeline depth, from start to clean-up. */
+    static final class Session implements AutoCloseable {
+        static final Set<Session> LIVE = Collections.synchronizedSet(new HashSet<>());
+
+        final Method method;
+        final String name;
+        final RedisBench options;
+        final Invocation inv;
+        final Payload payload;
+        final Keys keys;
+        final int pipeline, window, consumerCount;
+        final boolean countOnly;
+        final Thread producer = Thread.currentThread();
+        final List<ConsumerProcess> consumers = new ArrayList<>();
+        final AtomicLong sentTotal = new AtomicLong();
+        volatile String abortReason;
+        volatile String stage = "starting the consumers";
+        volatile boolean ending;
+        Transport transport;
+        Thread watchdog;
+        String note, savedLimit;
+        long seq;
+
+        private Session(Method method, String name, RedisBench o, int bytes, int pipeline, int consumerCount, boolean countOnly, Invocation inv) {
+            this.method = method;
+            this.name = name;
+            this.options = o;
+            this.inv = inv;
+            this.pipeline = pipeline;
+            this.consumerCount = consumerCount;
+            this.countOnly = countOnly;
+            this.window = o.window(bytes);
+            this.payload = new Payload(o.dtype, bytes, o.seed, o.corrupt);
+            this.keys = Keys.of(SuiteFolder.newRunId(), method.name);
+        }
+
+        /** countOnly: the consumers count what arrives without checking it (messages that another program publishes). */
+        static Session start(Method m, String name, RedisBench o, int bytes, int pipeline, int consumerCount, boolean countOnly, Invocation inv)
+                throws RunFailure {
+            Session s = new Session(m, name, o, bytes, pipeline, consumerCount, countOnly, inv);
+            LIVE.add(s);
+            try {
+                // The stream keeps what a consumer may still need: the window, the batches the consumers hold, the pipeline.
+                long maxLen = s.window == 0 ? 0 : 2L * s.window + (long) consumerCount * TAKE + pipeline;
+                Context ctx = new Context(inv.server.endpoint, s.keys, pipeline, consumerCount, -1, maxLen, o.timeout);
+                s.transport = m.factory.open(ctx);
+                if (m.name.equals("stream"))
+                    try (Jedis j = inv.server.endpoint.connect(o.timeout, o.timeout)) {
+                        j.xgroupCreate(s.keys.key, s.keys.group, Payload.utf8("$"), true);
+                    }
+                if (m.name.equals("pubsub") && o.pubsubLimit != null) s.setPubsubLimit(o.pubsubLimit);
+                for (int i = 0; i < consumerCount; i++) s.launch(i);
+                s.watchdog = daemon("watchdog", s::watch);
+                s.note = s.describe();
+                return s;
+            } catch (Exception e) {
+                RunFailure f = s.failure(e);
+                s.close();
+                throw f;
+            }
+        }
+
+        String describe() {
+            return method.note + "; " + (pipeline == 1 ? "unpipelined" : "pipeline " + pipeline)
+                    + (window == 0 ? "; no window: the producer runs free" : "; producer at most " + window + " messages ahead of the consumers")
+                    + "; " + consumerCount + " consumer process(es); msgpack map {seq, dtype, shape, ts, data}"
+                    + (method.name.equals("pubsub") && options.pubsubLimit != null ? "; client-output-buffer-limit pubsub " + options.pubsubLimit + " bytes" : "")
+                    + "; " + inv.server.describe() + "; latency clock: System.nanoTime of both processes (" + LATENCY_CLOCK + ")";
+        }
+
+        /** Pub/sub's buffer limit for this session (restored at its end): a subscriber with more waiting is disconnected. */
+        void setPubsubLimit(long bytes) {
+            try (Jedis j = inv.server.endpoint.connect(options.timeout, options.timeout)) {
+                savedLimit = j.configGet("client-output-buffer-limit").get("client-output-buffer-limit");
+                String others = savedLimit == null ? "" : savedLimit.replaceAll("pubsub \\d+ \\d+ \\d+", "").trim();
+                j.configSet("client-output-buffer-limit", (others + " pubsub " + bytes + " " + bytes + " 0").trim());
+            }
+        }
+
+        /** Starts this same program again (same java, class path and JVM flags) as consumer i; waits for its "ready". */
+        void launch(int index) throws IOException {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), RedisBench.class.getName(), "--role=consumer"));
+            ConsumerProcess c = new ConsumerProcess(index, new ProcessBuilder(cmd).start());
+            consumers.add(c);
+            daemon("stderr of consumer " + index, () -> {
+                try (Reader r = new InputStreamReader(c.process.getErrorStream(), StandardCharsets.UTF_8)) {
+                    char[] buf = new char[1024];
+                    for (int n; (n = r.read(buf)) > 0; ) {
+                        c.err.append(buf, 0, n);
+                        if (c.err.length() > 8000) c.err.delete(0, c.err.length() - 4000);
+                    }
+                } catch (IOException ignored) { }
+            });
+            Endpoint e = inv.server.endpoint;
+            ConsumerConfig config = new ConsumerConfig(method.name, e.host, e.port, e.user, e.password, e.database,
+                    new String(keys.key, StandardCharsets.UTF_8), index, countOnly, options.dtype, payload.bytes, options.seed,
+                    Math.max(1, window / 4), options.timeout.toMillis(), ProcessHandle.current().pid());
+            OutputStream toChild = c.process.getOutputStream();
+            toChild.write((JSON.writeValueAsString(config) + "\n").getBytes(StandardCharsets.UTF_8));
+            toChild.flush();
+            InputStream fromChild = c.process.getInputStream();
+            String line = readLine(fromChild);
+            if (!line.equals("ready")) throw new IOException("consumer " + index + " answered '" + line + "' instead of 'ready'");
+            c.reader = daemon("stdout of consumer " + index, () -> readConsumer(c, fromChild));
+        }
+
+        /** "p N": N messages checked so far in the session; a JSON line: a run's report. */
+        void readConsumer(ConsumerProcess c, InputStream in) {
+            try {
+                while (true) {
+                    String line = readLine(in);
+                    if (line.startsWith("p ")) {
+                        c.progress.set(Long.parseLong(line.substring(2)));
+                    } else {
+                        RunReport r = JSON.readValue(line, RunReport.class);
+                        if (r.lost) c.lost = true;
+                        c.reports.add(r);
+                    }
+                    LockSupport.unpark(producer);
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // the consumer ended; the watchdog and the waits see that
+            }
+        }
+
+        /** Watches the consumers and our server: one gone, or no progress for the timeout, aborts the run. */
+        private void watch() {
+            long last = -1, since = System.nanoTime();
+            try {
+                while (abortReason == null) {
+                    Thread.sleep(50);
+                    long now = System.nanoTime();
+                    long p = sentTotal.get() + consumers.stream().mapToLong(c -> c.progress.get() + c.reports.size()).sum();
+                    String serverDeath = inv.server.death();
+                    Optional<ConsumerProcess> dead = consumers.stream().filter(c -> !c.process.isAlive()).findFirst();
+                    if (serverDeath != null) abortReason = serverDeath;
+                    else if (dead.isPresent() && !ending) abortReason = "consumer " + dead.get().index + " exited";
+                    else if (p != last) { last = p; since = now; }
+                    else if (now - since > options.timeout.toNanos()) abortReason = "no progress for " + Units.duration(options.timeout);
+                    if (abortReason != null) LockSupport.unpark(producer);
+                }
+                // Waits check abortReason, and a dead server breaks the producer's connection; should the main thread be
+                // stuck elsewhere anyway, the run ends here.
+                Thread.sleep(3000);
+                if (!FAILURE_REPORTED.get()) {
+                    reportFailure(failure(null).getMessage());
+                    System.exit(1);
+                }
+            } catch (InterruptedException e) {
+                // the session closed normally
+            }
+        }
+
+        void checkAbort() throws IOException {
+            if (abortReason != null) throw new IOException(abortReason);
+        }
+
+        record Outcome(long sent, long received, long lost, long errors, String firstError, double seconds, Histogram latency,
+                       double[] perConsumer) {
+            boolean verified() { return errors == 0 && lost == 0; }
+        }
+
+        /**
+         * One run: at least minMessages and, when minTime is given, until that much time has passed; then one
+         * report from each consumer. The last run of the session tells the consumers to exit.
+         */
+        Outcome stream(long minMessages, Duration minTime, boolean endOfSession) throws RunFailure {
+            long start = System.nanoTime();
+            Long deadline = minTime == null ? null : start + minTime.toNanos();
+            long sent = 0, hash = 0;
+            String loss = null;
+            try {
+                try {
+                    while (true) {
+                        long next = seq + 1;
+                        awaitWindow(next);
+                        long now = System.nanoTime();
+                        transport.send(payload.encode(next, now));
+                        seq = next;
+                        sent++;
+                        hash += mix(next);
+                        sentTotal.lazySet(seq);
+                        if (sent >= minMessages && (deadline == null || now - deadline >= 0)) break;
+                    }
+                    transport.flush();
+                } catch (Lost e) {
+                    loss = e.getMessage();
+                }
+                ending = endOfSession;
+                transport.endRun(payload.marker(sent, endOfSession), consumers.size());
+                List<RunReport> reports = new ArrayList<>();
+                for (ConsumerProcess c : consumers) reports.add(awaitReport(c));
+                return evaluate(reports, start, sent, hash, loss);
+            } catch (Exception e) {
+                throw failure(e);
+            }
+        }
+
+        /** Holds message next back while it would be more than the window ahead of the consumers (pub/sub: the slowest; else all together). */
+        void awaitWindow(long next) throws Lost, IOException {
+            if (window == 0 || next - acknowledged() <= window) return;
+            transport.flush();      // what is queued must go out, or the consumers could never catch up
+            while (next - acknowledged() > window) {
+                for (ConsumerProcess c : consumers)
+                    if (c.lost) throw new Lost("Redis closed consumer " + c.index + "'s connection");
+                checkAbort();
+                LockSupport.parkNanos(1_000_000);      // the consumers' progress unparks us
+            }
+        }
+
+        long acknowledged() {
+            long min = Long.MAX_VALUE, sum = 0;
+            for (ConsumerProcess c : consumers) {
+                long p = c.progress.get();
+                min = Math.min(min, p);
+                sum += p;
+            }
+            return method.everyMessage ? min : sum;
+        }
+
+        RunReport awaitReport(ConsumerProcess c) throws IOException, InterruptedException {
+            while (true) {
+                RunReport r = c.reports.poll(20, TimeUnit.MILLISECONDS);
+                if (r != null) return r;
+                if (!c.process.isAlive()) {
+                    c.reader.join(2000);      // a report written just before the exit is still in the pipe
+                    r = c.reports.poll();
+                    if (r != null) return r;
+                    throw new IOException("consumer " + c.index + " exited before its report");
+                }
+                checkAbort();
+            }
+        }
+
+        /** Every consumer's report against what was sent: pub/sub, each got all; list and stream, together they got all, once. */
+        Outcome evaluate(List<RunReport> reports, long start, long sent, long hash, String loss) throws IOException {
+            Histogram all = new Histogram(3);
+            long received = 0, errors = 0, lost = 0, end = 0;
+            String first = null;
+            double[] perConsumer = new double[reports.size()];
+            for (int i = 0; i < reports.size(); i++) {
+                RunReport r = reports.get(i);
+                all.add(r.decodeHistogram());
+                received += r.messages;
+                errors += r.errors;
+                if (first == null && r.firstError != null) first = "consumer " + i + ": " + r.firstError;
+                end = Math.max(end, r.lastNanos);
+                perConsumer[i] = r.lastNanos > start ? r.messages / ((r.lastNanos - start) / 1e9) : 0;
+                if (method.everyMessage) {
+                    long missing = sent - r.messages;
+                    if (missing > 0 && r.errors == 0) {
+                        lost += missing;
+                        if (first == null) first = "subscriber " + i + " got " + r.messages + " of " + sent + " messages"
+                                + (r.lost ? ": Redis disconnected it (client-output-buffer-limit pubsub)" : "");
+                    } else if (r.errors == 0 && r.seqHash != hash) {
+                        errors++;
+                        if (first == null) first = "subscriber " + i + " got other messages than the ones sent";
+                    }
+                }
+            }
+            if (!method.everyMessage && errors == 0) {
+                long seqHash = reports.stream().mapToLong(RunReport::seqHash).sum();
+                if (received < sent) {
+                    lost = sent - received;
+                    first = "the consumers got " + received + " of " + sent + " messages";
+                } else if (received != sent || seqHash != hash) {
+                    errors++;
+                    first = "the consumers got " + received + " messages of " + sent + ", not each one once";
+                }
+            }
+            if (loss != null && lost == 0 && errors == 0) {
+                errors++;
+                first = loss;
+            } else if (loss != null && first != null && !first.contains("disconnected")) {
+                first += " (" + loss + ")";
+            }
+            double seconds = ((end > start ? end : System.nanoTime()) - start) / 1e9;
+            return new Outcome(sent, received, lost, errors, first, seconds, all, perConsumer);
+        }
+
+        /** After the last run: every consumer gone with exit 0, the keys deleted. */
+        void finish() throws RunFailure {
+            stage = "closing";
+            ending = true;
+            try {
+                for (ConsumerProcess c : consumers) {
+                    if (!c.process.waitFor(options.timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new IOException("consumer " + c.index + " did not exit");
+                    if (c.process.exitValue() != 0) throw new IOException(c.describeExit());
+                }
+            } catch (Exception e) {
+                throw failure(e);
+            }
+        }
+
+        /** Explains a failure: the server's end or a consumer's exit (with its stderr) before the exception itself. */
+        RunFailure failure(Exception e) {
+            FAILURE_REPORTED.set(true);
+            StringBuilder msg = new StringBuilder(name + ", " + stage + (seq > 0 ? ", message " + seq : "") + ": ");
+            // A broken connection may be the first sign of our server's end: give the kernel a moment to tell.
+            if (e instanceof JedisException && inv.server.process != null) {
+                try { inv.server.process.waitFor(500, TimeUnit.MILLISECONDS); } catch (InterruptedException ignored) { }
+            }
+            String serverDeath = inv.server.death();
+            // A consumer's death may also show first as something else (a stalled queue): look for one for up to 2 s.
+            long until = System.nanoTime() + (serverDeath == null ? 2_000_000_000L : 0);
+            Optional<ConsumerProcess> dead;
+            while ((dead = consumers.stream().filter(c -> !c.process.isAlive() && c.process.exitValue() != 0).findFirst()).isEmpty()
+                    && System.nanoTime() < until)
+                sleep(20);
+            if (serverDeath != null) msg.append(serverDeath);
+            else if (dead.isPresent()) msg.append(dead.get().describeExit());
+            else if (e == null) msg.append(abortReason);
+            else msg.append(e instanceof JedisException ? "Redis at " + inv.server.endpoint.shown() + ": " + rootMessage(e) : String.valueOf(e.getMessage()));
+            return new RunFailure(msg.toString());
+        }
+
+        public void close() { end(); }
+
+        /** Stops the consumers, deletes the session's keys, puts the buffer limit back. Also from the shutdown hook (Ctrl-C). */
+        void end() {
+            if (!LIVE.remove(this)) return;
+            if (watchdog != null) watchdog.interrupt();
+            for (ConsumerProcess c : consumers) if (c.process.isAlive()) c.process.destroy();
+            for (ConsumerProcess c : consumers) {
+                try {
+                    if (!c.process.waitFor(2, TimeUnit.SECONDS)) c.process.destroyForcibly().waitFor();
+                } catch (InterruptedException ignored) { }
+            }
+            if (transport != null) transport.close();
+            if (inv.server.death() != null) return;
+            try (Jedis j = inv.server.endpoint.connect(Duration.ofSeconds(2), Duration.ofSeconds(2))) {
+                j.del(keys.key);
+                if (savedLimit != null) j.configSet("client-output-buffer-limit", savedLimit);
+            } catch (JedisException ignored) {
+                // the server is gone or unreachable: our own dies with us, a remote one keeps a key with our run id
+            }
+        }
+    }
+
+    /**
+     * redis-benchmark (from redis-tools), where it is on PATH: its PUBLISH rate against the same server,
+     * one connection, the same pipeline depths, with one of our consumers subscribed and counting what
+     * arrives. A reference for pubsub (C client, no encoding, no checks), recorded as a limit-* row.
+     */
+    static final class RedisBenchmark {
+        static final int MAX_ARGUMENT = 100_000;      // Linux refuses single arguments over 128 KiB
+
+        static void run(RedisBench o, Plan plan, int bytes, Invocation inv, Results results, List<Row> rows) throws RunFailure {
+            if (bytes > MAX_ARGUMENT) {
+                System.err.println(BENCH + ": redis-benchmark left out at " + Units.size(bytes) + ": its value is an argument, at most " + MAX_ARGUMENT + " bytes");
+                return;
+            }
+            Method pubsub = method("pubsub");
+            for (int pipeline : plan.pipelines) {
+                long requests = plan.messages(bytes, o.quick) * 5;
+                String name = "limit-redis-benchmark" + (pipeline > 1 ? "-p" + pipeline : "");
+                try (Session s = Session.start(pubsub, name, o, bytes, pipeline, 1, true, inv)) {
+                    s.stage = Units.size(bytes) + " redis-benchmark";
+                    Progress.show(name + " " + s.stage);
+                    Endpoint e = inv.server.endpoint;
+                    List<String> cmd = new ArrayList<>(List.of(plan.redisBenchmark.toString(), "-h", e.host, "-p", String.valueOf(e.port),
+                            "-c", "1", "-n", String.valueOf(requests), "-P", String.valueOf(pipeline), "--csv"));
+                    if (e.password != null) cmd.addAll(List.of("-a", e.password));
+                    if (e.user != null) cmd.addAll(List.of("--user", e.user));
+                    if (e.database != 0) cmd.addAll(List.of("--dbnum", String.valueOf(e.database)));
+                    cmd.addAll(List.of("PUBLISH", new String(s.keys.key, StandardCharsets.UTF_8), "x".repeat(bytes)));
+                    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    if (!p.waitFor(o.timeout.toMillis() * 4, TimeUnit.MILLISECONDS) || p.exitValue() != 0)
+                        throw new RunFailure(name + ": redis-benchmark failed: " + output.strip().lines().limit(3).collect(Collectors.joining(" | ")));
+                    Matcher m = Pattern.compile("\"PUBLISH[^\"]*\",\"([0-9.]+)\"").matcher(output);
+                    if (!m.find()) throw new RunFailure(name + ": no PUBLISH rate in redis-benchmark's output: " + output.strip());
+                    double rate = Double.parseDouble(m.group(1));
+                    s.ending = true;
+                    s.transport.endRun(s.payload.marker(requests, true), 1);
+                    RunReport r = s.awaitReport(s.consumers.get(0));
+                    boolean all = r.messages == requests && r.errors == 0;
+                    Row row = Row.limit(name, bytes, pipeline, rate, requests, all,
+                            all ? null : "the subscriber got " + r.messages + " of " + requests + " messages",
+                            "redis-benchmark PUBLISH of " + bytes + "-byte values, 1 connection, " + (pipeline == 1 ? "unpipelined" : "pipeline " + pipeline)
+                                    + ", its own rate of requests answered; one of our consumers subscribed, counting arrivals; " + inv.server.describe(),
+                            inv.server);
+                    Progress.clear();
+                    results.write(row);
+                    rows.add(row);
+                    s.finish();
+                } catch (IOException | InterruptedException | Lost e) {
+                    throw new RunFailure(name + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
+    static final AtomicBoolean FAILURE_PRINTED = new AtomicBoolean();
+
+    /** The watchdog and the main thread may both see the same failure: say it once. */
+    static void reportFailure(String message) {
+        FAILURE_REPORTED.set(true);
+        if (FAILURE_PRINTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
+    }
+
+    /** The innermost cause's message: what the socket said, without Jedis's wrapping. */
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return t == e ? m : e.getMessage() + " (" + m + ")";
+    }
+
+    /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */
+    static boolean alive(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A TCP port free a moment ago on 127.0.0.1. */
+    static int freePort() throws RunFailure {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new RunFailure("no free port on 127.0.0.1: " + e.getMessage());
+        }
+    }
+
+    /** Reads a line byte by byte, so that nothing after it is taken from the stream. */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b; (b = in.read()) != '\n'; ) {
+            if (b < 0) throw new EOFException("the peer closed its stream");
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------- the child
+
+    record ConsumerConfig(String method, String host, int port, String user, String password, int database, String key, int index,
+                          boolean countOnly, Dtype dtype, int bytes, long seed, long progressEvery, long timeoutMillis, long parentPid) {}
+
+    /**
+     * The child: reads its configuration from stdin, connects, says "ready" once it will miss nothing
+     * (subscribed, or about to read), checks messages until the session's last marker, writing "p N"
+     * (messages checked) now and then and a JSON report per run on stdout. Redis closing its
+     * connection is reported as a lost run, not a crash; it then waits for the parent to end it.
+     */
+    static final class ConsumerRole {
+        static int run() throws Exception {
+            InputStream stdin = new FileInputStream(FileDescriptor.in);
+            PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+            ConsumerConfig cfg = JSON.readValue(readLine(stdin), ConsumerConfig.class);
+            watchParent(cfg.parentPid);
+            Method method = method(cfg.method);
+            Endpoint endpoint = new Endpoint(cfg.host, cfg.port, cfg.user, cfg.password, cfg.database);
+            Keys keys = new Keys(cfg.key.getBytes(StandardCharsets.UTF_8), "ipcbench".getBytes(StandardCharsets.UTF_8));
+            Context ctx = new Context(endpoint, keys, 1, 1, cfg.index, 0, Duration.ofMillis(cfg.timeoutMillis));
+            Checker checker = new Checker(new Payload(cfg.dtype, cfg.bytes, cfg.seed, 0), method.everyMessage, cfg.countOnly, cfg.progressEvery,
+                    n -> { stdout.println("p " + n); stdout.flush(); },
+                    r -> { stdout.println(json(r)); stdout.flush(); });
+            try (Transport t = method.factory.open(ctx)) {
+                t.receive(checker, () -> { stdout.println("ready"); stdout.flush(); });
+            } catch (JedisException e) {
+                if (!alive(cfg.parentPid)) return 3;
+                // Redis closed the connection: a subscriber it dropped (its buffer limit), or the server ended.
+                stdout.println(json(checker.report(true)));
+                stdout.flush();
+                System.err.println(BENCH + " consumer " + cfg.index + ": " + rootMessage(e));
+                while (stdin.read() >= 0) { }      // the parent ends the session
+                return 4;
+            }
+            return 0;
+        }
+
+        static String json(RunReport r) {
+            try {
+                return JSON.writeValueAsString(r);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** A child never outlives its parent, whatever it is blocked on. */
+        static void watchParent(long pid) {
+            daemon("parent watch", () -> {
+                while (alive(pid)) {
+                    try { Thread.sleep(100); } catch (InterruptedException e) { return; }
+                }
+                Runtime.getRuntime().halt(3);
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- the suite folder
+
+    /** Run folders live in /dev/shm/ipcbench (else the temp dir), named <bench>-<pid>-<random>, owner-only. */
+    static final class SuiteFolder {
+        static final Path SHM = Path.of("/dev/shm");
+        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
+        static final Pattern OWNED = Pattern.compile(BENCH + "-(\\d+)-[0-9a-f]+");
+
+        static String newRunId() {
+            return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        }
+
+        static Path createRunDir(String runId) throws IOException {
+            var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+            if (!Files.isDirectory(ROOT)) {
+                try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
+            }
+            return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
+        }
+
+        /** This script's run folders whose owner process is gone, and the redis-server each one ran, if it still runs. */
+        static List<Path> removeLeftovers() {
+            List<Path> removed = new ArrayList<>();
+            if (!Files.isDirectory(ROOT)) return removed;
+            try (Stream<Path> entries = Files.list(ROOT)) {
+                for (Path p : (Iterable<Path>) entries::iterator) {
+                    Matcher m = OWNED.matcher(p.getFileName().toString());
+                    if (m.matches() && !alive(Long.parseLong(m.group(1)))) {
+                        stopServerOf(p);
+                        delete(p);
+                        if (!Files.exists(p)) removed.add(p);
+                    }
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // another user's suite folder, which we may not read: nothing of ours is in it
+            }
+            return removed;
+        }
+
+        /** Kills the redis-server whose pid file is in a dead run's folder, if that pid still runs in that folder (redis-server's --dir). */
+        static void stopServerOf(Path runDir) {
+            try {
+                long pid = Long.parseLong(Files.readString(runDir.resolve("redis.pid")).strip());
+                Path cwd = Files.readSymbolicLink(Path.of("/proc/" + pid + "/cwd"));
+                if (cwd.equals(runDir.toAbsolutePath())) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            } catch (IOException | RuntimeException ignored) {
+                // no pid file, or the server is gone
+            }
+        }
+
+        static synchronized void delete(Path p) {
+            try (Stream<Path> walk = Files.walk(p)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | UncheckedIOException ignored) { }
+        }
+    }
+
+    // ---------------------------------------------------------------- results
+
+    /** One measured configuration, in the suite's schema (README.md, "Results files"). */
+    static final class Row {
+        final Map<String, Object> fields = new LinkedHashMap<>();
+        boolean verified, limit;
+        String firstError, method;
+        int size, consumers;
+        long lost;
+        double rate, mbps, seconds, p50, p99, p999;
+        double[] perConsumer = new double[0];
+        Histogram hist;
+
+        static Row of(String method, Method m, String note, Dtype dtype, int bytes, int pipeline, int consumers, int window, int run,
+                      Session.Outcome o, RedisServer server) {
+            Row r = base(method, bytes, pipeline, consumers, o.sent / o.seconds, o.sent, o.verified(), o.firstError, note, server);
+            r.seconds = o.seconds;
+            r.lost = o.lost;
+            r.perConsumer = o.perConsumer;
+            r.hist = o.latency.getTotalCount() > 0 ? o.latency : null;
+            var f = r.fields;
+            f.put("run", run);
+            f.put("seconds", round(o.seconds, 6));
+            r.putLatency();
+            f.put("errors", o.errors + o.lost);
+            f.put("note", note);
+            f.put("payload", dtype.name());
+            f.put("window", window);
+            f.put("lost", o.lost);
+            f.put("received", o.received);
+            f.put("deliveries_per_s", round(o.received / o.seconds, 1));
+            f.put("per_consumer_msgs_per_s", Arrays.stream(o.perConsumer).map(x -> round(x, 1)).boxed().toList());
+            return r;
+        }
+
+        /** A limit-* row: what another program reached against the same server, shown beside the methods, not ranked among them. */
+        static Row limit(String method, int bytes, int pipeline, double rate, long requests, boolean verified, String error, String note, RedisServer server) {
+            Row r = base(method, bytes, pipeline, 1, rate, requests, verified, error, note, server);
+            r.limit = true;
+            r.seconds = requests / rate;
+            r.fields.put("run", 1);
+            r.fields.put("seconds", round(r.seconds, 6));
+            r.putLatency();
+            r.fields.put("errors", verified ? 0 : 1);
+            r.fields.put("note", note);
+            r.fields.put("payload", "bytes");
+            return r;
+        }
+
+        private static Row base(String method, int bytes, int pipeline, int consumers, double rate, long count, boolean verified, String error,
+                                String note, RedisServer server) {
+            Row r = new Row();
+            r.method = method;
+            r.size = bytes;
+            r.consumers = consumers;
+            r.rate = rate;
+            r.mbps = rate * bytes / 1e6;
+            r.verified = verified;
+            r.firstError = error;
+            var f = r.fields;
+            f.put("timestamp", Instant.now().toString());
+            f.put("bench", BENCH);
+            f.put("method", method);
+            f.put("pattern", "stream");
+            f.put("wait", "block");
+            f.put("payload", null);
+            f.put("size_bytes", bytes);
+            f.put("count", count);
+            f.put("batch", pipeline);
+            f.put("peers", consumers);
+            f.put("run", null);
+            f.put("seconds", null);
+            f.put("msgs_per_s", round(rate, 1));
+            f.put("mb_per_s", round(r.mbps, 3));
+            f.put("verified", verified);
+            f.put("redis_version", server.version);
+            f.put("redis_origin", server.origin);
+            f.put("pipeline", pipeline);
+            f.put("consumers", consumers);
+            return r;
+        }
+
+        private void putLatency() {
+            var f = fields;
+            if (hist != null) {
+                p50 = hist.getValueAtPercentile(50) / 1e3;
+                p99 = hist.getValueAtPercentile(99) / 1e3;
+                p999 = hist.getValueAtPercentile(99.9) / 1e3;
+                f.put("lat_kind", "one-way");
+                f.put("lat_mean_us", round(hist.getMean() / 1e3, 3));
+                f.put("lat_p50_us", round(p50, 3));
+                f.put("lat_p90_us", round(hist.getValueAtPercentile(90) / 1e3, 3));
+                f.put("lat_p99_us", round(p99, 3));
+                f.put("lat_p999_us", round(p999, 3));
+                f.put("lat_max_us", round(hist.getMaxValue() / 1e3, 3));
+            } else {
+                p50 = p99 = p999 = Double.NaN;
+                f.put("lat_kind", "none");
+                for (String k : List.of("lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us")) f.put(k, null);
+            }
+        }
+
+        static double round(double v, int places) {
+            double scale = Math.pow(10, places);
+            return Math.round(v * scale) / scale;
+        }
+    }
+
+    /** One-way latency compares two processes' System.nanoTime: on Linux both read CLOCK_MONOTONIC, one clock for the machine. */
+    static final String LATENCY_CLOCK = System.getProperty("os.name").equals("Linux") ? "CLOCK_MONOTONIC, one clock for all processes"
+            : "one clock for all processes only where the OS makes it so";
+
+    /** Appends rows to results.csv and results.jsonl (the shared columns in the csv, everything in the jsonl), each latency row's .hgrm beside them. */
+    static final class Results {
+        static final List<String> COLUMNS = List.of("timestamp", "bench", "method", "pattern", "wait", "payload", "size_bytes",
+                "count", "batch", "peers", "run", "seconds", "msgs_per_s", "mb_per_s", "lat_kind", "lat_mean_us", "lat_p50_us",
+                "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us", "verified", "errors", "note", "hgrm",
+                "jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host", "run_id");
+        final Path dir;
+        final Map<String, Object> env;
+        final String runId = SuiteFolder.newRunId();
+
+        Results(Path dir, Map<String, Object> env) {
+            this.dir = dir;
+            this.env = env;
+        }
+
+        void write(Row row) throws RunFailure {
+            try {
+                Map<String, Object> all = new LinkedHashMap<>(row.fields);
+                String hgrm = null;
+                if (row.hist != null) {
+                    Files.createDirectories(dir.resolve("hgrm"));
+                    hgrm = "hgrm/" + String.join("_", BENCH, row.method, String.valueOf(row.size), "c" + row.consumers,
+                            "r" + row.fields.get("run"), runId) + ".hgrm";
+                    try (PrintStream ps = new PrintStream(Files.newOutputStream(dir.resolve(hgrm)), false, StandardCharsets.UTF_8)) {
+                        row.hist.outputPercentileDistribution(ps, 1000.0);
+                    }
+                }
+                Files.createDirectories(dir);
+                all.put("hgrm", hgrm);
+                all.putAll(env);
+                all.put("run_id", runId);
+                Path csv = dir.resolve("results.csv");
+                StringBuilder line = new StringBuilder();
+                if (!Files.exists(csv)) line.append(String.join(",", COLUMNS)).append('\n');
+                line.append(COLUMNS.stream().map(c -> csvField(all.get(c))).collect(Collectors.joining(","))).append('\n');
+                Files.writeString(csv, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(dir.resolve("results.jsonl"), JSON.writeValueAsString(all) + "\n",
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new RunFailure("cannot write results to " + dir + ": " + e.getMessage());
+            }
+        }
+
+        static String csvField(Object v) {
+            String s = v == null ? "" : v.toString();
+            return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        }
+    }
+
+    /** JDK, JVM flags, OS, CPU, cores, library versions (from the jars on the class path), host. */
+    static final class Environment {
+        static Map<String, Object> capture() {
+            Map<String, Object> env = new LinkedHashMap<>();
+            env.put("jdk", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
+            env.put("jvm_flags", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+            env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+            env.put("cpu", firstLine(Path.of("/proc/cpuinfo"), "model name").orElse(System.getProperty("os.arch")));
+            env.put("cores", Runtime.getRuntime().availableProcessors());
+            env.put("libs", Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                    .map(p -> Path.of(p).getFileName().toString())
+                    .filter(n -> n.endsWith(".jar") && !n.startsWith(BENCH))
+                    .map(n -> n.substring(0, n.length() - 4)).sorted().collect(Collectors.joining(" ")));
+            env.put("host", firstLine(Path.of("/proc/sys/kernel/hostname"), "").orElse("unknown"));
+            return env;
+        }
+
+        static Optional<String> firstLine(Path file, String key) {
+            try (Stream<String> lines = Files.lines(file)) {
+                return lines.filter(l -> l.startsWith(key)).findFirst()
+                        .map(l -> key.isEmpty() ? l.strip() : l.substring(l.indexOf(':') + 1).strip());
+            } catch (IOException | UncheckedIOException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** A progress line on stderr, only when stderr is a terminal. */
+    static final class Progress {
+        static final boolean TERMINAL = isTerminal();
+
+        static boolean isTerminal() {
+            try {
+                String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+
+        static void show(String what) { if (TERMINAL) System.err.print("\r\033[K" + BENCH + ": " + what); }
+
+        static void clear() { if (TERMINAL) System.err.print("\r\033[K"); }
+    }
+
+    // ---------------------------------------------------------------- sizes, durations, summary
+
+    static final class Units {
+        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|Ki|Mi|Gi)?B?");
+
+        static long parseSize(String text) {
+            Matcher m = SIZE.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException();
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "" : m.group(2);
+            long scale = switch (unit) {
+                case "k", "K" -> 1_000L;
+                case "M" -> 1_000_000L;
+                case "G" -> 1_000_000_000L;
+                case "Ki" -> 1L << 10;
+                case "Mi" -> 1L << 20;
+                case "Gi" -> 1L << 30;
+                default -> 1L;
+            };
+            return Math.multiplyExact(n, scale);
+        }
+
+        static String size(long bytes) {
+            if (bytes >= 1_000_000 && bytes % 1_000_000 == 0) return bytes / 1_000_000 + " MB";
+            if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) return (bytes >> 20) + " MiB";
+            if (bytes >= 1_000 && bytes % 1_000 == 0) return bytes / 1_000 + " kB";
+            if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) return (bytes >> 10) + " KiB";
+            return bytes + " B";
+        }
+
+        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+
+        static Duration parseDuration(String text) {
+            Matcher m = DURATION.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException();
+            double v = Double.parseDouble(m.group(1));
+            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
+            return Duration.ofNanos(Math.round(ms * 1e6));
+        }
+
+        static String duration(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+
+        /** Bytes in the range, else a conversion error naming what is allowed. */
+        static long parseSizeIn(String value, long min, long max, String allowed) {
+            long n;
+            try {
+                n = parseSize(value);
+            } catch (RuntimeException e) {
+                n = -1;
+            }
+            if (n < min || n > max) throw new CommandLine.TypeConversionException("'" + value + "' (" + allowed + ")");
+            return n;
+        }
+    }
+
+    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+        public Integer convert(String value) {
+            return (int) Units.parseSizeIn(value, MIN_SIZE, MAX_SIZE, "a size from 8 B to 64 MiB, such as 1Ki, 10k, 2M or 1Mi");
+        }
+    }
+
+    static final class LimitConverter implements CommandLine.ITypeConverter<Long> {
+        public Long convert(String value) {
+            return Units.parseSizeIn(value, 1 << 10, 1L << 40, "a size of at least 1 KiB, such as 64Ki or 32Mi");
+        }
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        public Duration convert(String value) {
+            try {
+                return Units.parseDuration(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
+            }
+        }
+    }
+
+    /** Per size, each method's throughput (median of the runs, ± half their range), its loss and latency, and how it compares. */
+    void printSummary(List<Row> rows, Plan plan, Invocation inv, boolean stoppedEarly) {
+        if (rows.isEmpty()) return;
+        System.out.printf("%nRedisBench: %s arrays, msgpack-encoded, %d consumer process(es), median of %d run(s); latency at full throughput%n",
+                dtype, consumers, plan.runs);
+        if (inv != null) System.out.println("Server: " + inv.server.describe() + ".");
+        System.out.println("One-way latency per message: the consumer's System.nanoTime minus the producer's (" + LATENCY_CLOCK + ").");
+        String format = "%-8s %-24s %9s %11s %5s %9s %9s %15s %9s %9s %11s%n";
+        System.out.printf(format, "size", "method", "time ms", "msgs/s", "±", "MB/s", "lost", "latency p50 µs", "p99 µs", "p99.9 µs", "vs fastest");
+        Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
+                Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
+        bySize.forEach((size, byMethod) -> {
+            Map<String, Double> rates = new LinkedHashMap<>();
+            byMethod.forEach((m, rs) -> rates.put(m, median(rs, r -> r.rate)));
+            double best = byMethod.entrySet().stream().filter(e -> !e.getValue().get(0).limit).mapToDouble(e -> rates.get(e.getKey())).max().orElse(Double.NaN);
+            String label = Units.size(size);
+            for (var e : byMethod.entrySet()) {
+                List<Row> rs = e.getValue();
+                double r = rates.get(e.getKey());
+                DoubleSummaryStatistics spread = rs.stream().mapToDouble(x -> x.rate).summaryStatistics();
+                System.out.printf(format, label, e.getKey(), fmt(median(rs, x -> x.seconds) * 1e3), String.format("%,.0f", r),
+                        rs.size() > 1 ? String.format("%.0f%%", 50 * (spread.getMax() - spread.getMin()) / r) : "",
+                        fmt(median(rs, x -> x.mbps)), rs.get(0).limit ? "" : String.valueOf(rs.stream().mapToLong(x -> x.lost).sum()),
+                        fmt(median(rs, x -> x.p50)), fmt(median(rs, x -> x.p99)), fmt(median(rs, x -> x.p999)),
+                        rs.get(0).limit ? "limit" : String.format("%.2fx", best / r));
+                if (rs.get(0).perConsumer.length > 1) {
+                    List<String> each = new ArrayList<>();
+                    for (int i = 0; i < rs.get(0).perConsumer.length; i++) {
+                        int k = i;
+                        each.add(String.format("%,.0f", median(rs, x -> k < x.perConsumer.length ? x.perConsumer[k] : Double.NaN)));
+                    }
+                    System.out.println("         per consumer, msgs/s: " + String.join(" / ", each));
+                }
+                rs.stream().filter(x -> !x.verified).findFirst().ifPresent(x -> System.out.println("         NOT VERIFIED: " + x.firstError));
+                label = "";
+            }
+        });
+        System.out.println("time: one run; ±: half the range of the runs' msgs/s; lost: messages Redis dropped; -pN: pipeline depth N; "
+                + "vs fastest: times slower than the fastest method; limit-redis-benchmark: redis-benchmark's PUBLISH rate, for comparison.");
+        System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All messages verified: "
+                + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv"));
+    }
+
+    static double median(List<Row> rows, java.util.function.ToDoubleFunction<Row> f) {
+        double[] v = rows.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        if (v.length == 0) return Double.NaN;
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    static String fmt(double v) {
+        if (Double.isNaN(v)) return "-";
+        return v >= 100 ? String.format("%,.0f", v) : v >= 10 ? String.format("%.1f", v) : String.format("%.2f", v);
+    }
+
+}
