@@ -57,6 +57,10 @@ public class SuiteTest extends Harness {
             arrow = arrow.contains("\n## ") ? arrow.substring(0, arrow.indexOf("\n## ")) : arrow;
             for (String method : List.of("arrow-shm", "arrow-stream-uds", "arrow-stream-pipe", "arrow-file", "arrow-flight", "arrow-flight-get"))
                 check(arrow.lines().anyMatch(l -> l.startsWith("| " + method + " ")), "summary has ArrowBench's " + method);
+            String redis = summary.substring(summary.indexOf("## RedisBench"));
+            redis = redis.contains("\n## ") ? redis.substring(0, redis.indexOf("\n## ")) : redis;
+            for (String method : List.of("pubsub-p16", "list-p16", "stream-p16"))
+                check(redis.lines().anyMatch(l -> l.startsWith("| " + method + " ")), "summary has RedisBench's " + method);
             check(!summary.contains("✗"), "every cell verified:\n" + summary);
             check(summary.contains("All scripts succeeded."), "no failure listed");
             check(r.out().contains(summary.strip().lines().findFirst().orElseThrow()), "summary printed on stdout");
