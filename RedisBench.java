@@ -104,7 +104,7 @@ public class RedisBench implements Callable<Integer> {
     // ---------------------------------------------------------------- options
 
     @Option(names = {"-n", "--count"}, paramLabel = "N",
-            description = "Messages per run (default: 128 MiB worth, from 500 to 200,000; 2,000 with --quick).")
+            description = "Messages per run (default: 64 MiB worth, from 500 to 100,000; 2,000 with --quick).")
     Integer count;
 
     @Option(names = {"-s", "--size"}, paramLabel = "SIZE", converter = SizeConverter.class,
@@ -375,6 +375,7 @@ public class RedisBench implements Callable<Integer> {
             if (countOnly && !isMarker(message)) {
                 messages++;
                 lastNanos = now;
+                if (++total % progressEvery == 0) progress.accept(total);
                 return Seen.DATA;
             }
             try {
@@ -704,7 +705,7 @@ public class RedisBench implements Callable<Integer> {
      * trip per batch nor wakes up for each reply. What bounds it is the window of its consumers' progress.
      */
     static final class Sender implements AutoCloseable {
-        static final int LAG = 8;
+        static final int LAG = 32;
 
         /** Jedis's connection with its flush in reach: commands are written a batch at a time, replies read later. */
         static final class BatchConnection extends Connection {
@@ -939,9 +940,9 @@ public class RedisBench implements Callable<Integer> {
 
     record Plan(List<Method> methods, List<Integer> sizes, List<Integer> pipelines, Integer count, int runs, Endpoint remote,
                 Path serverBinary, boolean embedded, Path redisBenchmark, Duration warmupMinimum) {
-        /** Messages per run: --count, else 2,000 (--quick), else 128 MiB worth within 500 to 200,000. */
+        /** Messages per run: --count, else 2,000 (--quick), else 64 MiB worth within 500 to 100,000. */
         long messages(int bytes, boolean quick) {
-            return count != null ? count : quick ? 2000 : Math.max(500, Math.min(200_000, (128L << 20) / bytes));
+            return count != null ? count : quick ? 2000 : Math.max(500, Math.min(100_000, (64L << 20) / bytes));
         }
     }
 
@@ -1499,7 +1500,7 @@ public class RedisBench implements Callable<Integer> {
             }
             Method pubsub = method("pubsub");
             for (int pipeline : plan.pipelines) {
-                long requests = plan.messages(bytes, o.quick) * 5;
+                long requests = plan.messages(bytes, o.quick);
                 String name = "limit-redis-benchmark" + (pipeline > 1 ? "-p" + pipeline : "");
                 try (Session s = Session.start(pubsub, name, o, bytes, pipeline, 1, true, inv)) {
                     s.stage = Units.size(bytes) + " redis-benchmark";
