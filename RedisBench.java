@@ -130,7 +130,7 @@ public class RedisBench implements Callable<Integer> {
     int consumers;
 
     @Option(names = "--window", paramLabel = "N",
-            description = "Messages the producer may be ahead of its consumers; 0 for no limit, which pub/sub answers with loss (default: 16 MiB worth, 4 to 65,536).")
+            description = "Messages the producer may be ahead of its consumers; 0 for no limit, which pub/sub answers with loss (default: 16 MiB worth, 1 to 65,536).")
     Integer window;
 
     @Option(names = {"-w", "--warmup"}, paramLabel = "N", defaultValue = "1",
@@ -437,8 +437,10 @@ public class RedisBench implements Callable<Integer> {
             }
         }
 
+        /** A bad message: counted, and as progress too, so that the producer goes on and the run ends with this error. */
         private Seen error(String what) {
             if (errors++ == 0) firstError = what;
+            if (++total % progressEvery == 0) progress.accept(total);
             return Seen.DATA;
         }
 
@@ -596,8 +598,7 @@ public class RedisBench implements Callable<Integer> {
         /** Own server gone: why, for a failure message; null while it runs (or for a remote one). */
         String death() {
             if (process == null || process.isAlive()) return null;
-            int code = process.exitValue();
-            return "the Redis server (pid " + process.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+            return "the Redis server " + exitText(process);
         }
 
         String describe() { return "Redis " + version + ", " + origin + (process != null ? " on 127.0.0.1:" + endpoint.port : ""); }
@@ -611,10 +612,12 @@ public class RedisBench implements Callable<Integer> {
         }
 
         /** redis-server on PATH, or null. */
-        static Path onPath() {
+        static Path onPath() { return onPath("redis-server"); }
+
+        static Path onPath(String program) {
             for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
                 if (d.isEmpty()) continue;
-                Path p = Path.of(d, "redis-server");
+                Path p = Path.of(d, program);
                 if (Files.isRegularFile(p) && Files.isExecutable(p)) return p;
             }
             return null;
@@ -651,9 +654,11 @@ public class RedisBench implements Callable<Integer> {
 
     /** The Redis names of one session: a channel, a list or a stream (and its consumer group), unique to the run. */
     record Keys(byte[] key, byte[] group) {
+        static final byte[] GROUP = Payload.utf8("ipcbench");
+
         static Keys of(String runId, String method) {
             return new Keys(("ipcbench:" + BENCH + "-" + runId + ":" + method).getBytes(StandardCharsets.UTF_8),
-                    "ipcbench".getBytes(StandardCharsets.UTF_8));
+                    GROUP);
         }
     }
 
@@ -668,8 +673,12 @@ public class RedisBench implements Callable<Integer> {
         /** Producer: the run's end marker, where each consumer must get one; returns with every reply read. */
         void endRun(byte[] marker, int consumers) throws Lost;
 
-        /** Consumer: hands messages to the checker until the session ends; says ready once it will miss nothing. */
-        void receive(Checker checker, Runnable ready);
+        /**
+         * Consumer: hands messages to the checker until the session ends; says ready once it will miss
+         * nothing. Where the consumers share the messages, it takes nothing after its run's end marker until
+         * nextRun returns (the producer's next run), or it could take the marker meant for another.
+         */
+        void receive(Checker checker, Runnable ready, Runnable nextRun);
 
         void close();
     }
@@ -759,7 +768,10 @@ public class RedisBench implements Callable<Integer> {
         public void close() { conn.close(); }
     }
 
-    /** What every method shares: the producer's Sender, or the consumer's Jedis connection (its reads block for as long as the session lasts). */
+    /**
+     * What every method shares: the producer's Sender, or the consumer's Jedis connection. Its reads are
+     * bounded by --timeout; Jedis lifts that for the blocking commands (SUBSCRIBE, BRPOP, XREADGROUP BLOCK).
+     */
     abstract static class RedisTransport implements Transport {
         final Context ctx;
         final Sender sender;
@@ -769,7 +781,7 @@ public class RedisBench implements Callable<Integer> {
             this.ctx = ctx;
             boolean producer = ctx.consumerIndex < 0;
             this.sender = producer ? new Sender(ctx, this::check) : null;
-            this.jedis = producer ? null : ctx.endpoint.connect(ctx.timeout, Duration.ZERO);
+            this.jedis = producer ? null : ctx.endpoint.connect(ctx.timeout, ctx.timeout);
         }
 
         /** The producer's command for one message, and its arguments. */
@@ -819,7 +831,7 @@ public class RedisBench implements Callable<Integer> {
             }
         }
 
-        public void receive(Checker checker, Runnable ready) {
+        public void receive(Checker checker, Runnable ready, Runnable nextRun) {
             BinaryJedisPubSub subscription = new BinaryJedisPubSub() {
                 @Override public void onSubscribe(byte[] channel, int subscribedChannels) { ready.run(); }
 
@@ -839,7 +851,7 @@ public class RedisBench implements Callable<Integer> {
 
         byte[][] arguments(byte[] message) { return new byte[][]{ctx.keys.key, message}; }
 
-        public void receive(Checker checker, Runnable ready) {
+        public void receive(Checker checker, Runnable ready, Runnable nextRun) {
             ready.run();
             while (true) {
                 List<byte[]> taken = jedis.rpop(ctx.keys.key, TAKE);
@@ -854,6 +866,7 @@ public class RedisBench implements Callable<Integer> {
                     // Each consumer must get one marker: any taken after ours go back to the tail, for the others.
                     for (int k = taken.size() - 1; k > i; k--) jedis.rpush(ctx.keys.key, taken.get(k));
                     if (seen == Checker.Seen.END_OF_SESSION) return;
+                    nextRun.run();
                     break;
                 }
             }
@@ -877,7 +890,7 @@ public class RedisBench implements Callable<Integer> {
                     : new byte[][]{ctx.keys.key, MAXLEN, ABOUT, maxLen, ANY_ID, FIELD, message};
         }
 
-        public void receive(Checker checker, Runnable ready) {
+        public void receive(Checker checker, Runnable ready, Runnable nextRun) {
             byte[] me = ("c" + ctx.consumerIndex).getBytes(StandardCharsets.UTF_8);
             XReadGroupParams params = XReadGroupParams.xReadGroupParams().count(TAKE).block(1000);
             Map<byte[], StreamEntryID> from = Map.of(ctx.keys.key, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY);
@@ -900,6 +913,7 @@ public class RedisBench implements Callable<Integer> {
                 // Each consumer must get one marker: any read after ours are added again, for the others.
                 for (byte[] m : extraMarkers) jedis.xadd(ctx.keys.key, XAddParams.xAddParams(), Map.of(FIELD, m));
                 if (end == Checker.Seen.END_OF_SESSION) return;
+                if (end == Checker.Seen.END_OF_RUN) nextRun.run();
             }
         }
     }
@@ -1005,8 +1019,7 @@ public class RedisBench implements Callable<Integer> {
         }
         Path benchmarkTool = null;
         if (redisBenchmark && !quick && chosen.stream().anyMatch(m -> m.name.equals("pubsub")))
-            benchmarkTool = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).filter(d -> !d.isEmpty())
-                    .map(d -> Path.of(d, "redis-benchmark")).filter(Files::isExecutable).findFirst().orElse(null);
+            benchmarkTool = RedisServer.onPath("redis-benchmark");
         checkWritable(cl, out);
         return new Plan(chosen, chosenSizes, chosenPipelines, count, quick ? 1 : runs, remote, binary, embedded, benchmarkTool,
                 quick ? Duration.ZERO : Duration.ofSeconds(1));
@@ -1017,9 +1030,9 @@ public class RedisBench implements Callable<Integer> {
      * time slices (three busy processes on two cores), and at most half Redis's hard limit for a
      * subscriber's buffer (32 MB), of which the kernel's socket buffers hold a good part anyway.
      */
-    int window(int bytes) {
-        return window != null ? window : (int) Math.max(4, Math.min(65_536, (16L << 20) / (bytes + 64)));
-    }
+    int window(int bytes) { return window != null ? window : defaultWindow(bytes); }
+
+    static int defaultWindow(int bytes) { return (int) Math.max(1, Math.min(65_536, (16L << 20) / (bytes + 64))); }
 
     /** The value as the user typed it (64Ki rather than 65536), for error messages. */
     String given(String option, Object parsed) {
@@ -1041,8 +1054,14 @@ public class RedisBench implements Callable<Integer> {
 
     /** What lives as long as the invocation: the run folder and the server (ours, or the remote one). */
     static final class Invocation implements AutoCloseable {
-        static volatile Invocation live;
-        static { Runtime.getRuntime().addShutdownHook(new Thread(() -> { Invocation i = live; if (i != null) i.close(); })); }
+        static final java.util.concurrent.atomic.AtomicReference<Invocation> LIVE = new java.util.concurrent.atomic.AtomicReference<>();
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                SHUTTING_DOWN.set(true);      // Ctrl-C also ends the consumers: their exits are no news
+                Invocation i = LIVE.get();
+                if (i != null) i.close();
+            }));
+        }
 
         final Path runDir;
         RedisServer server;
@@ -1056,7 +1075,7 @@ public class RedisBench implements Callable<Integer> {
             } catch (IOException e) {
                 throw new RunFailure("cannot create the run folder in " + SuiteFolder.ROOT + ": " + e.getMessage());
             }
-            live = inv;
+            LIVE.set(inv);
             try {
                 if (plan.remote != null) {
                     inv.server = RedisServer.remote(plan.remote, o.timeout);
@@ -1081,9 +1100,14 @@ public class RedisBench implements Callable<Integer> {
         }
 
         public void close() {
-            if (live != this) return;
-            live = null;
-            List.copyOf(Session.LIVE).forEach(s -> s.end());
+            if (!LIVE.compareAndSet(this, null)) return;
+            for (Session s : List.copyOf(Session.LIVE)) {
+                try {
+                    s.end();
+                } catch (RuntimeException e) {
+                    // the server and the folder go anyway
+                }
+            }
             if (server != null) server.close();
             SuiteFolder.delete(runDir);
         }
@@ -1100,7 +1124,8 @@ public class RedisBench implements Callable<Integer> {
                 Progress.show(name + " " + session.stage);
                 Session.Outcome warm = session.stream(messages, duration, false);
                 if (!warm.verified())
-                    throw new RunFailure(name + ": verification failed during the warm-up at " + Units.size(bytes) + ": " + warm.firstError);
+                    throw new RunFailure(name + ": " + (warm.lost > 0 ? "messages lost" : "verification failed") + " during the warm-up at "
+                            + Units.size(bytes) + ": " + warm.firstError);
             }
             for (int run = 1; run <= plan.runs; run++) {
                 session.stage = Units.size(bytes) + " run " + run + "/" + plan.runs;
@@ -1136,8 +1161,7 @@ public class RedisBench implements Callable<Integer> {
         }
 
         String describeExit() {
-            int code = process.exitValue();
-            String text = "consumer " + index + " (pid " + process.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+            String text = "consumer " + index + " " + exitText(process);
             String e = err.toString().strip();
             return text + (e.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + e.lines().limit(12).collect(Collectors.joining(" | ")));
         }
@@ -1165,6 +1189,7 @@ public class RedisBench implements Callable<Integer> {
         Thread watchdog;
         String note, savedLimit;
         long seq;
+        int runsStarted;
 
         private Session(Method method, String name, RedisBench o, int bytes, int pipeline, int consumerCount, boolean countOnly, Invocation inv) {
             this.method = method;
@@ -1213,6 +1238,16 @@ public class RedisBench implements Callable<Integer> {
                     + "; " + inv.server.describe() + "; latency clock: System.nanoTime of both processes (" + LATENCY_CLOCK + ")";
         }
 
+        /**
+         * How often a consumer reports its progress: a quarter of the window, shared out where the
+         * consumers share the messages (else none of them would report before the window is full);
+         * without a window, as often as the default window would ask.
+         */
+        long progressEvery() {
+            int w = window > 0 ? window : defaultWindow(payload.bytes);
+            return Math.max(1, w / 4 / (method.everyMessage ? 1 : consumerCount));
+        }
+
         /** Pub/sub's buffer limit for this session (restored at its end): a subscriber with more waiting is disconnected. */
         void setPubsubLimit(long bytes) {
             try (Jedis j = inv.server.endpoint.connect(options.timeout, options.timeout)) {
@@ -1242,7 +1277,7 @@ public class RedisBench implements Callable<Integer> {
             Endpoint e = inv.server.endpoint;
             ConsumerConfig config = new ConsumerConfig(method.name, e.host, e.port, e.user, e.password, e.database,
                     new String(keys.key, StandardCharsets.UTF_8), index, countOnly, options.dtype, payload.bytes, options.seed,
-                    Math.max(1, window / 4), options.timeout.toMillis(), ProcessHandle.current().pid());
+                    progressEvery(), options.timeout.toMillis(), ProcessHandle.current().pid());
             OutputStream toChild = c.process.getOutputStream();
             toChild.write((JSON.writeValueAsString(config) + "\n").getBytes(StandardCharsets.UTF_8));
             toChild.flush();
@@ -1313,6 +1348,7 @@ public class RedisBench implements Callable<Integer> {
          * report from each consumer. The last run of the session tells the consumers to exit.
          */
         Outcome stream(long minMessages, Duration minTime, boolean endOfSession) throws RunFailure {
+            if (runsStarted++ > 0 && !method.everyMessage) nextRun();
             long start = System.nanoTime();
             Long deadline = minTime == null ? null : start + minTime.toNanos();
             long sent = 0, hash = 0;
@@ -1340,6 +1376,18 @@ public class RedisBench implements Callable<Integer> {
                 for (ConsumerProcess c : consumers) reports.add(awaitReport(c));
                 return evaluate(reports, start, sent, hash, loss);
             } catch (Exception e) {
+                throw failure(e);
+            }
+        }
+
+        /** Lets the consumers of a shared queue take messages again: they wait after each run's marker. */
+        void nextRun() throws RunFailure {
+            try {
+                for (ConsumerProcess c : consumers) {
+                    c.process.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+                    c.process.getOutputStream().flush();
+                }
+            } catch (IOException e) {
                 throw failure(e);
             }
         }
@@ -1394,6 +1442,10 @@ public class RedisBench implements Callable<Integer> {
                 if (first == null && r.firstError != null) first = "consumer " + i + ": " + r.firstError;
                 end = Math.max(end, r.lastNanos);
                 perConsumer[i] = r.lastNanos > start ? r.messages / ((r.lastNanos - start) / 1e9) : 0;
+                if (r.lost && r.messages >= sent && r.errors == 0) {
+                    errors++;
+                    if (first == null) first = "Redis closed consumer " + i + "'s connection";
+                }
                 if (method.everyMessage) {
                     long missing = sent - r.messages;
                     if (missing > 0 && r.errors == 0) {
@@ -1474,7 +1526,11 @@ public class RedisBench implements Callable<Integer> {
                     if (!c.process.waitFor(2, TimeUnit.SECONDS)) c.process.destroyForcibly().waitFor();
                 } catch (InterruptedException ignored) { }
             }
-            if (transport != null) transport.close();
+            if (transport != null) {
+                // Closing flushes the socket, which blocks if the server stopped reading: not for more than a second.
+                Thread closing = daemon("closing", transport::close);
+                try { closing.join(1000); } catch (InterruptedException ignored) { }
+            }
             if (inv.server.death() != null) return;
             try (Jedis j = inv.server.endpoint.connect(Duration.ofSeconds(2), Duration.ofSeconds(2))) {
                 j.del(keys.key);
@@ -1505,36 +1561,53 @@ public class RedisBench implements Callable<Integer> {
                 try (Session s = Session.start(pubsub, name, o, bytes, pipeline, 1, true, inv)) {
                     s.stage = Units.size(bytes) + " redis-benchmark";
                     Progress.show(name + " " + s.stage);
-                    Endpoint e = inv.server.endpoint;
-                    List<String> cmd = new ArrayList<>(List.of(plan.redisBenchmark.toString(), "-h", e.host, "-p", String.valueOf(e.port),
-                            "-c", "1", "-n", String.valueOf(requests), "-P", String.valueOf(pipeline), "--csv"));
-                    if (e.password != null) cmd.addAll(List.of("-a", e.password));
-                    if (e.user != null) cmd.addAll(List.of("--user", e.user));
-                    if (e.database != 0) cmd.addAll(List.of("--dbnum", String.valueOf(e.database)));
-                    cmd.addAll(List.of("PUBLISH", new String(s.keys.key, StandardCharsets.UTF_8), "x".repeat(bytes)));
-                    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-                    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                    if (!p.waitFor(o.timeout.toMillis() * 4, TimeUnit.MILLISECONDS) || p.exitValue() != 0)
-                        throw new RunFailure(name + ": redis-benchmark failed: " + output.strip().lines().limit(3).collect(Collectors.joining(" | ")));
-                    Matcher m = Pattern.compile("\"PUBLISH[^\"]*\",\"([0-9.]+)\"").matcher(output);
-                    if (!m.find()) throw new RunFailure(name + ": no PUBLISH rate in redis-benchmark's output: " + output.strip());
-                    double rate = Double.parseDouble(m.group(1));
+                    double rate = publish(plan.redisBenchmark, inv.server.endpoint, s, requests, pipeline, bytes, o.timeout);
                     s.ending = true;
                     s.transport.endRun(s.payload.marker(requests, true), 1);
                     RunReport r = s.awaitReport(s.consumers.get(0));
-                    boolean all = r.messages == requests && r.errors == 0;
-                    Row row = Row.limit(name, bytes, pipeline, rate, requests, all,
-                            all ? null : "the subscriber got " + r.messages + " of " + requests + " messages",
+                    boolean all = r.messages == requests && r.errors == 0 && !r.lost;
+                    String missed = "the subscriber got " + r.messages + " of " + requests + " messages" + (r.lost ? ": Redis disconnected it" : "");
+                    Row row = Row.limit(name, bytes, pipeline, rate, requests, all, all ? null : missed,
                             "redis-benchmark PUBLISH of " + bytes + "-byte values, 1 connection, " + (pipeline == 1 ? "unpipelined" : "pipeline " + pipeline)
                                     + ", its own rate of requests answered; one of our consumers subscribed, counting arrivals; " + inv.server.describe(),
                             inv.server);
                     Progress.clear();
                     results.write(row);
                     rows.add(row);
+                    if (!all) throw new RunFailure(name + ": messages lost at " + Units.size(bytes) + ": " + missed);
                     s.finish();
-                } catch (IOException | InterruptedException | Lost e) {
-                    throw new RunFailure(name + ": " + e.getMessage());
+                } catch (IOException | InterruptedException | Lost | RuntimeException e) {
+                    throw new RunFailure(name + ": " + (e instanceof JedisException ? "Redis: " + rootMessage(e) : e.getMessage()));
                 }
+            }
+        }
+
+        /** Runs redis-benchmark's PUBLISH to the session's channel; its rate of requests per second. Never longer than 4 timeouts. */
+        static double publish(Path tool, Endpoint e, Session s, long requests, int pipeline, int bytes, Duration timeout)
+                throws IOException, InterruptedException, RunFailure {
+            List<String> cmd = new ArrayList<>(List.of(tool.toString(), "-h", e.host, "-p", String.valueOf(e.port),
+                    "-c", "1", "-n", String.valueOf(requests), "-P", String.valueOf(pipeline), "--csv"));
+            if (e.user != null) cmd.addAll(List.of("--user", e.user));
+            if (e.database != 0) cmd.addAll(List.of("--dbnum", String.valueOf(e.database)));
+            cmd.addAll(List.of("PUBLISH", new String(s.keys.key, StandardCharsets.UTF_8), "x".repeat(bytes)));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            if (e.password != null) pb.environment().put("REDISCLI_AUTH", e.password);      // not on its command line, for ps to show
+            Process p = pb.start();
+            StringBuffer output = new StringBuffer();
+            Thread reader = daemon("redis-benchmark output", () -> {
+                try {
+                    output.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                } catch (IOException ignored) { }
+            });
+            try {
+                if (!p.waitFor(timeout.toMillis() * 4, TimeUnit.MILLISECONDS)) throw new RunFailure(s.name + ": redis-benchmark still ran after " + Units.duration(timeout.multipliedBy(4)));
+                reader.join(1000);
+                if (p.exitValue() != 0) throw new RunFailure(s.name + ": redis-benchmark failed: " + output.toString().strip().lines().limit(3).collect(Collectors.joining(" | ")));
+                Matcher m = Pattern.compile("\"PUBLISH[^\"]*\",\"([0-9.]+)\"").matcher(output);
+                if (!m.find()) throw new RunFailure(s.name + ": no PUBLISH rate in redis-benchmark's output: " + output.toString().strip());
+                return Double.parseDouble(m.group(1));
+            } finally {
+                p.destroyForcibly();
             }
         }
     }
@@ -1542,11 +1615,18 @@ public class RedisBench implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
     static final AtomicBoolean FAILURE_PRINTED = new AtomicBoolean();
+    static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
 
-    /** The watchdog and the main thread may both see the same failure: say it once. */
+    /** The watchdog and the main thread may both see the same failure: say it once, and not at all while Ctrl-C ends the run. */
     static void reportFailure(String message) {
         FAILURE_REPORTED.set(true);
-        if (FAILURE_PRINTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
+        if (!SHUTTING_DOWN.get() && FAILURE_PRINTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
+    }
+
+    /** "(pid N) exited with code C (killed by signal S)" of an ended process. */
+    static String exitText(Process p) {
+        int code = p.exitValue();
+        return "(pid " + p.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
     }
 
     /** The innermost cause's message: what the socket said, without Jedis's wrapping. */
@@ -1621,15 +1701,25 @@ public class RedisBench implements Callable<Integer> {
             watchParent(cfg.parentPid);
             Method method = method(cfg.method);
             Endpoint endpoint = new Endpoint(cfg.host, cfg.port, cfg.user, cfg.password, cfg.database);
-            Keys keys = new Keys(cfg.key.getBytes(StandardCharsets.UTF_8), "ipcbench".getBytes(StandardCharsets.UTF_8));
+            Keys keys = new Keys(cfg.key.getBytes(StandardCharsets.UTF_8), Keys.GROUP);
             Context ctx = new Context(endpoint, keys, 1, 1, cfg.index, 0, Duration.ofMillis(cfg.timeoutMillis));
             Checker checker = new Checker(new Payload(cfg.dtype, cfg.bytes, cfg.seed, 0), method.everyMessage, cfg.countOnly, cfg.progressEvery,
                     n -> { stdout.println("p " + n); stdout.flush(); },
                     r -> { stdout.println(json(r)); stdout.flush(); });
+            AtomicBoolean ready = new AtomicBoolean();
+            Runnable nextRun = () -> {
+                try {
+                    String go = readLine(stdin);
+                    if (!go.equals("go")) throw new IOException("expected 'go' from the parent, got '" + go + "'");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);      // the parent ended the session
+                }
+            };
             try (Transport t = method.factory.open(ctx)) {
-                t.receive(checker, () -> { stdout.println("ready"); stdout.flush(); });
+                t.receive(checker, () -> { ready.set(true); stdout.println("ready"); stdout.flush(); }, nextRun);
             } catch (JedisException e) {
                 if (!alive(cfg.parentPid)) return 3;
+                if (!ready.get()) throw e;      // never connected: exit 1, the parent quotes our stderr
                 // Redis closed the connection: a subscriber it dropped (its buffer limit), or the server ended.
                 stdout.println(json(checker.report(true)));
                 stdout.flush();

@@ -276,6 +276,17 @@ public class RedisBenchTest extends Harness {
             check(rows.stream().map(x -> x.get("method").asText()).toList().containsAll(List.of("pubsub", "list", "stream", "pubsub-p8", "list-p8", "stream-p8")), "named by depth");
         });
 
+        test("--consumers 5 sharing a list and a stream over several runs, more messages than the window: each run verified, none stalls", () -> {
+            Path out = work.resolve("five");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "-m", "list,stream", "--consumers", "5", "--size", "1Ki", "--pipeline", "16",
+                    "-n", "40000", "-r", "3", "-w", "1", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            List<JsonNode> rows = rows(out);
+            check(rows.size() == 6, "2 methods x 3 runs: " + rows.size());
+            for (JsonNode row : rows)
+                check(row.get("verified").asBoolean() && row.get("received").asLong() == 40000 && row.get("window").asInt() < 40000, "all shared out once: " + row);
+        });
+
         test("--duration bounds a run by time", () -> {
             Path out = work.resolve("duration");
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "list", "--size", "1Ki", "--pipeline", "16", "-d", "1s", "-w", "0", "-r", "1", "-o", out.toString());
