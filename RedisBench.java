@@ -41,7 +41,6 @@
  */
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.HdrHistogram.Histogram;
 import org.msgpack.core.MessageBufferPacker;
@@ -520,20 +519,19 @@ public class RedisBench implements Callable<Integer> {
         final Endpoint endpoint;
         final String origin;
         final Process process;
-        final Path dir, log;
+        final Path log;
         String version;
 
-        private RedisServer(Endpoint endpoint, String origin, Process process, Path dir, Path log) {
+        private RedisServer(Endpoint endpoint, String origin, Process process, Path log) {
             this.endpoint = endpoint;
             this.origin = origin;
             this.process = process;
-            this.dir = dir;
             this.log = log;
         }
 
         /** Connects to --redis-url: a server that does not answer within the timeout is a failure naming the URL. */
         static RedisServer remote(Endpoint e, Duration timeout) throws RunFailure {
-            RedisServer s = new RedisServer(e, "--redis-url " + e.shown(), null, null, null);
+            RedisServer s = new RedisServer(e, "--redis-url " + e.shown(), null, null);
             try (Jedis j = e.connect(timeout, timeout)) {
                 s.version = info(j);
             } catch (JedisException ex) {
@@ -559,7 +557,7 @@ public class RedisBench implements Callable<Integer> {
                 } catch (IOException e) {
                     throw new RunFailure("cannot start " + binary + ": " + e.getMessage());
                 }
-                RedisServer s = new RedisServer(new Endpoint("127.0.0.1", port, null, null, 0), origin, p, dir, log);
+                RedisServer s = new RedisServer(new Endpoint("127.0.0.1", port, null, null, 0), origin, p, log);
                 long until = System.nanoTime() + timeout.toNanos();
                 while (true) {
                     if (!p.isAlive()) {
