@@ -186,6 +186,9 @@ public class RedisBench implements Callable<Integer> {
     @Option(names = "--corrupt", hidden = true, paramLabel = "N", description = "Testing: the producer flips the last data byte of message N.")
     long corrupt;
 
+    @Option(names = "--stall-consumer", hidden = true, paramLabel = "MS", description = "Testing: each consumer stops reading for MS milliseconds once subscribed (a subscriber that falls behind).")
+    long stallConsumerMillis;
+
     @Spec CommandSpec spec;
 
     public static void main(String[] args) {
@@ -1275,7 +1278,7 @@ public class RedisBench implements Callable<Integer> {
             Endpoint e = inv.server.endpoint;
             ConsumerConfig config = new ConsumerConfig(method.name, e.host, e.port, e.user, e.password, e.database,
                     new String(keys.key, StandardCharsets.UTF_8), index, countOnly, options.dtype, payload.bytes, options.seed,
-                    progressEvery(), options.timeout.toMillis(), ProcessHandle.current().pid());
+                    progressEvery(), options.timeout.toMillis(), options.stallConsumerMillis, ProcessHandle.current().pid());
             OutputStream toChild = c.process.getOutputStream();
             toChild.write((JSON.writeValueAsString(config) + "\n").getBytes(StandardCharsets.UTF_8));
             toChild.flush();
@@ -1683,7 +1686,7 @@ public class RedisBench implements Callable<Integer> {
     // ---------------------------------------------------------------- the child
 
     record ConsumerConfig(String method, String host, int port, String user, String password, int database, String key, int index,
-                          boolean countOnly, Dtype dtype, int bytes, long seed, long progressEvery, long timeoutMillis, long parentPid) {}
+                          boolean countOnly, Dtype dtype, int bytes, long seed, long progressEvery, long timeoutMillis, long stallMillis, long parentPid) {}
 
     /**
      * The child: reads its configuration from stdin, connects, says "ready" once it will miss nothing
@@ -1714,7 +1717,12 @@ public class RedisBench implements Callable<Integer> {
                 }
             };
             try (Transport t = method.factory.open(ctx)) {
-                t.receive(checker, () -> { ready.set(true); stdout.println("ready"); stdout.flush(); }, nextRun);
+                t.receive(checker, () -> {
+                    ready.set(true);
+                    stdout.println("ready");
+                    stdout.flush();
+                    if (cfg.stallMillis > 0) sleep(cfg.stallMillis);
+                }, nextRun);
             } catch (JedisException e) {
                 if (!alive(cfg.parentPid)) return 3;
                 if (!ready.get()) throw e;      // never connected: exit 1, the parent quotes our stderr

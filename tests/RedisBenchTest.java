@@ -309,7 +309,7 @@ public class RedisBenchTest extends Harness {
         test("a subscriber Redis disconnects for its output buffer limit: lost messages counted, row failed, exit 1, no hang", () -> {
             Path out = work.resolve("lost");
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "pubsub", "--size", "64Ki", "-n", "3000", "--pipeline", "16", "--window", "0",
-                    "--pubsub-limit", "256Ki", "-w", "0", "-r", "1", "-o", out.toString());
+                    "--pubsub-limit", "256Ki", "--stall-consumer", "3000", "-w", "0", "-r", "1", "-o", out.toString());
             check(r.code() == 1, "exit 1, was " + r.code() + ": " + r.err());
             check(r.err().contains("messages lost") && r.err().contains("disconnected"), "says what was lost and why: " + r.err());
             JsonNode row = rows(out).get(0);
