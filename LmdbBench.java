@@ -336,17 +336,38 @@ public class LmdbBench implements Callable<Integer> {
         }
 
         Map<String, Entry> dictionary() {
+            try {
+                return map();
+            } catch (IndexOutOfBoundsException e) {
+                throw new BadData("bytes past the end of the value");
+            }
+        }
+
+        Entry entry() {
+            try {
+                return oneEntry();
+            } catch (IndexOutOfBoundsException e) {
+                throw new BadData("bytes past the end of the value");
+            }
+        }
+
+        /** The value must end where its container says: nothing left over, nothing cut. */
+        void end(int expected) {
+            if (pos != expected) throw new BadData((expected - pos) + " bytes after the value");
+        }
+
+        private Map<String, Entry> map() {
             int n = mapHeader();
             if (n < 0 || n > MAX_ENTRIES) throw new BadData("a map of " + n + " entries");
             HashMap<String, Entry> map = new HashMap<>((int) (n / 0.75f) + 1);
             for (int i = 0; i < n; i++) {
                 String key = string();
-                map.put(key, entry());
+                map.put(key, oneEntry());
             }
             return map;
         }
 
-        Entry entry() {
+        private Entry oneEntry() {
             if (mapHeader() != 5) throw new BadData("an entry that is not a map of 5 fields");
             field(0);
             long id = integer();
@@ -532,7 +553,8 @@ public class LmdbBench implements Callable<Integer> {
         byte[][] keys = new byte[0][];
 
         LmdbStore(Path dir, long mapSize, int readers, long seed) throws IOException {
-            Files.createDirectories(dir);
+            // Not createDirectories: should Ctrl-C have removed the run folder meanwhile, it must not come back.
+            if (!Files.isDirectory(dir)) Files.createDirectory(dir);
             this.seed = seed;
             env = Env.create().setMapSize(mapSize).setMaxDbs(1).setMaxReaders(Math.max(126, readers + 16)).open(dir.toFile());
             env.readerCheck();      // reader slots of killed processes (a kept database) are freed
@@ -620,7 +642,9 @@ public class LmdbBench implements Callable<Integer> {
             try {
                 ByteBuffer v = db.get(txn, put(LmdbStore.SNAPSHOT_KEY));
                 if (v == null) throw new BadData("no dictionary stored");
-                return decoder.at(v, 0).dictionary();
+                Map<String, Entry> m = decoder.at(v, 0).dictionary();
+                decoder.end(v.limit());
+                return m;
             } finally {
                 pause();
             }
@@ -631,7 +655,9 @@ public class LmdbBench implements Callable<Integer> {
             if (!active || ++sinceRenew >= 64) renew();
             ByteBuffer v = db.get(txn, put(k));
             if (v == null) throw new BadData("no entry under " + new String(k, StandardCharsets.US_ASCII));
-            return decoder.at(v, 0).entry();
+            Entry e = decoder.at(v, 0).entry();
+            decoder.end(v.limit());
+            return e;
         }
 
         ByteBuffer put(byte[] k) {
@@ -646,7 +672,7 @@ public class LmdbBench implements Callable<Integer> {
         }
 
         public void close() {
-            pause();
+            if (!active) txn.renew();      // lmdbjava frees only a transaction that is not reset
             txn.close();
             env.close();
         }
@@ -735,6 +761,7 @@ public class LmdbBench implements Callable<Integer> {
             int base = (int) (ShmLayout.HEADER + slot * capacity);
             long seq = (long) ShmLayout.LONGS.getVolatile(map, ShmLayout.seqAt(slot));
             ShmLayout.LONGS.setVolatile(map, ShmLayout.seqAt(slot), seq + 1);      // odd: the writer is in this slot
+            VarHandle.storeStoreFence();      // no byte of the new version may be seen before that odd number
             map.putLong(base, e.version);
             map.putInt(base + 8, e.entries);
             map.putInt(base + 12, e.length);
@@ -775,7 +802,7 @@ public class LmdbBench implements Callable<Integer> {
          * a failure.
          */
         <T> T stable(SlotRead<T> body) {
-            long since = 0;
+            long since = System.nanoTime();
             for (int attempt = 0; ; attempt++) {
                 long version = (long) ShmLayout.LONGS.getAcquire(map, ShmLayout.CURRENT);
                 if (version == 0) throw new BadData("no version published");
@@ -792,23 +819,25 @@ public class LmdbBench implements Callable<Integer> {
                     }
                     VarHandle.acquireFence();
                     if ((long) ShmLayout.LONGS.getVolatile(map, ShmLayout.seqAt(slot)) == seq) {
+                        if (failed instanceof IndexOutOfBoundsException) throw new BadData("bytes past the end of the file");
                         if (failed != null) throw failed;
                         return result;
                     }
+                    retries++;      // the writer came into the slot during the read: read again
                 }
-                retries++;
                 Thread.onSpinWait();
-                if ((attempt & 1023) == 0) {
-                    long now = System.nanoTime();
-                    if (since == 0) since = now;
-                    else if (now - since > PATIENCE_NANOS)
-                        throw new BadData("no stable version for 10 s after " + attempt + " tries: the writer rewrites the slots faster than a read");
-                }
+                if (System.nanoTime() - since > PATIENCE_NANOS)
+                    throw new BadData("no stable version for 10 s after " + attempt + " tries: the writer rewrites the slots faster than a read");
             }
         }
 
         public Map<String, Entry> snapshot() {
-            return stable(base -> decoder.at(map, base + ShmLayout.SLOT_DATA).dictionary());
+            return stable(base -> {
+                int length = map.getInt(base + 12);
+                Map<String, Entry> m = decoder.at(map, base + ShmLayout.SLOT_DATA).dictionary();
+                decoder.end(base + ShmLayout.SLOT_DATA + length);
+                return m;
+            });
         }
 
         public Entry lookup(int i, byte[] key) {
@@ -915,7 +944,9 @@ public class LmdbBench implements Callable<Integer> {
             byte[] reply = dealer.recv(0);
             if (reply == null) throw new IOException("no reply from the writer");
             if (reply.length == 0) throw new BadData("an empty reply: no version published");
-            return decoder.at(ByteBuffer.wrap(reply), 0).dictionary();
+            Map<String, Entry> m = decoder.at(ByteBuffer.wrap(reply), 0).dictionary();
+            decoder.end(reply.length);
+            return m;
         }
 
         public Entry lookup(int i, byte[] key) {
@@ -973,8 +1004,9 @@ public class LmdbBench implements Callable<Integer> {
                     long ready = System.nanoTime();
                     say(stdout, "set");
                     String go = readLine(stdin);
-                    if (!go.equals("go")) throw new IOException("expected 'go' from the writer, got '" + go + "'");
-                    ReaderReport report = reading.run(ready);
+                    if (!go.startsWith("go ")) throw new IOException("expected 'go VERSION' from the writer, got '" + go + "'");
+                    long heartbeat = Math.max(50, cfg.timeoutMillis / 4) * 1_000_000L;
+                    ReaderReport report = reading.run(ready, Long.parseLong(go.substring(3)), heartbeat, n -> say(stdout, "p " + n));
                     view.pause();
                     say(stdout, JSON.writeValueAsString(report));
                 }
@@ -1015,7 +1047,7 @@ public class LmdbBench implements Callable<Integer> {
         final byte[][] keyBytes;
         final SplittableRandom random;
         final Histogram histogram = new Histogram(3);
-        long reads, readNanos, errors, torn, minVersion = Long.MAX_VALUE, maxVersion = Long.MIN_VALUE, versions, lastVersion = -1;
+        long reads, readNanos, errors, torn, minVersion = Long.MAX_VALUE, maxVersion = Long.MIN_VALUE, versions, lastVersion = -1, published;
         String firstError;
 
         Reading(ReaderConfig cfg, RunSpec spec, View view) {
@@ -1031,10 +1063,19 @@ public class LmdbBench implements Callable<Integer> {
             random = new SplittableRandom(cfg.seed * 31 + cfg.index * 1_000_003L + spec.run);
         }
 
-        ReaderReport run(long readyNanos) throws IOException {
-            long start = System.nanoTime(), now = start, retriesBefore = view.retries();
+        /**
+         * published: the version the writer had published before the release; an older one is stale.
+         * Says "p N" (reads so far) every heartbeat, so that the writer can tell a stuck reader.
+         */
+        ReaderReport run(long readyNanos, long published, long heartbeatNanos, java.util.function.LongConsumer progress) throws IOException {
+            this.published = published;
+            long start = System.nanoTime(), now = start, retriesBefore = view.retries(), beat = start;
             long deadline = start + spec.durationNanos;
             while ((spec.reads == 0 || reads < spec.reads) && (spec.durationNanos == 0 || now - deadline < 0)) {
+                if (now - beat > heartbeatNanos) {
+                    progress.accept(reads);
+                    beat = now;
+                }
                 try {
                     if (spec.access == Access.snapshot) {
                         long t0 = System.nanoTime();
@@ -1105,6 +1146,7 @@ public class LmdbBench implements Callable<Integer> {
         }
 
         void saw(long version) {
+            if (version < published) error("read " + reads + " is stale: version " + version + ", but the writer had published " + published + " before the release");
             if (version != lastVersion) versions++;
             lastVersion = version;
             minVersion = Math.min(minVersion, version);
@@ -1322,6 +1364,7 @@ public class LmdbBench implements Callable<Integer> {
         final Process process;
         final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         final StringBuffer err = new StringBuffer();
+        volatile long lastLineNanos = System.nanoTime();
 
         ReaderProcess(int index, Process process) {
             this.index = index;
@@ -1391,6 +1434,7 @@ public class LmdbBench implements Callable<Integer> {
                     case "lmdb" -> {
                         Path dir = plan.lmdbDir != null ? plan.lmdbDir : inv.runDir.resolve("lmdb");
                         s.lmdbDir = dir.toString();
+                        if (plan.lmdbDir != null) Files.createDirectories(dir);
                         s.store = new LmdbStore(dir, o.mapSize, o.readers, o.seed);
                         // a kept database goes on from its last version: readers tell versions apart
                         if (plan.lmdbDir != null) s.version = Kept.lastVersion;
@@ -1443,6 +1487,7 @@ public class LmdbBench implements Callable<Integer> {
                 try {
                     while (true) {
                         r.lines.add(readLine(in));
+                        r.lastLineNanos = System.nanoTime();
                         LockSupport.unpark(main);
                     }
                 } catch (IOException ignored) {
@@ -1458,16 +1503,15 @@ public class LmdbBench implements Callable<Integer> {
             long until = System.nanoTime() + options.timeout.toNanos();
             while (true) {
                 String line = r.lines.poll(20, TimeUnit.MILLISECONDS);
+                if (line == null && !r.process.isAlive()) {
+                    sleep(200);      // a line written just before the exit may still be in the pipe
+                    if ((line = r.lines.poll()) == null) throw new IOException(r.describeExit());
+                }
                 if (line != null) {
                     if (!want.isEmpty() && !line.equals(want)) throw new IOException("reader " + r.index + " said '" + line + "' instead of '" + want + "'");
                     return line;
                 }
                 if (abortReason != null) throw new IOException(abortReason);
-                if (!r.process.isAlive()) {
-                    sleep(200);      // a line written just before the exit may still be in the pipe
-                    if ((line = r.lines.poll()) != null) return line;
-                    throw new IOException(r.describeExit());
-                }
                 if (System.nanoTime() - until > 0) throw new IOException("reader " + r.index + " said nothing for " + Units.duration(options.timeout));
             }
         }
@@ -1530,7 +1574,7 @@ public class LmdbBench implements Callable<Integer> {
                 }
                 long servingBefore = store.servingNanos(), servedBefore = store.served();
                 long release = System.nanoTime();
-                for (ReaderProcess r : readers) r.send("go");
+                for (ReaderProcess r : readers) r.send("go " + version);
                 long live = 0;
                 List<ReaderReport> reports = new ArrayList<>();
                 if (options.liveWrites > 0) {
@@ -1565,16 +1609,21 @@ public class LmdbBench implements Callable<Integer> {
             }
         }
 
-        /** Takes the reports that arrived; true when every reader's is in. */
+        /** Takes the reports that arrived (skipping progress lines); true when every reader's is in. A reader silent for the timeout fails the run. */
         boolean collect(List<ReaderReport> reports) throws IOException, InterruptedException {
             checkAbort();
             while (reports.size() < readers.size()) {
                 ReaderProcess r = readers.get(reports.size());
                 String line = r.lines.poll();
                 if (line == null) {
-                    if (!r.process.isAlive()) expect(r, "");      // says how it ended
-                    return false;
+                    if (r.process.isAlive()) {
+                        if (System.nanoTime() - r.lastLineNanos > options.timeout.toNanos())
+                            throw new IOException("reader " + r.index + " has said nothing for " + Units.duration(options.timeout) + " (it reports every quarter of that)");
+                        return false;
+                    }
+                    line = expect(r, "");      // its last line, or how it ended
                 }
+                if (line.startsWith("p ")) continue;
                 reports.add(JSON.readValue(line, ReaderReport.class));
             }
             return true;

@@ -115,6 +115,12 @@ public class LmdbBenchTest extends Harness {
             renamed[e.valueAt[3] + 2] = 'x';      // "id" -> "xd"
             expectBadData(renamed, "a renamed field");
             expectBadData(Arrays.copyOf(e.bytes, e.length / 2), "half the bytes");
+            var d = new LmdbBench.Decoder();
+            d.at(ByteBuffer.wrap(Arrays.copyOf(e.bytes, e.length + 3)), 0).dictionary();
+            try {
+                d.end(e.length + 3);
+                throw new AssertionError("bytes after the map passed");
+            } catch (LmdbBench.BadData expected) { }
             byte[] garbage = new byte[1000];
             new Random(1).nextBytes(garbage);
             expectBadData(garbage, "random bytes");
@@ -155,6 +161,10 @@ public class LmdbBenchTest extends Harness {
             var small = reading(100, LmdbBench.Access.snapshot, null);
             small.check(version(99, 4));
             check(small.errors == 1 && small.firstError.contains("99 entries"), "a short dictionary: " + small.firstError);
+            var stale = reading(100, LmdbBench.Access.snapshot, null);
+            stale.published = 5;
+            stale.check(version(100, 4));
+            check(stale.errors == 1 && stale.firstError.contains("stale"), "an older version than the writer had published: " + stale.firstError);
             var point = reading(100, LmdbBench.Access.point, null);
             point.check(3, LmdbBench.Contents.entry(42, 3, 8));
             point.check(3, LmdbBench.Contents.entry(42, 4, 8));
@@ -175,10 +185,10 @@ public class LmdbBenchTest extends Harness {
                 public void close() { }
             };
             var cfg = new LmdbBench.ReaderConfig("shm", 0, 1, 42, null, 0, null, 1000, 0, false);
-            var report = new LmdbBench.Reading(cfg, new LmdbBench.RunSpec(LmdbBench.Access.snapshot, 30, 20, 0, null, 1), view).run(System.nanoTime());
+            var report = new LmdbBench.Reading(cfg, new LmdbBench.RunSpec(LmdbBench.Access.snapshot, 30, 20, 0, null, 1), view).run(System.nanoTime(), 0, Long.MAX_VALUE, n -> { });
             check(report.reads() == 20 && report.errors() == 1 && report.firstError().contains("broken"), "20 reads, one bad: " + report);
             check(report.decodeHistogram().getTotalCount() == 19 && report.readNanos() > 0, "19 timed");
-            var points = new LmdbBench.Reading(cfg, new LmdbBench.RunSpec(LmdbBench.Access.point, 30, 500, 0, null, 1), view).run(System.nanoTime());
+            var points = new LmdbBench.Reading(cfg, new LmdbBench.RunSpec(LmdbBench.Access.point, 30, 500, 0, null, 1), view).run(System.nanoTime(), 0, Long.MAX_VALUE, n -> { });
             check(points.reads() == 500 && points.errors() == 0 && points.versions() == 1, "500 lookups verified: " + points);
         });
 
@@ -215,6 +225,7 @@ public class LmdbBenchTest extends Harness {
                 var lookups = reading(entries, LmdbBench.Access.point, view);
                 for (int i = 0; i < entries; i++) lookups.check(i, view.lookup(i, LmdbBench.ascii(LmdbBench.Contents.key(i))));
                 check(lookups.errors == 0, "every key found: " + lookups.firstError);
+            check(view.retries() < 300L * 10, "retries count reads thrown away, not spins: " + view.retries());
             } finally {
                 stop.set(true);
                 writer.join();
@@ -383,6 +394,28 @@ public class LmdbBenchTest extends Harness {
                     SCRIPT.killChildMidRun(work, method, "-m", method, "--access", "snapshot", "-s", "1000", "-d", "10m", "-w", "0", "-r", "1",
                             "-o", work.resolve("kill-" + method).toString()));
         }
+
+        test("a reader that stops answering (SIGSTOP): the writer names it after --timeout and exits 1, nothing left", () -> {
+            Path err = work.resolve("stopped.err");
+            Set<String> before = SCRIPT.suiteEntries();
+            Process launcher = SCRIPT.command(REPO, null, "-m", "shm", "--access", "point", "-s", "100", "-d", "10m", "-w", "0", "-r", "1", "--timeout", "2s",
+                    "-o", work.resolve("stopped").toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+            ProcessHandle reader = null;
+            try {
+                reader = SCRIPT.awaitChild(launcher, Duration.ofMinutes(2));
+                Thread.sleep(3000);
+                new ProcessBuilder("kill", "-STOP", String.valueOf(reader.pid())).start().waitFor();
+                check(launcher.waitFor(15, TimeUnit.SECONDS), "the writer still waits 15 s after a reader froze");
+                String text = Files.readString(err);
+                check(launcher.exitValue() == 1 && text.contains("said nothing for 2 s"), "exit 1 naming the silent reader, was " + launcher.exitValue() + ": " + text);
+                check(reader.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the frozen reader was killed");
+                check(SCRIPT.entriesSince(before).isEmpty(), "files left: " + SCRIPT.entriesSince(before));
+            } finally {
+                if (reader != null) reader.destroyForcibly();
+                launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+                launcher.destroyForcibly();
+            }
+        });
 
         test("the writer killed after its commit: a new run with --keep finds the LMDB data whole and reads it", () -> {
             Path out = work.resolve("kept");
