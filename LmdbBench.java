@@ -883,17 +883,21 @@ public class LmdbBench implements Callable<Integer> {
             router = context.createSocket(SocketType.ROUTER);
             router.setLinger(0);
             router.setSndHWM(0);
+            router.setReceiveTimeOut(100);      // the serving loop looks at `open` this often
             router.bind("tcp://127.0.0.1:*");
             endpoint = router.getLastEndpoint();
             server = daemon("zmq writer", this::serve);
         }
 
+        /**
+         * Answers requests one after the other with a blocking receive. (Not a Poller: its wake-up is an
+         * edge, so two requests arriving together woke it once, and the second waited for a third that
+         * never came, its reader stuck until its timeout.)
+         */
         void serve() {
-            try (ZMQ.Poller poller = context.createPoller(1)) {
-                poller.register(router, ZMQ.Poller.POLLIN);
+            try {
                 while (open) {
-                    if (poller.poll(100) <= 0) continue;
-                    byte[] identity = router.recv(ZMQ.DONTWAIT);
+                    byte[] identity = router.recv(0);
                     if (identity == null) continue;
                     while (router.hasReceiveMore()) router.recv(0);
                     long t0 = System.nanoTime();
