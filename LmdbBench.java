@@ -936,17 +936,26 @@ public class LmdbBench implements Callable<Integer> {
         final ZMQ.Socket dealer;
         final Decoder decoder = new Decoder();
 
+        final long timeoutNanos;
+
         ZmqView(String endpoint, Duration timeout) {
+            timeoutNanos = timeout.toNanos();
             dealer = context.createSocket(SocketType.DEALER);
             dealer.setLinger(0);
-            dealer.setReceiveTimeOut((int) timeout.toMillis());
+            dealer.setReceiveTimeOut(100);
             dealer.connect(endpoint);
         }
 
+        /**
+         * Waits for the reply in receives of 100 ms: on JDK 25 a JeroMQ receive once slept through its
+         * reply's arrival until its own timeout (30 s, in CI); the next receive finds the reply.
+         */
         public Map<String, Entry> snapshot() throws IOException {
             dealer.send(GET, 0);
-            byte[] reply = dealer.recv(0);
-            if (reply == null) throw new IOException("no reply from the writer");
+            long until = System.nanoTime() + timeoutNanos;
+            byte[] reply;
+            while ((reply = dealer.recv(0)) == null)
+                if (System.nanoTime() - until > 0) throw new IOException("no reply from the writer for " + timeoutNanos / 1_000_000_000 + " s");
             if (reply.length == 0) throw new BadData("an empty reply: no version published");
             Map<String, Entry> m = decoder.at(ByteBuffer.wrap(reply), 0).dictionary();
             decoder.end(reply.length);
