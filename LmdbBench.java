@@ -899,10 +899,12 @@ public class LmdbBench implements Callable<Integer> {
                 while (open) {
                     byte[] identity = router.recv(0);
                     if (identity == null) continue;
+                    byte[] request = router.hasReceiveMore() ? router.recv(0) : new byte[0];
                     while (router.hasReceiveMore()) router.recv(0);
                     long t0 = System.nanoTime();
                     Encoded e = current.get();
                     router.sendMore(identity);
+                    router.sendMore(request);      // the request's number, which the reader matches
                     router.send(e == null ? new byte[0] : e.length == e.bytes.length ? e.bytes : Arrays.copyOf(e.bytes, e.length), 0);
                     servingNanos.addAndGet(System.nanoTime() - t0);
                     served.incrementAndGet();
@@ -931,31 +933,59 @@ public class LmdbBench implements Callable<Integer> {
     }
 
     static final class ZmqView implements View {
-        static final byte[] GET = ascii("get");
         final ZContext context = new ZContext(1);
-        final ZMQ.Socket dealer;
+        long requests, resent;
+        ZMQ.Socket dealer;
         final Decoder decoder = new Decoder();
 
         final long timeoutNanos;
 
+        final String endpoint;
+
         ZmqView(String endpoint, Duration timeout) {
+            this.endpoint = endpoint;
             timeoutNanos = timeout.toNanos();
-            dealer = context.createSocket(SocketType.DEALER);
-            dealer.setLinger(0);
-            dealer.setReceiveTimeOut(100);
-            dealer.connect(endpoint);
+            dealer = connect();
+        }
+
+        ZMQ.Socket connect() {
+            ZMQ.Socket s = context.createSocket(SocketType.DEALER);
+            s.setLinger(0);
+            s.setReceiveTimeOut(100);
+            s.connect(endpoint);
+            return s;
         }
 
         /**
-         * Waits for the reply in receives of 100 ms: on JDK 25 a JeroMQ receive once slept through its
-         * reply's arrival until its own timeout (30 s, in CI); the next receive finds the reply.
+         * Each request carries a number, and the reply echoes it. Under load, CI saw a request stay
+         * unanswered until the reader's timeout (JDK 17 and 25 alike; asking again on the same socket did
+         * not help), so a reader without its reply after 1 s closes its socket, opens a new one and asks
+         * again, as the ZeroMQ guide's Lazy Pirate does, and drops any late answer to an earlier number.
+         * The wait counts in the read's time.
          */
         public Map<String, Entry> snapshot() throws IOException {
-            dealer.send(GET, 0);
-            long until = System.nanoTime() + timeoutNanos;
+            byte[] number = ByteBuffer.allocate(8).putLong(++requests).array();
+            long start = System.nanoTime(), until = start + timeoutNanos, again = start + 1_000_000_000L;
+            dealer.send(number, 0);
             byte[] reply;
-            while ((reply = dealer.recv(0)) == null)
-                if (System.nanoTime() - until > 0) throw new IOException("no reply from the writer for " + timeoutNanos / 1_000_000_000 + " s");
+            while (true) {
+                byte[] echo = dealer.recv(0);
+                if (echo == null) {
+                    long now = System.nanoTime();
+                    if (now - until > 0) throw new IOException("no reply from the writer for " + timeoutNanos / 1_000_000_000 + " s");
+                    if (now - again > 0) {
+                        dealer.close();
+                        dealer = connect();
+                        dealer.send(number, 0);
+                        resent++;
+                        again = now + 1_000_000_000L;
+                    }
+                    continue;
+                }
+                reply = dealer.hasReceiveMore() ? dealer.recv(0) : null;
+                while (dealer.hasReceiveMore()) dealer.recv(0);
+                if (reply != null && Arrays.equals(echo, number)) break;
+            }
             if (reply.length == 0) throw new BadData("an empty reply: no version published");
             Map<String, Entry> m = decoder.at(ByteBuffer.wrap(reply), 0).dictionary();
             decoder.end(reply.length);
@@ -965,6 +995,9 @@ public class LmdbBench implements Callable<Integer> {
         public Entry lookup(int i, byte[] key) {
             throw new UnsupportedOperationException("zmq has no lookup by key");
         }
+
+        /** Requests sent again for want of a reply within 1 s. */
+        public long retries() { return resent; }
 
         public void close() { context.close(); }
     }
