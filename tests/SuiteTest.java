@@ -61,6 +61,12 @@ public class SuiteTest extends Harness {
             redis = redis.contains("\n## ") ? redis.substring(0, redis.indexOf("\n## ")) : redis;
             for (String method : List.of("pubsub-p16", "list-p16", "stream-p16"))
                 check(redis.lines().anyMatch(l -> l.startsWith("| " + method + " ")), "summary has RedisBench's " + method);
+            String lmdb = summary.substring(summary.indexOf("## LmdbBench"));
+            lmdb = lmdb.contains("\n## ") ? lmdb.substring(0, lmdb.indexOf("\n## ")) : lmdb;
+            for (String pattern : List.of("snapshot", "point", "write-snapshot", "write-point"))
+                check(lmdb.contains("### " + pattern + ","), "summary has LmdbBench's " + pattern + " table");
+            for (String method : List.of("lmdb", "shm", "zmq"))
+                check(lmdb.lines().anyMatch(l -> l.startsWith("| " + method + " ")), "summary has LmdbBench's " + method);
             check(!summary.contains("✗"), "every cell verified:\n" + summary);
             check(summary.contains("All scripts succeeded."), "no failure listed");
             check(r.out().contains(summary.strip().lines().findFirst().orElseThrow()), "summary printed on stdout");

@@ -1,0 +1,2311 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION A dictionary shared by one writer process and many reader processes: LMDB, a seqlocked shared-memory file, and ZeroMQ request/reply, every read verified
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.hdrhistogram:HdrHistogram:2.2.2
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.22.4
+//DEPS org.lmdbjava:lmdbjava:0.9.3
+//DEPS org.zeromq:jeromq:0.6.0
+//DEPS org.msgpack:msgpack-core:0.9.12
+//RUNTIME_OPTIONS --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -Dsun.misc.unsafe.memory.access=allow
+
+/*
+ * LmdbBench: one process writes a dictionary, several reader processes read it. How long does a
+ * write take, how long a read, and does every reader always see one whole version of it?
+ *
+ * The dictionary has N entries (key-000000 ...), each a small nested map of about 117 bytes of
+ * msgpack (id, name, score, three values, and a meta map with the version), generated from a seed so
+ * that every reader can check what it reads. Seed: a Python benchmark of a dictionary shared between
+ * MPI ranks; here the script starts the readers itself and releases them together (a start barrier).
+ *
+ *   jbang LmdbBench.java                                 every method, 10 to 10,000 entries, snapshot and point reads
+ *   jbang LmdbBench.java -m lmdb,shm --sizes 10k --readers 3
+ *   jbang LmdbBench.java --access snapshot --live-writes 100   rewrite 100 times a second while the readers read
+ *   jbang LmdbBench.java --list                          the methods, one line each
+ *
+ * Methods: lmdb (lmdbjava: one write transaction per version, read-only transactions in the readers,
+ * values read in place from LMDB's memory map), shm (a file in /dev/shm with two slots behind a
+ * seqlock, plus a hash index for lookups by key; the reader decodes straight from the mapping),
+ * zmq (JeroMQ ROUTER/DEALER: each read asks the writer, which sends the serialized dictionary, so its
+ * work grows with readers x reads, the seed's main finding).
+ * Access: snapshot (a read is "get the whole dictionary and deserialize it", the seed's) and point
+ * (one random key, decoding only its entry; zmq has none). A read is timed from the request to a
+ * decoded java.util.Map (or entry); checking it against the seed comes after the clock stops.
+ *
+ * Results: <out>/results.csv, results.jsonl, hgrm/*.hgrm (read times), and the seed's two summaries,
+ * <out>/LmdbBench_write_summary.csv and LmdbBench_read_summary.csv.
+ */
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.HdrHistogram.Histogram;
+import org.lmdbjava.*;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.*;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.*;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+@Command(name = "LmdbBench", mixinStandardHelpOptions = true, version = "LmdbBench 1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"One writer process and --readers reader processes share a dictionary of msgpack entries; every read verified.",
+                "Sizes count entries and accept 10, 10k (powers of 1000) and 16Ki (powers of 1024)."})
+public class LmdbBench implements Callable<Integer> {
+
+    static final String BENCH = "LmdbBench";
+    static final int MAX_ENTRIES = 1_000_000;
+    static final long MIN_MAP_SIZE = 64 << 10, MAX_MAP_SIZE = 1L << 40;
+
+    // ---------------------------------------------------------------- options
+
+    @Option(names = {"-s", "--size"}, paramLabel = "N", converter = EntriesConverter.class,
+            description = "Entries in the dictionary, about 117 bytes each (default: a sweep, see --sizes).")
+    Integer size;
+
+    @Option(names = "--sizes", paramLabel = "LIST", split = ",", converter = EntriesConverter.class,
+            description = "Dictionary sizes to sweep, in entries (default: 10,100,1000,10000, the seed's; 1000 with --quick).")
+    List<Integer> sizes;
+
+    @Option(names = {"-n", "--count"}, paramLabel = "N",
+            description = "Reads per reader per run (default: snapshot 2,000,000 entries' worth, 100 to 100,000, point 200,000, or 2 s if that comes first; a tenth, or 0.5 s, with --quick).")
+    Long count;
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Let each reader read for this long (e.g. 5s) instead of --count reads.")
+    Duration duration;
+
+    @Option(names = "--readers", paramLabel = "N", defaultValue = "3", description = "Reader processes (default: ${DEFAULT-VALUE}, as the seed's 4 MPI ranks).")
+    int readers;
+
+    @Option(names = "--access", paramLabel = "LIST", split = ",",
+            description = "How readers read: snapshot (the whole dictionary, deserialized), point (one random key); a list runs both (default: snapshot,point).")
+    List<String> access;
+
+    @Option(names = "--live-writes", paramLabel = "R", defaultValue = "0",
+            description = "The writer writes a new version R times a second while the readers read; torn reads are counted (default: ${DEFAULT-VALUE}, write once per run).")
+    double liveWrites;
+
+    @Option(names = {"-w", "--warmup"}, paramLabel = "N", defaultValue = "1", description = "Warm-up runs per size, not counted (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = {"-m", "--methods"}, paramLabel = "LIST", split = ",", description = "Methods to run (default: all; see --list).")
+    List<String> methods;
+
+    @Option(names = "--list", description = "Print the methods, one line each, and exit.")
+    boolean list;
+
+    @Option(names = {"-r", "--runs"}, paramLabel = "N", defaultValue = "3", description = "Repeats of each configuration (default: ${DEFAULT-VALUE}); the summary quotes the median.")
+    int runs;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "results", description = "Results folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--quick", description = "A small, fast configuration for smoke tests: 1,000 entries, both access modes, a tenth of the reads, one run.")
+    boolean quick;
+
+    @Option(names = "--map-size", paramLabel = "SIZE", converter = MapSizeConverter.class, defaultValue = "1Gi",
+            description = "LMDB's map size, the most its file may hold (default: ${DEFAULT-VALUE}; address space only, pages are used as written).")
+    long mapSize;
+
+    @Option(names = "--keep", description = "Keep the LMDB database in <out>/lmdb after the run; a later run with --keep first checks what it holds.")
+    boolean keep;
+
+    @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Give up when a reader does not answer for this long (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the dictionary's contents (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--cleanup", description = "Remove what killed runs left in the suite folder (owner process gone), then exit.")
+    boolean cleanup;
+
+    @Option(names = "--role", hidden = true, description = "Internal: 'reader' runs the child side.")
+    String role;
+
+    @Option(names = "--corrupt-entry", hidden = true, paramLabel = "I", defaultValue = "-1", description = "Testing: the writer stores entry I with a wrong score.")
+    int corruptEntry;
+
+    @Option(names = "--slow-reader", hidden = true, paramLabel = "MS", description = "Testing: reader 0 takes MS milliseconds longer to get ready for each run.")
+    long slowReaderMillis;
+
+    @Option(names = "--unsafe-shm", hidden = true, description = "Testing: shm writes in place and readers skip the seqlock, so live writes can tear reads.")
+    boolean unsafeShm;
+
+    @Spec CommandSpec spec;
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new LmdbBench());
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
+            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, cl, parsed) -> {
+            cl.getErr().println(BENCH + ": " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+            return 1;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    enum Access {
+        snapshot("get the whole dictionary and deserialize it"),
+        point("one random key, only its entry decoded");
+
+        final String meaning;
+
+        Access(String meaning) { this.meaning = meaning; }
+    }
+
+    // ---------------------------------------------------------------- the dictionary
+
+    record Meta(long version, long group, String tag) {}
+
+    /** One value of the dictionary, as a reader decodes it. */
+    record Entry(long id, String name, double score, double[] values, Meta meta) {
+        boolean sameAs(Entry o) {
+            return id == o.id && name.equals(o.name) && Double.compare(score, o.score) == 0 && Arrays.equals(values, o.values) && meta.equals(o.meta);
+        }
+
+        @Override public String toString() {
+            return "{id=" + id + ", name=" + name + ", score=" + score + ", values=" + Arrays.toString(values) + ", meta=" + meta + "}";
+        }
+    }
+
+    /**
+     * The dictionary's contents: entry i of version v comes from a generator seeded by (seed, i, v), so a
+     * reader recomputes what it must find. Every version changes every entry (the values and meta.version),
+     * which lets a reader tell a torn snapshot (entries of two versions) from a corrupt one.
+     */
+    static final class Contents {
+        /** key-000042: six digits at least, as String.format("key-%06d") would write it, without its cost in the writer's time. */
+        static String key(int i) {
+            String digits = Integer.toString(i);
+            return digits.length() >= 6 ? "key-" + digits : "key-" + "000000".substring(digits.length()) + digits;
+        }
+
+        static Entry entry(long seed, int i, long version) {
+            SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ (i + 1) * 0xC2B2AE3D27D4EB4FL ^ version * 0x165667B19E3779F9L);
+            double score = r.nextDouble(0, 100);
+            double[] values = {r.nextDouble(-1, 1), r.nextDouble(-1, 1), r.nextDouble(-1, 1)};
+            String tag = Long.toHexString(r.nextLong() | 1L << 60).substring(0, 8);
+            return new Entry(i, "item-" + i, score, values, new Meta(version, i % 16, tag));
+        }
+
+        /** What a reader expects, per version: entries made on first use and kept for the last few versions. */
+        static final class Expected {
+            final long seed;
+            final int entries;
+            final LinkedHashMap<Long, Entry[]> versions = new LinkedHashMap<>(8, 0.75f, true) {
+                @Override protected boolean removeEldestEntry(Map.Entry<Long, Entry[]> eldest) { return size() > 4; }
+            };
+
+            Expected(long seed, int entries) {
+                this.seed = seed;
+                this.entries = entries;
+            }
+
+            Entry get(int i, long version) {
+                Entry[] v = versions.computeIfAbsent(version, x -> new Entry[entries]);
+                Entry e = v[i];
+                if (e == null) v[i] = e = entry(seed, i, version);
+                return e;
+            }
+        }
+    }
+
+    /**
+     * Version v of the dictionary serialized with msgpack-java: one map {key: entry}, and where each key
+     * and each entry starts in it (the shm index and LMDB's per-key values are slices of the same bytes).
+     */
+    static final class Encoded {
+        final long version;
+        final int entries;
+        final byte[] bytes;
+        final int length;
+        final int[] keyAt, valueAt, valueEnd;
+
+        private Encoded(long version, int entries, byte[] bytes, int length, int[] keyAt, int[] valueAt, int[] valueEnd) {
+            this.version = version;
+            this.entries = entries;
+            this.bytes = bytes;
+            this.length = length;
+            this.keyAt = keyAt;
+            this.valueAt = valueAt;
+            this.valueEnd = valueEnd;
+        }
+
+        /** corrupt: an entry stored with a score the seed does not give (a test of the readers' checks), or -1. */
+        static Encoded of(long seed, int entries, long version, int corrupt) {
+            MessageBufferPacker p = MessagePack.newDefaultBufferPacker();
+            int[] keyAt = new int[entries], valueAt = new int[entries], valueEnd = new int[entries];
+            try {
+                p.packMapHeader(entries);
+                for (int i = 0; i < entries; i++) {
+                    keyAt[i] = (int) p.getTotalWrittenBytes();
+                    p.packString(Contents.key(i));
+                    valueAt[i] = (int) p.getTotalWrittenBytes();
+                    Entry e = Contents.entry(seed, i, version);
+                    pack(p, i == corrupt ? new Entry(e.id, e.name, e.score + 1, e.values, e.meta) : e);
+                    valueEnd[i] = (int) p.getTotalWrittenBytes();
+                }
+                p.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);      // a buffer packer does no I/O
+            }
+            byte[] bytes = p.toByteArray();
+            return new Encoded(version, entries, bytes, bytes.length, keyAt, valueAt, valueEnd);
+        }
+
+        static void pack(MessageBufferPacker p, Entry e) throws IOException {
+            p.packMapHeader(5);
+            p.packString("id").packLong(e.id);
+            p.packString("name").packString(e.name);
+            p.packString("score").packDouble(e.score);
+            p.packString("values").packArrayHeader(e.values.length);
+            for (double v : e.values) p.packDouble(v);
+            p.packString("meta").packMapHeader(3);
+            p.packString("version").packLong(e.meta.version);
+            p.packString("group").packLong(e.meta.group);
+            p.packString("tag").packString(e.meta.tag);
+        }
+    }
+
+    /**
+     * Decodes the dictionary's msgpack into a HashMap of Entry records, reading the buffer in place (an
+     * LMDB value or the shm mapping: no copy first). Hand-written for this one shape: msgpack-java's
+     * MessageUnpacker takes about three times as long for the same map (its strings go through a
+     * CharsetDecoder), and the read time is what this benchmark measures. Field names are checked, so
+     * bytes that are not this shape fail as a bad entry rather than decode as something else.
+     */
+    static final class Decoder {
+        static final String[] FIELD_NAMES = {"id", "name", "score", "values", "meta", "version", "group", "tag"};
+        /** Each field name as msgpack writes it (a fixstr: header byte, then the name), at most 8 bytes: compared as one long. */
+        static final long[] FIELD_BYTES = new long[FIELD_NAMES.length], FIELD_MASKS = new long[FIELD_NAMES.length];
+        static final int[] FIELD_LENGTHS = new int[FIELD_NAMES.length];
+        static {
+            for (int f = 0; f < FIELD_NAMES.length; f++) {
+                byte[] name = FIELD_NAMES[f].getBytes(StandardCharsets.US_ASCII);
+                ByteBuffer encoded = ByteBuffer.allocate(8).put((byte) (0xa0 | name.length)).put(name);
+                FIELD_LENGTHS[f] = 1 + name.length;
+                FIELD_MASKS[f] = FIELD_LENGTHS[f] == 8 ? -1L : ~(-1L >>> (8 * FIELD_LENGTHS[f]));
+                FIELD_BYTES[f] = encoded.getLong(0);
+            }
+        }
+        ByteBuffer b;
+        int pos;
+        byte[] scratch = new byte[64];
+
+        Decoder at(ByteBuffer buffer, int position) {
+            b = buffer.order() == ByteOrder.BIG_ENDIAN ? buffer : buffer.duplicate().order(ByteOrder.BIG_ENDIAN);
+            pos = position;
+            return this;
+        }
+
+        Map<String, Entry> dictionary() {
+            try {
+                return map();
+            } catch (IndexOutOfBoundsException e) {
+                throw new BadData("bytes past the end of the value");
+            }
+        }
+
+        Entry entry() {
+            try {
+                return oneEntry();
+            } catch (IndexOutOfBoundsException e) {
+                throw new BadData("bytes past the end of the value");
+            }
+        }
+
+        /** The value must end where its container says: nothing left over, nothing cut. */
+        void end(int expected) {
+            if (pos != expected) throw new BadData((expected - pos) + " bytes after the value");
+        }
+
+        private Map<String, Entry> map() {
+            int n = mapHeader();
+            if (n < 0 || n > MAX_ENTRIES) throw new BadData("a map of " + n + " entries");
+            HashMap<String, Entry> map = new HashMap<>((int) (n / 0.75f) + 1);
+            for (int i = 0; i < n; i++) {
+                String key = string();
+                map.put(key, oneEntry());
+            }
+            return map;
+        }
+
+        private Entry oneEntry() {
+            if (mapHeader() != 5) throw new BadData("an entry that is not a map of 5 fields");
+            field(0);
+            long id = integer();
+            field(1);
+            String name = string();
+            field(2);
+            double score = real();
+            field(3);
+            int k = arrayHeader();
+            if (k < 0 || k > 64) throw new BadData("an array of " + k + " values");
+            double[] values = new double[k];
+            for (int j = 0; j < k; j++) values[j] = real();
+            field(4);
+            if (mapHeader() != 3) throw new BadData("a meta that is not a map of 3 fields");
+            field(5);
+            long version = integer();
+            field(6);
+            long group = integer();
+            field(7);
+            return new Entry(id, name, score, values, new Meta(version, group, string()));
+        }
+
+        /** Checks that the next string is field f's name: one 8-byte read, no String made. */
+        void field(int f) {
+            if (pos + 8 > b.limit() || (b.getLong(pos) & FIELD_MASKS[f]) != FIELD_BYTES[f])
+                throw new BadData("a field that is not '" + FIELD_NAMES[f] + "'");
+            pos += FIELD_LENGTHS[f];
+        }
+
+        int u8() { return b.get(pos++) & 0xff; }
+
+        int u16() {
+            int v = b.getShort(pos) & 0xffff;
+            pos += 2;
+            return v;
+        }
+
+        int s32() {
+            int v = b.getInt(pos);
+            pos += 4;
+            return v;
+        }
+
+        int mapHeader() {
+            int t = u8();
+            if ((t & 0xf0) == 0x80) return t & 0x0f;
+            if (t == 0xde) return u16();
+            if (t == 0xdf) return s32();
+            throw new BadData("not a map (0x" + Integer.toHexString(t) + ")");
+        }
+
+        int arrayHeader() {
+            int t = u8();
+            if ((t & 0xf0) == 0x90) return t & 0x0f;
+            if (t == 0xdc) return u16();
+            if (t == 0xdd) return s32();
+            throw new BadData("not an array (0x" + Integer.toHexString(t) + ")");
+        }
+
+        int stringHeader() {
+            int t = u8();
+            if ((t & 0xe0) == 0xa0) return t & 0x1f;
+            if (t == 0xd9) return u8();
+            if (t == 0xda) return u16();
+            if (t == 0xdb) return s32();
+            throw new BadData("not a string (0x" + Integer.toHexString(t) + ")");
+        }
+
+        String string() {
+            int n = stringHeader();
+            if (n < 0 || n > 1 << 20) throw new BadData("a string of " + n + " bytes");
+            if (pos + n > b.limit()) throw new BadData("a string past the end");
+            String s;
+            if (b.hasArray()) {
+                s = new String(b.array(), b.arrayOffset() + pos, n, StandardCharsets.UTF_8);
+            } else {
+                if (scratch.length < n) scratch = new byte[Math.max(n, scratch.length * 2)];
+                b.get(pos, scratch, 0, n);
+                s = new String(scratch, 0, n, StandardCharsets.UTF_8);
+            }
+            pos += n;
+            return s;
+        }
+
+        long integer() {
+            int t = u8();
+            if (t < 0x80) return t;
+            if (t >= 0xe0) return (byte) t;
+            long v;
+            switch (t) {
+                case 0xcc -> v = u8();
+                case 0xcd -> v = u16();
+                case 0xce -> v = s32() & 0xffffffffL;
+                case 0xcf, 0xd3 -> { v = b.getLong(pos); pos += 8; }
+                case 0xd0 -> v = (byte) u8();
+                case 0xd1 -> { v = b.getShort(pos); pos += 2; }
+                case 0xd2 -> v = s32();
+                default -> throw new BadData("not an integer (0x" + Integer.toHexString(t) + ")");
+            }
+            return v;
+        }
+
+        double real() {
+            int t = u8();
+            if (t == 0xcb) {
+                double v = b.getDouble(pos);
+                pos += 8;
+                return v;
+            }
+            if (t == 0xca) return Float.intBitsToFloat(s32());
+            throw new BadData("not a float (0x" + Integer.toHexString(t) + ")");
+        }
+    }
+
+    /** Bytes that are not the dictionary's shape (half-written, corrupt, or out of bounds). */
+    static final class BadData extends RuntimeException {
+        BadData(String what) { super("found " + what); }
+    }
+
+    // ---------------------------------------------------------------- the methods
+
+    /** The writer's end of a method: makes versions of the dictionary available to the readers. */
+    interface Store extends AutoCloseable {
+        /** Before the runs of one size and access mode (not timed): clears what the last size left; returns where readers find the data, or null. */
+        String prepare(Access access, Encoded sample) throws IOException;
+
+        /** Makes this version the one readers get from now on. */
+        void publish(Encoded version) throws IOException;
+
+        /** Time the store spent serving readers so far (zmq sends each read; the others serve nothing). */
+        default long servingNanos() { return 0; }
+
+        default long served() { return 0; }
+
+        void close();
+    }
+
+    /** A reader's end of a method. */
+    interface View extends AutoCloseable {
+        /** Before a run: where the data is (shm: its file). */
+        default void prepare(RunSpec spec) throws IOException { }
+
+        /** The whole dictionary, deserialized. */
+        Map<String, Entry> snapshot() throws IOException;
+
+        /** Entry i alone, found by its key. */
+        Entry lookup(int i, byte[] key) throws IOException;
+
+        /** After a run: nothing held that would keep an old version alive. */
+        default void pause() { }
+
+        /** Reads that saw the writer at work and were read again (shm's seqlock). */
+        default long retries() { return 0; }
+
+        void close();
+    }
+
+    record Method(String name, boolean point, String waits, String summary, String note) {}
+
+    static final List<Method> METHODS = List.of(
+            new Method("lmdb", true, "none", "LMDB through lmdbjava: a write transaction per version, read-only transactions in the readers, values read in place from the map",
+                    "LMDB (lmdbjava), one write transaction per version; readers decode values in place from LMDB's memory map"),
+            new Method("shm", true, "none", "a memory-mapped file in /dev/shm: two slots behind a seqlock and a hash index by key; readers decode in place",
+                    "a mapped file with two slots behind a seqlock (a reader retries if the writer touched its slot) and a hash index for lookups"),
+            new Method("zmq", false, "block", "JeroMQ ROUTER/DEALER over TCP loopback: each read asks the writer, which sends the serialized dictionary",
+                    "JeroMQ ROUTER/DEALER on tcp://127.0.0.1: the writer sends the serialized dictionary for every read (message passing: its work grows with readers x reads)"));
+
+    static Method method(String name) {
+        return METHODS.stream().filter(m -> m.name.equals(name)).findFirst().orElse(null);
+    }
+
+    static byte[] ascii(String s) { return s.getBytes(StandardCharsets.US_ASCII); }
+
+    /** LMDB: the whole dictionary under one key for snapshot reads, each entry under its own key for point reads, and a meta record. */
+    static final class LmdbStore implements Store {
+        static final String DB = "dict";
+        static final byte[] SNAPSHOT_KEY = ascii("\0snapshot"), META_KEY = ascii("\0meta");
+        final Env<ByteBuffer> env;
+        final Dbi<ByteBuffer> db;
+        final ByteBuffer key = ByteBuffer.allocateDirect(511);
+        final long seed;
+        Access access;
+        byte[][] keys = new byte[0][];
+
+        LmdbStore(Path dir, long mapSize, int readers, long seed) throws IOException {
+            // Not createDirectories: should Ctrl-C have removed the run folder meanwhile, it must not come back.
+            if (!Files.isDirectory(dir)) Files.createDirectory(dir);
+            this.seed = seed;
+            env = Env.create().setMapSize(mapSize).setMaxDbs(1).setMaxReaders(Math.max(126, readers + 16)).open(dir.toFile());
+            env.readerCheck();      // reader slots of killed processes (a kept database) are freed
+            db = env.openDbi(DB, DbiFlags.MDB_CREATE);
+        }
+
+        public String prepare(Access access, Encoded sample) {
+            this.access = access;
+            keys = new byte[sample.entries][];
+            for (int i = 0; i < keys.length; i++) keys[i] = ascii(Contents.key(i));
+            try (Txn<ByteBuffer> t = env.txnWrite()) {
+                db.drop(t);
+                t.commit();
+            }
+            return null;
+        }
+
+        public void publish(Encoded e) {
+            try (Txn<ByteBuffer> t = env.txnWrite()) {
+                if (access == Access.snapshot) {
+                    db.reserve(t, key(SNAPSHOT_KEY), e.length).put(e.bytes, 0, e.length);
+                } else {
+                    for (int i = 0; i < e.entries; i++)
+                        db.reserve(t, key(keys[i]), e.valueEnd[i] - e.valueAt[i]).put(e.bytes, e.valueAt[i], e.valueEnd[i] - e.valueAt[i]);
+                }
+                db.put(t, key(META_KEY), direct(ascii(KeptMeta.of(e, access, seed).json())));
+                t.commit();
+            }
+        }
+
+        ByteBuffer key(byte[] k) {
+            key.clear();
+            key.put(k).flip();
+            return key;
+        }
+
+        static ByteBuffer direct(byte[] bytes) {
+            return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+        }
+
+        public void close() { env.close(); }
+    }
+
+    /** What a kept LMDB database says about itself, so that a later run can check it. */
+    record KeptMeta(long version, int entries, String access, long seed, long pid, String written) {
+        static KeptMeta of(Encoded e, Access access, long seed) {
+            return new KeptMeta(e.version, e.entries, access.name(), seed, ProcessHandle.current().pid(), Instant.now().toString());
+        }
+
+        String json() {
+            try {
+                return JSON.writeValueAsString(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    static final class LmdbView implements View {
+        final Env<ByteBuffer> env;
+        final Dbi<ByteBuffer> db;
+        final Txn<ByteBuffer> txn;
+        final ByteBuffer key = ByteBuffer.allocateDirect(511);
+        final Decoder decoder = new Decoder();
+        boolean active;
+        int sinceRenew;
+
+        LmdbView(Path dir, long mapSize) {
+            env = Env.create().setMapSize(mapSize).setMaxDbs(1).open(dir.toFile(), EnvFlags.MDB_RDONLY_ENV);
+            db = env.openDbi(LmdbStore.DB);
+            txn = env.txnRead();
+            txn.reset();
+        }
+
+        /** A fresh read transaction sees the newest committed version. */
+        void renew() {
+            if (active) txn.reset();
+            txn.renew();
+            active = true;
+            sinceRenew = 0;
+        }
+
+        public Map<String, Entry> snapshot() {
+            renew();
+            try {
+                ByteBuffer v = db.get(txn, put(LmdbStore.SNAPSHOT_KEY));
+                if (v == null) throw new BadData("no dictionary stored");
+                Map<String, Entry> m = decoder.at(v, 0).dictionary();
+                decoder.end(v.limit());
+                return m;
+            } finally {
+                pause();
+            }
+        }
+
+        /** Lookups share a read transaction, renewed every 64 (a few microseconds), as LMDB users batch reads. */
+        public Entry lookup(int i, byte[] k) {
+            if (!active || ++sinceRenew >= 64) renew();
+            ByteBuffer v = db.get(txn, put(k));
+            if (v == null) throw new BadData("no entry under " + new String(k, StandardCharsets.US_ASCII));
+            Entry e = decoder.at(v, 0).entry();
+            decoder.end(v.limit());
+            return e;
+        }
+
+        ByteBuffer put(byte[] k) {
+            key.clear();
+            key.put(k).flip();
+            return key;
+        }
+
+        public void pause() {
+            if (active) txn.reset();
+            active = false;
+        }
+
+        public void close() {
+            if (!active) txn.renew();      // lmdbjava frees only a transaction that is not reset
+            txn.close();
+            env.close();
+        }
+    }
+
+    /**
+     * The shared-memory file: a 4 KiB header, then two slots. Version v goes to slot v mod 2, between two
+     * increments of that slot's sequence number (odd while the writer is in it); then the header's
+     * "current" says v. A reader notes the slot's sequence, decodes straight from the mapping, and keeps
+     * the result only if the sequence has not moved (a seqlock): otherwise it reads again (a retry).
+     * Each slot: version, entries, the msgpack map's length and index size, then the map, then an
+     * open-addressing index (FNV-1a of the key) of where each key starts in the map.
+     */
+    static final class ShmLayout {
+        static final long MAGIC = 0x4c4d4442444943L;      // "LMDBDIC"
+        static final int HEADER = 4096, CURRENT = 16, CAPACITY = 8, SLOT_DATA = 64;
+        static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+        static int seqAt(int slot) { return 64 + 64 * slot; }
+
+        static int buckets(int entries) { return Integer.highestOneBit(Math.max(2, entries) * 2 - 1) * 2; }
+
+        static int align8(int n) { return (n + 7) & ~7; }
+
+        /** Room for versions a little longer than the sample (version numbers grow). */
+        static long slotCapacity(Encoded sample) {
+            long bytes = SLOT_DATA + align8(sample.length + sample.length / 8 + 64) + 4L * buckets(sample.entries);
+            return (bytes + 4095) & ~4095L;
+        }
+
+        static int hash(byte[] key) {
+            int h = 0x811c9dc5;
+            for (byte b : key) h = (h ^ (b & 0xff)) * 0x01000193;
+            return h ^ (h >>> 16);
+        }
+
+        static MappedByteBuffer map(Path file, boolean write) throws IOException {
+            try (FileChannel ch = write ? FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE) : FileChannel.open(file, StandardOpenOption.READ)) {
+                return ch.map(write ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY, 0, ch.size());
+            }
+        }
+    }
+
+    static final class ShmStore implements Store {
+        final Path runDir;
+        final boolean inPlace;
+        Path file;
+        MappedByteBuffer map;
+        long capacity;
+        byte[][] keys;
+        int[] index = new int[0];
+
+        ShmStore(Path runDir, boolean inPlace) {
+            this.runDir = runDir;
+            this.inPlace = inPlace;
+        }
+
+        public String prepare(Access access, Encoded sample) throws IOException {
+            if (file != null) Files.deleteIfExists(file);
+            capacity = ShmLayout.slotCapacity(sample);
+            file = runDir.resolve("dict-" + sample.entries + ".shm");
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                ch.truncate(ShmLayout.HEADER + 2 * capacity);
+                ch.write(ByteBuffer.allocate(1), ShmLayout.HEADER + 2 * capacity - 1);
+            }
+            map = ShmLayout.map(file, true);
+            map.putLong(ShmLayout.CAPACITY, capacity);
+            map.putLong(0, ShmLayout.MAGIC);
+            keys = new byte[sample.entries][];
+            for (int i = 0; i < keys.length; i++) keys[i] = ascii(Contents.key(i));
+            return file.toString();
+        }
+
+        public void publish(Encoded e) throws IOException {
+            int buckets = ShmLayout.buckets(e.entries), mask = buckets - 1;
+            int indexAt = ShmLayout.SLOT_DATA + ShmLayout.align8(e.length);
+            if (indexAt + 4L * buckets > capacity) throw new IOException("version " + e.version + " (" + e.length + " bytes) does not fit its slot of " + capacity + " bytes");
+            if (index.length != buckets) index = new int[buckets];
+            Arrays.fill(index, 0);
+            for (int i = 0; i < e.entries; i++) {
+                int h = ShmLayout.hash(keys[i]) & mask;
+                while (index[h] != 0) h = (h + 1) & mask;
+                index[h] = e.keyAt[i] + 1;      // 0: empty
+            }
+            int slot = inPlace ? 0 : (int) (e.version & 1);
+            int base = (int) (ShmLayout.HEADER + slot * capacity);
+            long seq = (long) ShmLayout.LONGS.getVolatile(map, ShmLayout.seqAt(slot));
+            ShmLayout.LONGS.setVolatile(map, ShmLayout.seqAt(slot), seq + 1);      // odd: the writer is in this slot
+            VarHandle.storeStoreFence();      // no byte of the new version may be seen before that odd number
+            map.putLong(base, e.version);
+            map.putInt(base + 8, e.entries);
+            map.putInt(base + 12, e.length);
+            map.putInt(base + 16, buckets);
+            map.put(base + ShmLayout.SLOT_DATA, e.bytes, 0, e.length);
+            map.asIntBuffer().put((base + indexAt) / 4, index);
+            ShmLayout.LONGS.setRelease(map, ShmLayout.seqAt(slot), seq + 2);
+            ShmLayout.LONGS.setRelease(map, ShmLayout.CURRENT, e.version);
+        }
+
+        public void close() {
+            try {
+                if (file != null) Files.deleteIfExists(file);
+            } catch (IOException ignored) { }
+        }
+    }
+
+    static final class ShmView implements View {
+        static final long PATIENCE_NANOS = 10_000_000_000L;
+        final boolean unsafe;
+        final Decoder decoder = new Decoder();
+        MappedByteBuffer map;
+        long capacity, retries;
+
+        ShmView(boolean unsafe) { this.unsafe = unsafe; }
+
+        public void prepare(RunSpec spec) throws IOException {
+            map = ShmLayout.map(Path.of(spec.shmFile), false);
+            if (map.getLong(0) != ShmLayout.MAGIC) throw new IOException(spec.shmFile + " is not a dictionary file");
+            capacity = map.getLong(ShmLayout.CAPACITY);
+        }
+
+        interface SlotRead<T> { T read(int base); }
+
+        /**
+         * Reads the current version's slot until a read completes with the slot's sequence unchanged. Only a
+         * writer that rewrites both slots faster than one read takes can starve a reader: after 10 s, that is
+         * a failure.
+         */
+        <T> T stable(SlotRead<T> body) {
+            long since = System.nanoTime();
+            for (int attempt = 0; ; attempt++) {
+                long version = (long) ShmLayout.LONGS.getAcquire(map, ShmLayout.CURRENT);
+                if (version == 0) throw new BadData("no version published");
+                int slot = unsafe ? 0 : (int) (version & 1);
+                long seq = (long) ShmLayout.LONGS.getAcquire(map, ShmLayout.seqAt(slot));
+                if (unsafe) return body.read((int) (ShmLayout.HEADER + slot * capacity));
+                if ((seq & 1) == 0) {
+                    T result = null;
+                    RuntimeException failed = null;
+                    try {
+                        result = body.read((int) (ShmLayout.HEADER + slot * capacity));
+                    } catch (BadData | IndexOutOfBoundsException e) {
+                        failed = e;      // bytes the writer was changing, or real damage: the sequence tells
+                    }
+                    VarHandle.acquireFence();
+                    if ((long) ShmLayout.LONGS.getVolatile(map, ShmLayout.seqAt(slot)) == seq) {
+                        if (failed instanceof IndexOutOfBoundsException) throw new BadData("bytes past the end of the file");
+                        if (failed != null) throw failed;
+                        return result;
+                    }
+                    retries++;      // the writer came into the slot during the read: read again
+                }
+                Thread.onSpinWait();
+                if (System.nanoTime() - since > PATIENCE_NANOS)
+                    throw new BadData("no stable version for 10 s after " + attempt + " tries: the writer rewrites the slots faster than a read");
+            }
+        }
+
+        public Map<String, Entry> snapshot() {
+            return stable(base -> {
+                int length = map.getInt(base + 12);
+                Map<String, Entry> m = decoder.at(map, base + ShmLayout.SLOT_DATA).dictionary();
+                decoder.end(base + ShmLayout.SLOT_DATA + length);
+                return m;
+            });
+        }
+
+        public Entry lookup(int i, byte[] key) {
+            return stable(base -> {
+                int length = map.getInt(base + 12), buckets = map.getInt(base + 16), mask = buckets - 1;
+                if (buckets <= 0 || Integer.bitCount(buckets) != 1) throw new BadData("an index of " + buckets + " buckets");
+                int data = base + ShmLayout.SLOT_DATA, index = data + ShmLayout.align8(length);
+                int h = ShmLayout.hash(key) & mask;
+                for (int probe = 0; probe < buckets; probe++, h = (h + 1) & mask) {
+                    int at = map.getInt(index + 4 * h);
+                    if (at == 0) break;
+                    Decoder d = decoder.at(map, data + at - 1);
+                    int n = d.stringHeader();
+                    if (n != key.length || !sameBytes(d.pos, key)) continue;
+                    d.pos += n;
+                    return d.entry();
+                }
+                throw new BadData("no entry under " + new String(key, StandardCharsets.US_ASCII));
+            });
+        }
+
+        boolean sameBytes(int at, byte[] key) {
+            for (int i = 0; i < key.length; i++) if (map.get(at + i) != key[i]) return false;
+            return true;
+        }
+
+        public long retries() { return retries; }
+
+        public void close() { map = null; }
+    }
+
+    /** ZeroMQ, request/reply: a reader sends "get", the writer's serving thread answers with the current version's bytes. */
+    static final class ZmqStore implements Store {
+        final ZContext context = new ZContext(1);
+        final ZMQ.Socket router;
+        final String endpoint;
+        final AtomicReference<Encoded> current = new AtomicReference<>();
+        final AtomicLong servingNanos = new AtomicLong(), served = new AtomicLong();
+        final Thread server;
+        volatile boolean open = true;
+
+        ZmqStore() {
+            router = context.createSocket(SocketType.ROUTER);
+            router.setLinger(0);
+            router.setSndHWM(0);
+            router.setReceiveTimeOut(100);      // the serving loop looks at `open` this often
+            router.bind("tcp://127.0.0.1:*");
+            endpoint = router.getLastEndpoint();
+            server = daemon("zmq writer", this::serve);
+        }
+
+        /**
+         * Answers requests one after the other with a blocking receive. (Not a Poller: its wake-up is an
+         * edge, so two requests arriving together woke it once, and the second waited for a third that
+         * never came, its reader stuck until its timeout.)
+         */
+        void serve() {
+            try {
+                while (open) {
+                    byte[] identity = router.recv(0);
+                    if (identity == null) continue;
+                    byte[] request = router.hasReceiveMore() ? router.recv(0) : new byte[0];
+                    while (router.hasReceiveMore()) router.recv(0);
+                    long t0 = System.nanoTime();
+                    Encoded e = current.get();
+                    router.sendMore(identity);
+                    router.sendMore(request);      // the request's number, which the reader matches
+                    router.send(e == null ? new byte[0] : e.length == e.bytes.length ? e.bytes : Arrays.copyOf(e.bytes, e.length), 0);
+                    servingNanos.addAndGet(System.nanoTime() - t0);
+                    served.incrementAndGet();
+                }
+            } catch (RuntimeException e) {
+                if (open) throw e;      // closing the context ends the loop
+            }
+        }
+
+        public String prepare(Access access, Encoded sample) {
+            current.set(null);
+            return null;
+        }
+
+        public void publish(Encoded e) { current.set(e); }
+
+        public long servingNanos() { return servingNanos.get(); }
+
+        public long served() { return served.get(); }
+
+        public void close() {
+            open = false;
+            try { server.join(1000); } catch (InterruptedException ignored) { }
+            context.close();
+        }
+    }
+
+    static final class ZmqView implements View {
+        final ZContext context = new ZContext(1);
+        long requests, resent;
+        ZMQ.Socket dealer;
+        final Decoder decoder = new Decoder();
+
+        final long timeoutNanos;
+
+        final String endpoint;
+
+        ZmqView(String endpoint, Duration timeout) {
+            this.endpoint = endpoint;
+            timeoutNanos = timeout.toNanos();
+            dealer = connect();
+        }
+
+        ZMQ.Socket connect() {
+            ZMQ.Socket s = context.createSocket(SocketType.DEALER);
+            s.setLinger(0);
+            s.setReceiveTimeOut(100);
+            s.connect(endpoint);
+            return s;
+        }
+
+        /**
+         * Each request carries a number, and the reply echoes it. Under load, CI saw a request stay
+         * unanswered until the reader's timeout (JDK 17 and 25 alike; asking again on the same socket did
+         * not help), so a reader without its reply after 1 s closes its socket, opens a new one and asks
+         * again, as the ZeroMQ guide's Lazy Pirate does, and drops any late answer to an earlier number.
+         * The wait counts in the read's time.
+         */
+        public Map<String, Entry> snapshot() throws IOException {
+            byte[] number = ByteBuffer.allocate(8).putLong(++requests).array();
+            long start = System.nanoTime(), until = start + timeoutNanos, again = start + 1_000_000_000L;
+            dealer.send(number, 0);
+            byte[] reply;
+            while (true) {
+                byte[] echo = dealer.recv(0);
+                if (echo == null) {
+                    long now = System.nanoTime();
+                    if (now - until > 0) throw new IOException("no reply from the writer for " + timeoutNanos / 1_000_000_000 + " s");
+                    if (now - again > 0) {
+                        dealer.close();
+                        dealer = connect();
+                        dealer.send(number, 0);
+                        resent++;
+                        again = now + 1_000_000_000L;
+                    }
+                    continue;
+                }
+                reply = dealer.hasReceiveMore() ? dealer.recv(0) : null;
+                while (dealer.hasReceiveMore()) dealer.recv(0);
+                if (reply != null && Arrays.equals(echo, number)) break;
+            }
+            if (reply.length == 0) throw new BadData("an empty reply: no version published");
+            Map<String, Entry> m = decoder.at(ByteBuffer.wrap(reply), 0).dictionary();
+            decoder.end(reply.length);
+            return m;
+        }
+
+        public Entry lookup(int i, byte[] key) {
+            throw new UnsupportedOperationException("zmq has no lookup by key");
+        }
+
+        /** Requests sent again for want of a reply within 1 s. */
+        public long retries() { return resent; }
+
+        public void close() { context.close(); }
+    }
+
+    // ---------------------------------------------------------------- the readers (child processes)
+
+    /** What a reader gets once, as JSON on its stdin. */
+    record ReaderConfig(String method, int index, long parentPid, long seed, String lmdbDir, long mapSize, String zmqEndpoint,
+                        long timeoutMillis, long slowMillis, boolean unsafeShm) {}
+
+    /** One run, as JSON on the reader's stdin; "go" follows when every reader is set (the barrier). Reads: at most (0: no limit); durationNanos: for at most (0: no limit). */
+    record RunSpec(Access access, int entries, long reads, long durationNanos, String shmFile, int run) {}
+
+    /** A reader's account of one run. Times are System.nanoTime (CLOCK_MONOTONIC: one clock for every process). */
+    record ReaderReport(long reads, long readNanos, String histogram, long errors, long torn, long retries, String firstError,
+                        long readyNanos, long startNanos, long endNanos, long minVersion, long maxVersion, long versions) {
+        Histogram decodeHistogram() {
+            try {
+                return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(histogram)), 0);
+            } catch (java.util.zip.DataFormatException e) {
+                throw new IllegalStateException("a reader's histogram does not decode", e);
+            }
+        }
+
+        double meanMicros() { return reads == 0 ? Double.NaN : readNanos / 1e3 / reads; }
+
+        /** Reads per second of reading (the checks between reads are not counted). */
+        double rate() { return readNanos == 0 ? 0 : reads / (readNanos / 1e9); }
+    }
+
+    /**
+     * The child: opens the method's reader end, says "ready"; then per run reads a RunSpec, prepares,
+     * says "set", waits for "go", reads and checks, and writes its ReaderReport; "end" ends it.
+     */
+    static final class ReaderRole {
+        static int run() throws Exception {
+            InputStream stdin = new FileInputStream(FileDescriptor.in);
+            PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+            ReaderConfig cfg = JSON.readValue(readLine(stdin), ReaderConfig.class);
+            watchParent(cfg.parentPid);
+            try (View view = open(cfg)) {
+                say(stdout, "ready");
+                while (true) {
+                    String line = readLine(stdin);
+                    if (line.equals("end")) return 0;
+                    RunSpec spec = JSON.readValue(line, RunSpec.class);
+                    view.prepare(spec);
+                    Reading reading = new Reading(cfg, spec, view);
+                    if (cfg.index == 0 && cfg.slowMillis > 0) Thread.sleep(cfg.slowMillis);
+                    long ready = System.nanoTime();
+                    say(stdout, "set");
+                    String go = readLine(stdin);
+                    if (!go.startsWith("go ")) throw new IOException("expected 'go VERSION' from the writer, got '" + go + "'");
+                    long heartbeat = Math.max(50, cfg.timeoutMillis / 4) * 1_000_000L;
+                    ReaderReport report = reading.run(ready, Long.parseLong(go.substring(3)), heartbeat, n -> say(stdout, "p " + n));
+                    view.pause();
+                    say(stdout, JSON.writeValueAsString(report));
+                }
+            }
+        }
+
+        static View open(ReaderConfig cfg) {
+            return switch (cfg.method) {
+                case "lmdb" -> new LmdbView(Path.of(cfg.lmdbDir), cfg.mapSize);
+                case "shm" -> new ShmView(cfg.unsafeShm);
+                case "zmq" -> new ZmqView(cfg.zmqEndpoint, Duration.ofMillis(cfg.timeoutMillis));
+                default -> throw new IllegalArgumentException("no method " + cfg.method);
+            };
+        }
+
+        static void say(PrintStream out, String line) {
+            out.println(line);
+            out.flush();
+        }
+
+        /** A reader never outlives the writer, whatever it is blocked on. */
+        static void watchParent(long pid) {
+            daemon("parent watch", () -> {
+                while (alive(pid)) {
+                    try { Thread.sleep(100); } catch (InterruptedException e) { return; }
+                }
+                Runtime.getRuntime().halt(3);
+            });
+        }
+    }
+
+    /** One reader's run: timed reads, each checked against the seed after its clock stopped. */
+    static final class Reading {
+        final RunSpec spec;
+        final View view;
+        final Contents.Expected expected;
+        final String[] keys;
+        final byte[][] keyBytes;
+        final SplittableRandom random;
+        final Histogram histogram = new Histogram(3);
+        long reads, readNanos, errors, torn, minVersion = Long.MAX_VALUE, maxVersion = Long.MIN_VALUE, versions, lastVersion = -1, published;
+        String firstError;
+
+        Reading(ReaderConfig cfg, RunSpec spec, View view) {
+            this.spec = spec;
+            this.view = view;
+            expected = new Contents.Expected(cfg.seed, spec.entries);
+            keys = new String[spec.entries];
+            keyBytes = new byte[spec.entries][];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = Contents.key(i);
+                keyBytes[i] = ascii(keys[i]);
+            }
+            random = new SplittableRandom(cfg.seed * 31 + cfg.index * 1_000_003L + spec.run);
+        }
+
+        /**
+         * published: the version the writer had published before the release; an older one is stale.
+         * Says "p N" (reads so far) every heartbeat, so that the writer can tell a stuck reader.
+         */
+        ReaderReport run(long readyNanos, long published, long heartbeatNanos, java.util.function.LongConsumer progress) throws IOException {
+            this.published = published;
+            long start = System.nanoTime(), now = start, retriesBefore = view.retries(), beat = start;
+            long deadline = start + spec.durationNanos;
+            while ((spec.reads == 0 || reads < spec.reads) && (spec.durationNanos == 0 || now - deadline < 0)) {
+                if (now - beat > heartbeatNanos) {
+                    progress.accept(reads);
+                    beat = now;
+                }
+                try {
+                    if (spec.access == Access.snapshot) {
+                        long t0 = System.nanoTime();
+                        Map<String, Entry> map = view.snapshot();
+                        now = System.nanoTime();
+                        record(now - t0);
+                        check(map);
+                    } else {
+                        int i = random.nextInt(spec.entries);
+                        long t0 = System.nanoTime();
+                        Entry e = view.lookup(i, keyBytes[i]);
+                        now = System.nanoTime();
+                        record(now - t0);
+                        check(i, e);
+                    }
+                } catch (BadData e) {
+                    now = System.nanoTime();
+                    reads++;
+                    error("read " + reads + ": " + e.getMessage());
+                }
+            }
+            ByteBuffer h = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
+            histogram.encodeIntoCompressedByteBuffer(h);
+            return new ReaderReport(reads, readNanos, Base64.getEncoder().encodeToString(Arrays.copyOf(h.array(), h.position())),
+                    errors, torn, view.retries() - retriesBefore, firstError, readyNanos, start, now,
+                    minVersion, maxVersion, versions);
+        }
+
+        void record(long nanos) {
+            reads++;
+            readNanos += nanos;
+            histogram.recordValue(Math.max(1, nanos));
+        }
+
+        /** A whole version: every key there, every entry of one version (else torn), each as the seed makes it. */
+        void check(Map<String, Entry> map) {
+            if (map.size() != spec.entries) {
+                error("read " + reads + " holds " + map.size() + " entries, not " + spec.entries);
+                return;
+            }
+            long version = -1;
+            for (int i = 0; i < keys.length; i++) {
+                Entry e = map.get(keys[i]);
+                if (e == null) {
+                    error("read " + reads + " has no " + keys[i]);
+                    return;
+                }
+                if (version < 0) version = e.meta.version;
+                if (e.meta.version != version) {
+                    torn++;
+                    if (firstError == null) firstError = "read " + reads + " is torn: " + keys[0] + " is of version " + version + ", " + keys[i] + " of version " + e.meta.version;
+                    return;
+                }
+                if (!e.sameAs(expected.get(i, version))) {
+                    error("read " + reads + ": " + keys[i] + " is not what the seed gives for version " + version + ": " + e);
+                    return;
+                }
+            }
+            saw(version);
+        }
+
+        void check(int i, Entry e) {
+            if (!e.sameAs(expected.get(i, e.meta.version)) || e.id != i) {
+                error("lookup " + reads + ": " + keys[i] + " is not what the seed gives for version " + e.meta.version + ": " + e);
+                return;
+            }
+            saw(e.meta.version);
+        }
+
+        void saw(long version) {
+            if (version < published) error("read " + reads + " is stale: version " + version + ", but the writer had published " + published + " before the release");
+            if (version != lastVersion) versions++;
+            lastVersion = version;
+            minVersion = Math.min(minVersion, version);
+            maxVersion = Math.max(maxVersion, version);
+        }
+
+        void error(String what) {
+            errors++;
+            if (firstError == null) firstError = what;
+        }
+    }
+
+    // ---------------------------------------------------------------- the writer (parent): options, sessions, measuring
+
+    public Integer call() throws Exception {
+        if ("reader".equals(role)) return ReaderRole.run();
+        if (role != null) throw new ParameterException(spec.commandLine(), "Invalid value for option '--role': '" + role + "'");
+        if (list) {
+            for (Method m : METHODS) System.out.printf("%-5s %s%n", m.name, m.summary);
+            return 0;
+        }
+        if (cleanup) {
+            List<Path> removed = SuiteFolder.removeLeftovers();
+            System.out.println(removed.isEmpty() ? "Nothing to clean in " + SuiteFolder.ROOT
+                    : "Removed " + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
+            return 0;
+        }
+        Plan plan = plan();
+        SuiteFolder.removeLeftovers();
+        Results results = new Results(out, Environment.capture());
+        List<Row> rows = new ArrayList<>();
+        List<String> notApplicable = new ArrayList<>();
+        try (Invocation inv = Invocation.open()) {
+            if (plan.lmdbDir != null) Kept.check(plan.lmdbDir, mapSize);
+            for (Method m : plan.methods) {
+                try (Session session = Session.start(m, this, plan, inv)) {
+                    for (Access a : plan.access) {
+                        if (a == Access.point && !m.point) {
+                            notApplicable.add(m.name + " " + a);
+                            continue;
+                        }
+                        for (int entries : plan.sizes) runSize(session, a, entries, plan, results, rows);
+                    }
+                    session.finish();
+                }
+            }
+            printSummary(rows, plan, notApplicable, false);
+            SeedSummaries.write(out, rows);
+        } catch (RunFailure failure) {
+            reportFailure(failure.getMessage());
+            printSummary(rows, plan, notApplicable, true);
+            return failure.code;
+        }
+        return 0;
+    }
+
+    record Plan(List<Method> methods, List<Access> access, List<Integer> sizes, int runs, int warmups, Path lmdbDir) {}
+
+    /** Checks every option before anything is started or written: bad input leaves nothing behind. */
+    Plan plan() {
+        CommandLine cl = spec.commandLine();
+        if (readers < 1 || readers > 64) throw bad(cl, "--readers", readers, "must be from 1 to 64");
+        if (count != null && count < 1) throw bad(cl, "--count", count, "must be at least 1");
+        if (warmup < 0) throw bad(cl, "--warmup", warmup, "must be 0 or more");
+        if (runs < 1) throw bad(cl, "--runs", runs, "must be at least 1");
+        if (!(liveWrites >= 0 && liveWrites <= 100_000)) throw bad(cl, "--live-writes", given("--live-writes", liveWrites), "updates per second, from 0 (none) to 100000");
+        if (timeout.compareTo(Duration.ofSeconds(1)) < 0) throw bad(cl, "--timeout", given("--timeout", timeout), "at least 1s");
+        if (duration != null && duration.toMillis() < 10) throw bad(cl, "--duration", given("--duration", duration), "at least 10ms");
+        if (duration != null && count != null) throw new ParameterException(cl, "Options '--count' and '--duration' exclude each other: give one");
+        if (size != null && sizes != null) throw new ParameterException(cl, "Options '--size' and '--sizes' exclude each other: give one");
+        List<Integer> chosenSizes = (size != null ? List.of(size) : sizes != null ? sizes : quick ? List.of(1000) : List.of(10, 100, 1000, 10_000))
+                .stream().distinct().toList();
+        List<Access> chosenAccess = new ArrayList<>();
+        for (String a : access != null ? access : List.of("snapshot", "point")) {
+            Access parsed = Stream.of(Access.values()).filter(x -> x.name().equals(a.trim())).findFirst()
+                    .orElseThrow(() -> bad(cl, "--access", a, "allowed: snapshot, point"));
+            if (!chosenAccess.contains(parsed)) chosenAccess.add(parsed);
+        }
+        List<Method> chosen = new ArrayList<>();
+        for (String name : methods != null ? methods : METHODS.stream().map(Method::name).toList()) {
+            Method m = method(name.trim());
+            if (m == null) throw bad(cl, "--methods", name, "allowed: " + METHODS.stream().map(Method::name).collect(Collectors.joining(", ")));
+            if (!chosen.contains(m)) chosen.add(m);
+        }
+        if (chosen.stream().anyMatch(m -> m.name.equals("lmdb"))) {
+            int largest = chosenSizes.stream().max(Integer::compare).orElseThrow();
+            long needed = LmdbNeeds.bytes(Encoded.of(seed, largest, 1, -1));
+            if (mapSize < needed)
+                throw bad(cl, "--map-size", given("--map-size", mapSize), "too small for a dictionary of " + String.format("%,d", largest)
+                        + " entries: LMDB needs about " + Units.size(needed) + "; give --map-size " + Units.mebibytes(needed) + " or more");
+        }
+        checkWritable(cl, out);
+        Path lmdbDir = keep ? out.toAbsolutePath().resolve("lmdb") : null;
+        return new Plan(chosen, chosenAccess, chosenSizes, quick ? 1 : runs, quick ? Math.min(warmup, 1) : warmup, lmdbDir);
+    }
+
+    /**
+     * LMDB's map must hold the live version, the one a reader may still be reading, and the one being
+     * written (copy-on-write), at about half-full pages for one entry per key: four times the data, plus
+     * room for the B-tree's own pages.
+     */
+    static final class LmdbNeeds {
+        static long bytes(Encoded e) {
+            long perKey = 2L * (e.length + 24L * e.entries);
+            return 4 * Math.max(e.length, perKey / 2) + (256 << 10);
+        }
+    }
+
+    /** Without --count or --duration, a run also ends after this long: zmq's round trips through the writer are slow. */
+    static final Duration DEFAULT_CAP = Duration.ofSeconds(2);
+
+    /** Reads per reader per run: --count; else snapshot reads of 2,000,000 entries' worth within 100 to 100,000, point 200,000; a tenth with --quick. */
+    long reads(Access a, int entries) {
+        if (count != null) return count;
+        long n = a == Access.snapshot ? Math.max(100, Math.min(100_000, 2_000_000L / entries)) : 200_000;
+        return quick ? Math.max(10, n / 10) : n;
+    }
+
+    /** The value as the user typed it (1Mi rather than 1048576), for error messages. */
+    String given(String option, Object parsed) {
+        var matched = spec.commandLine().getParseResult().matchedOption(option);
+        return matched == null ? String.valueOf(parsed) : matched.originalStringValues().get(matched.originalStringValues().size() - 1);
+    }
+
+    static ParameterException bad(CommandLine cl, String option, Object value, String why) {
+        return new ParameterException(cl, "Invalid value for option '" + option + "': '" + value + "' (" + why + ")");
+    }
+
+    static void checkWritable(CommandLine cl, Path dir) {
+        Path p = dir.toAbsolutePath();
+        while (p != null && !Files.exists(p)) p = p.getParent();
+        if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
+            throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (must be a folder this user can create or write"
+                    + (p == null ? ")" : "; " + p + " is not a writable folder)"));
+    }
+
+    /** Warm-up runs, then the measured runs of one size and access mode; a row per measured run for the reads and one for the writes. */
+    void runSize(Session session, Access a, int entries, Plan plan, Results results, List<Row> rows) throws RunFailure {
+        Encoded sample = session.encode(entries);
+        session.prepare(a, sample);
+        long reads = reads(a, entries);
+        long durationNanos = duration != null ? duration.toNanos() : count != null ? 0 : quick ? DEFAULT_CAP.toNanos() / 4 : DEFAULT_CAP.toNanos();
+        if (duration != null) reads = 0;
+        for (int w = 1; w <= plan.warmups; w++) {
+            session.stage = a + ", " + String.format("%,d", entries) + " entries, warm-up " + w;
+            Progress.show(session.method.name + " " + session.stage);
+            RunResult warm = session.run(a, entries, reads == 0 ? 0 : Math.max(1, reads / 4), durationNanos == 0 ? 0 : Math.max(durationNanos / 4, 10_000_000), -w);
+            if (!warm.verified()) throw new RunFailure(session.method.name + ", " + session.stage + ": " + warm.firstError);
+        }
+        for (int run = 1; run <= plan.runs; run++) {
+            session.stage = a + ", " + String.format("%,d", entries) + " entries, run " + run + "/" + plan.runs;
+            Progress.show(session.method.name + " " + session.stage);
+            RunResult r = session.run(a, entries, reads, durationNanos, run);
+            Progress.clear();
+            Row read = Row.reads(session.method, a, entries, sample.length, readers, run, r, liveWrites, session.note(a));
+            Row write = Row.writes(session.method, a, entries, sample.length, run, r, session.note(a));
+            results.write(read);
+            results.write(write);
+            rows.add(read);
+            rows.add(write);
+            if (!read.verified) throw new RunFailure(session.method.name + ", " + session.stage + ": "
+                    + (r.torn > 0 ? r.torn + " torn read(s): " : "verification failed: ") + r.firstError);
+        }
+    }
+
+    static final class RunFailure extends Exception {
+        final int code;
+
+        RunFailure(String message) { this(message, 1); }
+
+        RunFailure(String message, int code) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    /** What lives as long as the invocation: the run folder (shm files, LMDB unless --keep). */
+    static final class Invocation implements AutoCloseable {
+        static final AtomicReference<Invocation> LIVE = new AtomicReference<>();
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                SHUTTING_DOWN.set(true);      // Ctrl-C also ends the readers: their exits are no news
+                Invocation i = LIVE.get();
+                if (i != null) i.close();
+            }));
+        }
+
+        final Path runDir;
+
+        private Invocation(Path runDir) { this.runDir = runDir; }
+
+        static Invocation open() throws RunFailure {
+            try {
+                Invocation inv = new Invocation(SuiteFolder.createRunDir(SuiteFolder.newRunId()));
+                LIVE.set(inv);
+                return inv;
+            } catch (IOException e) {
+                throw new RunFailure("cannot create the run folder in " + SuiteFolder.ROOT + ": " + e.getMessage());
+            }
+        }
+
+        /**
+         * Stops the readers and removes the folder. The stores are not closed here: from the shutdown hook the
+         * main thread may still be inside LMDB, and closing its environment under it would crash the JVM.
+         */
+        public void close() {
+            if (!LIVE.compareAndSet(this, null)) return;
+            for (Session s : List.copyOf(Session.LIVE)) s.stopReaders();
+            SuiteFolder.delete(runDir);
+        }
+    }
+
+    static final class ReaderProcess {
+        final int index;
+        final Process process;
+        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        final StringBuffer err = new StringBuffer();
+        volatile long lastLineNanos = System.nanoTime();
+
+        ReaderProcess(int index, Process process) {
+            this.index = index;
+            this.process = process;
+        }
+
+        void send(String line) throws IOException {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
+        String describeExit() {
+            String text = "reader " + index + " " + exitText(process);
+            String e = err.toString().strip();
+            return text + (e.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + e.lines().limit(12).collect(Collectors.joining(" | ")));
+        }
+    }
+
+    /** What one run measured, writer and readers. */
+    record RunResult(Histogram writes, double writeMeanNanos, long servingNanos, long served, long liveWrites, double liveSeconds,
+                     List<ReaderReport> reports, long releaseNanos, long sessionStartNanos, long errors, long torn, long retries, String firstError) {
+        boolean verified() { return errors == 0 && torn == 0; }
+
+        Histogram reads() {
+            Histogram all = new Histogram(3);
+            for (ReaderReport r : reports) all.add(r.decodeHistogram());
+            return all;
+        }
+
+        double seconds() { return (reports.stream().mapToLong(ReaderReport::endNanos).max().orElse(releaseNanos) - releaseNanos) / 1e9; }
+
+        /** The writer's time to make one version available to this run's reads: writing it, plus (zmq) sending it for each read. */
+        double writeSeconds() { return (writeMeanNanos + servingNanos) / 1e9; }
+    }
+
+    /** One method's writer end and its reader processes, from start to clean-up. */
+    static final class Session implements AutoCloseable {
+        static final Set<Session> LIVE = Collections.synchronizedSet(new HashSet<>());
+
+        final Method method;
+        final LmdbBench options;
+        final Invocation inv;
+        final Plan plan;
+        final List<ReaderProcess> readers = new ArrayList<>();
+        final Thread main = Thread.currentThread();
+        final long startNanos = System.nanoTime();
+        Store store;
+        String where, lmdbDir, zmqEndpoint;
+        Thread watchdog;
+        volatile String abortReason;
+        volatile String stage = "starting the readers";
+        volatile boolean ending;
+        long version;
+
+        private Session(Method method, LmdbBench o, Plan plan, Invocation inv) {
+            this.method = method;
+            this.options = o;
+            this.plan = plan;
+            this.inv = inv;
+        }
+
+        static Session start(Method m, LmdbBench o, Plan plan, Invocation inv) throws RunFailure {
+            Session s = new Session(m, o, plan, inv);
+            LIVE.add(s);
+            try {
+                switch (m.name) {
+                    case "lmdb" -> {
+                        Path dir = plan.lmdbDir != null ? plan.lmdbDir : inv.runDir.resolve("lmdb");
+                        s.lmdbDir = dir.toString();
+                        if (plan.lmdbDir != null) Files.createDirectories(dir);
+                        s.store = new LmdbStore(dir, o.mapSize, o.readers, o.seed);
+                        // a kept database goes on from its last version: readers tell versions apart
+                        if (plan.lmdbDir != null) s.version = Kept.lastVersion;
+                    }
+                    case "shm" -> s.store = new ShmStore(inv.runDir, o.unsafeShm);
+                    case "zmq" -> {
+                        ZmqStore z = new ZmqStore();
+                        s.zmqEndpoint = z.endpoint;
+                        s.store = z;
+                    }
+                    default -> throw new IllegalStateException(m.name);
+                }
+                for (int i = 0; i < o.readers; i++) s.launch(i);
+                for (ReaderProcess r : s.readers) s.expect(r, "ready");
+                s.watchdog = daemon("watchdog", s::watch);
+                return s;
+            } catch (Exception e) {
+                RunFailure f = s.failure(e);
+                s.close();
+                throw f;
+            }
+        }
+
+        String note(Access a) {
+            String form = method.name.equals("lmdb") ? (a == Access.snapshot ? "; the dictionary under one key" : "; each entry under its own key") : "";
+            return method.note + form + "; " + options.readers + " reader process(es), " + a.meaning
+                    + (options.liveWrites > 0 ? "; live writes at " + fmt(options.liveWrites) + "/s" : "")
+                    + "; read time: request to decoded entries (the check against the seed is not timed)";
+        }
+
+        /** Starts this same program again (same java, class path and JVM flags) as reader i. */
+        void launch(int index) throws IOException {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), LmdbBench.class.getName(), "--role=reader"));
+            ReaderProcess r = new ReaderProcess(index, new ProcessBuilder(cmd).start());
+            readers.add(r);
+            daemon("stderr of reader " + index, () -> {
+                try (Reader in = new InputStreamReader(r.process.getErrorStream(), StandardCharsets.UTF_8)) {
+                    char[] buf = new char[4096];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        r.err.append(buf, 0, n);
+                        if (r.err.length() > 8000) r.err.delete(0, r.err.length() - 4000);
+                    }
+                } catch (IOException ignored) { }
+            });
+            daemon("stdout of reader " + index, () -> {
+                InputStream in = r.process.getInputStream();
+                try {
+                    while (true) {
+                        r.lines.add(readLine(in));
+                        r.lastLineNanos = System.nanoTime();
+                        LockSupport.unpark(main);
+                    }
+                } catch (IOException ignored) {
+                    // the reader ended; the watchdog and the waits see that
+                }
+            });
+            r.send(JSON.writeValueAsString(new ReaderConfig(method.name, index, ProcessHandle.current().pid(), options.seed, lmdbDir,
+                    options.mapSize, zmqEndpoint, options.timeout.toMillis(), options.slowReaderMillis, options.unsafeShm)));
+        }
+
+        /** The reader's next line, which must be `want` ("" for any). */
+        String expect(ReaderProcess r, String want) throws IOException, InterruptedException {
+            long until = System.nanoTime() + options.timeout.toNanos();
+            while (true) {
+                String line = r.lines.poll(20, TimeUnit.MILLISECONDS);
+                if (line == null && !r.process.isAlive()) {
+                    sleep(200);      // a line written just before the exit may still be in the pipe
+                    if ((line = r.lines.poll()) == null) throw new IOException(r.describeExit());
+                }
+                if (line != null) {
+                    if (!want.isEmpty() && !line.equals(want)) throw new IOException("reader " + r.index + " said '" + line + "' instead of '" + want + "'");
+                    return line;
+                }
+                if (abortReason != null) throw new IOException(abortReason);
+                if (System.nanoTime() - until > 0) throw new IOException("reader " + r.index + " said nothing for " + Units.duration(options.timeout));
+            }
+        }
+
+        /** A reader gone aborts the run at once: the main thread may be writing and never look. */
+        private void watch() {
+            try {
+                while (abortReason == null) {
+                    Thread.sleep(50);
+                    Optional<ReaderProcess> dead = readers.stream().filter(r -> !r.process.isAlive()).findFirst();
+                    if (dead.isPresent() && !ending) {
+                        abortReason = dead.get().describeExit();
+                        LockSupport.unpark(main);
+                    }
+                }
+                // The main thread checks abortReason between writes and reads; should it be stuck anyway, the run ends here.
+                Thread.sleep(3000);
+                if (!FAILURE_REPORTED.get()) {
+                    reportFailure(failure(null).getMessage());
+                    System.exit(1);
+                }
+            } catch (InterruptedException e) {
+                // the session closed normally
+            }
+        }
+
+        Encoded encode(int entries) { return Encoded.of(options.seed, entries, ++version, options.corruptEntry); }
+
+        void prepare(Access a, Encoded sample) throws RunFailure {
+            try {
+                where = store.prepare(a, sample);
+            } catch (IOException | RuntimeException e) {
+                throw failure(e);
+            }
+        }
+
+        /** Writes a version, timed from its encoding to its being visible (the serialization is the writer's work too). */
+        long write(int entries) throws IOException {
+            long t0 = System.nanoTime();
+            store.publish(encode(entries));
+            return System.nanoTime() - t0;
+        }
+
+        /**
+         * One run: the readers set up, the writer writes (at least 3 times and for 20 ms, timed; the last
+         * version is the one they read), releases them together, rewrites at --live-writes while they
+         * read, and collects their reports.
+         */
+        RunResult run(Access a, int entries, long reads, long durationNanos, int run) throws RunFailure {
+            try {
+                RunSpec spec = new RunSpec(a, entries, reads, durationNanos, where, run);
+                String json = JSON.writeValueAsString(spec);
+                for (ReaderProcess r : readers) r.send(json);
+                for (ReaderProcess r : readers) expect(r, "set");
+                Histogram writes = new Histogram(3);
+                long began = System.nanoTime();
+                for (int k = 0; k < 3 || (System.nanoTime() - began < 20_000_000 && k < 100); k++) {
+                    checkAbort();
+                    writes.recordValue(write(entries));
+                }
+                long servingBefore = store.servingNanos(), servedBefore = store.served();
+                long release = System.nanoTime();
+                for (ReaderProcess r : readers) r.send("go " + version);
+                long live = 0;
+                List<ReaderReport> reports = new ArrayList<>();
+                if (options.liveWrites > 0) {
+                    double period = 1e9 / options.liveWrites;
+                    while (reports.size() < readers.size()) {
+                        long due = release + (long) ((live + 1) * period);
+                        while (!collect(reports) && System.nanoTime() - due < 0) LockSupport.parkNanos(Math.min(due - System.nanoTime(), 1_000_000));
+                        if (reports.size() == readers.size()) break;
+                        write(entries);
+                        live++;
+                    }
+                } else {
+                    while (!collect(reports)) LockSupport.parkNanos(5_000_000);
+                }
+                double liveSeconds = (System.nanoTime() - release) / 1e9;
+                long errors = 0, torn = 0, retries = 0;
+                String first = null;
+                for (int i = 0; i < reports.size(); i++) {
+                    ReaderReport r = reports.get(i);
+                    errors += r.errors;
+                    torn += r.torn;
+                    retries += r.retries;
+                    if (first == null && r.firstError != null) first = "reader " + i + ", " + r.firstError;
+                }
+                return new RunResult(writes, writes.getMean(), store.servingNanos() - servingBefore, store.served() - servedBefore, live, liveSeconds,
+                        reports, release, startNanos, errors, torn, retries, first);
+            } catch (Env.MapFullException e) {
+                throw new RunFailure("Invalid value for option '--map-size': '" + options.given("--map-size", options.mapSize)
+                        + "' (LMDB's map is full at " + String.format("%,d", entries) + " entries; give --map-size " + Units.mebibytes(2 * options.mapSize) + " or more)", 2);
+            } catch (Exception e) {
+                throw failure(e);
+            }
+        }
+
+        /** Takes the reports that arrived (skipping progress lines); true when every reader's is in. A reader silent for the timeout fails the run. */
+        boolean collect(List<ReaderReport> reports) throws IOException, InterruptedException {
+            checkAbort();
+            while (reports.size() < readers.size()) {
+                ReaderProcess r = readers.get(reports.size());
+                String line = r.lines.poll();
+                if (line == null) {
+                    if (r.process.isAlive()) {
+                        if (System.nanoTime() - r.lastLineNanos > options.timeout.toNanos())
+                            throw new IOException("reader " + r.index + " has said nothing for " + Units.duration(options.timeout) + " (it reports every quarter of that)");
+                        return false;
+                    }
+                    line = expect(r, "");      // its last line, or how it ended
+                }
+                if (line.startsWith("p ")) continue;
+                reports.add(JSON.readValue(line, ReaderReport.class));
+            }
+            return true;
+        }
+
+        void checkAbort() throws IOException {
+            if (abortReason != null) throw new IOException(abortReason);
+        }
+
+        /** After the last run: every reader told to end, gone with exit 0. */
+        void finish() throws RunFailure {
+            stage = "closing";
+            ending = true;
+            try {
+                for (ReaderProcess r : readers) r.send("end");
+                for (ReaderProcess r : readers) {
+                    if (!r.process.waitFor(options.timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new IOException("reader " + r.index + " did not exit");
+                    if (r.process.exitValue() != 0) throw new IOException(r.describeExit());
+                }
+            } catch (Exception e) {
+                throw failure(e);
+            }
+        }
+
+        /** Explains a failure: a reader's exit (with its stderr) before the exception itself. */
+        RunFailure failure(Exception e) {
+            FAILURE_REPORTED.set(true);
+            StringBuilder msg = new StringBuilder(method.name + ", " + stage + ": ");
+            // A reader's death may show first as something else (a closed pipe): look for one for up to 2 s.
+            long until = System.nanoTime() + 2_000_000_000L;
+            Optional<ReaderProcess> dead;
+            while ((dead = readers.stream().filter(r -> !r.process.isAlive() && r.process.exitValue() != 0).findFirst()).isEmpty()
+                    && System.nanoTime() < until && !ending)
+                sleep(20);
+            if (dead.isPresent()) msg.append(dead.get().describeExit());
+            else if (e == null) msg.append(abortReason);
+            else msg.append(e.getMessage() == null ? e.toString() : e.getMessage());
+            return new RunFailure(msg.toString());
+        }
+
+        void stopReaders() {
+            ending = true;
+            for (ReaderProcess r : readers) if (r.process.isAlive()) r.process.destroy();
+            for (ReaderProcess r : readers) {
+                try {
+                    if (!r.process.waitFor(2, TimeUnit.SECONDS)) r.process.destroyForcibly().waitFor();
+                } catch (InterruptedException ignored) { }
+            }
+        }
+
+        public void close() {
+            if (!LIVE.remove(this)) return;
+            if (watchdog != null) watchdog.interrupt();
+            stopReaders();
+            if (store != null) store.close();
+        }
+    }
+
+    /** --keep: what the kept LMDB database holds from an earlier run, checked entry by entry before this run writes. */
+    static final class Kept {
+        static long lastVersion;
+
+        static void check(Path dir, long mapSize) throws RunFailure {
+            if (!Files.exists(dir.resolve("data.mdb"))) {
+                System.out.println(BENCH + ": no kept LMDB database in " + dir + " yet; this run keeps one there");
+                return;
+            }
+            try (Env<ByteBuffer> env = Env.create().setMapSize(mapSize).setMaxDbs(1).open(dir.toFile())) {
+                env.readerCheck();
+                Dbi<ByteBuffer> db = env.openDbi(LmdbStore.DB, DbiFlags.MDB_CREATE);
+                try (Txn<ByteBuffer> txn = env.txnRead()) {
+                    ByteBuffer meta = db.get(txn, LmdbStore.direct(LmdbStore.META_KEY));
+                    if (meta == null) {
+                        System.out.println(BENCH + ": the kept LMDB database in " + dir + " holds no committed dictionary");
+                        return;
+                    }
+                    byte[] json = new byte[meta.remaining()];
+                    meta.get(json);
+                    KeptMeta m = JSON.readValue(json, KeptMeta.class);
+                    Decoder d = new Decoder();
+                    Map<String, Entry> found = new HashMap<>();
+                    if (m.access.equals(Access.snapshot.name())) {
+                        ByteBuffer v = db.get(txn, LmdbStore.direct(LmdbStore.SNAPSHOT_KEY));
+                        if (v != null) found = d.at(v, 0).dictionary();
+                    } else {
+                        for (int i = 0; i < m.entries; i++) {
+                            ByteBuffer v = db.get(txn, LmdbStore.direct(ascii(Contents.key(i))));
+                            if (v != null) found.put(Contents.key(i), d.at(v, 0).entry());
+                        }
+                    }
+                    for (int i = 0; i < m.entries; i++) {
+                        Entry e = found.get(Contents.key(i));
+                        if (e == null || !e.sameAs(Contents.entry(m.seed, i, m.version)))
+                            throw new RunFailure("the kept LMDB database in " + dir + ": " + Contents.key(i) + (e == null ? " is missing" : " is not what seed "
+                                    + m.seed + " gives for version " + m.version) + " (committed by pid " + m.pid + " at " + m.written + ")");
+                    }
+                    lastVersion = m.version;
+                    System.out.printf("%s: the kept LMDB database in %s holds version %d of a %,d-entry dictionary (%s form), committed by pid %d at %s: all %,d entries verified%n",
+                            BENCH, dir, m.version, m.entries, m.access, m.pid, m.written, m.entries);
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new RunFailure("the kept LMDB database in " + dir + " cannot be read: " + e.getMessage());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the suite folder
+
+    /** Run folders live in /dev/shm/ipcbench (else the temp dir), named <bench>-<pid>-<random>, owner-only. */
+    static final class SuiteFolder {
+        static final Path SHM = Path.of("/dev/shm");
+        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
+        static final Pattern OWNED = Pattern.compile(BENCH + "-(\\d+)-[0-9a-f]+");
+
+        static String newRunId() {
+            return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        }
+
+        static Path createRunDir(String runId) throws IOException {
+            var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+            if (!Files.isDirectory(ROOT)) {
+                try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
+            }
+            return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
+        }
+
+        /** This script's run folders whose owner process is gone. */
+        static List<Path> removeLeftovers() {
+            List<Path> removed = new ArrayList<>();
+            if (!Files.isDirectory(ROOT)) return removed;
+            try (Stream<Path> entries = Files.list(ROOT)) {
+                for (Path p : (Iterable<Path>) entries::iterator) {
+                    Matcher m = OWNED.matcher(p.getFileName().toString());
+                    if (m.matches() && !alive(Long.parseLong(m.group(1)))) {
+                        delete(p);
+                        if (!Files.exists(p)) removed.add(p);
+                    }
+                }
+            } catch (IOException | UncheckedIOException e) {
+                // another user's suite folder, which we may not read: nothing of ours is in it
+            }
+            return removed;
+        }
+
+        static synchronized void delete(Path p) {
+            try (Stream<Path> walk = Files.walk(p)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | UncheckedIOException ignored) { }
+        }
+    }
+
+    // ---------------------------------------------------------------- results
+
+    /** One measured configuration, in the suite's schema (README.md, "Results files"). */
+    static final class Row {
+        final Map<String, Object> fields = new LinkedHashMap<>();
+        boolean verified, write;
+        String method, firstError;
+        Access access;
+        int entries;
+        long torn;
+        double rate, seconds, readMean, p50, p99, writeSeconds;
+        double[] perReader = new double[0];
+        Histogram hist;
+
+        /** The readers' side of a run: reads/s summed over the readers, read times of all of them in one histogram. */
+        static Row reads(Method m, Access a, int entries, int bytes, int readers, int run, RunResult r, double live, String note) {
+            Row row = base(m, a, entries, bytes, run, r, "pattern");
+            var f = row.fields;
+            row.hist = r.reads();
+            row.perReader = r.reports.stream().mapToDouble(ReaderReport::rate).toArray();
+            row.rate = Arrays.stream(row.perReader).sum();
+            row.seconds = r.seconds();
+            row.readMean = row.hist.getMean() / 1e3;
+            row.p50 = row.hist.getValueAtPercentile(50) / 1e3;
+            row.p99 = row.hist.getValueAtPercentile(99) / 1e3;
+            row.torn = r.torn;
+            row.verified = r.verified();
+            row.firstError = r.firstError;
+            long reads = r.reports.stream().mapToLong(ReaderReport::reads).sum();
+            double perRead = a == Access.snapshot ? bytes : (double) bytes / entries;
+            f.put("pattern", a + (live > 0 ? "-live" : ""));
+            f.put("wait", m.waits);
+            f.put("count", reads);
+            f.put("peers", readers);
+            f.put("seconds", round(row.seconds, 6));
+            f.put("msgs_per_s", round(row.rate, 1));
+            f.put("mb_per_s", round(row.rate * perRead / 1e6, 3));
+            f.put("lat_kind", "read");
+            f.put("lat_mean_us", round(row.readMean, 3));
+            f.put("lat_p50_us", round(row.p50, 3));
+            f.put("lat_p90_us", round(row.hist.getValueAtPercentile(90) / 1e3, 3));
+            f.put("lat_p99_us", round(row.p99, 3));
+            f.put("lat_p999_us", round(row.hist.getValueAtPercentile(99.9) / 1e3, 3));
+            f.put("lat_max_us", round(row.hist.getMaxValue() / 1e3, 3));
+            f.put("verified", row.verified);
+            f.put("errors", r.errors + r.torn);
+            f.put("note", note);
+            f.put("torn", r.torn);
+            f.put("retries", r.retries);
+            f.put("live_writes", live);
+            f.put("live_writes_done", r.liveWrites);
+            f.put("live_writes_per_s", round(r.liveWrites / r.liveSeconds, 1));
+            f.put("versions_seen", r.reports.stream().mapToLong(ReaderReport::versions).max().orElse(0));
+            f.put("write_mean_us", round(r.writeMeanNanos / 1e3, 3));
+            f.put("per_reader", r.reports.stream().map(x -> {
+                Histogram h = x.decodeHistogram();
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("reads", x.reads);
+                one.put("reads_per_s", round(x.rate(), 1));
+                one.put("mean_us", round(x.meanMicros(), 3));
+                one.put("p50_us", round(h.getValueAtPercentile(50) / 1e3, 3));
+                one.put("p99_us", round(h.getValueAtPercentile(99) / 1e3, 3));
+                return one;
+            }).toList());
+            // The start barrier: when each reader was set up, and when it began to read, in ms since the readers were started.
+            f.put("reader_set_ms", r.reports.stream().map(x -> round((x.readyNanos - r.sessionStartNanos) / 1e6, 3)).toList());
+            f.put("reader_start_ms", r.reports.stream().map(x -> round((x.startNanos - r.sessionStartNanos) / 1e6, 3)).toList());
+            f.put("release_ms", round((r.releaseNanos - r.sessionStartNanos) / 1e6, 3));
+            f.put("start_spread_us", round((r.reports.stream().mapToLong(ReaderReport::startNanos).max().orElse(0)
+                    - r.reports.stream().mapToLong(ReaderReport::startNanos).min().orElse(0)) / 1e3, 1));
+            return row;
+        }
+
+        /**
+         * The writer's side: the time to make one version available. lmdb and shm: the mean of the timed
+         * writes (encode, store, publish). zmq: encoding it once plus sending it for every read of the run,
+         * which is the work message passing does for many readers (the seed's finding).
+         */
+        static Row writes(Method m, Access a, int entries, int bytes, int run, RunResult r, String note) {
+            Row row = base(m, a, entries, bytes, run, r, "write");
+            var f = row.fields;
+            row.write = true;
+            row.writeSeconds = r.writeSeconds();
+            row.seconds = row.writeSeconds;
+            row.rate = 1 / row.writeSeconds;
+            row.verified = r.verified();
+            boolean serving = r.served > 0;
+            row.hist = serving ? null : r.writes;
+            f.put("pattern", "write-" + a);
+            f.put("wait", "none");
+            f.put("count", serving ? r.served : r.writes.getTotalCount());
+            f.put("peers", r.reports.size());
+            f.put("seconds", round(row.writeSeconds, 9));
+            f.put("msgs_per_s", round(row.rate, 3));
+            f.put("mb_per_s", round(bytes / row.writeSeconds / 1e6, 3));
+            f.put("lat_kind", serving ? "none" : "write");
+            for (String k : List.of("lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us")) f.put(k, null);
+            if (!serving) {
+                f.put("lat_mean_us", round(r.writes.getMean() / 1e3, 3));
+                f.put("lat_p50_us", round(r.writes.getValueAtPercentile(50) / 1e3, 3));
+                f.put("lat_p90_us", round(r.writes.getValueAtPercentile(90) / 1e3, 3));
+                f.put("lat_p99_us", round(r.writes.getValueAtPercentile(99) / 1e3, 3));
+                f.put("lat_p999_us", round(r.writes.getValueAtPercentile(99.9) / 1e3, 3));
+                f.put("lat_max_us", round(r.writes.getMaxValue() / 1e3, 3));
+            }
+            f.put("verified", row.verified);
+            f.put("errors", r.errors + r.torn);
+            f.put("note", note + (serving ? "; write time: encoding once, plus " + r.served + " replies sent" : "; write time: encode, store, publish, mean of " + r.writes.getTotalCount()));
+            f.put("encode_store_us", round(r.writeMeanNanos / 1e3, 3));
+            f.put("serving_us", round(r.servingNanos / 1e3, 3));
+            f.put("replies", r.served);
+            return row;
+        }
+
+        private static Row base(Method m, Access a, int entries, int bytes, int run, RunResult r, String kind) {
+            Row row = new Row();
+            row.method = m.name;
+            row.access = a;
+            row.entries = entries;
+            var f = row.fields;
+            f.put("timestamp", Instant.now().toString());
+            f.put("bench", BENCH);
+            f.put("method", m.name);
+            f.put("pattern", null);
+            f.put("wait", null);
+            f.put("payload", "dict");
+            f.put("size_bytes", bytes);
+            f.put("count", null);
+            f.put("batch", 1);
+            f.put("peers", null);
+            f.put("run", run);
+            f.put("entries", entries);
+            f.put("access", a.name());
+            return row;
+        }
+
+        static double round(double v, int places) {
+            double scale = Math.pow(10, places);
+            return Math.round(v * scale) / scale;
+        }
+    }
+
+    /** Appends rows to results.csv and results.jsonl (the shared columns in the csv, everything in the jsonl), each latency row's .hgrm beside them. */
+    static final class Results {
+        static final List<String> COLUMNS = List.of("timestamp", "bench", "method", "pattern", "wait", "payload", "size_bytes",
+                "count", "batch", "peers", "run", "seconds", "msgs_per_s", "mb_per_s", "lat_kind", "lat_mean_us", "lat_p50_us",
+                "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us", "verified", "errors", "note", "hgrm",
+                "jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host", "run_id");
+        final Path dir;
+        final Map<String, Object> env;
+        final String runId = SuiteFolder.newRunId();
+
+        Results(Path dir, Map<String, Object> env) {
+            this.dir = dir;
+            this.env = env;
+        }
+
+        void write(Row row) throws RunFailure {
+            try {
+                Map<String, Object> all = new LinkedHashMap<>(row.fields);
+                String hgrm = null;
+                if (row.hist != null) {
+                    Files.createDirectories(dir.resolve("hgrm"));
+                    hgrm = "hgrm/" + String.join("_", BENCH, row.method, String.valueOf(row.fields.get("pattern")), "e" + row.entries,
+                            "r" + row.fields.get("run"), runId) + ".hgrm";
+                    try (PrintStream ps = new PrintStream(Files.newOutputStream(dir.resolve(hgrm)), false, StandardCharsets.UTF_8)) {
+                        row.hist.outputPercentileDistribution(ps, 1000.0);
+                    }
+                }
+                Files.createDirectories(dir);
+                all.put("hgrm", hgrm);
+                all.putAll(env);
+                all.put("run_id", runId);
+                Path csv = dir.resolve("results.csv");
+                StringBuilder line = new StringBuilder();
+                if (!Files.exists(csv)) line.append(String.join(",", COLUMNS)).append('\n');
+                line.append(COLUMNS.stream().map(c -> csvField(all.get(c))).collect(Collectors.joining(","))).append('\n');
+                Files.writeString(csv, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(dir.resolve("results.jsonl"), JSON.writeValueAsString(all) + "\n",
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new RunFailure("cannot write results to " + dir + ": " + e.getMessage());
+            }
+        }
+
+        static String csvField(Object v) {
+            String s = v == null ? "" : v.toString();
+            return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        }
+    }
+
+    /**
+     * The seed's two summaries, written for this invocation's rows: the mean write time per method and
+     * size (write_summary), and the mean read time and reads/s per method, access mode and size (read_summary).
+     */
+    static final class SeedSummaries {
+        static void write(Path out, List<Row> rows) throws RunFailure {
+            StringBuilder w = new StringBuilder("backend,access,entries,write_time_s\n"), r = new StringBuilder("backend,access,entries,avg_read_time_s,throughput_ops_s,readers_throughput_ops_s\n");
+            groups(rows, true).forEach((k, rs) -> w.append(String.format(Locale.ROOT, "%s,%s,%d,%.9f%n", k.get(0), k.get(1), (Integer) k.get(2), median(rs, x -> x.writeSeconds))));
+            groups(rows, false).forEach((k, rs) -> r.append(String.format(Locale.ROOT, "%s,%s,%d,%.9f,%.1f,%s%n", k.get(0), k.get(1), (Integer) k.get(2),
+                    median(rs, x -> x.readMean) / 1e6, median(rs, x -> x.rate), perReader(rs, "/"))));
+            try {
+                Files.createDirectories(out);
+                Files.writeString(out.resolve(BENCH + "_write_summary.csv"), w);
+                Files.writeString(out.resolve(BENCH + "_read_summary.csv"), r);
+            } catch (IOException e) {
+                throw new RunFailure("cannot write the summaries to " + out + ": " + e.getMessage());
+            }
+        }
+
+        static Map<List<Object>, List<Row>> groups(List<Row> rows, boolean writes) {
+            return rows.stream().filter(x -> x.write == writes).collect(Collectors.groupingBy(x -> List.of(x.method, x.access.name(), x.entries),
+                    LinkedHashMap::new, Collectors.toList()));
+        }
+    }
+
+    /** JDK, JVM flags, OS, CPU, cores, library versions (from the jars on the class path), host. */
+    static final class Environment {
+        static Map<String, Object> capture() {
+            Map<String, Object> env = new LinkedHashMap<>();
+            env.put("jdk", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
+            env.put("jvm_flags", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+            env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+            env.put("cpu", firstLine(Path.of("/proc/cpuinfo"), "model name").orElse(System.getProperty("os.arch")));
+            env.put("cores", Runtime.getRuntime().availableProcessors());
+            env.put("libs", Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                    .map(p -> Path.of(p).getFileName().toString())
+                    .filter(n -> n.endsWith(".jar") && !n.startsWith(BENCH))
+                    .map(n -> n.substring(0, n.length() - 4)).sorted().collect(Collectors.joining(" ")));
+            env.put("host", firstLine(Path.of("/proc/sys/kernel/hostname"), "").orElse("unknown"));
+            return env;
+        }
+
+        static Optional<String> firstLine(Path file, String key) {
+            try (Stream<String> lines = Files.lines(file)) {
+                return lines.filter(l -> l.startsWith(key)).findFirst()
+                        .map(l -> key.isEmpty() ? l.strip() : l.substring(l.indexOf(':') + 1).strip());
+            } catch (IOException | UncheckedIOException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** A progress line on stderr, only when stderr is a terminal. */
+    static final class Progress {
+        static final boolean TERMINAL = isTerminal();
+
+        static boolean isTerminal() {
+            try {
+                String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+
+        static void show(String what) { if (TERMINAL) System.err.print("\r\033[K" + BENCH + ": " + what); }
+
+        static void clear() { if (TERMINAL) System.err.print("\r\033[K"); }
+    }
+
+    // ---------------------------------------------------------------- sizes, durations, summary
+
+    static final class Units {
+        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|Ki|Mi|Gi)?B?");
+
+        static long parseSize(String text) {
+            Matcher m = SIZE.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException();
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "" : m.group(2);
+            long scale = switch (unit) {
+                case "k", "K" -> 1_000L;
+                case "M" -> 1_000_000L;
+                case "G" -> 1_000_000_000L;
+                case "Ki" -> 1L << 10;
+                case "Mi" -> 1L << 20;
+                case "Gi" -> 1L << 30;
+                default -> 1L;
+            };
+            return Math.multiplyExact(n, scale);
+        }
+
+        static String size(long bytes) {
+            if (bytes >= 1 << 20) return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+            if (bytes >= 1 << 10) return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+            return bytes + " B";
+        }
+
+        /** Whole MiB, rounded up: what to type after --map-size. */
+        static String mebibytes(long bytes) { return ((bytes + (1 << 20) - 1) >> 20) + "Mi"; }
+
+        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+
+        static Duration parseDuration(String text) {
+            Matcher m = DURATION.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException();
+            double v = Double.parseDouble(m.group(1));
+            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
+            return Duration.ofNanos(Math.round(ms * 1e6));
+        }
+
+        static String duration(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+
+        /** A number in the range, else a conversion error naming what is allowed. */
+        static long parseSizeIn(String value, long min, long max, String allowed) {
+            long n;
+            try {
+                n = parseSize(value);
+            } catch (RuntimeException e) {
+                n = -1;
+            }
+            if (n < min || n > max) throw new CommandLine.TypeConversionException("'" + value + "' (" + allowed + ")");
+            return n;
+        }
+    }
+
+    static final class EntriesConverter implements CommandLine.ITypeConverter<Integer> {
+        public Integer convert(String value) {
+            return (int) Units.parseSizeIn(value, 1, MAX_ENTRIES, "a dictionary of 1 to 1,000,000 entries, such as 10, 10k or 16Ki");
+        }
+    }
+
+    static final class MapSizeConverter implements CommandLine.ITypeConverter<Long> {
+        public Long convert(String value) {
+            return Units.parseSizeIn(value, MIN_MAP_SIZE, MAX_MAP_SIZE, "a size from 64 KiB to 1 TiB, such as 64Mi or 1Gi");
+        }
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        public Duration convert(String value) {
+            try {
+                return Units.parseDuration(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
+            }
+        }
+    }
+
+    /**
+     * Per access mode and size: each method's write time and read figures (medians of the runs), and the
+     * seed's comparison, each method's speed relative to shm (above 1: faster than shm).
+     */
+    void printSummary(List<Row> rows, Plan plan, List<String> notApplicable, boolean stoppedEarly) {
+        if (rows.isEmpty()) return;
+        System.out.printf("%nLmdbBench: %d reader process(es), entries of about %d bytes of msgpack, median of %d run(s)%s%n", readers,
+                rows.get(0).fields.get("size_bytes") instanceof Integer b ? b / rows.get(0).entries : 0, plan.runs,
+                liveWrites > 0 ? ", live writes at " + fmt(liveWrites) + "/s" : "");
+        String format = "%-8s %-6s %10s %10s %12s %10s %10s %13s %7s %11s %11s%n";
+        Map<Access, List<Row>> byAccess = rows.stream().collect(Collectors.groupingBy(r -> r.access, TreeMap::new, Collectors.toList()));
+        byAccess.forEach((access, accessRows) -> {
+            System.out.printf("%n%s reads (%s):%n", access, access.meaning);
+            System.out.printf(format, "entries", "method", "dict", "write ms", "read mean µs", "p50 µs", "p99 µs", "reads/s, all", "torn", "read vs shm", "write vs shm");
+            Map<Integer, Map<String, List<Row>>> bySize = accessRows.stream().collect(Collectors.groupingBy(r -> r.entries, TreeMap::new,
+                    Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
+            bySize.forEach((entries, byMethod) -> {
+                String label = String.format("%,d", entries);
+                List<Row> shm = byMethod.get("shm");
+                for (var e : byMethod.entrySet()) {
+                    List<Row> reads = e.getValue().stream().filter(r -> !r.write).toList(), writes = e.getValue().stream().filter(r -> r.write).toList();
+                    if (reads.isEmpty()) continue;
+                    double readMean = median(reads, r -> r.readMean), write = median(writes, r -> r.writeSeconds);
+                    String vsRead = "-", vsWrite = "-";
+                    if (shm != null) {
+                        vsRead = String.format("%.2fx", median(shm.stream().filter(r -> !r.write).toList(), r -> r.readMean) / readMean);
+                        vsWrite = String.format("%.2fx", median(shm.stream().filter(r -> r.write).toList(), r -> r.writeSeconds) / write);
+                    }
+                    System.out.printf(format, label, e.getKey(), Units.size(((Number) reads.get(0).fields.get("size_bytes")).longValue()), fmt(write * 1e3),
+                            fmt(readMean), fmt(median(reads, r -> r.p50)), fmt(median(reads, r -> r.p99)), String.format("%,.0f", median(reads, r -> r.rate)),
+                            String.valueOf(reads.stream().mapToLong(r -> r.torn).sum()), vsRead, vsWrite);
+                    if (readers > 1) System.out.println("                per reader, reads/s: " + perReader(reads, " / "));
+                    reads.stream().filter(r -> !r.verified).findFirst().ifPresent(r -> System.out.println("                NOT VERIFIED: " + r.firstError));
+                    label = "";
+                }
+            });
+        });
+        for (String na : notApplicable)
+            System.out.println("\n" + na + ": not applicable: message passing has no lookup by key (each read is the whole dictionary; see snapshot)");
+        comparison(rows);
+        System.out.println("write ms: the writer's time per version (zmq: encoding it once plus sending it for every read of the run); read: request to "
+                + "decoded entries; reads/s, all: the readers' rates summed; torn: reads mixing versions; vs shm: shm's time divided by the method's (above 1: faster).");
+        System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All reads verified: "
+                + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv")
+                + "; the seed's summaries in " + out.resolve(BENCH + "_write_summary.csv") + " and " + BENCH + "_read_summary.csv");
+    }
+
+    /** The seed's table: at the largest size, each method's write and read speed relative to shm. */
+    void comparison(List<Row> rows) {
+        int largest = rows.stream().mapToInt(r -> r.entries).max().orElse(0);
+        List<Row> at = rows.stream().filter(r -> r.entries == largest).toList();
+        List<String> names = at.stream().map(r -> r.method).distinct().toList();
+        if (!names.contains("shm") || names.size() < 2) return;
+        System.out.printf("%nRelative to shm at %,d entries (speed: shm's time / the method's time):%n", largest);
+        System.out.printf("%-22s" + "%12s".repeat(names.size()) + "%n", Stream.concat(Stream.of("metric"), names.stream()).toArray());
+        for (Access a : Access.values()) {
+            for (boolean write : List.of(true, false)) {
+                List<Row> shm = at.stream().filter(r -> r.method.equals("shm") && r.access == a && r.write == write).toList();
+                if (shm.isEmpty()) continue;
+                double base = write ? median(shm, r -> r.writeSeconds) : median(shm, r -> r.readMean);
+                StringBuilder line = new StringBuilder(String.format("%-22s", (write ? "write, " : "read, ") + a));
+                for (String n : names) {
+                    List<Row> rs = at.stream().filter(r -> r.method.equals(n) && r.access == a && r.write == write).toList();
+                    line.append(String.format("%12s", rs.isEmpty() ? "n/a" : String.format("%.3gx", base / (write ? median(rs, r -> r.writeSeconds) : median(rs, r -> r.readMean)))));
+                }
+                System.out.println(line);
+            }
+        }
+        System.out.println();
+    }
+
+    static String perReader(List<Row> rows, String separator) {
+        int n = rows.stream().mapToInt(r -> r.perReader.length).max().orElse(0);
+        List<String> each = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            each.add(String.format("%.0f", median(rows, x -> k < x.perReader.length ? x.perReader[k] : Double.NaN)));
+        }
+        return String.join(separator, each);
+    }
+
+    static double median(List<Row> rows, java.util.function.ToDoubleFunction<Row> f) {
+        double[] v = rows.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        if (v.length == 0) return Double.NaN;
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    static String fmt(double v) {
+        if (Double.isNaN(v)) return "-";
+        return v >= 100 ? String.format("%,.0f", v) : v >= 10 ? String.format("%.1f", v) : String.format("%.2f", v);
+    }
+
+    // ---------------------------------------------------------------- small helpers
+
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
+    static final AtomicBoolean FAILURE_PRINTED = new AtomicBoolean();
+    static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
+
+    /** The watchdog and the main thread may both see the same failure: say it once, and not at all while Ctrl-C ends the run. */
+    static void reportFailure(String message) {
+        FAILURE_REPORTED.set(true);
+        if (!SHUTTING_DOWN.get() && FAILURE_PRINTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
+    }
+
+    /** "(pid N) exited with code C (killed by signal S)" of an ended process. */
+    static String exitText(Process p) {
+        int code = p.exitValue();
+        return "(pid " + p.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+    }
+
+    /** A line of UTF-8 without its newline; EOF is an IOException (the other side has gone). */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) throw new EOFException("the other process closed the pipe");
+            line.write(c);
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */
+    static boolean alive(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

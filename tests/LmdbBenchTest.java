@@ -1,0 +1,492 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Tests of LmdbBench.java: the dictionary, its decoder, the seqlock and the checks in-process, and the script end to end as a user runs it
+//JAVA 17+
+//SOURCES ../LmdbBench.java
+//SOURCES Harness.java
+//RUNTIME_OPTIONS --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -Dsun.misc.unsafe.memory.access=allow
+
+/*
+ * Run through ./test.sh (which sets JBANG to the jbang it found), or alone:
+ *   JBANG=./jbang ./jbang tests/LmdbBenchTest.java [name-filter]
+ * Prints PASS/FAIL/SKIP per test and ends with "N passed, N failed, N skipped".
+ * Tests assert behaviour, never speed.
+ */
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.*;
+import java.time.Duration;
+import java.util.*;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+public class LmdbBenchTest extends Harness {
+
+    static final Script SCRIPT = new Script("LmdbBench", "--role=reader");
+    static final List<String> ALL_METHODS = LmdbBench.METHODS.stream().map(LmdbBench.Method::name).toList();
+
+    public static void main(String[] args) throws Exception {
+        filter = args.length > 0 ? args[0] : null;
+        unitTests();
+        endToEndTests();
+        System.exit(finish("LmdbBenchTest"));
+    }
+
+    // ---------------------------------------------------------------- logic, in-process
+
+    /** A reader's checks over a view that hands out whatever the test gives it. */
+    static LmdbBench.Reading reading(int entries, LmdbBench.Access access, LmdbBench.View view) {
+        var cfg = new LmdbBench.ReaderConfig("shm", 0, 1, 42, null, 0, null, 1000, 0, false);
+        return new LmdbBench.Reading(cfg, new LmdbBench.RunSpec(access, entries, 1, 0, null, 1), view);
+    }
+
+    static LmdbBench.View viewOf(Map<String, LmdbBench.Entry> snapshot) {
+        return new LmdbBench.View() {
+            public Map<String, LmdbBench.Entry> snapshot() { return snapshot; }
+
+            public LmdbBench.Entry lookup(int i, byte[] key) { return snapshot.get(LmdbBench.Contents.key(i)); }
+
+            public void close() { }
+        };
+    }
+
+    static Map<String, LmdbBench.Entry> version(int entries, long version) {
+        Map<String, LmdbBench.Entry> m = new HashMap<>();
+        for (int i = 0; i < entries; i++) m.put(LmdbBench.Contents.key(i), LmdbBench.Contents.entry(42, i, version));
+        return m;
+    }
+
+    static void unitTests() {
+        test("dictionary sizes count entries, accept powers of 1000 and 1024, within 1 to 1,000,000", () -> {
+            var c = new LmdbBench.EntriesConverter();
+            check(c.convert("10") == 10 && c.convert("10k") == 10_000 && c.convert("16Ki") == 16_384 && c.convert("1M") == 1_000_000, "units");
+            for (String bad : List.of("0", "-5", "2M", "ten", "1.5k"))
+                try {
+                    c.convert(bad);
+                    throw new AssertionError("accepted " + bad);
+                } catch (picocli.CommandLine.TypeConversionException expected) { }
+        });
+
+        test("the dictionary is one plain msgpack map {key: entry} that msgpack-java reads back; offsets point at each key and entry", () -> {
+            var e = LmdbBench.Encoded.of(42, 50, 3, -1);
+            check(e.length / 50 >= 90 && e.length / 50 <= 140, "about 100 bytes an entry: " + e.length / 50);
+            try (MessageUnpacker u = MessagePack.newDefaultUnpacker(e.bytes, 0, e.length)) {
+                check(u.unpackMapHeader() == 50, "50 entries");
+                for (int i = 0; i < 50; i++) {
+                    check(u.getTotalReadBytes() == e.keyAt[i], "key " + i + " where the index says");
+                    check(u.unpackString().equals(LmdbBench.Contents.key(i)), "key " + i);
+                    check(u.getTotalReadBytes() == e.valueAt[i], "entry " + i + " where the index says");
+                    check(u.unpackMapHeader() == 5 && u.unpackString().equals("id") && u.unpackLong() == i, "id");
+                    check(u.unpackString().equals("name") && u.unpackString().equals("item-" + i), "name");
+                    check(u.unpackString().equals("score"), "score");
+                    u.unpackDouble();
+                    check(u.unpackString().equals("values") && u.unpackArrayHeader() == 3, "three values");
+                    for (int k = 0; k < 3; k++) u.unpackDouble();
+                    check(u.unpackString().equals("meta") && u.unpackMapHeader() == 3 && u.unpackString().equals("version") && u.unpackLong() == 3, "meta.version");
+                    u.skipValue();
+                    u.skipValue();
+                    u.skipValue();
+                    u.skipValue();
+                    check(u.getTotalReadBytes() == e.valueEnd[i], "entry " + i + " ends where the index says");
+                }
+                check(!u.hasNext(), "nothing after the map");
+            }
+        });
+
+        test("entries come from the seed: the same for the same (seed, key, version), different otherwise", () -> {
+            var a = LmdbBench.Contents.entry(42, 7, 1);
+            check(a.sameAs(LmdbBench.Contents.entry(42, 7, 1)), "repeatable");
+            check(!a.sameAs(LmdbBench.Contents.entry(43, 7, 1)) && !a.sameAs(LmdbBench.Contents.entry(42, 7, 2)) && !a.sameAs(LmdbBench.Contents.entry(42, 8, 1)),
+                    "seed, version and key all matter");
+        });
+
+        test("the decoder gives back every entry msgpack-java wrote, and refuses bytes of another shape", () -> {
+            var e = LmdbBench.Encoded.of(42, 200, 5, -1);
+            Map<String, LmdbBench.Entry> map = new LmdbBench.Decoder().at(ByteBuffer.wrap(e.bytes, 0, e.length), 0).dictionary();
+            check(map.size() == 200, "200 entries");
+            for (int i = 0; i < 200; i++) check(map.get(LmdbBench.Contents.key(i)).sameAs(LmdbBench.Contents.entry(42, i, 5)), "entry " + i);
+            check(new LmdbBench.Decoder().at(ByteBuffer.wrap(e.bytes), e.valueAt[17]).entry().sameAs(LmdbBench.Contents.entry(42, 17, 5)), "one entry in place");
+            byte[] renamed = Arrays.copyOf(e.bytes, e.length);
+            renamed[e.valueAt[3] + 2] = 'x';      // "id" -> "xd"
+            expectBadData(renamed, "a renamed field");
+            expectBadData(Arrays.copyOf(e.bytes, e.length / 2), "half the bytes");
+            var d = new LmdbBench.Decoder();
+            d.at(ByteBuffer.wrap(Arrays.copyOf(e.bytes, e.length + 3)), 0).dictionary();
+            try {
+                d.end(e.length + 3);
+                throw new AssertionError("bytes after the map passed");
+            } catch (LmdbBench.BadData expected) { }
+            byte[] garbage = new byte[1000];
+            new Random(1).nextBytes(garbage);
+            expectBadData(garbage, "random bytes");
+        });
+
+        test("the corrupt-entry option changes that entry's score only, which the decoder reads as written", () -> {
+            var good = LmdbBench.Encoded.of(42, 20, 1, -1);
+            var bad = LmdbBench.Encoded.of(42, 20, 1, 7);
+            var d = new LmdbBench.Decoder();
+            for (int i = 0; i < 20; i++) {
+                var e = d.at(ByteBuffer.wrap(bad.bytes), bad.valueAt[i]).entry();
+                check(e.sameAs(LmdbBench.Contents.entry(42, i, 1)) == (i != 7), "entry " + i);
+            }
+            check(good.length == bad.length, "same layout");
+        });
+
+        test("a reader's checks: a whole version passes; entries of two versions count as torn; a wrong entry, a missing key or a wrong count as errors", () -> {
+            var ok = reading(100, LmdbBench.Access.snapshot, null);
+            ok.check(version(100, 4));
+            check(ok.errors == 0 && ok.torn == 0 && ok.versions == 1 && ok.maxVersion == 4, "one good version");
+            Map<String, LmdbBench.Entry> mixed = version(100, 4);
+            mixed.put(LmdbBench.Contents.key(60), LmdbBench.Contents.entry(42, 60, 5));
+            var torn = reading(100, LmdbBench.Access.snapshot, null);
+            torn.check(mixed);
+            check(torn.torn == 1 && torn.errors == 0 && torn.firstError.contains("torn"), "torn: " + torn.firstError);
+            Map<String, LmdbBench.Entry> wrong = version(100, 4);
+            var e = LmdbBench.Contents.entry(42, 9, 4);
+            wrong.put(LmdbBench.Contents.key(9), new LmdbBench.Entry(e.id(), e.name(), e.score(), new double[]{1, 2, 3}, e.meta()));
+            var corrupt = reading(100, LmdbBench.Access.snapshot, null);
+            corrupt.check(wrong);
+            check(corrupt.errors == 1 && corrupt.torn == 0 && corrupt.firstError.contains("key-000009"), "names the entry: " + corrupt.firstError);
+            Map<String, LmdbBench.Entry> missing = version(100, 4);
+            missing.remove(LmdbBench.Contents.key(0));
+            missing.put("other", LmdbBench.Contents.entry(42, 0, 4));
+            var gone = reading(100, LmdbBench.Access.snapshot, null);
+            gone.check(missing);
+            check(gone.errors == 1 && gone.firstError.contains("no key-000000"), "a missing key: " + gone.firstError);
+            var small = reading(100, LmdbBench.Access.snapshot, null);
+            small.check(version(99, 4));
+            check(small.errors == 1 && small.firstError.contains("99 entries"), "a short dictionary: " + small.firstError);
+            var stale = reading(100, LmdbBench.Access.snapshot, null);
+            stale.published = 5;
+            stale.check(version(100, 4));
+            check(stale.errors == 1 && stale.firstError.contains("stale"), "an older version than the writer had published: " + stale.firstError);
+            var point = reading(100, LmdbBench.Access.point, null);
+            point.check(3, LmdbBench.Contents.entry(42, 3, 8));
+            point.check(3, LmdbBench.Contents.entry(42, 4, 8));
+            check(point.errors == 1 && point.firstError.contains("key-000003"), "a lookup answered with another key's entry: " + point.firstError);
+        });
+
+        test("a reader's run times and checks every read, and counts reads that fail to decode", () -> {
+            Map<String, LmdbBench.Entry> good = version(30, 2);
+            AtomicLong calls = new AtomicLong();
+            var view = new LmdbBench.View() {
+                public Map<String, LmdbBench.Entry> snapshot() {
+                    if (calls.incrementAndGet() == 5) throw new LmdbBench.BadData("a broken read");
+                    return good;
+                }
+
+                public LmdbBench.Entry lookup(int i, byte[] key) { return good.get(LmdbBench.Contents.key(i)); }
+
+                public void close() { }
+            };
+            var cfg = new LmdbBench.ReaderConfig("shm", 0, 1, 42, null, 0, null, 1000, 0, false);
+            var report = new LmdbBench.Reading(cfg, new LmdbBench.RunSpec(LmdbBench.Access.snapshot, 30, 20, 0, null, 1), view).run(System.nanoTime(), 0, Long.MAX_VALUE, n -> { });
+            check(report.reads() == 20 && report.errors() == 1 && report.firstError().contains("broken"), "20 reads, one bad: " + report);
+            check(report.decodeHistogram().getTotalCount() == 19 && report.readNanos() > 0, "19 timed");
+            var points = new LmdbBench.Reading(cfg, new LmdbBench.RunSpec(LmdbBench.Access.point, 30, 500, 0, null, 1), view).run(System.nanoTime(), 0, Long.MAX_VALUE, n -> { });
+            check(points.reads() == 500 && points.errors() == 0 && points.versions() == 1, "500 lookups verified: " + points);
+        });
+
+        test("shm: readers in another thread never see a torn version while the writer publishes without pause; lookups find every key", () -> {
+            Path dir = Files.createTempDirectory("shm-seqlock");
+            var store = new LmdbBench.ShmStore(dir, false);
+            int entries = 2000;
+            var first = LmdbBench.Encoded.of(42, entries, 1, -1);
+            String file = store.prepare(LmdbBench.Access.snapshot, first);
+            store.publish(first);
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong published = new AtomicLong(1);
+            List<LmdbBench.Encoded> versions = new ArrayList<>();
+            for (long v = 2; v <= 6; v++) versions.add(LmdbBench.Encoded.of(42, entries, v, -1));
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int k = 0; !stop.get(); k++) {
+                        // versions 2..6 over and over: 6 then 2 lands in the slot a reader may be in, which its seqlock must see
+                        var base = versions.get(k % versions.size());
+                        store.publish(base);
+                        published.incrementAndGet();
+                        Thread.sleep(0, 500_000);      // about 2,000 versions a second, a busy live writer
+                    }
+                } catch (IOException | InterruptedException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            writer.start();
+            var view = new LmdbBench.ShmView(false);
+            view.prepare(new LmdbBench.RunSpec(LmdbBench.Access.snapshot, entries, 1, 0, file, 1));
+            var checks = reading(entries, LmdbBench.Access.snapshot, view);
+            try {
+                for (int r = 0; r < 300; r++) checks.check(view.snapshot());
+                var lookups = reading(entries, LmdbBench.Access.point, view);
+                for (int i = 0; i < entries; i++) lookups.check(i, view.lookup(i, LmdbBench.ascii(LmdbBench.Contents.key(i))));
+                check(lookups.errors == 0, "every key found: " + lookups.firstError);
+            check(view.retries() < 300L * 10, "retries count reads thrown away, not spins: " + view.retries());
+            } finally {
+                stop.set(true);
+                writer.join();
+                store.close();
+                deleteTree(dir);
+            }
+            check(checks.errors == 0 && checks.torn == 0, "no torn or wrong read: " + checks.firstError);
+            check(published.get() > 10 && checks.versions > 1, "the writer really wrote meanwhile: " + published + " publishes, " + checks.versions + " versions seen, "
+                    + view.retries() + " retries");
+        });
+    }
+
+    static void expectBadData(byte[] bytes, String what) {
+        try {
+            new LmdbBench.Decoder().at(ByteBuffer.wrap(bytes), 0).dictionary();
+            throw new AssertionError(what + " decoded");
+        } catch (LmdbBench.BadData | IndexOutOfBoundsException expected) {
+            // the reader counts it as a bad read
+        }
+    }
+
+    // ---------------------------------------------------------------- the script, end to end
+
+    /** Every row verified with positive figures; reads rows for each (method, access), a write row beside each. */
+    static void checkRows(Path out, Result r, List<String> methodAccess) throws IOException {
+        check(r.code() == 0, "exit 0, was " + r.code() + ": " + r.err());
+        List<JsonNode> rows = rows(out);
+        for (String ma : methodAccess) {
+            String[] p = ma.split(" ");
+            check(rows.stream().anyMatch(x -> x.get("method").asText().equals(p[0]) && x.get("pattern").asText().equals(p[1])), "a " + ma + " row: " + rows);
+            check(rows.stream().anyMatch(x -> x.get("method").asText().equals(p[0]) && x.get("pattern").asText().equals("write-" + p[1])), "a write row for " + ma);
+        }
+        for (JsonNode row : rows) {
+            check(row.get("verified").asBoolean() && row.get("errors").asInt() == 0, "verified: " + row);
+            check(row.get("msgs_per_s").asDouble() > 0 && row.get("mb_per_s").asDouble() > 0 && row.get("seconds").asDouble() > 0, "positive figures: " + row);
+            if (!row.get("pattern").asText().startsWith("write"))
+                check(row.get("lat_p50_us").asDouble() > 0 && row.get("per_reader").size() == row.get("peers").asInt() && row.get("torn").asInt() == 0, "per reader: " + row);
+        }
+        check(r.out().contains("All reads verified: yes"), "summary says verified:\n" + r.out());
+    }
+
+    static void endToEndTests() throws Exception {
+        Path work = Files.createTempDirectory("lmdb-e2e");
+        List<String> quickRows = List.of("lmdb snapshot", "lmdb point", "shm snapshot", "shm point", "zmq snapshot");
+
+        test("--help documents every option, --list every method", () -> {
+            Result help = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "--help");
+            for (String o : List.of("--size", "--sizes", "--count", "--duration", "--readers", "--access", "--live-writes", "--warmup",
+                    "--methods", "--list", "--runs", "--out", "--quick", "--map-size", "--keep", "--timeout", "--seed", "--cleanup"))
+                check(help.out().contains(o), "--help mentions " + o);
+            Result list = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--list");
+            check(list.code() == 0 && list.out().lines().count() == ALL_METHODS.size(), "one line per method:\n" + list.out());
+            for (String m : ALL_METHODS) check(list.out().contains(m), m);
+        });
+
+        test("copied alone into an empty folder, --quick runs every method and access mode verified, writes the seed's summaries, leaves nothing behind", () -> {
+            Set<String> before = SCRIPT.suiteEntries();
+            Path alone = Files.createDirectory(work.resolve("alone"));
+            Files.copy(SCRIPT.file(), alone.resolve("LmdbBench.java"));
+            Result r = SCRIPT.run(alone, null, Duration.ofMinutes(5), "--quick");
+            Path out = alone.resolve("results");
+            checkRows(out, r, quickRows);
+            check(rows(out).stream().noneMatch(x -> x.get("method").asText().equals("zmq") && x.get("access").asText().equals("point")), "no zmq point row");
+            check(r.out().contains("zmq point: not applicable"), "the summary says zmq has no point reads:\n" + r.out());
+            check(r.out().contains("Relative to shm"), "the seed's comparison table:\n" + r.out());
+            List<String> writes = Files.readAllLines(out.resolve("LmdbBench_write_summary.csv")), reads = Files.readAllLines(out.resolve("LmdbBench_read_summary.csv"));
+            check(writes.get(0).equals("backend,access,entries,write_time_s") && writes.size() == 6, "write summary: " + writes);
+            check(reads.get(0).startsWith("backend,access,entries,avg_read_time_s,throughput_ops_s") && reads.size() == 6, "read summary: " + reads);
+            check(reads.stream().skip(1).allMatch(l -> l.split(",")[2].equals("1000") && Double.parseDouble(l.split(",")[3]) > 0), "1,000 entries, times: " + reads);
+            check(SCRIPT.entriesSince(before).isEmpty(), "run folders removed: " + SCRIPT.entriesSince(before));
+        });
+
+        test("--quick on JDK 25, without warnings", () -> {
+            if (JDK25 == null) throw new Skip("no JDK 25 under /usr/lib/jvm");
+            Path out = work.resolve("jdk25");
+            Result r = SCRIPT.run(REPO, JDK25, Duration.ofMinutes(5), "--quick", "--out", out.toString());
+            checkRows(out, r, quickRows);
+            check(rows(out).get(0).get("jdk").asText().contains("25"), "ran on 25: " + rows(out).get(0).get("jdk"));
+            check(r.errLines().isEmpty(), "nothing on stderr: " + r.errLines());
+        });
+
+        test("the start barrier: no reader starts before the slowest is set up and the writer has written; they start together", () -> {
+            Path out = work.resolve("barrier");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "-m", "shm", "--access", "snapshot", "-s", "100", "-n", "50", "-w", "0", "-r", "2",
+                    "--slow-reader", "1500", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            for (JsonNode row : rows(out)) {
+                if (row.get("pattern").asText().startsWith("write")) continue;
+                List<Double> set = new ArrayList<>(), start = new ArrayList<>();
+                row.get("reader_set_ms").forEach(x -> set.add(x.asDouble()));
+                row.get("reader_start_ms").forEach(x -> start.add(x.asDouble()));
+                double lastSet = Collections.max(set), release = row.get("release_ms").asDouble();
+                check(set.get(0) >= Collections.min(set.subList(1, set.size())) + 1000, "reader 0 was set up 1.5 s late: " + set);
+                check(release >= lastSet, "released after the last reader was set: " + release + " vs " + set);
+                for (double s : start) check(s >= release, "a reader started before the release: " + start + " vs " + release);
+                check(Collections.max(start) - Collections.min(start) < 1000, "the readers started together, not as each got ready: " + start);
+            }
+        });
+
+        for (String method : ALL_METHODS) {
+            test("an entry stored wrong is caught by " + method + " readers: row verified=false, the entry named, exit 1", () -> {
+                Path out = work.resolve("corrupt-" + method);
+                Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "-m", method, "--access", "snapshot", "-s", "100", "-n", "20", "-w", "0", "-r", "1",
+                        "--corrupt-entry", "7", "-o", out.toString());
+                check(r.code() == 1, "exit 1, was " + r.code() + ": " + r.err());
+                check(r.err().contains("key-000007"), "names the entry: " + r.err());
+                JsonNode row = rows(out).get(0);
+                check(!row.get("verified").asBoolean() && row.get("errors").asInt() > 0, "row failed: " + row);
+            });
+        }
+
+        test("an entry stored wrong is caught by point lookups too (lmdb and shm)", () -> {
+            for (String method : List.of("lmdb", "shm")) {
+                Path out = work.resolve("corrupt-point-" + method);
+                Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "-m", method, "--access", "point", "-s", "10", "-n", "1000", "-w", "0", "-r", "1",
+                        "--corrupt-entry", "7", "-o", out.toString());
+                check(r.code() == 1 && r.err().contains("key-000007"), method + ": exit 1 naming the entry, was " + r.code() + ": " + r.err());
+            }
+        });
+
+        test("live writes: lmdb and shm readers see new versions while reading and never a torn one", () -> {
+            Path out = work.resolve("live");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "-m", "lmdb,shm", "-s", "1000", "--live-writes", "200", "-d", "1s", "-w", "0", "-r", "1",
+                    "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            for (JsonNode row : rows(out)) {
+                if (row.get("pattern").asText().startsWith("write")) continue;
+                check(row.get("pattern").asText().endsWith("-live"), "the pattern says live: " + row.get("pattern"));
+                check(row.get("verified").asBoolean() && row.get("torn").asInt() == 0, "no torn read: " + row);
+                check(row.get("live_writes_done").asInt() >= 3 && row.get("versions_seen").asInt() >= 2, "versions changed under the readers: " + row);
+            }
+        });
+
+        test("the torn-read check has teeth: shm without its seqlock, written in place under live writes, is caught", () -> {
+            Path out = work.resolve("unsafe");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "-m", "shm", "--access", "snapshot", "-s", "10000", "--live-writes", "5000", "-d", "3s",
+                    "-w", "0", "-r", "1", "--unsafe-shm", "-o", out.toString());
+            check(r.code() == 1, "exit 1, was " + r.code() + ": " + r.err());
+            JsonNode row = rows(out).get(0);
+            check(!row.get("verified").asBoolean() && row.get("errors").asInt() > 0, "torn or broken reads counted: " + row);
+        });
+
+        test("bad input: exit 2, one line naming the option and value, nothing started or written", () -> {
+            Path file = Files.writeString(work.resolve("a-file"), "x");
+            List<String[]> cases = List.of(
+                    new String[]{"--readers", "0"},
+                    new String[]{"--size", "0"},
+                    new String[]{"--sizes", "0"},
+                    new String[]{"--size", "2M"},
+                    new String[]{"--access", "random"},
+                    new String[]{"--methods", "redis"},
+                    new String[]{"--map-size", "1Mi", "-s", "10000", "-m", "lmdb"},
+                    new String[]{"--map-size", "1k"},
+                    new String[]{"--live-writes", "-1"},
+                    new String[]{"--count", "0"},
+                    new String[]{"--duration", "1ms"},
+                    new String[]{"--timeout", "0s"},
+                    new String[]{"--out", file.resolve("results").toString()});
+            SCRIPT.rejects(Files.createDirectory(work.resolve("bad-input")), cases);
+            Result map = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--map-size", "1Mi", "-s", "10000", "-m", "lmdb");
+            check(map.err().contains("LMDB needs about") && map.err().contains("give --map-size"), "the size needed: " + map.err());
+        });
+
+        for (String method : ALL_METHODS) {
+            test("a reader killed with SIGKILL during " + method + ": the writer names it and exits 1 within 5 s, nothing left", () ->
+                    SCRIPT.killChildMidRun(work, method, "-m", method, "--access", "snapshot", "-s", "1000", "-d", "10m", "-w", "0", "-r", "1",
+                            "-o", work.resolve("kill-" + method).toString()));
+        }
+
+        test("a reader that stops answering (SIGSTOP): the writer names it after --timeout and exits 1, nothing left", () -> {
+            Path err = work.resolve("stopped.err");
+            Set<String> before = SCRIPT.suiteEntries();
+            Process launcher = SCRIPT.command(REPO, null, "-m", "shm", "--access", "point", "-s", "100", "-d", "10m", "-w", "0", "-r", "1", "--timeout", "2s",
+                    "-o", work.resolve("stopped").toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+            ProcessHandle reader = null;
+            try {
+                reader = SCRIPT.awaitChild(launcher, Duration.ofMinutes(2));
+                Thread.sleep(3000);
+                new ProcessBuilder("kill", "-STOP", String.valueOf(reader.pid())).start().waitFor();
+                check(launcher.waitFor(15, TimeUnit.SECONDS), "the writer still waits 15 s after a reader froze");
+                String text = Files.readString(err);
+                check(launcher.exitValue() == 1 && text.contains("said nothing for 2 s"), "exit 1 naming the silent reader, was " + launcher.exitValue() + ": " + text);
+                check(reader.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the frozen reader was killed");
+                check(SCRIPT.entriesSince(before).isEmpty(), "files left: " + SCRIPT.entriesSince(before));
+            } finally {
+                if (reader != null) reader.destroyForcibly();
+                launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+                launcher.destroyForcibly();
+            }
+        });
+
+        test("the writer killed after its commit: a new run with --keep finds the LMDB data whole and reads it", () -> {
+            Path out = work.resolve("kept");
+            // Runs of 2 s: the first row written proves a commit; the writer dies in a later run.
+            Process launcher = SCRIPT.command(REPO, null, "--keep", "-m", "lmdb", "--access", "point", "-s", "1000", "-d", "2s", "-w", "0", "-r", "50",
+                    "-o", out.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            List<ProcessHandle> readers;
+            try {
+                SCRIPT.awaitChild(launcher, Duration.ofMinutes(2));
+                for (int i = 0; i < 1200 && !Files.exists(out.resolve("results.jsonl")); i++) Thread.sleep(100);
+                check(Files.exists(out.resolve("results.jsonl")), "a first run finished");
+                Thread.sleep(1000);
+                readers = SCRIPT.children(launcher);
+                check(Files.exists(out.resolve("lmdb/data.mdb")), "the database is in <out>/lmdb");
+                SCRIPT.javaOf(launcher).destroyForcibly();
+                check(launcher.waitFor(10, TimeUnit.SECONDS), "the launcher ended");
+            } finally {
+                launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+                launcher.destroyForcibly();
+            }
+            for (ProcessHandle reader : readers)
+                check(reader.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "a reader outlived its writer: " + reader.pid());
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "--keep", "-m", "lmdb", "--access", "snapshot", "-s", "10", "-n", "10", "-w", "0", "-r", "1",
+                    "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            check(r.out().contains("of a 1,000-entry dictionary (point form)") && r.out().contains("all 1,000 entries verified"), "the kept data read and verified:\n" + r.out());
+            Result again = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "--keep", "-m", "lmdb", "--access", "snapshot", "-s", "10", "-n", "10", "-w", "0", "-r", "1",
+                    "-o", out.toString());
+            check(again.code() == 0 && again.out().contains("of a 10-entry dictionary (snapshot form)") && again.out().contains("all 10 entries verified"),
+                    "a finished run keeps its last version too:\n" + again.out() + again.err());
+        });
+
+        test("SIGINT (Ctrl-C) during lmdb: exit 130 without a crash, readers gone, files removed", () -> {
+            Path cwd = Files.createDirectory(work.resolve("sigint"));
+            SCRIPT.interruptMidRun(cwd, "-m", "lmdb", "--access", "point", "-s", "1000", "-d", "10m", "-w", "0", "-r", "1", "-o", cwd.resolve("out").toString());
+        });
+
+        test("two runs at the same time: both verified, separate files and ports", () -> {
+            List<Process> both = new ArrayList<>();
+            for (String name : List.of("twin-a", "twin-b"))
+                both.add(SCRIPT.command(REPO, null, "--quick", "--readers", "2", "-o", work.resolve(name).toString())
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(work.resolve(name + ".err").toFile()).start());
+            for (Process p : both)
+                check(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "both exit 0: " + Files.readString(work.resolve("twin-a.err")) + Files.readString(work.resolve("twin-b.err")));
+            for (String name : List.of("twin-a", "twin-b"))
+                check(rows(work.resolve(name)).stream().allMatch(r -> r.get("verified").asBoolean()) && rows(work.resolve(name)).size() == 10, "verified rows in " + name);
+        });
+
+        test("--duration bounds each reader's run by time", () -> {
+            Path out = work.resolve("duration");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "shm", "--access", "point", "-s", "100", "-d", "1s", "-w", "0", "-r", "1", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            JsonNode row = rows(out).stream().filter(x -> x.get("pattern").asText().equals("point")).findFirst().orElseThrow();
+            check(row.get("seconds").asDouble() >= 1.0 && row.get("seconds").asDouble() < 4 && row.get("count").asLong() > 1000, "about a second, many lookups: " + row);
+        });
+
+        test("--cleanup removes a killed run's folder and nothing else", () -> {
+            Path dead = SUITE_FOLDER.resolve("LmdbBench-" + deadPid() + "-abc123");
+            Path live = SUITE_FOLDER.resolve("LmdbBench-" + ProcessHandle.current().pid() + "-abc123");
+            Files.createDirectories(dead.resolve("lmdb"));
+            Files.createDirectories(live);
+            try {
+                Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--cleanup");
+                check(r.code() == 0 && r.out().contains(dead.toString()), "names what it removed: " + r.out() + r.err());
+                check(!Files.exists(dead) && Files.exists(live), "the dead run's folder only");
+            } finally {
+                deleteTree(dead);
+                deleteTree(live);
+            }
+        });
+
+        deleteTree(work);
+    }
+}
