@@ -1,22 +1,31 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//DESCRIPTION Summarizes a results folder of the IPC benchmark suite: one markdown table of method x size per experiment
+//DESCRIPTION Summarizes a results folder of the IPC benchmark suite: markdown tables of method x size per experiment and an offline HTML page of plots
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.22.4
+//DEPS tech.tablesaw:tablesaw-jsplot:0.44.4
+//DEPS org.webjars.npm:plotly.js-dist:2.35.3
+//DEPS org.slf4j:slf4j-nop:2.0.17
 
 /*
- * Report: reads <out>/results.jsonl (the rows every *Bench.java script appends), prints a
- * markdown summary and writes it to <out>/summary.md. run_all.sh calls it at the end; run it
- * alone on any results folder:
+ * Report: reads <out>/results.jsonl (the rows every *Bench.java script appends) and writes
+ *   <out>/summary.md   per experiment, a table of method x size of the headline figure, printed too;
+ *   <out>/report.html  the same tables and plots of them (tablesaw-jsplot), which work offline:
+ *                      plotly.js comes from Maven Central (a WebJar) and is written beside it.
+ * run_all.sh calls it at the end; run it alone on any results folder:
  *
  *   jbang Report.java --out results
  *   jbang Report.java --out results --since 2026-11-22T23:00:00Z --failed ShmBench
+ *   jbang Report.java --compare results-before results-after      (B/A per cell; -o DIR also writes DIR/compare.md)
  *
- * Per script and (pattern, payload), a table of method x size. Each cell is the median over
- * the runs of the headline figure: the p50 round trip for "rtt" rows (lower is better), else
- * MB/s (higher is better), with the spread of the runs; the best of each size in bold. A second
- * table gives each method's ratio to the fastest. Cells whose rows were not verified, or
- * counted errors, are marked ✗ and listed. Bad input is exit 2 with one line.
+ * The headline figure is the median over the runs of the p50 round trip for "rtt" rows (lower is
+ * better; their p99 follows in a table of its own), else of MB/s (higher is better), with the
+ * spread of the runs; the best of each size in bold. A second table gives each method's ratio to the fastest, a third, where the experiment has
+ * a limit-* row (the machine's limit, e.g. limit-memcpy), each method's share of it. Cells whose
+ * rows were not verified, or counted errors, are marked ✗ and listed. The page plots, per
+ * experiment, the headline against the message size (log axes; dictionary read and write times
+ * against the entries for LmdbBench) and the latency percentiles p50..p99.9 of each method.
+ * Bad input is exit 2 with one line naming the folder, file or line.
  */
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,25 +36,39 @@ import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.plotly.components.Axis;
+import tech.tablesaw.plotly.components.Config;
+import tech.tablesaw.plotly.components.Figure;
+import tech.tablesaw.plotly.components.Layout;
+import tech.tablesaw.plotly.components.Margin;
+import tech.tablesaw.plotly.traces.ScatterTrace;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.*;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-@Command(name = "Report", mixinStandardHelpOptions = true, version = "Report 1.0",
-        description = "Summarizes <out>/results.jsonl into one table per experiment, printed and written to <out>/summary.md.")
+@Command(name = "Report", mixinStandardHelpOptions = true, version = "Report 1.1",
+        description = "Summarizes <out>/results.jsonl into one table per experiment, printed and written to <out>/summary.md, "
+                + "and plots it in <out>/report.html (offline: plotly.js is written beside it).")
 public class Report implements Callable<Integer> {
 
     /** The suite's scripts in run_all.sh's order; any other bench follows alphabetically. */
     static final List<String> ORDER = List.of("TransportBench", "ShmBench", "ZmqBench", "ArrowBench", "RedisBench", "LmdbBench");
+    /** The plotly.js of the //DEPS WebJar. tablesaw writes titles as plain strings, which plotly 3 no longer draws; 2.x does. */
+    static final String PLOTLY = "plotly-2.35.3.js", PLOTLY_RESOURCE = "META-INF/resources/webjars/plotly.js-dist/2.35.3/plotly.js";
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "results", description = "Results folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -55,6 +78,10 @@ public class Report implements Callable<Integer> {
 
     @Option(names = "--failed", paramLabel = "NAME", description = "A script that failed, listed at the end of the summary (repeatable).")
     List<String> failed = new ArrayList<>();
+
+    @Option(names = "--compare", arity = "2", paramLabel = "DIR", description = "Compare two results folders, A then B: each cell as A -> B and B/A. "
+            + "Printed; also written to <out>/compare.md when --out is given.")
+    List<Path> compare;
 
     @Spec CommandLine.Model.CommandSpec spec;
 
@@ -71,32 +98,208 @@ public class Report implements Callable<Integer> {
         System.exit(cli.execute(args));
     }
 
-    /** One row of results.jsonl: what the summary needs, plus the whole object. */
-    record Row(Instant time, String bench, String pattern, String payload, String method, String waits, long size,
-               boolean rtt, double value, boolean ok, JsonNode json) {}
+    // ---------------------------------------------------------------- the rows
+
+    /**
+     * One row of results.jsonl: what the summary needs, plus the whole object. Its size is the
+     * payload's bytes, or for a dictionary (a row with "entries", LmdbBench) its entries, whose
+     * encoded bytes vary a little with the version written.
+     */
+    record Row(Instant time, String bench, String pattern, String payload, String method, String waits, long size, boolean entries,
+               boolean rtt, double value, boolean ok, JsonNode json) {
+        /** A number of the row, NaN when absent. */
+        double number(String field) {
+            JsonNode n = json.path(field);
+            return n.isNumber() ? n.asDouble() : Double.NaN;
+        }
+    }
 
     /** The runs of one (bench, pattern, payload, method, size): median, spread (half the range over the median). */
     record Cell(List<Row> runs, double median, double spread, boolean ok) {
         static Cell of(List<Row> runs) {
+            double median = Report.median(runs, Row::value);
             double[] v = runs.stream().mapToDouble(Row::value).sorted().toArray();
-            int n = v.length;
-            double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-            return new Cell(runs, median, median == 0 ? 0 : (v[n - 1] - v[0]) / 2 / median, runs.stream().allMatch(Row::ok));
+            return new Cell(runs, median, median == 0 ? 0 : (v[v.length - 1] - v[0]) / 2 / median, runs.stream().allMatch(Row::ok));
         }
     }
+
+    /**
+     * One experiment: the rows of one (bench, pattern, payload, headline), in cells per method and size.
+     * The best of each size is the best verified cell (if none is verified, the best of the rest),
+     * and never a limit-* row: that is the machine's limit, a reference rather than a contender.
+     */
+    record Experiment(String bench, String pattern, String payload, boolean rtt, boolean entries, List<Long> sizes,
+                      Map<String, Map<Long, Cell>> cells, Map<Long, Double> best) {
+        static Experiment of(List<Row> rows) {
+            Row any = rows.get(0);
+            List<Long> sizes = rows.stream().map(Row::size).distinct().sorted().toList();
+            Map<String, Map<Long, Cell>> cells = new LinkedHashMap<>();     // methods in first-seen order
+            group(rows.stream(), Row::method).forEach((method, rs) -> cells.put(method,
+                    group(rs.stream(), Row::size).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> Cell.of(e.getValue())))));
+            Map<Long, Double> best = new HashMap<>();
+            for (long size : sizes) {
+                List<Cell> all = cells.values().stream().map(m -> m.get(size)).filter(Objects::nonNull).toList();
+                List<Cell> methods = cells.entrySet().stream().filter(e -> !isLimit(e.getKey()))
+                        .map(e -> e.getValue().get(size)).filter(Objects::nonNull).toList();
+                List<Cell> here = methods.isEmpty() ? all : methods;
+                List<Cell> contenders = here.stream().anyMatch(Cell::ok) ? here.stream().filter(Cell::ok).toList() : here;
+                best.put(size, contenders.stream().mapToDouble(Cell::median).reduce(any.rtt ? Math::min : Math::max).orElseThrow());
+            }
+            return new Experiment(any.bench, any.pattern, any.payload, any.rtt, any.entries, sizes, cells, best);
+        }
+
+        List<Row> rows() { return cells.values().stream().flatMap(m -> m.values().stream()).flatMap(c -> c.runs.stream()).toList(); }
+
+        /** What the rows measure, from the suite schema's lat_kind: rtt, one-way, read, write, none. */
+        String kind() { return distinctOf(rows(), r -> r.json.path("lat_kind").asText("")); }
+
+        String title() {
+            int runs = cells.values().stream().flatMap(m -> m.values().stream()).mapToInt(c -> c.runs.size()).max().orElse(1);
+            return (pattern.isEmpty() ? "" : pattern + ", ") + (payload.isEmpty() ? "" : payload + " payload, ")
+                    + (rtt ? "RTT p50 µs (lower is better)" : "MB/s (higher is better)")
+                    + (runs > 1 ? ", median of " + runs + " runs (± half their range)" : "");
+        }
+
+        /** How many times slower than the best of its size. */
+        double slower(Cell c, long size) { return rtt ? c.median / best.get(size) : best.get(size) / c.median; }
+
+        /** The first limit-* method, if the experiment has one. */
+        Optional<String> limit() { return cells.keySet().stream().filter(Report::isLimit).findFirst(); }
+
+        /** The figures (best in **bold**), one row per method, with a header. */
+        List<List<String>> figures() {
+            List<List<String>> t = new ArrayList<>(List.of(header("method", "wait")));
+            cells.forEach((method, bySize) -> {
+                List<String> line = new ArrayList<>(List.of(method, distinctOf(bySize.values().stream().flatMap(c -> c.runs.stream()).toList(), r -> r.waits)));
+                for (long size : sizes) {
+                    Cell c = bySize.get(size);
+                    if (c == null) { line.add("–"); continue; }
+                    String figure = number(c.median) + (c.runs.size() > 1 ? String.format(Locale.ROOT, " (±%.0f%%)", c.spread * 100) : "");
+                    line.add((c.ok && c.median == best.get(size) && !isLimit(method) ? "**" + figure + "**" : figure) + (c.ok ? "" : " ✗"));
+                }
+                t.add(line);
+            });
+            return t;
+        }
+
+        /** Round trips: the p99 of each method and size (median over the runs), the tail beside the p50 headline. */
+        List<List<String>> p99() {
+            List<List<String>> t = new ArrayList<>(List.of(header("method")));
+            cells.forEach((method, bySize) -> {
+                List<String> line = new ArrayList<>(List.of(method));
+                for (long size : sizes) {
+                    Cell c = bySize.get(size);
+                    double p99 = c == null ? Double.NaN : median(c.runs, r -> r.number("lat_p99_us"));
+                    line.add(Double.isNaN(p99) ? "–" : number(p99) + (c.ok ? "" : " ✗"));
+                }
+                t.add(line);
+            });
+            return t;
+        }
+
+        /** Each method's times slower than the fastest of its size. */
+        List<List<String>> ratios() {
+            List<List<String>> t = new ArrayList<>(List.of(header("method")));
+            cells.forEach((method, bySize) -> {
+                List<String> line = new ArrayList<>(List.of(method));
+                for (long size : sizes) {
+                    Cell c = bySize.get(size);
+                    line.add(c == null ? "–" : isLimit(method) ? "limit" : String.format(Locale.ROOT, "%.2fx", slower(c, size)) + (c.ok ? "" : " ✗"));
+                }
+                t.add(line);
+            });
+            return t;
+        }
+
+        /** Each method's share of the machine's limit of its size (rtt: the limit's time over the method's). */
+        List<List<String>> limitShares(String limit) {
+            List<List<String>> t = new ArrayList<>(List.of(header("method")));
+            Map<Long, Cell> reference = cells.get(limit);
+            cells.forEach((method, bySize) -> {
+                if (isLimit(method)) return;
+                List<String> line = new ArrayList<>(List.of(method));
+                for (long size : sizes) {
+                    Cell c = bySize.get(size), l = reference.get(size);
+                    line.add(c == null || l == null || l.median == 0 || c.median == 0 ? "–"
+                            : String.format(Locale.ROOT, "%.0f%%", 100 * (rtt ? l.median / c.median : c.median / l.median)) + (c.ok ? "" : " ✗"));
+                }
+                t.add(line);
+            });
+            return t;
+        }
+
+        List<String> header(String... first) {
+            return Stream.concat(Stream.of(first), sizes.stream().map(this::label)).toList();
+        }
+
+        String label(long size) { return entries ? String.format(Locale.ROOT, "%,d entries", size) : size(size); }
+
+        List<String> problems() {
+            List<String> p = new ArrayList<>();
+            cells.forEach((method, bySize) -> bySize.forEach((size, c) -> c.runs.stream().filter(r -> !r.ok).forEach(r ->
+                    p.add(String.format("✗ %s at %s, run %d: verified=%s, errors=%d", method, label(size),
+                            r.json.path("run").asInt(1), r.json.path("verified").asText(), r.json.path("errors").asLong(0))))));
+            return p;
+        }
+
+        /** Each method's note, from its first row (later runs' notes differ only in their counts). */
+        List<String> notes() {
+            List<String> n = new ArrayList<>();
+            cells.forEach((method, bySize) -> bySize.values().stream().flatMap(c -> c.runs.stream())
+                    .map(r -> r.json.path("note").asText("")).filter(s -> !s.isBlank()).findFirst().ifPresent(note -> n.add(method + ": " + note)));
+            return n;
+        }
+    }
+
+    /** The rows of a results folder, grouped into experiments in the suite's order, with the environment they ran in. */
+    record Results(Path folder, List<Row> rows, Map<String, List<Experiment>> byBench) {
+        static Results of(Path folder, List<Row> rows) {
+            Map<String, List<Row>> benches = group(rows.stream(), Row::bench);
+            Map<String, List<Experiment>> byBench = new LinkedHashMap<>();
+            benches.keySet().stream()
+                    .sorted(Comparator.comparingInt((String b) -> ORDER.contains(b) ? ORDER.indexOf(b) : ORDER.size()).thenComparing(b -> b))
+                    .forEach(b -> byBench.put(b, group(benches.get(b).stream(), r -> List.of(r.pattern, r.payload, r.rtt, r.entries))
+                            .values().stream().map(Experiment::of).toList()));
+            return new Results(folder, rows, byBench);
+        }
+
+        /** Label and value of each line of the environment (time, host, OS, JDK, libraries per script). */
+        List<String[]> environment() {
+            List<String[]> env = new ArrayList<>();
+            if (rows.isEmpty()) return env;
+            Instant first = rows.stream().map(Row::time).min(Comparator.naturalOrder()).orElseThrow();
+            Instant last = rows.stream().map(Row::time).max(Comparator.naturalOrder()).orElseThrow();
+            env.add(new String[]{"Time", first.truncatedTo(ChronoUnit.SECONDS) + " to " + last.truncatedTo(ChronoUnit.SECONDS) + " (" + rows.size() + " rows)"});
+            String cores = distinct(rows, "cores");
+            env.add(new String[]{"Host", Stream.of(distinct(rows, "host"), distinct(rows, "cpu"), cores.isEmpty() ? "" : cores + " cores")
+                    .filter(s -> !s.isEmpty()).collect(Collectors.joining(", "))});
+            env.add(new String[]{"OS", distinct(rows, "os")});
+            env.add(new String[]{"JDK", distinct(rows, "jdk")});
+            byBench.forEach((bench, experiments) -> env.add(new String[]{"Libraries of " + bench,
+                    distinct(experiments.stream().flatMap(e -> e.rows().stream()).toList(), "libs")}));
+            env.removeIf(e -> e[1].isBlank());
+            return env;
+        }
+    }
+
+    // ---------------------------------------------------------------- the command
 
     @Override
     public Integer call() throws IOException {
         Instant from = parseSince();
+        if (compare != null) return compare(from);
         if (!Files.isDirectory(out)) throw bad("Invalid value for option '--out': folder '" + out + "' does not exist");
         Path file = out.resolve("results.jsonl");
         boolean exists = Files.isRegularFile(file);
-        if (!exists && failed.isEmpty()) throw bad("No " + file + ": run a benchmark script first");
+        if (!exists && failed.isEmpty()) throw bad("No " + file + ": the folder holds no results; run a benchmark script first");
         List<Row> rows = exists ? read(file, from) : List.of();
         if (rows.isEmpty() && failed.isEmpty()) throw bad("No rows in " + file + (from == null ? "" : " since " + from));
-        String summary = render(rows);
+        Results results = Results.of(out, rows);
+        String summary = markdown(results);
         Files.writeString(out.resolve("summary.md"), summary);
+        writeHtml(results, out);
         System.out.print(summary);
+        System.out.println("\nSummary in " + out.resolve("summary.md") + ", plots in " + out.resolve("report.html"));
         return ExitCode.OK;
     }
 
@@ -110,6 +313,16 @@ public class Report implements Callable<Integer> {
 
     ParameterException bad(String message) {
         return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** The rows of a folder for --compare: the same checks as the folder of --out. */
+    List<Row> rowsOf(Path folder, Instant from) throws IOException {
+        if (!Files.isDirectory(folder)) throw bad("Invalid value for option '--compare': folder '" + folder + "' does not exist");
+        Path file = folder.resolve("results.jsonl");
+        if (!Files.isRegularFile(file)) throw bad("No " + file + ": the folder holds no results");
+        List<Row> rows = read(file, from);
+        if (rows.isEmpty()) throw bad("No rows in " + file + (from == null ? "" : " since " + from));
+        return rows;
     }
 
     List<Row> read(Path file, Instant from) throws IOException {
@@ -127,8 +340,10 @@ public class Report implements Callable<Integer> {
                 boolean rtt = "rtt".equals(n.path("lat_kind").asText());
                 JsonNode value = n.path(rtt ? "lat_p50_us" : "mb_per_s");
                 if (!value.isNumber()) throw new IllegalArgumentException("'" + (rtt ? "lat_p50_us" : "mb_per_s") + "' is not a number");
+                boolean entries = n.path("entries").isNumber();
                 rows.add(new Row(time, n.get("bench").asText(), n.path("pattern").asText(""), n.path("payload").asText(""),
-                        n.get("method").asText(), n.path("wait").asText(""), n.get("size_bytes").asLong(), rtt, value.asDouble(),
+                        n.get("method").asText(), n.path("wait").asText(""), (entries ? n.get("entries") : n.get("size_bytes")).asLong(),
+                        entries, rtt, value.asDouble(),
                         n.get("verified").asBoolean() && n.path("errors").asLong(0) == 0, n));
             } catch (IOException | RuntimeException e) {
                 String why = Objects.requireNonNullElse(e.getMessage(), e.toString()).lines().findFirst().orElse("");
@@ -138,89 +353,28 @@ public class Report implements Callable<Integer> {
         return rows;
     }
 
-    // ---- output ----
+    // ---------------------------------------------------------------- summary.md
 
-    String render(List<Row> rows) {
+    String markdown(Results results) {
         StringBuilder md = new StringBuilder("# IPC benchmark summary\n\n");
-        if (rows.isEmpty()) md.append("No results were written.\n\n");
-        else {
-            Instant first = rows.stream().map(Row::time).min(Comparator.naturalOrder()).orElseThrow();
-            Instant last = rows.stream().map(Row::time).max(Comparator.naturalOrder()).orElseThrow();
-            item(md, "Time", first.truncatedTo(ChronoUnit.SECONDS) + " to " + last.truncatedTo(ChronoUnit.SECONDS) + " (" + rows.size() + " rows)");
-            String cores = distinct(rows, "cores");
-            item(md, "Host", Stream.of(distinct(rows, "host"), distinct(rows, "cpu"), cores.isEmpty() ? "" : cores + " cores")
-                    .filter(s -> !s.isEmpty()).collect(Collectors.joining(", ")));
-            item(md, "OS", distinct(rows, "os"));
-            item(md, "JDK", distinct(rows, "jdk"));
-            md.append("\n");
-        }
-        Map<String, List<Row>> byBench = group(rows.stream(), Row::bench);
-        List<String> benches = new ArrayList<>(byBench.keySet());
-        benches.sort(Comparator.comparingInt((String b) -> ORDER.contains(b) ? ORDER.indexOf(b) : ORDER.size()).thenComparing(b -> b));
-        for (String bench : benches) {
-            List<Row> benchRows = byBench.get(bench);
+        if (results.rows.isEmpty()) md.append("No results were written.\n\n");
+        results.environment().forEach(e -> md.append("- ").append(e[0]).append(": ").append(e[1]).append("\n"));
+        if (!results.rows.isEmpty()) md.append("\n");
+        results.byBench.forEach((bench, experiments) -> {
             md.append("## ").append(bench).append("\n\n");
-            String libs = distinct(benchRows, "libs");
-            if (!libs.isBlank()) md.append("Libraries: ").append(libs).append("\n\n");
-            group(benchRows.stream(), r -> List.of(r.pattern, r.payload, r.rtt)).values().forEach(t -> table(md, t));
-        }
+            for (Experiment x : experiments) {
+                md.append("### ").append(x.title()).append("\n\n").append(markdown(x.figures(), 2)).append("\n");
+                if (x.rtt) md.append("RTT p99 µs:\n\n").append(markdown(x.p99(), 1)).append("\n");
+                if (x.cells.size() > 1) md.append("Times slower than the fastest of each size:\n\n").append(markdown(x.ratios(), 1)).append("\n");
+                x.limit().ifPresent(l -> md.append("Share of the machine's limit (").append(l).append("):\n\n").append(markdown(x.limitShares(l), 1)).append("\n"));
+                if (!x.problems().isEmpty()) md.append("Not verified or with errors (a benchmark that moves wrong bytes is not ranked):\n\n")
+                        .append(x.problems().stream().map(p -> "- " + p).collect(Collectors.joining("\n"))).append("\n\n");
+                if (!x.notes().isEmpty()) md.append("Notes:\n\n").append(x.notes().stream().map(p -> "- " + p).collect(Collectors.joining("\n"))).append("\n\n");
+            }
+        });
         md.append(failed.isEmpty() ? "All scripts succeeded.\n" : "Failed scripts: " + String.join(", ", failed) + "\n");
         return md.toString();
     }
-
-    /** One experiment (bench, pattern, payload): the figures, then the ratios, then what went wrong. */
-    void table(StringBuilder md, List<Row> rows) {
-        Row any = rows.get(0);
-        boolean rtt = any.rtt;
-        List<Long> sizes = rows.stream().map(Row::size).distinct().sorted().toList();
-        Map<String, Map<Long, Cell>> cells = new LinkedHashMap<>();     // method -> size -> cell, methods in first-seen order
-        group(rows.stream(), Row::method).forEach((method, rs) -> cells.put(method,
-                group(rs.stream(), Row::size).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> Cell.of(e.getValue())))));
-        Map<Long, Double> best = new HashMap<>();                        // verified cells win; if none is, the best of the rest
-        for (long size : sizes) {
-            // A limit-* row (the machine's limit, e.g. limit-memcpy) is a reference, not a contender.
-            List<Cell> all = cells.values().stream().map(m -> m.get(size)).filter(Objects::nonNull).toList();
-            List<Cell> methods = cells.entrySet().stream().filter(e -> !isLimit(e.getKey()))
-                    .map(e -> e.getValue().get(size)).filter(Objects::nonNull).toList();
-            List<Cell> here = methods.isEmpty() ? all : methods;
-            List<Cell> contenders = here.stream().anyMatch(Cell::ok) ? here.stream().filter(Cell::ok).toList() : here;
-            best.put(size, contenders.stream().mapToDouble(Cell::median).reduce(rtt ? Math::min : Math::max).orElseThrow());
-        }
-        int runs = cells.values().stream().flatMap(m -> m.values().stream()).mapToInt(c -> c.runs.size()).max().orElse(1);
-        md.append("### ").append(any.pattern.isEmpty() ? "" : any.pattern + ", ").append(any.payload.isEmpty() ? "" : any.payload + " payload, ")
-                .append(rtt ? "RTT p50 µs (lower is better)" : "MB/s (higher is better)")
-                .append(runs > 1 ? ", median of " + runs + " runs (± half their range)" : "").append("\n\n");
-
-        List<String> sizeNames = sizes.stream().map(Report::size).toList();
-        List<List<String>> figures = new ArrayList<>(), ratios = new ArrayList<>();
-        figures.add(Stream.concat(Stream.of("method", "wait"), sizeNames.stream()).toList());
-        ratios.add(Stream.concat(Stream.of("method"), sizeNames.stream()).toList());
-        List<String> problems = new ArrayList<>(), notes = new ArrayList<>();
-        cells.forEach((method, bySize) -> {
-            List<Row> methodRows = bySize.values().stream().flatMap(c -> c.runs.stream()).toList();
-            List<String> f = new ArrayList<>(List.of(method, distinctOf(methodRows, r -> r.waits))), q = new ArrayList<>(List.of(method));
-            for (long size : sizes) {
-                Cell c = bySize.get(size);
-                if (c == null) { f.add("–"); q.add("–"); continue; }
-                String figure = number(c.median) + (c.runs.size() > 1 ? String.format(Locale.ROOT, " (±%.0f%%)", c.spread * 100) : "");
-                f.add((c.ok && c.median == best.get(size) && !isLimit(method) ? "**" + figure + "**" : figure) + (c.ok ? "" : " ✗"));
-                q.add(isLimit(method) ? "limit" : String.format(Locale.ROOT, "%.2fx", rtt ? c.median / best.get(size) : best.get(size) / c.median) + (c.ok ? "" : " ✗"));
-                c.runs.stream().filter(r -> !r.ok).forEach(r -> problems.add(String.format("- ✗ %s at %s, run %d: verified=%s, errors=%d",
-                        method, size(size), r.json.path("run").asInt(1), r.json.path("verified").asText(), r.json.path("errors").asLong(0))));
-            }
-            figures.add(f);
-            ratios.add(q);
-            String note = distinctOf(methodRows, r -> r.json.path("note").asText(""));
-            if (!note.isBlank()) notes.add("- " + method + ": " + note);
-        });
-        md.append(markdown(figures, 2)).append("\n");
-        if (cells.size() > 1) md.append("Times slower than the fastest of each size:\n\n").append(markdown(ratios, 1)).append("\n");
-        if (!problems.isEmpty()) md.append("Not verified or with errors (a benchmark that moves wrong bytes is not ranked):\n\n")
-                .append(String.join("\n", problems)).append("\n\n");
-        if (!notes.isEmpty()) md.append("Notes:\n\n").append(String.join("\n", notes)).append("\n\n");
-    }
-
-    static boolean isLimit(String method) { return method.startsWith("limit-"); }
 
     /** An aligned markdown table: the first {@code left} columns left-aligned, the rest right-aligned. */
     static String markdown(List<List<String>> table, int left) {
@@ -241,12 +395,217 @@ public class Report implements Callable<Integer> {
         return s.toString();
     }
 
-    static void item(StringBuilder md, String label, String value) {
-        if (!value.isEmpty()) md.append("- ").append(label).append(": ").append(value).append("\n");
+    // ---------------------------------------------------------------- report.html
+
+    /** A plot of the page: its title and the tablesaw figure. */
+    record Plot(String title, Figure figure) {}
+
+    void writeHtml(Results results, Path folder) throws IOException {
+        Path plotly = folder.resolve(PLOTLY);
+        try (InputStream in = Objects.requireNonNull(Report.class.getClassLoader().getResourceAsStream(PLOTLY_RESOURCE),
+                "plotly.js is not on the class path: " + PLOTLY_RESOURCE)) {
+            Files.copy(in, plotly, StandardCopyOption.REPLACE_EXISTING);
+        }
+        StringBuilder h = new StringBuilder("""
+                <!DOCTYPE html>
+                <html lang="en">
+                <head>
+                <meta charset="UTF-8">
+                <title>IPC benchmark report</title>
+                <script src="%s"></script>
+                <style>
+                  body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; }
+                  table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.9em; }
+                  th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; }
+                  th { background: #f3f3f3; } td.num, th.num { text-align: right; }
+                  .plots { display: flex; flex-wrap: wrap; gap: 1em; }
+                  .plot { width: 580px; height: 400px; }
+                  .failed { color: #b00; }
+                  nav a { margin-right: 1em; }
+                </style>
+                </head>
+                <body>
+                <h1>IPC benchmark report</h1>
+                """.formatted(PLOTLY));
+        List<String[]> env = results.environment();
+        if (!env.isEmpty()) {
+            h.append("<ul>\n");
+            env.forEach(e -> h.append("<li>").append(escape(e[0])).append(": ").append(escape(e[1])).append("</li>\n"));
+            h.append("</ul>\n");
+        }
+        h.append("<nav>");
+        results.byBench.keySet().forEach(b -> h.append("<a href=\"#").append(escape(b)).append("\">").append(escape(b)).append("</a>"));
+        h.append("</nav>\n");
+        int[] figures = {0};
+        results.byBench.forEach((bench, experiments) -> {
+            h.append("<section id=\"").append(escape(bench)).append("\">\n<h2>").append(escape(bench)).append("</h2>\n");
+            for (Experiment x : experiments) {
+                h.append("<h3>").append(escape(x.title())).append("</h3>\n").append(html(x.figures(), 2));
+                if (x.rtt) h.append("<p>RTT p99 µs:</p>\n").append(html(x.p99(), 1));
+                if (x.cells.size() > 1) h.append("<p>Times slower than the fastest of each size:</p>\n").append(html(x.ratios(), 1));
+                x.limit().ifPresent(l -> h.append("<p>Share of the machine's limit (").append(escape(l)).append("):</p>\n").append(html(x.limitShares(l), 1)));
+                list(h, "Not verified or with errors (not ranked):", x.problems());
+                list(h, "Notes:", x.notes());
+                h.append("<div class=\"plots\">\n");
+                for (Plot p : plots(x)) {
+                    String id = "plot" + ++figures[0];
+                    h.append("<div class=\"plot\" id=\"").append(id).append("\" data-title=\"").append(escape(p.title)).append("\"></div>\n")
+                            .append(p.figure.asJavascript(id)).append("\n");
+                }
+                h.append("</div>\n");
+            }
+            h.append("</section>\n");
+        });
+        h.append(failed.isEmpty() ? "<p>All scripts succeeded.</p>\n"
+                : "<p class=\"failed\">Failed scripts: " + escape(String.join(", ", failed)) + "</p>\n");
+        h.append("</body>\n</html>\n");
+        Files.writeString(folder.resolve("report.html"), h);
     }
+
+    /**
+     * The plots of one experiment: the headline against the size (for LmdbBench's dictionaries: the
+     * time per read or per write against the entries), then the latency percentiles of each method
+     * at the smallest size, where the rows have them.
+     */
+    static List<Plot> plots(Experiment x) {
+        List<Plot> plots = new ArrayList<>();
+        List<Row> rows = x.rows();
+        String kind = x.kind();
+        String xTitle = x.entries ? "entries" : "message size (bytes)";
+        ToDoubleFunction<Row> yValue;
+        String yTitle;
+        if (kind.equals("read")) { yValue = r -> r.number("lat_mean_us"); yTitle = "time per read, mean (µs)"; }
+        else if (kind.equals("write")) { yValue = r -> 1e3 / r.number("msgs_per_s"); yTitle = "time per write (ms)"; }
+        else if (x.rtt) { yValue = r -> r.number("lat_p50_us"); yTitle = "round trip p50 (µs)"; }
+        else { yValue = r -> r.number("mb_per_s"); yTitle = "MB/s"; }
+        String name = x.bench + " " + (x.pattern.isEmpty() ? "" : x.pattern + " ") + (x.payload.isEmpty() ? "" : x.payload + " ");
+
+        List<ScatterTrace> traces = new ArrayList<>();
+        group(rows.stream(), Row::method).forEach((method, rs) -> {
+            Map<Long, List<Row>> byX = new TreeMap<>(group(rs.stream(), Row::size));
+            double[] xs = byX.keySet().stream().mapToDouble(Long::doubleValue).toArray();
+            double[] ys = byX.values().stream().mapToDouble(list -> median(list, yValue)).toArray();
+            traces.add(ScatterTrace.builder(xs, ys).mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(method).build());
+        });
+        String title = name + yTitle.replaceAll(" \\(.*", "") + " vs " + (x.entries ? "entries" : "size");
+        plots.add(new Plot(title, figure(title, xTitle, true, yTitle, traces)));
+
+        String[] percentiles = {"p50", "p90", "p99", "p99.9"};
+        String[] fields = {"lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_p999_us"};
+        long smallest = x.sizes.get(0);
+        List<ScatterTrace> latencies = new ArrayList<>();
+        group(rows.stream().filter(r -> r.size == smallest && !Double.isNaN(r.number("lat_p50_us"))), Row::method).forEach((method, rs) -> {
+            double[] us = Arrays.stream(fields).mapToDouble(f -> median(rs, r -> r.number(f))).toArray();
+            latencies.add(ScatterTrace.builder(StringColumn.create("percentile", percentiles), DoubleColumn.create("µs", us))
+                    .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(method).build());
+        });
+        if (!latencies.isEmpty()) {
+            String what = x.rtt ? "round trip" : kind.equals("read") ? "read time" : kind.equals("write") ? "write time" : "latency";
+            String latencyTitle = name + what + " percentiles at " + x.label(smallest);
+            plots.add(new Plot(latencyTitle, figure(latencyTitle, "percentile", false, what + " (µs)", latencies)));
+        }
+        return plots;
+    }
+
+    static Figure figure(String title, String xTitle, boolean logX, String yTitle, List<ScatterTrace> traces) {
+        Axis xAxis = logX ? Axis.builder().title(xTitle).type(Axis.Type.LOG).build() : Axis.builder().title(xTitle).build();
+        Layout layout = Layout.builder().title(title).height(400).width(580)
+                .margin(Margin.builder().top(50).bottom(50).left(70).right(20).build())
+                .xAxis(xAxis).yAxis(Axis.builder().title(yTitle).type(Axis.Type.LOG).build()).build();
+        // No mode bar: on a page of many plots it covers their titles.
+        return new Figure(layout, Config.builder().displayModeBar(false).build(), traces.toArray(ScatterTrace[]::new));
+    }
+
+    /** An HTML table of a figures, ratios or shares table: **bold** cells in strong, the first {@code left} columns as text. */
+    static String html(List<List<String>> table, int left) {
+        StringBuilder s = new StringBuilder("<table>\n");
+        for (int l = 0; l < table.size(); l++) {
+            s.append("<tr>");
+            for (int i = 0; i < table.get(l).size(); i++) {
+                String cell = table.get(l).get(i), tag = l == 0 ? "th" : "td";
+                String text = cell.startsWith("**") && cell.indexOf("**", 2) > 0
+                        ? "<strong>" + escape(cell.substring(2, cell.indexOf("**", 2))) + "</strong>" + escape(cell.substring(cell.indexOf("**", 2) + 2))
+                        : escape(cell);
+                s.append('<').append(tag).append(i < left ? "" : " class=\"num\"").append('>').append(text).append("</").append(tag).append('>');
+            }
+            s.append("</tr>\n");
+        }
+        return s.append("</table>\n").toString();
+    }
+
+    static void list(StringBuilder h, String label, List<String> items) {
+        if (items.isEmpty()) return;
+        h.append("<p>").append(escape(label)).append("</p>\n<ul>\n");
+        items.forEach(i -> h.append("<li>").append(escape(i)).append("</li>\n"));
+        h.append("</ul>\n");
+    }
+
+    static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    // ---------------------------------------------------------------- --compare
+
+    /** Two folders' experiments side by side: each cell as A -> B (B/A), for the methods and sizes both have. */
+    Integer compare(Instant from) throws IOException {
+        Results a = Results.of(compare.get(0), rowsOf(compare.get(0), from)), b = Results.of(compare.get(1), rowsOf(compare.get(1), from));
+        StringBuilder md = new StringBuilder("# IPC benchmark comparison\n\n");
+        md.append("- A: ").append(a.folder).append("\n- B: ").append(b.folder).append("\n\n");
+        md.append("Each cell: A's figure -> B's (B/A). For MB/s, B/A above 1 means B is faster; for RTT, below 1 means B is faster.\n\n");
+        for (String[] e : a.environment()) {
+            String other = b.environment().stream().filter(f -> f[0].equals(e[0])).map(f -> f[1]).findFirst().orElse("");
+            if (!e[0].equals("Time") && !e[0].startsWith("Libraries")) md.append("- ").append(e[0]).append(": A ").append(e[1]).append("; B ").append(other).append("\n");
+        }
+        md.append("\n");
+        List<String> onlyOne = new ArrayList<>();
+        b.byBench.forEach((bench, bExperiments) -> {
+            md.append("## ").append(bench).append("\n\n");
+            for (Experiment y : bExperiments) {
+                Optional<Experiment> match = a.byBench.getOrDefault(bench, List.of()).stream()
+                        .filter(x -> x.pattern.equals(y.pattern) && x.payload.equals(y.payload) && x.rtt == y.rtt && x.entries == y.entries).findFirst();
+                if (match.isEmpty()) { onlyOne.add(bench + " " + y.title() + ": only in B"); continue; }
+                Experiment x = match.get();
+                List<Long> sizes = y.sizes.stream().filter(x.sizes::contains).toList();
+                List<List<String>> t = new ArrayList<>();
+                t.add(Stream.concat(Stream.of("method"), sizes.stream().map(y::label)).toList());
+                y.cells.forEach((method, bCells) -> {
+                    Map<Long, Cell> aCells = x.cells.get(method);
+                    if (aCells == null) { onlyOne.add(bench + " " + y.title() + ", " + method + ": only in B"); return; }
+                    List<String> line = new ArrayList<>(List.of(method));
+                    for (long size : sizes) {
+                        Cell ca = aCells.get(size), cb = bCells.get(size);
+                        line.add(ca == null || cb == null ? "–" : number(ca.median) + " -> " + number(cb.median)
+                                + String.format(Locale.ROOT, " (%.2fx)", cb.median / ca.median) + (ca.ok && cb.ok ? "" : " ✗"));
+                    }
+                    t.add(line);
+                });
+                x.cells.keySet().stream().filter(m -> !y.cells.containsKey(m)).forEach(m -> onlyOne.add(bench + " " + x.title() + ", " + m + ": only in A"));
+                md.append("### ").append(y.title()).append("\n\n").append(t.size() > 1 && sizes.size() > 0 ? markdown(t, 1) : "No method and size in both.\n").append("\n");
+            }
+        });
+        a.byBench.keySet().stream().filter(bench -> !b.byBench.containsKey(bench)).forEach(bench -> onlyOne.add(bench + ": only in A"));
+        if (!onlyOne.isEmpty()) md.append("Not compared:\n\n").append(onlyOne.stream().map(s -> "- " + s).collect(Collectors.joining("\n"))).append("\n");
+        System.out.print(md);
+        if (spec.commandLine().getParseResult().hasMatchedOption("--out")) {
+            Files.createDirectories(out);
+            Files.writeString(out.resolve("compare.md"), md);
+            System.out.println("\nComparison written to " + out.resolve("compare.md"));
+        }
+        return ExitCode.OK;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static boolean isLimit(String method) { return method.startsWith("limit-"); }
 
     static <K> Map<K, List<Row>> group(Stream<Row> rows, Function<Row, K> key) {
         return rows.collect(Collectors.groupingBy(key, LinkedHashMap::new, Collectors.toList()));
+    }
+
+    static double median(List<Row> rows, ToDoubleFunction<Row> value) {
+        double[] v = rows.stream().mapToDouble(value).sorted().toArray();
+        int n = v.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     /** The values of one field across rows, without repeats, "; " between them. */
