@@ -288,6 +288,177 @@ public class Harness {
         return (Long.parseUnsignedLong(mask, 16) & (1L << 1)) != 0;  // bit 1 is SIGINT (signal 2)
     }
 
+    /** What a page showed in the browser: its plots, every URL it asked for, its errors, its screenshot. */
+    record PageView(List<JsonNode> plots, List<String> requests, List<String> errors, Path screenshot) {}
+
+    /**
+     * Headless Chromium driven over the DevTools protocol (a WebSocket on 127.0.0.1), for tests that
+     * look at a page as a person would: after its scripts ran, with every request it made recorded.
+     */
+    static final class Browser implements AutoCloseable {
+        final Process process;
+        final Path profile;
+        final java.net.http.WebSocket socket;
+        final List<JsonNode> events = Collections.synchronizedList(new ArrayList<>());
+        final Map<Integer, java.util.concurrent.CompletableFuture<JsonNode>> replies = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
+
+        /** Chromium from PATH, or a Skip saying why there is none. */
+        static Path find() {
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(":"))
+                for (String name : List.of("chromium", "chromium-browser", "google-chrome"))
+                    if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) return Path.of(dir, name);
+            throw new Skip("no chromium on PATH (Debian: apt-get install chromium; .ci/run installs it when run as root)");
+        }
+
+        Browser() throws Exception {
+            profile = Files.createTempDirectory("chromium-profile");
+            process = new ProcessBuilder(find().toString(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
+                    "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--window-size=1280,1000", "about:blank")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            // Chromium names its DevTools endpoint on stderr; the rest of stderr is drained so it never blocks.
+            var endpoint = new java.util.concurrent.CompletableFuture<String>();
+            Thread drain = new Thread(() -> {
+                try (var err = new java.io.BufferedReader(new java.io.InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+                    StringBuilder seen = new StringBuilder();
+                    for (String line; (line = err.readLine()) != null; ) {
+                        if (line.contains("DevTools listening on ")) endpoint.complete(line.substring(line.indexOf("ws://")));
+                        else if (!endpoint.isDone() && seen.length() < 2000) seen.append(line).append(" | ");
+                    }
+                    endpoint.completeExceptionally(new AssertionError("chromium ended without a DevTools endpoint: " + seen));
+                } catch (IOException e) {
+                    endpoint.completeExceptionally(e);
+                }
+            });
+            drain.setDaemon(true);
+            drain.start();
+            try {
+                java.net.URI browserUri = java.net.URI.create(endpoint.get(60, TimeUnit.SECONDS));
+                var http = java.net.http.HttpClient.newHttpClient();
+                String list = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + browserUri.getPort() + "/json/list")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                String page = null;
+                for (JsonNode target : JSON.readTree(list)) if (target.path("type").asText().equals("page")) page = target.path("webSocketDebuggerUrl").asText();
+                check(page != null, "chromium shows no page: " + list);
+                socket = http.newWebSocketBuilder().buildAsync(java.net.URI.create(page), new java.net.http.WebSocket.Listener() {
+                    final StringBuilder message = new StringBuilder();
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data, boolean last) {
+                        message.append(data);
+                        if (last) {
+                            try {
+                                JsonNode m = JSON.readTree(message.toString());
+                                if (m.has("id")) Optional.ofNullable(replies.remove(m.get("id").asInt())).ifPresent(f -> f.complete(m));
+                                else events.add(m);
+                            } catch (IOException e) {
+                                events.add(JSON.createObjectNode().put("method", "unreadable").put("text", message.toString()));
+                            }
+                            message.setLength(0);
+                        }
+                        ws.request(1);
+                        return null;
+                    }
+                }).get(30, TimeUnit.SECONDS);
+            } catch (Exception | AssertionError e) {
+                close();
+                throw e;
+            }
+        }
+
+        /** One DevTools command; its result, or an AssertionError with the browser's error. */
+        JsonNode call(String method, Map<String, Object> params) throws Exception {
+            int id = ids.incrementAndGet();
+            var reply = new java.util.concurrent.CompletableFuture<JsonNode>();
+            replies.put(id, reply);
+            socket.sendText(JSON.writeValueAsString(Map.of("id", id, "method", method, "params", params)), true).get(30, TimeUnit.SECONDS);
+            JsonNode r = reply.get(60, TimeUnit.SECONDS);
+            check(!r.has("error"), method + ": " + r.get("error"));
+            return r.path("result");
+        }
+
+        /** A JavaScript expression's value in the page, as JSON. */
+        JsonNode evaluate(String expression) throws Exception {
+            JsonNode r = call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
+            check(!r.has("exceptionDetails"), expression + " threw " + r.get("exceptionDetails"));
+            return r.path("result").path("value");
+        }
+
+        List<JsonNode> events(String method) {
+            synchronized (events) {
+                return events.stream().filter(e -> e.path("method").asText().equals(method)).toList();
+            }
+        }
+
+        /**
+         * Opens a local page, waits until every div.plot holds plotly's SVG (or 60 s), and returns each
+         * plot as JSON (id, title, svgs, traces, points, drawnTitle), every URL requested, the errors
+         * (exceptions, failed loads, console errors) and a full-page screenshot written to `screenshot`.
+         */
+        PageView open(Path page, Path screenshot) throws Exception {
+            for (String domain : List.of("Network", "Page", "Runtime", "Log")) call(domain + ".enable", Map.of());
+            call("Page.navigate", Map.of("url", page.toUri().toString()));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            String drawn = "(() => { const p = [...document.querySelectorAll('div.plot')];"
+                    + " return document.readyState === 'complete' && p.every(d => d.querySelector('svg.main-svg')); })()";
+            while (!evaluate(drawn).asBoolean() && System.nanoTime() < until) Thread.sleep(200);
+            JsonNode plots = JSON.readTree(evaluate("JSON.stringify([...document.querySelectorAll('div.plot')].map(d => ({id: d.id,"
+                    + " title: d.dataset.title, svgs: d.querySelectorAll('svg.main-svg').length,"
+                    + " traces: d.querySelectorAll('.scatterlayer .trace').length, points: d.querySelectorAll('.scatterlayer .point').length,"
+                    + " drawnTitle: (d.querySelector('.gtitle') || {}).textContent || ''})))").asText());
+            int height = Math.min(16000, evaluate("document.documentElement.scrollHeight").asInt());
+            call("Emulation.setDeviceMetricsOverride", Map.of("width", 1280, "height", height, "deviceScaleFactor", 1, "mobile", false));
+            String png = call("Page.captureScreenshot", Map.of("format", "png")).path("data").asText();
+            Files.write(screenshot, Base64.getDecoder().decode(png));
+            List<String> requests = events("Network.requestWillBeSent").stream().map(e -> e.path("params").path("request").path("url").asText()).toList();
+            List<String> errors = new ArrayList<>();
+            events("Runtime.exceptionThrown").forEach(e -> errors.add("exception: " + e.path("params").path("exceptionDetails")));
+            events("Network.loadingFailed").forEach(e -> errors.add("failed load: " + e.path("params")));
+            events("Log.entryAdded").stream().filter(e -> e.path("params").path("entry").path("level").asText().equals("error"))
+                    .forEach(e -> errors.add("log: " + e.path("params").path("entry").path("text").asText()));
+            events("Runtime.consoleAPICalled").stream().filter(e -> e.path("params").path("type").asText().equals("error"))
+                    .forEach(e -> errors.add("console: " + e.path("params").path("args")));
+            List<JsonNode> list = new ArrayList<>();
+            plots.forEach(list::add);
+            return new PageView(list, requests, errors, screenshot);
+        }
+
+        @Override
+        public void close() throws IOException {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            try { process.waitFor(10, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
+            deleteTree(profile);
+        }
+    }
+
+    /**
+     * A report page checked in Chromium as a person would see it: every div.plot drawn by plotly with
+     * its title and at least one trace, no request other than file: and data: URLs, no script error,
+     * and a screenshot that is not blank. The screenshot is kept at screenshot, and named on stdout.
+     */
+    static PageView checkReportInBrowser(Path html, Path screenshot) throws Exception {
+        try (Browser browser = new Browser()) {
+            PageView view = browser.open(html, screenshot);
+            System.out.println("     (screenshot: " + screenshot + ", " + view.plots().size() + " plots)");
+            check(!view.plots().isEmpty(), "the page has plots");
+            for (JsonNode plot : view.plots()) {
+                check(plot.path("svgs").asInt() > 0, "plotly drew no SVG in " + plot);
+                check(plot.path("traces").asInt() > 0 && plot.path("points").asInt() > 0, "a plot without data: " + plot);
+                check(plot.path("drawnTitle").asText().equals(plot.path("title").asText()), "its title drawn: " + plot);
+            }
+            List<String> away = view.requests().stream().filter(u -> !u.startsWith("file:") && !u.startsWith("data:")).toList();
+            check(away.isEmpty(), "requests that leave the machine: " + away);
+            check(view.errors().isEmpty(), "errors in the page: " + view.errors());
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(screenshot.toFile());
+            Set<Integer> colours = new HashSet<>();
+            for (int y = 0; y < image.getHeight(); y += 7) for (int x = 0; x < image.getWidth(); x += 7) colours.add(image.getRGB(x, y));
+            check(colours.size() > 20, "the screenshot is nearly blank: " + colours.size() + " colours");
+            return view;
+        }
+    }
+
     static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) return;
         try (Stream<Path> walk = Files.walk(root)) {

@@ -1,5 +1,5 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//DESCRIPTION Tests of the suite around the scripts: the jbang bootstrap, run_all.sh and Report.java
+//DESCRIPTION Tests of the suite around the scripts: the jbang bootstrap and run_all.sh (Report.java has its own, in ReportTest)
 //JAVA 17+
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.22.4
 //SOURCES Harness.java
@@ -17,6 +17,16 @@ public class SuiteTest extends Harness {
 
     static Result run(Path dir, Duration limit, String... cmd) throws Exception {
         return run(new ProcessBuilder(cmd).directory(dir.toFile()), limit);
+    }
+
+    /** The benchmark scripts at the top of the repository. */
+    static final List<String> BENCHES;
+    static {
+        try (var scripts = Files.list(REPO)) {
+            BENCHES = scripts.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("Bench.java")).map(n -> n.replace(".java", "")).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -37,12 +47,7 @@ public class SuiteTest extends Harness {
             Result r = run(work, Duration.ofMinutes(10), REPO.resolve("run_all.sh").toString(), "--quick", "--out", out.toString());
             check(r.code() == 0, "exit 0, was " + r.code() + ": " + r.err());
             String summary = Files.readString(out.resolve("summary.md"));
-            try (var scripts = Files.list(REPO)) {
-                for (Path s : scripts.filter(p -> p.getFileName().toString().endsWith("Bench.java")).toList()) {
-                    String bench = s.getFileName().toString().replace(".java", "");
-                    check(summary.contains("## " + bench), "summary has " + bench);
-                }
-            }
+            for (String bench : BENCHES) check(summary.contains("## " + bench), "summary has " + bench);
             for (String method : List.of("shm-spin", "shm-sem", "zmq-tcp", "zmq-ipc", "uds", "tcp", "pipe", "chronicle"))
                 check(summary.lines().anyMatch(l -> l.startsWith("| " + method + " ")), "summary has TransportBench's " + method);
             for (String method : List.of("limit-memcpy", "queue", "shm-event", "shm-ring", "zmq-shm", "chronicle"))
@@ -71,7 +76,17 @@ public class SuiteTest extends Harness {
             check(summary.contains("All scripts succeeded."), "no failure listed");
             check(r.out().contains(summary.strip().lines().findFirst().orElseThrow()), "summary printed on stdout");
             List<String> last = r.out().strip().lines().toList();
-            check(last.get(last.size() - 1).contains("summary.md"), "last line names summary.md: " + last.get(last.size() - 1));
+            String end = last.get(last.size() - 1);
+            check(end.contains(out.resolve("summary.md").toString()) && end.contains(out.resolve("report.html").toString()), "the last line names summary.md and report.html: " + end);
+            String html = Files.readString(out.resolve("report.html"));
+            for (String bench : BENCHES)
+                check(html.contains("<section id=\"" + bench + "\">") && html.contains("data-title=\"" + bench + " "), "report.html has " + bench + "'s section and plots");
+        });
+
+        test("run_all.sh --quick's report.html in headless Chromium: every plot drawn, nothing fetched from the network", () -> {
+            Path html = work.resolve("all/report.html");
+            if (!Files.exists(html)) throw new Skip("needs the run_all.sh --quick test's report (run without a filter)");
+            checkReportInBrowser(html, Path.of(System.getProperty("java.io.tmpdir"), "ipcbench-report-run_all.png"));
         });
 
         test("run_all.sh keeps going after a failing script, lists it and exits non-zero", () -> {
@@ -88,31 +103,6 @@ public class SuiteTest extends Harness {
             String summary = Files.readString(out.resolve("summary.md"));
             check(summary.contains("Failed scripts: BrokenBench"), "the failure is listed:\n" + summary);
             check(summary.contains("| shm-spin |"), "what ran is still summarized");
-        });
-
-        test("Report.java: a missing folder or a malformed row is exit 2 with one line naming it", () -> {
-            Result missing = run(work, Duration.ofMinutes(3), JBANG, REPO.resolve("Report.java").toString(), "--out", work.resolve("nope").toString());
-            check(missing.code() == 2 && missing.err().contains("nope"), "missing folder: " + missing);
-            Path bad = Files.createDirectory(work.resolve("bad"));
-            Files.writeString(bad.resolve("results.jsonl"), "{\"timestamp\":\"2026-01-01T00:00:00Z\",\"bench\":\"X\",\"method\":\"m\",\"size_bytes\":1,\"verified\":true,\"mb_per_s\":1.5}\nnot json\n");
-            Result r = run(work, Duration.ofMinutes(3), JBANG, REPO.resolve("Report.java").toString(), "--out", bad.toString());
-            List<String> lines = r.err().lines().filter(l -> !l.startsWith("[jbang]")).toList();
-            check(r.code() == 2 && lines.size() == 1 && lines.get(0).contains("results.jsonl line 2"), "names file and line: " + r);
-        });
-
-        test("Report.java: a limit-* row is shown as the machine's limit, never ranked among the methods", () -> {
-            Path dir = Files.createDirectory(work.resolve("limit"));
-            String row = "{\"timestamp\":\"2026-01-01T00:00:00Z\",\"bench\":\"ShmBench\",\"pattern\":\"stream\",\"payload\":\"float64\","
-                    + "\"lat_kind\":\"%s\",\"method\":\"%s\",\"size_bytes\":8192,\"verified\":true,\"errors\":0,\"mb_per_s\":%d}\n";
-            Files.writeString(dir.resolve("results.jsonl"), String.format(row, "none", "limit-memcpy", 20000)
-                    + String.format(row, "one-way", "fast", 9000) + String.format(row, "one-way", "slow", 3000));
-            Result r = run(work, Duration.ofMinutes(3), JBANG, REPO.resolve("Report.java").toString(), "--out", dir.toString());
-            check(r.code() == 0, "exit 0: " + r.err());
-            String md = Files.readString(dir.resolve("summary.md"));
-            check(md.lines().anyMatch(l -> l.startsWith("| fast ") && l.contains("**9,000**")), "the fastest method in bold:\n" + md);
-            check(md.lines().anyMatch(l -> l.startsWith("| limit-memcpy ") && l.contains(" 20,000 |") && !l.contains("**")), "the limit shown plainly:\n" + md);
-            check(md.lines().anyMatch(l -> l.startsWith("| slow ") && l.contains("3.00x")), "ratios against the fastest method, not the limit:\n" + md);
-            check(md.lines().anyMatch(l -> l.startsWith("| limit-memcpy ") && l.contains("limit")), "the limit's ratio cell says limit");
         });
 
         deleteTree(work);
