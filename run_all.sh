@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark script of the suite (*Bench.java beside this file) one after the other,
-# then prints one summary of the rows they wrote (Report.java), also saved as <out>/summary.md.
+# then prints one summary of the rows they wrote (Report.java), saved as <out>/summary.md, with
+# plots of it in <out>/report.html.
 #   ./run_all.sh                      the default configuration of every script
 #   ./run_all.sh --quick              a smoke run, a few seconds per script
 #   ./run_all.sh --out /tmp/r -r 5    results in /tmp/r, 5 runs of each configuration
@@ -11,7 +12,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 for arg in "$@"; do
   if [[ "$arg" == "-h" || "$arg" == "--help" ]]; then
-    sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 0
   fi
 done
@@ -63,10 +64,9 @@ for name in "${failed[@]}"; do report+=(--failed "$name"); done
 "$jbang" "$here/Report.java" "${report[@]}"
 report_code=$?
 
-echo
-if [[ $report_code -eq 0 ]]; then
-  echo "Summary written to $out/summary.md (rows in $out/results.csv and $out/results.jsonl)"
-else
+# Report.java's last line names summary.md and report.html.
+if [[ $report_code -ne 0 ]]; then
+  echo
   echo "No summary written: Report.java failed (exit $report_code)"
   [[ ${#failed[@]} -eq 0 ]] || echo "Failed scripts: $(IFS=,; echo "${failed[*]}" | sed 's/,/, /g')"
 fi
