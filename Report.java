@@ -150,8 +150,8 @@ public class Report implements Callable<Integer> {
 
         List<Row> rows() { return cells.values().stream().flatMap(m -> m.values().stream()).flatMap(c -> c.runs.stream()).toList(); }
 
-        /** What the rows measure, from the suite schema's lat_kind: rtt, one-way, read, write, none. */
-        String kind() { return distinctOf(rows(), r -> r.json.path("lat_kind").asText("")); }
+        /** Whether some row measures this lat_kind of the suite schema (rtt, one-way, read, write; none has no latency). */
+        boolean measures(String latKind) { return rows().stream().anyMatch(r -> r.json.path("lat_kind").asText("").equals(latKind)); }
 
         String title() {
             int runs = cells.values().stream().flatMap(m -> m.values().stream()).mapToInt(c -> c.runs.size()).max().orElse(1);
@@ -470,12 +470,12 @@ public class Report implements Callable<Integer> {
     static List<Plot> plots(Experiment x) {
         List<Plot> plots = new ArrayList<>();
         List<Row> rows = x.rows();
-        String kind = x.kind();
+        boolean reads = x.measures("read"), writes = x.measures("write");     // LmdbBench's (zmq's write rows have no latency: "none")
         String xTitle = x.entries ? "entries" : "message size (bytes)";
         ToDoubleFunction<Row> yValue;
         String yTitle;
-        if (kind.equals("read")) { yValue = r -> r.number("lat_mean_us"); yTitle = "time per read, mean (µs)"; }
-        else if (kind.equals("write")) { yValue = r -> 1e3 / r.number("msgs_per_s"); yTitle = "time per write (ms)"; }
+        if (reads) { yValue = r -> r.number("lat_mean_us"); yTitle = "time per read, mean (µs)"; }
+        else if (writes) { yValue = r -> 1e3 / r.number("msgs_per_s"); yTitle = "time per write (ms)"; }
         else if (x.rtt) { yValue = r -> r.number("lat_p50_us"); yTitle = "round trip p50 (µs)"; }
         else { yValue = r -> r.number("mb_per_s"); yTitle = "MB/s"; }
         String name = x.bench + " " + (x.pattern.isEmpty() ? "" : x.pattern + " ") + (x.payload.isEmpty() ? "" : x.payload + " ");
@@ -500,7 +500,7 @@ public class Report implements Callable<Integer> {
                     .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(method).build());
         });
         if (!latencies.isEmpty()) {
-            String what = x.rtt ? "round trip" : kind.equals("read") ? "read time" : kind.equals("write") ? "write time" : "latency";
+            String what = x.rtt ? "round trip" : reads ? "read time" : writes ? "write time" : "latency";
             String latencyTitle = name + what + " percentiles at " + x.label(smallest);
             plots.add(new Plot(latencyTitle, figure(latencyTitle, "percentile", false, what + " (µs)", latencies)));
         }

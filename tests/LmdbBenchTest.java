@@ -359,6 +359,16 @@ public class LmdbBenchTest extends Harness {
             }
         });
 
+        test("a zmq reader whose reply is lost asks again on a new socket after 1 s, and the run is verified", () -> {
+            Path out = work.resolve("lost-reply");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "-m", "zmq", "-s", "100", "-n", "20", "-w", "0", "-r", "1", "--readers", "2",
+                    "--zmq-ignore", "7", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            JsonNode row = rows(out).stream().filter(x -> x.get("pattern").asText().equals("snapshot")).findFirst().orElseThrow();
+            check(row.get("verified").asBoolean() && row.get("count").asLong() == 40, "every read verified: " + row);
+            check(row.get("retries").asLong() >= 5 && row.get("lat_max_us").asDouble() >= 1e6, "requests sent again after a second: " + row);
+        });
+
         test("the torn-read check has teeth: shm without its seqlock, written in place under live writes, is caught", () -> {
             Path out = work.resolve("unsafe");
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "-m", "shm", "--access", "snapshot", "-s", "10000", "--live-writes", "5000", "-d", "3s",
