@@ -220,8 +220,8 @@ public class Report implements Callable<Integer> {
                 List<String> line = new ArrayList<>(List.of(method));
                 for (long size : sizes) {
                     Cell c = bySize.get(size), l = reference.get(size);
-                    line.add(c == null || l == null || l.median == 0 || c.median == 0 ? "–"
-                            : String.format(Locale.ROOT, "%.0f%%", 100 * (rtt ? l.median / c.median : c.median / l.median)) + (c.ok ? "" : " ✗"));
+                    double share = c == null || l == null || l.median == 0 || c.median == 0 ? Double.NaN : 100 * (rtt ? l.median / c.median : c.median / l.median);
+                    line.add(Double.isNaN(share) ? "–" : String.format(Locale.ROOT, share >= 10 ? "%.0f%%" : share >= 1 ? "%.1f%%" : "%.2f%%", share) + (c.ok ? "" : " ✗"));
                 }
                 t.add(line);
             });
@@ -430,7 +430,10 @@ public class Report implements Callable<Integer> {
         List<String[]> env = results.environment();
         if (!env.isEmpty()) {
             h.append("<ul>\n");
-            env.forEach(e -> h.append("<li>").append(escape(e[0])).append(": ").append(escape(e[1])).append("</li>\n"));
+            // Each script's jars make a long list: folded, to be opened.
+            env.forEach(e -> h.append(e[0].startsWith("Libraries")
+                    ? "<li><details><summary>" + escape(e[0]) + "</summary>" + escape(e[1]) + "</details></li>\n"
+                    : "<li>" + escape(e[0]) + ": " + escape(e[1]) + "</li>\n"));
             h.append("</ul>\n");
         }
         h.append("<nav>");
