@@ -166,66 +166,56 @@ public class Report implements Callable<Integer> {
         /** The first limit-* method, if the experiment has one. */
         Optional<String> limit() { return cells.keySet().stream().filter(Report::isLimit).findFirst(); }
 
-        /** The figures (best in **bold**), one row per method, with a header. */
-        List<List<String>> figures() {
-            List<List<String>> t = new ArrayList<>(List.of(header("method", "wait")));
+        /** What a cell of a method x size table says: null for nothing ("–"). */
+        interface CellText { String of(String method, long size, Cell cell); }
+
+        /** A table of method x size with a header: one line per method that `include` takes, ✗ after a cell not verified. */
+        List<List<String>> table(boolean withWait, java.util.function.Predicate<String> include, CellText text) {
+            List<List<String>> t = new ArrayList<>(List.of(withWait ? header("method", "wait") : header("method")));
             cells.forEach((method, bySize) -> {
-                List<String> line = new ArrayList<>(List.of(method, distinctOf(bySize.values().stream().flatMap(c -> c.runs.stream()).toList(), r -> r.waits)));
+                if (!include.test(method)) return;
+                List<String> line = new ArrayList<>(List.of(method));
+                if (withWait) line.add(distinctOf(bySize.values().stream().flatMap(c -> c.runs.stream()).toList(), r -> r.waits));
                 for (long size : sizes) {
                     Cell c = bySize.get(size);
-                    if (c == null) { line.add("–"); continue; }
-                    String figure = number(c.median) + (c.runs.size() > 1 ? String.format(Locale.ROOT, " (±%.0f%%)", c.spread * 100) : "");
-                    line.add((c.ok && c.median == best.get(size) && !isLimit(method) ? "**" + figure + "**" : figure) + (c.ok ? "" : " ✗"));
+                    String cell = c == null ? null : text.of(method, size, c);
+                    line.add(cell == null ? "–" : cell + (c.ok ? "" : " ✗"));
                 }
                 t.add(line);
             });
             return t;
+        }
+
+        /** The figures with their spread, the best of each size in **bold**. */
+        List<List<String>> figures() {
+            return table(true, m -> true, (method, size, c) -> {
+                String figure = number(c.median) + (c.runs.size() > 1 ? String.format(Locale.ROOT, " (±%.0f%%)", c.spread * 100) : "");
+                return c.ok && c.median == best.get(size) && !isLimit(method) ? "**" + figure + "**" : figure;
+            });
         }
 
         /** Round trips: the p99 of each method and size (median over the runs), the tail beside the p50 headline. */
         List<List<String>> p99() {
-            List<List<String>> t = new ArrayList<>(List.of(header("method")));
-            cells.forEach((method, bySize) -> {
-                List<String> line = new ArrayList<>(List.of(method));
-                for (long size : sizes) {
-                    Cell c = bySize.get(size);
-                    double p99 = c == null ? Double.NaN : median(c.runs, r -> r.number("lat_p99_us"));
-                    line.add(Double.isNaN(p99) ? "–" : number(p99) + (c.ok ? "" : " ✗"));
-                }
-                t.add(line);
+            return table(false, m -> true, (method, size, c) -> {
+                double p99 = median(c.runs, r -> r.number("lat_p99_us"));
+                return Double.isNaN(p99) ? null : number(p99);
             });
-            return t;
         }
 
         /** Each method's times slower than the fastest of its size. */
         List<List<String>> ratios() {
-            List<List<String>> t = new ArrayList<>(List.of(header("method")));
-            cells.forEach((method, bySize) -> {
-                List<String> line = new ArrayList<>(List.of(method));
-                for (long size : sizes) {
-                    Cell c = bySize.get(size);
-                    line.add(c == null ? "–" : isLimit(method) ? "limit" : String.format(Locale.ROOT, "%.2fx", slower(c, size)) + (c.ok ? "" : " ✗"));
-                }
-                t.add(line);
-            });
-            return t;
+            return table(false, m -> true, (method, size, c) -> isLimit(method) ? "limit" : String.format(Locale.ROOT, "%.2fx", slower(c, size)));
         }
 
         /** Each method's share of the machine's limit of its size (rtt: the limit's time over the method's). */
         List<List<String>> limitShares(String limit) {
-            List<List<String>> t = new ArrayList<>(List.of(header("method")));
             Map<Long, Cell> reference = cells.get(limit);
-            cells.forEach((method, bySize) -> {
-                if (isLimit(method)) return;
-                List<String> line = new ArrayList<>(List.of(method));
-                for (long size : sizes) {
-                    Cell c = bySize.get(size), l = reference.get(size);
-                    double share = c == null || l == null || l.median == 0 || c.median == 0 ? Double.NaN : 100 * (rtt ? l.median / c.median : c.median / l.median);
-                    line.add(Double.isNaN(share) ? "–" : String.format(Locale.ROOT, share >= 10 ? "%.0f%%" : share >= 1 ? "%.1f%%" : "%.2f%%", share) + (c.ok ? "" : " ✗"));
-                }
-                t.add(line);
+            return table(false, m -> !isLimit(m), (method, size, c) -> {
+                Cell l = reference.get(size);
+                if (l == null || l.median == 0 || c.median == 0) return null;
+                double share = 100 * (rtt ? l.median / c.median : c.median / l.median);
+                return String.format(Locale.ROOT, share >= 10 ? "%.0f%%" : share >= 1 ? "%.1f%%" : "%.2f%%", share);
             });
-            return t;
         }
 
         List<String> header(String... first) {
