@@ -128,9 +128,10 @@ public class Report implements Callable<Integer> {
      * The best of each size is the best verified cell (if none is verified, the best of the rest),
      * and never a limit-* row: that is the machine's limit, a reference rather than a contender.
      */
-    record Experiment(String bench, String pattern, String payload, boolean rtt, boolean entries, List<Long> sizes,
+    record Experiment(String bench, String pattern, String payload, String variant, boolean rtt, boolean entries, List<Long> sizes,
                       Map<String, Map<Long, Cell>> cells, Map<Long, Double> best) {
-        static Experiment of(List<Row> rows) {
+        /** variant: what tells this experiment from the script's others beyond pattern and payload ("batch 64, 4 peers, "), or "". */
+        static Experiment of(List<Row> rows, String variant) {
             Row any = rows.get(0);
             List<Long> sizes = rows.stream().map(Row::size).distinct().sorted().toList();
             Map<String, Map<Long, Cell>> cells = new LinkedHashMap<>();     // methods in first-seen order
@@ -145,7 +146,7 @@ public class Report implements Callable<Integer> {
                 List<Cell> contenders = here.stream().anyMatch(Cell::ok) ? here.stream().filter(Cell::ok).toList() : here;
                 best.put(size, contenders.stream().mapToDouble(Cell::median).reduce(any.rtt ? Math::min : Math::max).orElseThrow());
             }
-            return new Experiment(any.bench, any.pattern, any.payload, any.rtt, any.entries, sizes, cells, best);
+            return new Experiment(any.bench, any.pattern, any.payload, variant, any.rtt, any.entries, sizes, cells, best);
         }
 
         List<Row> rows() { return cells.values().stream().flatMap(m -> m.values().stream()).flatMap(c -> c.runs.stream()).toList(); }
@@ -155,9 +156,14 @@ public class Report implements Callable<Integer> {
 
         String title() {
             int runs = cells.values().stream().flatMap(m -> m.values().stream()).mapToInt(c -> c.runs.size()).max().orElse(1);
-            return (pattern.isEmpty() ? "" : pattern + ", ") + (payload.isEmpty() ? "" : payload + " payload, ")
+            return (pattern.isEmpty() ? "" : pattern + ", ") + (payload.isEmpty() ? "" : payload + " payload, ") + variant
                     + (rtt ? "RTT p50 µs (lower is better)" : "MB/s (higher is better)")
                     + (runs > 1 ? ", median of " + runs + " runs (± half their range)" : "");
+        }
+
+        /** The same experiment in another folder: same pattern, payload, variant and headline. */
+        boolean sameAs(Experiment o) {
+            return pattern.equals(o.pattern) && payload.equals(o.payload) && variant.equals(o.variant) && rtt == o.rtt && entries == o.entries;
         }
 
         /** How many times slower than the best of its size. */
@@ -204,7 +210,7 @@ public class Report implements Callable<Integer> {
 
         /** Each method's times slower than the fastest of its size. */
         List<List<String>> ratios() {
-            return table(false, m -> true, (method, size, c) -> isLimit(method) ? "limit" : String.format(Locale.ROOT, "%.2fx", slower(c, size)));
+            return table(false, m -> true, (method, size, c) -> isLimit(method) ? "limit" : times(slower(c, size)));
         }
 
         /** Each method's share of the machine's limit of its size (rtt: the limit's time over the method's). */
@@ -216,6 +222,18 @@ public class Report implements Callable<Integer> {
                 double share = 100 * (rtt ? l.median / c.median : c.median / l.median);
                 return String.format(Locale.ROOT, share >= 10 ? "%.0f%%" : share >= 1 ? "%.1f%%" : "%.2f%%", share);
             });
+        }
+
+        /** What the experiment shows under its title, in order: the same for summary.md and report.html. */
+        List<Block> blocks() {
+            List<Block> b = new ArrayList<>(List.of(new Block("", figures(), 2, List.of())));
+            if (rtt) b.add(new Block("RTT p99 µs:", p99(), 1, List.of()));
+            if (cells.size() > 1) b.add(new Block("Times slower than the fastest of each size:", ratios(), 1, List.of()));
+            limit().ifPresent(l -> b.add(new Block("Share of the machine's limit (" + l + "):", limitShares(l), 1, List.of())));
+            List<String> problems = problems(), notes = notes();
+            if (!problems.isEmpty()) b.add(new Block("Not verified or with errors (a benchmark that moves wrong bytes is not ranked):", null, 0, problems));
+            if (!notes.isEmpty()) b.add(new Block("Notes:", null, 0, notes));
+            return b;
         }
 
         List<String> header(String... first) {
@@ -241,6 +259,9 @@ public class Report implements Callable<Integer> {
         }
     }
 
+    /** A caption, then a table (its first `left` columns are text) or a list. */
+    record Block(String caption, List<List<String>> table, int left, List<String> items) {}
+
     /** The rows of a results folder, grouped into experiments in the suite's order, with the environment they ran in. */
     record Results(Path folder, List<Row> rows, Map<String, List<Experiment>> byBench) {
         static Results of(Path folder, List<Row> rows) {
@@ -248,8 +269,15 @@ public class Report implements Callable<Integer> {
             Map<String, List<Experiment>> byBench = new LinkedHashMap<>();
             benches.keySet().stream()
                     .sorted(Comparator.comparingInt((String b) -> ORDER.contains(b) ? ORDER.indexOf(b) : ORDER.size()).thenComparing(b -> b))
-                    .forEach(b -> byBench.put(b, group(benches.get(b).stream(), r -> List.of(r.pattern, r.payload, r.rtt, r.entries))
-                            .values().stream().map(Experiment::of).toList()));
+                    .forEach(b -> {
+                        // Rows of another batch or number of peers are another experiment, not more runs of the same.
+                        List<Row> rs = benches.get(b);
+                        boolean batches = rs.stream().map(r -> r.number("batch")).distinct().count() > 1;
+                        boolean peers = rs.stream().map(r -> r.number("peers")).distinct().count() > 1;
+                        byBench.put(b, group(rs.stream(), r -> List.of(r.pattern, r.payload, r.rtt, r.entries, r.number("batch"), r.number("peers")))
+                                .values().stream().map(x -> Experiment.of(x, (batches ? "batch " + (long) x.get(0).number("batch") + ", " : "")
+                                        + (peers ? (long) x.get(0).number("peers") + " peers, " : ""))).toList());
+                    });
             return new Results(folder, rows, byBench);
         }
 
@@ -317,7 +345,12 @@ public class Report implements Callable<Integer> {
 
     List<Row> read(Path file, Instant from) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        List<String> lines = Files.readAllLines(file);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw bad(file + " is not a results file: it is not UTF-8 text");
+        }
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) continue;
@@ -330,6 +363,7 @@ public class Report implements Callable<Integer> {
                 boolean rtt = "rtt".equals(n.path("lat_kind").asText());
                 JsonNode value = n.path(rtt ? "lat_p50_us" : "mb_per_s");
                 if (!value.isNumber()) throw new IllegalArgumentException("'" + (rtt ? "lat_p50_us" : "mb_per_s") + "' is not a number");
+                if (!n.get("size_bytes").isNumber()) throw new IllegalArgumentException("'size_bytes' is not a number");
                 boolean entries = n.path("entries").isNumber();
                 rows.add(new Row(time, n.get("bench").asText(), n.path("pattern").asText(""), n.path("payload").asText(""),
                         n.get("method").asText(), n.path("wait").asText(""), (entries ? n.get("entries") : n.get("size_bytes")).asLong(),
@@ -353,13 +387,12 @@ public class Report implements Callable<Integer> {
         results.byBench.forEach((bench, experiments) -> {
             md.append("## ").append(bench).append("\n\n");
             for (Experiment x : experiments) {
-                md.append("### ").append(x.title()).append("\n\n").append(markdown(x.figures(), 2)).append("\n");
-                if (x.rtt) md.append("RTT p99 µs:\n\n").append(markdown(x.p99(), 1)).append("\n");
-                if (x.cells.size() > 1) md.append("Times slower than the fastest of each size:\n\n").append(markdown(x.ratios(), 1)).append("\n");
-                x.limit().ifPresent(l -> md.append("Share of the machine's limit (").append(l).append("):\n\n").append(markdown(x.limitShares(l), 1)).append("\n"));
-                if (!x.problems().isEmpty()) md.append("Not verified or with errors (a benchmark that moves wrong bytes is not ranked):\n\n")
-                        .append(x.problems().stream().map(p -> "- " + p).collect(Collectors.joining("\n"))).append("\n\n");
-                if (!x.notes().isEmpty()) md.append("Notes:\n\n").append(x.notes().stream().map(p -> "- " + p).collect(Collectors.joining("\n"))).append("\n\n");
+                md.append("### ").append(x.title()).append("\n\n");
+                for (Block b : x.blocks()) {
+                    if (!b.caption.isEmpty()) md.append(b.caption).append("\n\n");
+                    if (b.table != null) md.append(markdown(b.table, b.left)).append("\n");
+                    else md.append(b.items.stream().map(i -> "- " + i).collect(Collectors.joining("\n"))).append("\n\n");
+                }
             }
         });
         md.append(failed.isEmpty() ? "All scripts succeeded.\n" : "Failed scripts: " + String.join(", ", failed) + "\n");
@@ -429,19 +462,19 @@ public class Report implements Callable<Integer> {
         h.append("<nav>");
         results.byBench.keySet().forEach(b -> h.append("<a href=\"#").append(escape(b)).append("\">").append(escape(b)).append("</a>"));
         h.append("</nav>\n");
-        int[] figures = {0};
+        int[] plotNumber = {0};
         results.byBench.forEach((bench, experiments) -> {
             h.append("<section id=\"").append(escape(bench)).append("\">\n<h2>").append(escape(bench)).append("</h2>\n");
             for (Experiment x : experiments) {
-                h.append("<h3>").append(escape(x.title())).append("</h3>\n").append(html(x.figures(), 2));
-                if (x.rtt) h.append("<p>RTT p99 µs:</p>\n").append(html(x.p99(), 1));
-                if (x.cells.size() > 1) h.append("<p>Times slower than the fastest of each size:</p>\n").append(html(x.ratios(), 1));
-                x.limit().ifPresent(l -> h.append("<p>Share of the machine's limit (").append(escape(l)).append("):</p>\n").append(html(x.limitShares(l), 1)));
-                list(h, "Not verified or with errors (not ranked):", x.problems());
-                list(h, "Notes:", x.notes());
+                h.append("<h3>").append(escape(x.title())).append("</h3>\n");
+                for (Block b : x.blocks()) {
+                    if (!b.caption.isEmpty()) h.append("<p>").append(escape(b.caption)).append("</p>\n");
+                    if (b.table != null) h.append(html(b.table, b.left));
+                    else h.append("<ul>\n").append(b.items.stream().map(i -> "<li>" + escape(i) + "</li>\n").collect(Collectors.joining())).append("</ul>\n");
+                }
                 h.append("<div class=\"plots\">\n");
                 for (Plot p : plots(x)) {
-                    String id = "plot" + ++figures[0];
+                    String id = "plot" + ++plotNumber[0];
                     h.append("<div class=\"plot\" id=\"").append(id).append("\" data-title=\"").append(escape(p.title)).append("\"></div>\n")
                             .append(p.figure.asJavascript(id)).append("\n");
                 }
@@ -471,14 +504,14 @@ public class Report implements Callable<Integer> {
         else if (writes) { yValue = r -> 1e3 / r.number("msgs_per_s"); yTitle = "time per write (ms)"; }
         else if (x.rtt) { yValue = r -> r.number("lat_p50_us"); yTitle = "round trip p50 (µs)"; }
         else { yValue = r -> r.number("mb_per_s"); yTitle = "MB/s"; }
-        String name = x.bench + " " + (x.pattern.isEmpty() ? "" : x.pattern + " ") + (x.payload.isEmpty() ? "" : x.payload + " ");
+        String name = plain(x.bench + " " + (x.pattern.isEmpty() ? "" : x.pattern + " ") + (x.payload.isEmpty() ? "" : x.payload + " ") + x.variant.replace(",", ""));
 
         List<ScatterTrace> traces = new ArrayList<>();
         group(rows.stream(), Row::method).forEach((method, rs) -> {
             Map<Long, List<Row>> byX = new TreeMap<>(group(rs.stream(), Row::size));
             double[] xs = byX.keySet().stream().mapToDouble(Long::doubleValue).toArray();
             double[] ys = byX.values().stream().mapToDouble(list -> median(list, yValue)).toArray();
-            traces.add(ScatterTrace.builder(xs, ys).mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(method).build());
+            traces.add(ScatterTrace.builder(xs, ys).mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(plain(method)).build());
         });
         String title = name + yTitle.replaceAll(" \\(.*", "") + " vs " + (x.entries ? "entries" : "size");
         plots.add(new Plot(title, figure(title, xTitle, true, yTitle, traces)));
@@ -490,7 +523,7 @@ public class Report implements Callable<Integer> {
         group(rows.stream().filter(r -> r.size == smallest && !Double.isNaN(r.number("lat_p50_us"))), Row::method).forEach((method, rs) -> {
             double[] us = Arrays.stream(fields).mapToDouble(f -> median(rs, r -> r.number(f))).toArray();
             latencies.add(ScatterTrace.builder(StringColumn.create("percentile", percentiles), DoubleColumn.create("µs", us))
-                    .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(method).build());
+                    .mode(ScatterTrace.Mode.LINE_AND_MARKERS).name(plain(method)).build());
         });
         if (!latencies.isEmpty()) {
             String what = x.rtt ? "round trip" : reads ? "read time" : writes ? "write time" : "latency";
@@ -498,6 +531,15 @@ public class Report implements Callable<Integer> {
             plots.add(new Plot(latencyTitle, figure(latencyTitle, "percentile", false, what + " (µs)", latencies)));
         }
         return plots;
+    }
+
+    /**
+     * A name or title as tablesaw's templates can carry it: they put it between single quotes in the
+     * page's JavaScript, HTML-escaped only, so a backslash or a line break would end the script and a
+     * double quote would show as &quot;.
+     */
+    static String plain(String text) {
+        return text.replace('\\', '/').replace('"', '\'').replaceAll("[\\p{Cntrl}\u2028\u2029]", " ");
     }
 
     static Figure figure(String title, String xTitle, boolean logX, String yTitle, List<ScatterTrace> traces) {
@@ -526,13 +568,6 @@ public class Report implements Callable<Integer> {
         return s.append("</table>\n").toString();
     }
 
-    static void list(StringBuilder h, String label, List<String> items) {
-        if (items.isEmpty()) return;
-        h.append("<p>").append(escape(label)).append("</p>\n<ul>\n");
-        items.forEach(i -> h.append("<li>").append(escape(i)).append("</li>\n"));
-        h.append("</ul>\n");
-    }
-
     static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
@@ -555,7 +590,7 @@ public class Report implements Callable<Integer> {
             md.append("## ").append(bench).append("\n\n");
             for (Experiment y : bExperiments) {
                 Optional<Experiment> match = a.byBench.getOrDefault(bench, List.of()).stream()
-                        .filter(x -> x.pattern.equals(y.pattern) && x.payload.equals(y.payload) && x.rtt == y.rtt && x.entries == y.entries).findFirst();
+                        .filter(x -> x.sameAs(y)).findFirst();
                 if (match.isEmpty()) { onlyOne.add(bench + " " + y.title() + ": only in B"); continue; }
                 Experiment x = match.get();
                 List<Long> sizes = y.sizes.stream().filter(x.sizes::contains).toList();
@@ -568,7 +603,7 @@ public class Report implements Callable<Integer> {
                     for (long size : sizes) {
                         Cell ca = aCells.get(size), cb = bCells.get(size);
                         line.add(ca == null || cb == null ? "–" : number(ca.median) + " -> " + number(cb.median)
-                                + String.format(Locale.ROOT, " (%.2fx)", cb.median / ca.median) + (ca.ok && cb.ok ? "" : " ✗"));
+                                + " (" + times(cb.median / ca.median) + ")" + (ca.ok && cb.ok ? "" : " ✗"));
                     }
                     t.add(line);
                 });
@@ -576,7 +611,11 @@ public class Report implements Callable<Integer> {
                 md.append("### ").append(y.title()).append("\n\n").append(t.size() > 1 && sizes.size() > 0 ? markdown(t, 1) : "No method and size in both.\n").append("\n");
             }
         });
-        a.byBench.keySet().stream().filter(bench -> !b.byBench.containsKey(bench)).forEach(bench -> onlyOne.add(bench + ": only in A"));
+        a.byBench.forEach((bench, aExperiments) -> {
+            if (!b.byBench.containsKey(bench)) { onlyOne.add(bench + ": only in A"); return; }
+            aExperiments.stream().filter(x -> b.byBench.get(bench).stream().noneMatch(y -> x.sameAs(y)))
+                    .forEach(x -> onlyOne.add(bench + " " + x.title() + ": only in A"));
+        });
         if (!onlyOne.isEmpty()) md.append("Not compared:\n\n").append(onlyOne.stream().map(s -> "- " + s).collect(Collectors.joining("\n"))).append("\n");
         System.out.print(md);
         if (spec.commandLine().getParseResult().hasMatchedOption("--out")) {
@@ -596,7 +635,7 @@ public class Report implements Callable<Integer> {
     }
 
     static double median(List<Row> rows, ToDoubleFunction<Row> value) {
-        double[] v = rows.stream().mapToDouble(value).sorted().toArray();
+        double[] v = rows.stream().mapToDouble(value).filter(Double::isFinite).sorted().toArray();
         int n = v.length;
         return n == 0 ? Double.NaN : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
@@ -622,6 +661,11 @@ public class Report implements Callable<Integer> {
             if (bytes >= unit && bytes % unit == 0) return bytes / unit + " " + binary[i];
         }
         return bytes + " B";
+    }
+
+    /** A ratio as 1.23x; "–" where it is not a number (a zero figure). */
+    static String times(double ratio) {
+        return Double.isFinite(ratio) ? String.format(Locale.ROOT, "%.2fx", ratio) : "–";
     }
 
     /** Three significant figures or so: 0.42, 13.6, 1,868. */

@@ -298,7 +298,7 @@ public class Harness {
     static final class Browser implements AutoCloseable {
         final Process process;
         final Path profile;
-        final java.net.http.WebSocket socket;
+        java.net.http.WebSocket socket;
         final List<JsonNode> events = Collections.synchronizedList(new ArrayList<>());
         final Map<Integer, java.util.concurrent.CompletableFuture<JsonNode>> replies = new java.util.concurrent.ConcurrentHashMap<>();
         final java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
@@ -312,8 +312,9 @@ public class Harness {
         }
 
         Browser() throws Exception {
+            Path chromium = find();
             profile = Files.createTempDirectory("chromium-profile");
-            process = new ProcessBuilder(find().toString(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            process = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
                     "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--window-size=1280,1000", "about:blank")
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -336,7 +337,8 @@ public class Harness {
             try {
                 java.net.URI browserUri = java.net.URI.create(endpoint.get(60, TimeUnit.SECONDS));
                 var http = java.net.http.HttpClient.newHttpClient();
-                String list = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + browserUri.getPort() + "/json/list")).build(),
+                String list = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + browserUri.getPort() + "/json/list"))
+                                .timeout(Duration.ofSeconds(30)).build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString()).body();
                 String page = null;
                 for (JsonNode target : JSON.readTree(list)) if (target.path("type").asText().equals("page")) page = target.path("webSocketDebuggerUrl").asText();
@@ -360,11 +362,28 @@ public class Harness {
                         ws.request(1);
                         return null;
                     }
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int status, String reason) {
+                        failAll(new AssertionError("chromium closed its DevTools connection: " + status + " " + reason));
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(java.net.http.WebSocket ws, Throwable error) {
+                        failAll(error);
+                    }
                 }).get(30, TimeUnit.SECONDS);
             } catch (Exception | AssertionError e) {
                 close();
                 throw e;
             }
+        }
+
+        /** Ends every call still waiting for its reply: the browser has gone. */
+        void failAll(Throwable why) {
+            replies.values().forEach(f -> f.completeExceptionally(why));
+            replies.clear();
         }
 
         /** One DevTools command; its result, or an AssertionError with the browser's error. */
@@ -400,12 +419,15 @@ public class Harness {
             for (String domain : List.of("Network", "Page", "Runtime", "Log")) call(domain + ".enable", Map.of());
             call("Page.navigate", Map.of("url", page.toUri().toString()));
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (events("Page.loadEventFired").isEmpty() && System.nanoTime() < until) Thread.sleep(100);
+            check(!events("Page.loadEventFired").isEmpty(), "the page did not load within 60 s: " + page);
             String drawn = "(() => { const p = [...document.querySelectorAll('div.plot')];"
-                    + " return document.readyState === 'complete' && p.every(d => d.querySelector('svg.main-svg')); })()";
+                    + " return location.protocol === 'file:' && document.readyState === 'complete' && p.every(d => d.querySelector('svg.main-svg')); })()";
             while (!evaluate(drawn).asBoolean() && System.nanoTime() < until) Thread.sleep(200);
             JsonNode plots = JSON.readTree(evaluate("JSON.stringify([...document.querySelectorAll('div.plot')].map(d => ({id: d.id,"
                     + " title: d.dataset.title, svgs: d.querySelectorAll('svg.main-svg').length,"
                     + " traces: d.querySelectorAll('.scatterlayer .trace').length, points: d.querySelectorAll('.scatterlayer .point').length,"
+                    + " emptyTraces: [...d.querySelectorAll('.scatterlayer .trace')].filter(t => !t.querySelector('.point')).length,"
                     + " drawnTitle: (d.querySelector('.gtitle') || {}).textContent || ''})))").asText());
             int height = Math.min(16000, evaluate("document.documentElement.scrollHeight").asInt());
             call("Emulation.setDeviceMetricsOverride", Map.of("width", 1280, "height", height, "deviceScaleFactor", 1, "mobile", false));
@@ -426,6 +448,7 @@ public class Harness {
 
         @Override
         public void close() throws IOException {
+            if (socket != null) socket.abort();
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             try { process.waitFor(10, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
@@ -445,7 +468,7 @@ public class Harness {
             check(!view.plots().isEmpty(), "the page has plots");
             for (JsonNode plot : view.plots()) {
                 check(plot.path("svgs").asInt() > 0, "plotly drew no SVG in " + plot);
-                check(plot.path("traces").asInt() > 0 && plot.path("points").asInt() > 0, "a plot without data: " + plot);
+                check(plot.path("traces").asInt() > 0 && plot.path("emptyTraces").asInt() == 0, "a plot or a trace of it without points: " + plot);
                 check(plot.path("drawnTitle").asText().equals(plot.path("title").asText()), "its title drawn: " + plot);
             }
             List<String> away = view.requests().stream().filter(u -> !u.startsWith("file:") && !u.startsWith("data:")).toList();

@@ -55,6 +55,8 @@ public class ReportTest extends Harness {
         for (long size : List.of(64L, 4096L)) {
             rows.append(row("TransportBench", "ping-pong", "rtt", "spin", size, 200, 0.5));
             rows.append(row("TransportBench", "ping-pong", "rtt", "tcp", size, 20, 25));
+            // a name with what tablesaw's JavaScript must survive: quotes, a backslash, markup
+            rows.append(row("TransportBench", "ping-pong", "rtt", "it's \"odd\" a\\b <i>&amp;", size, 20, 30));
         }
         for (long entries : List.of(10L, 1000L)) {
             for (String method : List.of("lmdb", "shm")) {
@@ -165,6 +167,29 @@ public class ReportTest extends Harness {
             check(all.code() == 0 && Files.readString(none.resolve("summary.md")).contains("No results were written."), "every script failed: said so: " + all.err());
         });
 
+        test("several runs: the median and ± half their range; --since leaves the earlier rows out", () -> {
+            Path dir = Files.createDirectories(work.resolve("runs"));
+            StringBuilder rows = new StringBuilder();
+            for (int run = 1; run <= 3; run++)
+                rows.append(row("ShmBench", "stream", "one-way", "m", 8192, 100 * run, 1, "run", run, "timestamp", "2026-11-20T10:0" + run + ":00Z"));
+            Files.writeString(dir.resolve("results.jsonl"), rows);
+            Result all = report(work, "--out", dir.toString());
+            check(all.code() == 0 && line(Files.readString(dir.resolve("summary.md")), "| m ").orElseThrow().contains("**200 (±50%)**"), "median 200 of 100, 200, 300: " + all.out());
+            check(Files.readString(dir.resolve("summary.md")).contains("median of 3 runs"), "says how many runs");
+            Result later = report(work, "--out", dir.toString(), "--since", "2026-11-20T10:02:00Z");
+            check(later.code() == 0 && line(Files.readString(dir.resolve("summary.md")), "| m ").orElseThrow().contains("**250 (±20%)**"), "median 250 of 200, 300: " + later.out());
+        });
+
+        test("rows of another batch or number of peers are another experiment, not more runs", () -> {
+            Path dir = Files.createDirectories(work.resolve("variants"));
+            Files.writeString(dir.resolve("results.jsonl"), row("ZmqBench", "push-pull", "one-way", "tcp", 64, 10, 1, "batch", 1)
+                    + row("ZmqBench", "push-pull", "one-way", "tcp", 64, 30, 1, "batch", 64));
+            Result r = report(work, "--out", dir.toString());
+            String md = Files.readString(dir.resolve("summary.md"));
+            check(r.code() == 0 && md.contains("### push-pull, bytes payload, batch 1, MB/s") && md.contains("### push-pull, bytes payload, batch 64, MB/s"), "two tables:\n" + md);
+            check(!md.contains("±"), "no spread: each cell is one run:\n" + md);
+        });
+
         test("a row not verified is marked, listed and not ranked", () -> {
             Path dir = Files.createDirectories(work.resolve("unverified"));
             Files.writeString(dir.resolve("results.jsonl"), row("ShmBench", "stream", "one-way", "wrong", 8192, 9999, 1, "verified", false, "errors", 3)
@@ -184,12 +209,15 @@ public class ReportTest extends Harness {
             Files.writeString(malformed.resolve("results.jsonl"), row("ShmBench", "stream", "one-way", "m", 8, 1, 1) + "not json\n");
             Path noValue = Files.createDirectories(work.resolve("novalue"));
             Files.writeString(noValue.resolve("results.jsonl"), row("ShmBench", "stream", "one-way", "m", 8, 1, 1) + row("ShmBench", "stream", "one-way", "m", 8, 1, 1).replace("\"mb_per_s\"", "\"mbps\""));
+            Path binary = Files.createDirectories(work.resolve("binary"));
+            Files.write(binary.resolve("results.jsonl"), new byte[]{(byte) 0xff, (byte) 0xfe, 0, 1, '\n'});
             Map<String[], String> cases = new LinkedHashMap<>();
             cases.put(new String[]{"--out", work.resolve("nope").toString()}, "'" + work.resolve("nope") + "' does not exist");
             cases.put(new String[]{"--out", empty.toString()}, "No " + empty.resolve("results.jsonl"));
             cases.put(new String[]{"--out", blank.toString()}, "No rows in " + blank.resolve("results.jsonl"));
             cases.put(new String[]{"--out", malformed.toString()}, malformed.resolve("results.jsonl") + " line 2 is not a results row");
             cases.put(new String[]{"--out", noValue.toString()}, noValue.resolve("results.jsonl") + " line 2 is not a results row: 'mb_per_s' is not a number");
+            cases.put(new String[]{"--out", binary.toString()}, binary.resolve("results.jsonl") + " is not a results file: it is not UTF-8 text");
             cases.put(new String[]{"--out", malformed.toString(), "--since", "yesterday"}, "'yesterday' is not an ISO-8601 instant");
             cases.put(new String[]{"--compare", empty.toString(), work.resolve("nope").toString()}, "No " + empty.resolve("results.jsonl"));
             cases.put(new String[]{"--compare", sample(work.resolve("good")).toString(), malformed.toString()}, malformed.resolve("results.jsonl") + " line 2");
@@ -201,14 +229,15 @@ public class ReportTest extends Harness {
                 check(r.errLines().size() == 1 && r.errLines().get(0).contains(c.getValue()), shown + ": one line with '" + c.getValue() + "': " + r.errLines());
                 check(r.out().isEmpty(), shown + ": nothing on stdout");
             }
-            for (Path d : List.of(empty, blank, malformed, noValue))
+            for (Path d : List.of(empty, blank, malformed, noValue, binary))
                 check(!Files.exists(d.resolve("summary.md")) && !Files.exists(d.resolve("report.html")), "nothing written in " + d);
         });
 
         test("--compare A B: each cell as A -> B with B/A, what only one folder has listed, compare.md with --out", () -> {
             Path a = sample(work.resolve("compare-a"));
             Path b = Files.createDirectories(work.resolve("compare-b"));
-            String rows = Files.readString(a.resolve("results.jsonl")).replace("\"mb_per_s\":9000.0", "\"mb_per_s\":4500.0")
+            String rows = Files.readString(a.resolve("results.jsonl")).lines().filter(l -> !l.contains("write-snapshot")).collect(java.util.stream.Collectors.joining("\n", "", "\n"))
+                    .replace("\"mb_per_s\":9000.0", "\"mb_per_s\":4500.0")
                     .replace("\"lat_p50_us\":25.0", "\"lat_p50_us\":50.0").replace("\"host\":\"testhost\"", "\"host\":\"otherhost\"");
             Files.writeString(b.resolve("results.jsonl"), rows + row("ShmBench", "stream", "one-way", "newcomer", 8192, 10, 1, "host", "otherhost"));
             Path out = work.resolve("compare-out");
@@ -223,6 +252,7 @@ public class ReportTest extends Harness {
             String rtt = section(md, "### ping-pong");
             check(line(rtt, "| tcp ").orElseThrow().contains("25.0 -> 50.0 (2.00x)"), "B/A of round trips:\n" + rtt);
             check(md.contains("newcomer: only in B"), "a method only B has is listed:\n" + md);
+            check(md.contains("LmdbBench write-snapshot, dict payload, MB/s (higher is better): only in A"), "an experiment only A has is listed:\n" + md);
             Result alone = report(work, "--compare", a.toString(), b.toString());
             check(alone.code() == 0 && alone.out().contains("9,000 -> 4,500 (0.50x)") && !Files.exists(work.resolve("results/compare.md")), "without --out: printed only");
         });
