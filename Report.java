@@ -117,8 +117,8 @@ public class Report implements Callable<Integer> {
     /** The runs of one (bench, pattern, payload, method, size): median, spread (half the range over the median). */
     record Cell(List<Row> runs, double median, double spread, boolean ok) {
         static Cell of(List<Row> runs) {
-            double median = Report.median(runs, Row::value);
-            double[] v = runs.stream().mapToDouble(Row::value).sorted().toArray();
+            double[] v = sortedFinite(runs, Row::value);
+            double median = Report.median(v);
             return new Cell(runs, median, median == 0 ? 0 : (v[v.length - 1] - v[0]) / 2 / median, runs.stream().allMatch(Row::ok));
         }
     }
@@ -306,13 +306,8 @@ public class Report implements Callable<Integer> {
     public Integer call() throws IOException {
         Instant from = parseSince();
         if (compare != null) return compare(from);
-        if (!Files.isDirectory(out)) throw bad("Invalid value for option '--out': folder '" + out + "' does not exist");
-        Path file = out.resolve("results.jsonl");
-        boolean exists = Files.isRegularFile(file);
-        if (!exists && failed.isEmpty()) throw bad("No " + file + ": the folder holds no results; run a benchmark script first");
-        List<Row> rows = exists ? read(file, from) : List.of();
-        if (rows.isEmpty() && failed.isEmpty()) throw bad("No rows in " + file + (from == null ? "" : " since " + from));
-        Results results = Results.of(out, rows);
+        // With scripts listed as failed, a folder without rows still gets a report saying so.
+        Results results = Results.of(out, rowsOf(out, "--out", from, !failed.isEmpty()));
         String summary = markdown(results);
         Files.writeString(out.resolve("summary.md"), summary);
         writeHtml(results, out);
@@ -333,13 +328,14 @@ public class Report implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
-    /** The rows of a folder for --compare: the same checks as the folder of --out. */
-    List<Row> rowsOf(Path folder, Instant from) throws IOException {
-        if (!Files.isDirectory(folder)) throw bad("Invalid value for option '--compare': folder '" + folder + "' does not exist");
+    /** The rows of the folder an option names (since `from`, if given); none is bad input unless `mayBeEmpty`. */
+    List<Row> rowsOf(Path folder, String option, Instant from, boolean mayBeEmpty) throws IOException {
+        if (!Files.isDirectory(folder)) throw bad("Invalid value for option '" + option + "': folder '" + folder + "' does not exist");
         Path file = folder.resolve("results.jsonl");
-        if (!Files.isRegularFile(file)) throw bad("No " + file + ": the folder holds no results");
-        List<Row> rows = read(file, from);
-        if (rows.isEmpty()) throw bad("No rows in " + file + (from == null ? "" : " since " + from));
+        boolean exists = Files.isRegularFile(file);
+        if (!exists && !mayBeEmpty) throw bad("No " + file + ": the folder holds no results; run a benchmark script first");
+        List<Row> rows = exists ? read(file, from) : List.of();
+        if (rows.isEmpty() && !mayBeEmpty) throw bad("No rows in " + file + (from == null ? "" : " since " + from));
         return rows;
     }
 
@@ -576,12 +572,14 @@ public class Report implements Callable<Integer> {
 
     /** Two folders' experiments side by side: each cell as A -> B (B/A), for the methods and sizes both have. */
     Integer compare(Instant from) throws IOException {
-        Results a = Results.of(compare.get(0), rowsOf(compare.get(0), from)), b = Results.of(compare.get(1), rowsOf(compare.get(1), from));
+        Results a = Results.of(compare.get(0), rowsOf(compare.get(0), "--compare", from, false));
+        Results b = Results.of(compare.get(1), rowsOf(compare.get(1), "--compare", from, false));
         StringBuilder md = new StringBuilder("# IPC benchmark comparison\n\n");
         md.append("- A: ").append(a.folder).append("\n- B: ").append(b.folder).append("\n\n");
         md.append("Each cell: A's figure -> B's (B/A). For MB/s, B/A above 1 means B is faster; for RTT, below 1 means B is faster.\n\n");
+        Map<String, String> bEnvironment = b.environment().stream().collect(Collectors.toMap(e -> e[0], e -> e[1]));
         for (String[] e : a.environment()) {
-            String other = b.environment().stream().filter(f -> f[0].equals(e[0])).map(f -> f[1]).findFirst().orElse("");
+            String other = bEnvironment.getOrDefault(e[0], "");
             if (!e[0].equals("Time") && !e[0].startsWith("Libraries")) md.append("- ").append(e[0]).append(": A ").append(e[1]).append("; B ").append(other).append("\n");
         }
         md.append("\n");
@@ -634,10 +632,18 @@ public class Report implements Callable<Integer> {
         return rows.collect(Collectors.groupingBy(key, LinkedHashMap::new, Collectors.toList()));
     }
 
+    /** The median of a value of the rows, missing values (NaN) left out; NaN if none has it. */
     static double median(List<Row> rows, ToDoubleFunction<Row> value) {
-        double[] v = rows.stream().mapToDouble(value).filter(Double::isFinite).sorted().toArray();
-        int n = v.length;
-        return n == 0 ? Double.NaN : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+        return median(sortedFinite(rows, value));
+    }
+
+    static double median(double[] sorted) {
+        int n = sorted.length;
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    static double[] sortedFinite(List<Row> rows, ToDoubleFunction<Row> value) {
+        return rows.stream().mapToDouble(value).filter(Double::isFinite).sorted().toArray();
     }
 
     /** The values of one field across rows, without repeats, "; " between them. */
