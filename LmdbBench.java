@@ -940,14 +940,14 @@ public class LmdbBench implements Callable<Integer> {
     }
 
     static final class ZmqView implements View {
-        ZContext context = new ZContext(1);
-        long requests, resent;
-        ZMQ.Socket dealer;
-        final Decoder decoder = new Decoder();
-
-        final long timeoutNanos;
-
+        /** How long a reader waits for a reply before it asks again on a new socket. */
+        static final long ASK_AGAIN_NANOS = 1_000_000_000L;
         final String endpoint;
+        final long timeoutNanos;
+        final Decoder decoder = new Decoder();
+        ZContext context = new ZContext(1);
+        ZMQ.Socket dealer;
+        long requests, resent;
 
         ZmqView(String endpoint, Duration timeout) {
             this.endpoint = endpoint;
@@ -973,7 +973,7 @@ public class LmdbBench implements Callable<Integer> {
          */
         public Map<String, Entry> snapshot() throws IOException {
             byte[] number = ByteBuffer.allocate(8).putLong(++requests).array();
-            long start = System.nanoTime(), until = start + timeoutNanos, again = start + 1_000_000_000L;
+            long start = System.nanoTime(), until = start + timeoutNanos, again = start + ASK_AGAIN_NANOS;
             dealer.send(number, 0);
             byte[] reply;
             while (true) {
@@ -987,7 +987,7 @@ public class LmdbBench implements Callable<Integer> {
                         dealer = connect();
                         dealer.send(number, 0);
                         resent++;
-                        again = now + 1_000_000_000L;
+                        again = now + ASK_AGAIN_NANOS;
                     }
                     continue;
                 }
