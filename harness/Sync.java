@@ -3,8 +3,8 @@
 //JAVA 17+
 
 /*
- * Run as ./harness/sync [--check] [REPO]   (REPO: the repository's top folder; default: this file's parent's parent,
- * else the current folder).
+ * Run as ./harness/sync [--check] [REPO] [FILE.java ...]   (REPO: the repository's top folder, default the current
+ * one; FILEs: only these scripts, default all of them).
  *
  * The blocks are the lines from "// ---- harness block: NAME" to "// ---- end of harness block: NAME" in
  * harness/BenchHarness.java. Every *Bench.java at the top of the repository carries all of them; Report.java
@@ -30,7 +30,9 @@ public class Sync {
 
     public static void main(String[] args) throws IOException {
         boolean check = Arrays.asList(args).contains("--check");
-        Path repo = Arrays.stream(args).filter(a -> !a.startsWith("--")).findFirst().map(Path::of).orElse(Path.of(""));
+        Path repo = Arrays.stream(args).filter(a -> !a.startsWith("--") && !a.endsWith(".java")).findFirst().map(Path::of).orElse(Path.of(""));
+        Set<String> only = new HashSet<>();
+        for (String a : args) if (a.endsWith(".java")) only.add(Path.of(a).getFileName().toString());
         Path source = repo.resolve("harness/BenchHarness.java");
         if (!Files.isRegularFile(source)) {
             System.err.println("sync: no " + source.toAbsolutePath() + " (run it from the repository's top folder, or name that folder)");
@@ -45,6 +47,7 @@ public class Sync {
             top.filter(p -> p.getFileName().toString().endsWith("Bench.java")).forEach(p -> targets.put(p, List.copyOf(blocks.keySet())));
         }
         REPORT_BLOCKS.forEach((file, names) -> { if (Files.exists(repo.resolve(file))) targets.put(repo.resolve(file), names); });
+        if (!only.isEmpty()) targets.keySet().removeIf(p -> !only.contains(p.getFileName().toString()));
 
         int differing = 0, missing = 0, rewritten = 0;
         for (var target : targets.entrySet()) {
