@@ -21,8 +21,8 @@
  *
  * The parent (requester) sends a message of --size bytes, the child (responder) sends the whole
  * payload back, the parent checks every byte and the sequence number, and times the round trip.
- * Seeds: a shared-memory + POSIX semaphore transport against ZeroMQ REQ/REP (100 B to 2 MB), and a
- * parent/child ping-pong bootstrapped over stdin with JSON in the hot path.
+ * From two prototypes: a Python benchmark of shared memory + POSIX semaphores against ZeroMQ REQ/REP
+ * (100 B to 2 MB), and a Rust parent/child ping-pong bootstrapped over stdin with JSON in the hot path.
  *
  *   jbang TransportBench.java                          all methods, sizes 100,10k,500k,2M
  *   jbang TransportBench.java -m shm-spin,uds -s 64Ki  two methods, one size
@@ -39,6 +39,7 @@
  * inside the round trips/s figure. Results: <out>/results.csv, results.jsonl, hgrm/*.hgrm.
  */
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -87,6 +88,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -166,20 +168,13 @@ public class TransportBench implements Callable<Integer> {
     enum PayloadKind { raw, json }
 
     public static void main(String[] args) {
-        System.setProperty("chronicle.analytics.disable", "true");
-        CommandLine cli = new CommandLine(new TransportBench());
-        cli.setParameterExceptionHandler((ex, argv) -> {
-            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
-            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
-            return 2;
-        });
-        System.exit(cli.execute(args));
+        System.exit(runCommand(new TransportBench(), args));
     }
 
     // ---------------------------------------------------------------- the methods
 
-    /** One end of a request/reply link. The requester opens it first, the responder finds it by endpoint(). */
-    interface Link extends AutoCloseable {
+    /** One end of a request/reply transport. The requester opens it first, the responder finds it by endpoint(). */
+    interface Transport extends AutoCloseable {
         /** Requester only: called once the responder said it is ready, with the endpoint it reported, if any. */
         default void awaitPeer(Process responder, String responderEndpoint) throws IOException {}
         /** Where the other side finds this end (a port, a path), or null when the run folder says it all. */
@@ -191,32 +186,47 @@ public class TransportBench implements Callable<Integer> {
         @Override void close();
     }
 
-    /** Where a link lives and how a waiting side learns that the run was aborted. */
-    record LinkContext(boolean requester, Path runDir, String runId, int capacity, int semSpins, Abort abort) {}
+    /** Where a transport lives and how a waiting side learns that the run was aborted. */
+    record Context(boolean requester, Path runDir, String runId, int capacity, int semSpins, Abort abort) {}
 
-    interface LinkFactory { Link open(LinkContext ctx, String endpoint) throws IOException; }
+    interface TransportFactory { Transport open(Context ctx, String endpoint) throws IOException; }
 
-    record Method(String name, String waits, String note, String summary, LinkFactory factory) {}
+    record Method(MethodInfo info, TransportFactory factory) implements Described {}
 
     static final List<Method> METHODS = List.of(
-            new Method("shm-spin", "spin", "", "memory-mapped file in /dev/shm, both sides busy-spin on a sequence word",
-                    (ctx, ep) -> new ShmLink(ctx, false)),
-            new Method("shm-sem", "spin-block", "POSIX named semaphores via JNA; sem_trywait up to %d times, then sem_timedwait",
-                    "the same memory, each side waits on a POSIX named semaphore (sem_post/sem_wait via JNA)",
-                    (ctx, ep) -> new ShmLink(ctx, true)),
-            new Method("zmq-tcp", "block", "JeroMQ REQ/REP on tcp://127.0.0.1",
-                    "JeroMQ REQ/REP over loopback TCP", (ctx, ep) -> new ZmqLink(ctx, ep, false)),
-            new Method("zmq-ipc", "block", "JeroMQ's ipc:// is TCP on 127.0.0.1 underneath (port hashed from the name)",
-                    "JeroMQ REQ/REP over ipc:// (which JeroMQ emulates with loopback TCP)", (ctx, ep) -> new ZmqLink(ctx, ep, true)),
-            new Method("uds", "block", "", "Unix domain stream socket (SocketChannel, JDK 16+)", (ctx, ep) -> new StreamLink(ctx, ep, true)),
-            new Method("tcp", "block", "TCP_NODELAY", "loopback TCP with TCP_NODELAY", (ctx, ep) -> new StreamLink(ctx, ep, false)),
-            new Method("pipe", "block", "", "the child's stdin and stdout", (ctx, ep) -> ctx.requester ? new PipeLink()
-                    : new PipeLink(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out))),
-            new Method("chronicle", "spin", "two Chronicle Queues in the suite folder, tailers polling",
-                    "two Chronicle Queues (request, reply), tailers busy-polling", (ctx, ep) -> new ChronicleLink(ctx)));
+            new Method(MethodInfo.named("shm-spin").waits("spin")
+                    .summary("memory-mapped file in /dev/shm, both sides busy-spin on a sequence word"),
+                    (ctx, ep) -> new ShmTransport(ctx, false)),
+            new Method(MethodInfo.named("shm-sem").waits("spin-block")
+                    .summary("the same memory, each side waits on a POSIX named semaphore (sem_post/sem_wait via JNA)")
+                    .note("POSIX named semaphores via JNA; sem_trywait up to %d times, then sem_timedwait"),
+                    (ctx, ep) -> new ShmTransport(ctx, true)),
+            new Method(MethodInfo.named("zmq-tcp").waits("block")
+                    .summary("JeroMQ REQ/REP over loopback TCP")
+                    .note("JeroMQ REQ/REP on tcp://127.0.0.1"),
+                    (ctx, ep) -> new ZmqTransport(ctx, ep, false)),
+            new Method(MethodInfo.named("zmq-ipc").waits("block")
+                    .summary("JeroMQ REQ/REP over ipc:// (which JeroMQ emulates with loopback TCP)")
+                    .note("JeroMQ's ipc:// is TCP on 127.0.0.1 underneath (port hashed from the name)"),
+                    (ctx, ep) -> new ZmqTransport(ctx, ep, true)),
+            new Method(MethodInfo.named("uds").waits("block")
+                    .summary("Unix domain stream socket (SocketChannel, JDK 16+)"),
+                    (ctx, ep) -> new StreamTransport(ctx, ep, true)),
+            new Method(MethodInfo.named("tcp").waits("block")
+                    .summary("loopback TCP with TCP_NODELAY")
+                    .note("TCP_NODELAY"),
+                    (ctx, ep) -> new StreamTransport(ctx, ep, false)),
+            new Method(MethodInfo.named("pipe").waits("block")
+                    .summary("the child's stdin and stdout"),
+                    (ctx, ep) -> ctx.requester ? new PipeTransport()
+                            : new PipeTransport(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out))),
+            new Method(MethodInfo.named("chronicle").waits("spin")
+                    .summary("two Chronicle Queues (request, reply), tailers busy-polling")
+                    .note("two Chronicle Queues in the suite folder, tailers polling"),
+                    (ctx, ep) -> new ChronicleTransport(ctx)));
 
     static Method method(String name) {
-        return METHODS.stream().filter(m -> m.name.equals(name)).findFirst().orElse(null);
+        return METHODS.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
     }
 
     /** Set by the watchdog when the peer died or stalled; spinning loops check it now and then. */
@@ -235,7 +245,7 @@ public class TransportBench implements Callable<Integer> {
      * reader spins with acquire semantics, so the frame is complete once the sequence is seen.
      * With semaphores the reader spins a little on sem_trywait and then sleeps in sem_timedwait.
      */
-    static final class ShmLink implements Link {
+    static final class ShmTransport implements Transport {
         static final int REQUEST_CTL = 0, REPLY_CTL = 128, DATA = 4096;
         final FileChannel file;
         final MappedByteBuffer map;
@@ -245,7 +255,7 @@ public class TransportBench implements Callable<Integer> {
         final Semaphores sems;
         long sent, received;
 
-        ShmLink(LinkContext ctx, boolean semaphores) throws IOException {
+        ShmTransport(Context ctx, boolean semaphores) throws IOException {
             Path path = ctx.runDir.resolve("shm");
             int slot = (ctx.capacity + 4095) & ~4095;
             file = ctx.requester
@@ -310,8 +320,8 @@ public class TransportBench implements Callable<Integer> {
         final Memory deadline = new Memory(16);
         final int spins;
 
-        Semaphores(LinkContext ctx) throws IOException {
-            String request = "/" + SuiteFolder.SEM_PREFIX + ctx.runId + "-request", reply = "/" + SuiteFolder.SEM_PREFIX + ctx.runId + "-reply";
+        Semaphores(Context ctx) throws IOException {
+            String request = SuiteFolder.semaphoreName(ctx.runId, "request"), reply = SuiteFolder.semaphoreName(ctx.runId, "reply");
             names = new String[]{request, reply};
             owner = ctx.requester;
             spins = ctx.semSpins;
@@ -355,7 +365,7 @@ public class TransportBench implements Callable<Integer> {
      * never 1 byte long (at least 8 raw, more as JSON). recv waits in 100 ms slices so that an aborted
      * run is noticed.
      */
-    static final class ZmqLink implements Link {
+    static final class ZmqTransport implements Transport {
         static final byte[] PROBE = {0x7F};
         final ZContext context = new ZContext(1);
         ZMQ.Socket socket;
@@ -363,7 +373,7 @@ public class TransportBench implements Callable<Integer> {
         final Abort abort;
         final String endpoint;
 
-        ZmqLink(LinkContext ctx, String peerEndpoint, boolean ipc) {
+        ZmqTransport(Context ctx, String peerEndpoint, boolean ipc) {
             abort = ctx.abort;
             in = ByteBuffer.allocateDirect(Math.max(ctx.capacity, PROBE.length));
             if (ctx.requester) {
@@ -424,7 +434,7 @@ public class TransportBench implements Callable<Integer> {
     }
 
     /** A stream socket, Unix domain or loopback TCP: each frame is a 4-byte length and the bytes. */
-    static final class StreamLink implements Link {
+    static final class StreamTransport implements Transport {
         final ServerSocketChannel server;
         SocketChannel channel;
         final ByteBuffer header = ByteBuffer.allocateDirect(4), in;
@@ -432,7 +442,7 @@ public class TransportBench implements Callable<Integer> {
         final String endpoint;
         final boolean unix;
 
-        StreamLink(LinkContext ctx, String peerEndpoint, boolean unix) throws IOException {
+        StreamTransport(Context ctx, String peerEndpoint, boolean unix) throws IOException {
             this.unix = unix;
             in = ByteBuffer.allocateDirect(ctx.capacity);
             if (ctx.requester) {
@@ -489,17 +499,17 @@ public class TransportBench implements Callable<Integer> {
     }
 
     /** The child's stdin and stdout as plain streams, framed like the sockets. */
-    static final class PipeLink implements Link {
+    static final class PipeTransport implements Transport {
         DataInputStream in;
         OutputStream out;
         // Separate buffers: the responder sends back the very view it received.
         byte[] inBytes = new byte[64], outBytes = new byte[64];
         ByteBuffer view = ByteBuffer.wrap(inBytes);
 
-        PipeLink() { }
+        PipeTransport() { }
 
         /** The responder's side: its own stdin and stdout. */
-        PipeLink(InputStream in, OutputStream out) {
+        PipeTransport(InputStream in, OutputStream out) {
             this.in = new DataInputStream(in);
             this.out = out;
         }
@@ -530,7 +540,7 @@ public class TransportBench implements Callable<Integer> {
     }
 
     /** Chronicle Queue: one queue per direction; the reader polls its tailer in a busy loop. */
-    static final class ChronicleLink implements Link {
+    static final class ChronicleTransport implements Transport {
         final ChronicleQueue outQueue, inQueue;
         final ExcerptAppender appender;
         final ExcerptTailer tailer;
@@ -539,7 +549,7 @@ public class TransportBench implements Callable<Integer> {
         byte[] out = new byte[64];
         ByteBuffer in = ByteBuffer.wrap(new byte[64]);
 
-        ChronicleLink(LinkContext ctx) {
+        ChronicleTransport(Context ctx) {
             abort = ctx.abort;
             long block = Math.max(64L << 20, 4L * ctx.capacity);
             ChronicleQueue requests = SingleChronicleQueueBuilder.binary(ctx.runDir.resolve("requests")).blockSize(block).build();
@@ -584,12 +594,12 @@ public class TransportBench implements Callable<Integer> {
     // ---------------------------------------------------------------- what travels: raw bytes or JSON
 
     /** Builds requests and checks replies (requester), answers requests (responder). */
-    interface Codec {
+    interface Checker {
         ByteBuffer request(long seq);
         /** The part of reading a reply that belongs inside the round trip (JSON: parsing it). */
         default Object decode(ByteBuffer reply) throws IOException { return reply; }
         /** Null when the reply is the request's payload with the right sequence number, else what is wrong. */
-        String verify(long seq, Object reply);
+        String check(long seq, Object reply);
         ByteBuffer answer(ByteBuffer request, boolean corrupt) throws IOException;
         /** Bytes the largest frame of this payload size can take. */
         static int capacity(PayloadKind kind, int size) {
@@ -604,24 +614,24 @@ public class TransportBench implements Callable<Integer> {
     }
 
     /** Raw frames: the payload's first 8 bytes carry the sequence number; the reply must equal the request. */
-    static final class RawCodec implements Codec {
+    static final class RawChecker implements Checker {
         final ByteBuffer frame, expected;
         ByteBuffer scratch;
 
-        RawCodec(int size, long seed) {
+        RawChecker(int size, long seed) {
             frame = ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN);
             frame.put(randomPayload(size, seed)).clear();
             expected = frame.duplicate();
         }
 
-        RawCodec() { frame = expected = null; }
+        RawChecker() { frame = expected = null; }
 
         public ByteBuffer request(long seq) {
             frame.putLong(0, seq);
             return frame.clear();
         }
 
-        public String verify(long seq, Object decoded) {
+        public String check(long seq, Object decoded) {
             ByteBuffer reply = (ByteBuffer) decoded;
             if (reply.remaining() != expected.capacity())
                 return "length " + reply.remaining() + " instead of " + expected.capacity();
@@ -641,17 +651,16 @@ public class TransportBench implements Callable<Integer> {
         }
     }
 
-    /** Seed 003's point: a message object serialized with JSON on both sides, inside the round trip. */
+    /** The Rust prototype's point: a message object serialized with JSON on both sides, inside the round trip. */
     record Message(String kind, long id, long sentNanos, byte[] payload) {}
 
-    static final class JsonCodec implements Codec {
-        static final ObjectMapper JSON = new ObjectMapper();
+    static final class JsonChecker implements Checker {
         final byte[] payload;
         byte[] in = new byte[256];
 
-        JsonCodec(int size, long seed) { payload = randomPayload(size, seed); }
+        JsonChecker(int size, long seed) { payload = randomPayload(size, seed); }
 
-        JsonCodec() { payload = null; }
+        JsonChecker() { payload = null; }
 
         public ByteBuffer request(long seq) {
             return ByteBuffer.wrap(write(new Message("ping", seq, System.nanoTime(), payload)));
@@ -664,7 +673,7 @@ public class TransportBench implements Callable<Integer> {
             return JSON.readValue(in, 0, length, Message.class);
         }
 
-        public String verify(long seq, Object decoded) {
+        public String check(long seq, Object decoded) {
             Message reply = (Message) decoded;
             if (!"pong".equals(reply.kind)) return "kind " + reply.kind + " instead of pong";
             if (reply.id != seq) return (reply.id < seq ? "stale or duplicate" : "gap") + ": id " + reply.id + " instead of " + seq;
@@ -691,18 +700,10 @@ public class TransportBench implements Callable<Integer> {
     // ---------------------------------------------------------------- the parent: options, sessions, measuring
 
     public Integer call() throws Exception {
-        if ("responder".equals(role)) return Responder.run();
+        if ("responder".equals(role)) return ChildRole.run();
         if (role != null) throw new ParameterException(spec.commandLine(), "Invalid value for option '--role': '" + role + "'");
-        if (list) {
-            for (Method m : METHODS) System.out.printf("%-10s %-10s %s%n", m.name, m.waits, m.summary);
-            return 0;
-        }
-        if (cleanup) {
-            List<Path> removed = SuiteFolder.removeLeftovers();
-            System.out.println(removed.isEmpty() ? "Nothing to clean in " + SuiteFolder.ROOT
-                    : "Removed " + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
-            return 0;
-        }
+        if (list) return printList(METHODS);
+        if (cleanup) return SuiteFolder.cleanup();
         Plan plan = plan();
         SuiteFolder.removeLeftovers();
         Results results = new Results(out, Environment.capture());
@@ -740,52 +741,34 @@ public class TransportBench implements Callable<Integer> {
         if (runs < 1) throw new ParameterException(cl, "Invalid value for option '--runs': '" + runs + "' (must be at least 1)");
         if (duration != null && duration.isZero()) throw new ParameterException(cl, "Invalid value for option '--duration': '0s' (must be positive)");
         if (size != null && sizes != null) throw new ParameterException(cl, "Options '--size' and '--sizes' exclude each other: give one");
-        List<Method> chosen = new ArrayList<>();
-        for (String name : methods == null ? METHODS.stream().map(Method::name).toList() : methods) {
-            Method m = method(name.trim());
-            if (m == null) throw new ParameterException(cl, "Invalid value for option '--methods': '" + name + "' (allowed: "
-                    + METHODS.stream().map(Method::name).collect(Collectors.joining(", ")) + ")");
-            if (!chosen.contains(m)) chosen.add(m);
-        }
-        checkWritable(cl, out);
+        List<Method> chosen = chooseMethods(cl, METHODS, methods);
+        Results.checkOut(cl, out);
         List<Integer> chosenSizes = size != null ? List.of(size) : sizes != null ? sizes : List.of(100, 10_000, 500_000, 2_000_000);
         return new Plan(chosen, chosenSizes, quick ? 1 : runs);
     }
 
-    static void checkWritable(CommandLine cl, Path dir) {
-        Path p = dir.toAbsolutePath();
-        while (p != null && !Files.exists(p)) p = p.getParent();
-        if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
-            throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (must be a folder this user can create or write"
-                    + (p == null ? ")" : "; " + p + " is not a writable folder)"));
-    }
-
     void runMethod(Method m, Plan plan, Results results, List<Row> rows) throws RunFailure {
-        int capacity = plan.sizes.stream().mapToInt(s -> Codec.capacity(payload, s)).max().orElseThrow();
+        int capacity = plan.sizes.stream().mapToInt(s -> Checker.capacity(payload, s)).max().orElseThrow();
         try (Session session = Session.start(m, this, capacity)) {
             for (int size : plan.sizes) {
-                Codec codec = payload == PayloadKind.raw ? new RawCodec(size, seed) : new JsonCodec(size, seed);
+                Checker checker = payload == PayloadKind.raw ? new RawChecker(size, seed) : new JsonChecker(size, seed);
                 session.stage = Units.size(size) + " warm-up";
-                Session.Outcome warm = session.roundTrips(codec, warmupFor(size), null, null);
-                if (warm.errors() > 0) throw new RunFailure(m.name + ": verification failed during the warm-up at " + Units.size(size) + ": " + warm.firstError());
+                Session.Outcome warm = session.roundTrips(checker, warmupFor(size), null, null);
+                if (warm.errors() > 0) throw new RunFailure(m.name() + ": verification failed during the warm-up at " + Units.size(size) + ": " + warm.firstError());
                 for (int run = 1; run <= plan.runs; run++) {
                     session.stage = Units.size(size) + " run " + run + "/" + plan.runs;
-                    Row row = session.measure(codec, countFor(size), duration, size, run);
-                    results.write(row);
+                    Row row = session.measure(checker, countFor(size), duration, size, run);
+                    results.write(row.fields, row.hist);
                     rows.add(row);
                     if (!row.verified)
-                        throw new RunFailure(m.name + ": verification failed at " + Units.size(size) + ": " + row.firstError);
+                        throw new RunFailure(m.name() + ": verification failed at " + Units.size(size) + ": " + row.firstError);
                 }
             }
             session.stopResponder();
         }
     }
 
-    static final class RunFailure extends Exception {
-        RunFailure(String message) { super(message); }
-    }
-
-    /** A running responder and the link to it, from start to clean-up. */
+    /** A running responder and the transport to it, from start to clean-up. */
     static final class Session implements AutoCloseable {
         static final Set<Session> LIVE = Collections.synchronizedSet(new HashSet<>());
         static { Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(s -> s.end(false)))); }
@@ -794,13 +777,12 @@ public class TransportBench implements Callable<Integer> {
         final Path runDir;
         final Abort abort = new Abort();
         final AtomicLong progress = new AtomicLong();
-        final StringBuffer childErr = new StringBuffer();
         final Duration timeout;
         final PayloadKind payload;
         final String note;
-        Link link;
-        Process child;
-        Thread watchdog, errDrain;
+        Transport transport;
+        Child child;
+        Thread watchdog;
         volatile String stage = "starting the responder";
         String responderEndpoint;
         volatile boolean failureReported, stopping;
@@ -818,16 +800,16 @@ public class TransportBench implements Callable<Integer> {
             String runId = SuiteFolder.newRunId();
             Session s;
             try {
-                s = new Session(m, SuiteFolder.createRunDir(runId), o.timeout, o.payload, String.format(m.note, o.semSpins));
+                s = new Session(m, SuiteFolder.createRunDir(runId), o.timeout, o.payload, String.format(m.note(), o.semSpins));
             } catch (IOException e) {
                 throw new RunFailure("cannot create the run folder in " + SuiteFolder.ROOT + ": " + e.getMessage());
             }
             LIVE.add(s);
             try {
-                s.link = m.factory.open(new LinkContext(true, s.runDir, runId, capacity, o.semSpins, s.abort), null);
-                s.launch(new ResponderConfig(m.name, o.payload, s.runDir.toString(), runId, s.link.endpoint(), capacity,
+                s.transport = m.factory.open(new Context(true, s.runDir, runId, capacity, o.semSpins, s.abort), null);
+                s.launch(new ChildConfig(m.name(), o.payload, s.runDir.toString(), runId, s.transport.endpoint(), capacity,
                         o.semSpins, ProcessHandle.current().pid(), o.corruptReply));
-                s.link.awaitPeer(s.child, s.responderEndpoint);
+                s.transport.awaitPeer(s.child.process, s.responderEndpoint);
                 return s;
             } catch (Exception e) {
                 RunFailure f = s.failure(e);
@@ -836,29 +818,12 @@ public class TransportBench implements Callable<Integer> {
             }
         }
 
-        /** Starts this same program again (same java, class path and JVM flags) as the responder. */
-        void launch(ResponderConfig config) throws IOException {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TransportBench.class.getName(), "--role=responder"));
-            child = new ProcessBuilder(cmd).start();
-            errDrain = daemon("stderr of responder", () -> {
-                try (Reader r = new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8)) {
-                    char[] buf = new char[1024];
-                    for (int n; (n = r.read(buf)) > 0; ) {
-                        childErr.append(buf, 0, n);
-                        if (childErr.length() > 8000) childErr.delete(0, childErr.length() - 4000);
-                    }
-                } catch (IOException ignored) { }
-            });
+        /** Starts this same program again as the responder and waits for its "ready" (with its endpoint, if any). */
+        void launch(ChildConfig config) throws IOException {
+            child = Child.start("the responder", TransportBench.class, List.of("--role=responder"), config);
             watchdog = daemon("watchdog", this::watch);
-            OutputStream toChild = child.getOutputStream();
-            toChild.write((JsonCodec.JSON.writeValueAsString(config) + "\n").getBytes(StandardCharsets.UTF_8));
-            toChild.flush();
-            String line = readLine(child.getInputStream());
-            if (!line.startsWith("ready")) throw new IOException("the responder answered '" + line + "' instead of 'ready'");
-            responderEndpoint = line.length() > 6 ? line.substring(6) : null;
+            String endpoint = child.awaitReady();
+            responderEndpoint = endpoint.isEmpty() ? null : endpoint;
         }
 
         /** Watches the responder: dead, or no progress for the timeout, aborts the run. */
@@ -868,14 +833,14 @@ public class TransportBench implements Callable<Integer> {
                 while (abort.reason == null) {
                     Thread.sleep(50);
                     long now = System.nanoTime(), p = progress.get();
-                    if (!child.isAlive()) {
+                    if (!child.process.isAlive()) {
                         if (stopping) return;    // told to stop
                         abort.reason = "the responder exited";
                     }
                     else if (p != last) { last = p; since = now; }
                     else if (now - since > timeout.toNanos()) {
                         abort.reason = "no reply for " + Units.duration(timeout) + ", so the responder was killed";
-                        child.destroyForcibly();
+                        child.process.destroyForcibly();
                     }
                 }
                 // Spinning waits see the abort, sockets and pipes see the peer's end; a wait that sees
@@ -893,16 +858,16 @@ public class TransportBench implements Callable<Integer> {
         record Outcome(long errors, String firstError) {}
 
         /** Round trips until count is reached or the clock passes `until`; records each RTT unless hist is null. */
-        Outcome roundTrips(Codec codec, long count, Long until, Histogram hist) throws RunFailure {
+        Outcome roundTrips(Checker checker, long count, Long until, Histogram hist) throws RunFailure {
             long errors = 0;
             String firstError = null;
             try {
                 for (long i = 0; i < count; i++) {
                     long s = ++seq, t0 = System.nanoTime();
-                    link.send(codec.request(s));
-                    Object reply = codec.decode(link.receive());
+                    transport.send(checker.request(s));
+                    Object reply = checker.decode(transport.receive());
                     long t1 = System.nanoTime();
-                    String error = codec.verify(s, reply);
+                    String error = checker.check(s, reply);
                     if (error != null && errors++ == 0) firstError = "message " + s + ": " + error;
                     if (hist != null) hist.recordValue(t1 - t0);
                     progress.lazySet(s);
@@ -914,12 +879,12 @@ public class TransportBench implements Callable<Integer> {
             return new Outcome(errors, firstError);
         }
 
-        Row measure(Codec codec, int count, Duration duration, int size, int run) throws RunFailure {
+        Row measure(Checker checker, int count, Duration duration, int size, int run) throws RunFailure {
             Histogram hist = new Histogram(3);
-            Progress.show(method.name + " " + stage);
+            Progress.show(method.name() + " " + stage);
             long start = System.nanoTime();
             Long until = duration == null ? null : start + duration.toNanos();
-            Outcome outcome = roundTrips(codec, duration == null ? count : Long.MAX_VALUE, until, hist);
+            Outcome outcome = roundTrips(checker, duration == null ? count : Long.MAX_VALUE, until, hist);
             double seconds = (System.nanoTime() - start) / 1e9;
             Progress.clear();
             return Row.of(method, payload, note, size, run, seconds, hist, outcome.errors, outcome.firstError);
@@ -928,9 +893,9 @@ public class TransportBench implements Callable<Integer> {
         void stopResponder() throws RunFailure {
             try {
                 stopping = true;
-                link.send(ByteBuffer.allocate(0));
-                if (!child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new IOException("the responder did not stop");
-                if (child.exitValue() != 0) throw new IOException("the responder ended with exit code " + child.exitValue());
+                transport.send(ByteBuffer.allocate(0));
+                if (!child.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new IOException("the responder did not stop");
+                if (child.process.exitValue() != 0) throw new IOException("the responder ended with exit code " + child.process.exitValue());
             } catch (Exception e) {
                 stage = "stopping the responder";
                 throw failure(e);
@@ -940,16 +905,11 @@ public class TransportBench implements Callable<Integer> {
         /** Explains a failure, quoting the responder's exit and its stderr when it is gone. */
         RunFailure failure(Exception e) {
             failureReported = true;
-            try { if (child != null) child.waitFor(2, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
-            StringBuilder msg = new StringBuilder(method.name + ", " + stage + (seq > 0 ? ", message " + seq : "") + ": ");
+            try { if (child != null) child.process.waitFor(2, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
+            StringBuilder msg = new StringBuilder(method.name() + ", " + stage + (seq > 0 ? ", message " + seq : "") + ": ");
             if (abort.reason != null && abort.reason.startsWith("no reply")) msg.append(abort.reason).append("; ");
-            if (child != null && !child.isAlive()) {
-                int code = child.exitValue();
-                msg.append("the responder (pid ").append(child.pid()).append(") exited with code ").append(code)
-                        .append(code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
-                try { errDrain.join(500); } catch (InterruptedException ignored) { }
-                String err = childErr.toString().strip();
-                msg.append(err.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + err.lines().limit(12).collect(Collectors.joining(" | ")));
+            if (child != null && !child.process.isAlive()) {
+                msg.append(child.endText());
             } else {
                 msg.append(e == null ? abort.reason : String.valueOf(e.getMessage()));
             }
@@ -960,143 +920,42 @@ public class TransportBench implements Callable<Integer> {
 
         /**
          * Stops the responder and removes the run's files and semaphores. The shutdown hook (Ctrl-C, or the
-         * watchdog's exit) passes false: the main thread may still be inside the link, and closing a
+         * watchdog's exit) passes false: the main thread may still be inside the transport, and closing a
          * semaphore or a mapping under it would crash the JVM; the process is ending anyway.
          */
         void end(boolean closeLink) {
             if (!LIVE.remove(this)) return;
             if (watchdog != null) watchdog.interrupt();
-            if (link != null && closeLink) link.close();
-            if (child != null && child.isAlive()) {
-                child.destroy();
-                try { if (!child.waitFor(2, TimeUnit.SECONDS)) child.destroyForcibly().waitFor(); } catch (InterruptedException ignored) { }
-            }
+            if (transport != null && closeLink) transport.close();
+            if (child != null) child.stop();
             SuiteFolder.delete(runDir);
         }
     }
 
-    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
-
-    /** The watchdog and the main thread may both see the same failure: say it once. */
-    static void reportFailure(String message) {
-        if (FAILURE_REPORTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
-    }
-
-    /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */
-    static boolean alive(long pid) {
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException | RuntimeException e) {
-            return true;
-        }
-    }
-
-    static Thread daemon(String name, Runnable r) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b; (b = in.read()) != '\n'; ) {
-            if (b < 0) throw new EOFException("the peer closed its stream");
-            line.write(b);
-        }
-        return line.toString(StandardCharsets.UTF_8);
-    }
-
     // ---------------------------------------------------------------- the child
 
-    record ResponderConfig(String method, PayloadKind payload, String runDir, String runId, String endpoint, int capacity,
-                           int semSpins, long parentPid, long corruptReply) {}
+    record ChildConfig(String method, PayloadKind payload, String runDir, String runId, String endpoint, int capacity,
+                       int semSpins, long parentPid, long corruptReply) {}
 
     /** The child: reads its configuration from stdin, opens its end, says "ready", echoes until told to stop. */
-    static final class Responder {
+    static final class ChildRole {
         static int run() throws Exception {
-            InputStream stdin = new FileInputStream(FileDescriptor.in);
             OutputStream stdout = new FileOutputStream(FileDescriptor.out);
-            ResponderConfig cfg = JsonCodec.JSON.readValue(readLine(stdin), ResponderConfig.class);
-            watchParent(cfg.parentPid);
+            ChildConfig cfg = Child.readConfig(ChildConfig.class);
+            Child.watchParent(cfg.parentPid, null);
             Method m = method(cfg.method);
-            LinkContext ctx = new LinkContext(false, Path.of(cfg.runDir), cfg.runId, cfg.capacity, cfg.semSpins, new Abort());
-            Link link = m.factory.open(ctx, cfg.endpoint);
-            String endpoint = link.endpoint();
+            Context ctx = new Context(false, Path.of(cfg.runDir), cfg.runId, cfg.capacity, cfg.semSpins, new Abort());
+            Transport transport = m.factory.open(ctx, cfg.endpoint);
+            String endpoint = transport.endpoint();
             stdout.write(("ready" + (endpoint == null ? "" : " " + endpoint) + "\n").getBytes(StandardCharsets.UTF_8));
             stdout.flush();
-            Codec codec = cfg.payload == PayloadKind.raw ? new RawCodec() : new JsonCodec();
-            try (link) {
+            Checker checker = cfg.payload == PayloadKind.raw ? new RawChecker() : new JsonChecker();
+            try (transport) {
                 for (long n = 1; ; n++) {
-                    ByteBuffer request = link.receive();
+                    ByteBuffer request = transport.receive();
                     if (!request.hasRemaining()) return 0;
-                    link.send(codec.answer(request, n == cfg.corruptReply));
+                    transport.send(checker.answer(request, n == cfg.corruptReply));
                 }
-            }
-        }
-
-        /** A child never outlives its parent, whatever it is blocked on. */
-        static void watchParent(long pid) {
-            daemon("parent watch", () -> {
-                while (alive(pid)) {
-                    try { Thread.sleep(100); } catch (InterruptedException e) { return; }
-                }
-                Runtime.getRuntime().halt(3);
-            });
-        }
-    }
-
-    // ---------------------------------------------------------------- the suite folder
-
-    /** Run folders live in /dev/shm/ipcbench (else the temp dir), named <bench>-<pid>-<random>, owner-only. */
-    static final class SuiteFolder {
-        static final Path SHM = Path.of("/dev/shm");
-        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
-        static final String SEM_PREFIX = "ipcbench-";
-        static final Pattern OWNED = Pattern.compile("(?:[A-Za-z]+-|sem\\.ipcbench-)(\\d+)-[0-9a-f]+.*");
-
-        static String newRunId() {
-            return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
-        }
-
-        static Path createRunDir(String runId) throws IOException {
-            var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-            if (!Files.isDirectory(ROOT)) {
-                try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
-            }
-            return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
-        }
-
-        /** Run folders and semaphores whose owner process is gone (and that this user may remove). */
-        static List<Path> removeLeftovers() {
-            List<Path> removed = new ArrayList<>();
-            for (Path dir : List.of(ROOT, SHM)) {
-                if (!Files.isDirectory(dir)) continue;
-                try (Stream<Path> entries = Files.list(dir)) {
-                    for (Path p : (Iterable<Path>) entries::iterator) {
-                        Matcher m = OWNED.matcher(p.getFileName().toString());
-                        if (m.matches() && (dir == ROOT || p.getFileName().toString().startsWith("sem."))
-                                && !alive(Long.parseLong(m.group(1)))) {
-                            delete(p);
-                            if (!Files.exists(p)) removed.add(p);
-                        }
-                    }
-                } catch (IOException | UncheckedIOException e) {
-                    // another user's suite folder, which we may not read: nothing of ours is in it
-                }
-            }
-            return removed;
-        }
-
-        static void delete(Path p) {
-            try (Stream<Path> walk = Files.walk(p)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException ignored) { }
-            if (p.getFileName().toString().matches(BENCH + "-\\d+-[0-9a-f]+")) {
-                String semBase = "sem." + SEM_PREFIX + p.getFileName().toString().substring(BENCH.length() + 1);
-                for (String end : List.of("-request", "-reply")) SHM.resolve(semBase + end).toFile().delete();
             }
         }
     }
@@ -1114,7 +973,7 @@ public class TransportBench implements Callable<Integer> {
 
         static Row of(Method m, PayloadKind payload, String note, int size, int run, double seconds, Histogram h, long errors, String firstError) {
             Row r = new Row();
-            r.method = m.name; r.wait = m.waits; r.size = size; r.hist = h;
+            r.method = m.name(); r.wait = m.waits(); r.size = size; r.hist = h;
             r.verified = errors == 0;
             r.firstError = firstError;
             long n = h.getTotalCount();
@@ -1126,9 +985,9 @@ public class TransportBench implements Callable<Integer> {
             var f = r.fields;
             f.put("timestamp", Instant.now().toString());
             f.put("bench", BENCH);
-            f.put("method", m.name);
+            f.put("method", m.name());
             f.put("pattern", "req-rep");
-            f.put("wait", m.waits);
+            f.put("wait", m.waits());
             f.put("payload", payload.name());
             f.put("size_bytes", size);
             f.put("count", n);
@@ -1150,46 +1009,402 @@ public class TransportBench implements Callable<Integer> {
             f.put("note", note);
             return r;
         }
+    }
 
-        static double round(double v, int places) {
-            double scale = Math.pow(10, places);
-            return Math.round(v * scale) / scale;
+    // ---------------------------------------------------------------- summary
+
+    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+        public Integer convert(String value) {
+            return (int) Units.parseSizeIn(value, MIN_SIZE, MAX_SIZE, "a size from 8 B to 64 MiB, such as 100, 10k, 2M, 64Ki or 1Mi");
         }
     }
 
-    /** Appends rows to results.csv and results.jsonl, writes each row's .hgrm beside them. */
+    /** The Python prototype's summary: per size, each method's round trip and how much slower it is than the fastest. */
+    void printSummary(List<Row> rows) {
+        if (rows.isEmpty()) return;
+        System.out.printf("%nTransportBench: request/reply round trip (RTT), payload %s, median of %d run(s); ratio = p50 RTT / fastest p50 RTT at that size%n",
+                payload, rows.stream().mapToInt(r -> (Integer) r.fields.get("run")).max().orElse(1));
+        String format = "%-8s %-10s %-10s %12s %12s %12s %14s %10s  %s%n";
+        System.out.printf(format, "size", "method", "wait", "RTT p50 µs", "RTT mean µs", "RTT p99 µs", "round trips/s", "MB/s", "vs fastest");
+        Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
+                Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
+        bySize.forEach((size, byMethod) -> {
+            Map<String, Double> p50 = new LinkedHashMap<>();
+            byMethod.forEach((m, rs) -> p50.put(m, median(rs, r -> r.p50)));
+            double best = Collections.min(p50.values());
+            String label = Units.size(size);
+            for (var e : byMethod.entrySet()) {
+                List<Row> rs = e.getValue();
+                double ratio = p50.get(e.getKey()) / best;
+                System.out.printf(format, label, e.getKey(), rs.get(0).wait, fmt(p50.get(e.getKey())), fmt(median(rs, r -> r.mean)),
+                        fmt(median(rs, r -> r.p99)), String.format("%,.0f", median(rs, r -> r.rate)), fmt(median(rs, r -> r.mbps)),
+                        String.format("%.2fx%s%s", ratio, ratio > 1.005 ? String.format(" (%.0f%% slower)", (ratio - 1) * 100) : "",
+                                rs.stream().allMatch(r -> r.verified) ? "" : "  NOT VERIFIED"));
+                label = "";
+            }
+        });
+        System.out.println("All replies verified: " + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO") + ". Rows in " + out.resolve("results.csv"));
+    }
+
+    // ---- harness block: format (a copy of harness/BenchHarness.java, kept identical by harness/sync: edit it there)
+
+    /** Sizes and durations: parsed as users type them (10k, 64Ki, 500ms), printed one way everywhere. */
+    static final class Units {
+        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|T|Ki|Mi|Gi|Ti)?B?");
+        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+
+        /** 100, 10k, 2M, 1G (powers of 1000) and 64Ki, 1Mi (powers of 1024); an optional B. */
+        static long parseSize(String text) {
+            Matcher m = SIZE.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException("not a size: " + text);
+            long scale = switch (m.group(2) == null ? "" : m.group(2)) {
+                case "k", "K" -> 1_000L;
+                case "M" -> 1_000_000L;
+                case "G" -> 1_000_000_000L;
+                case "T" -> 1_000_000_000_000L;
+                case "Ki" -> 1L << 10;
+                case "Mi" -> 1L << 20;
+                case "Gi" -> 1L << 30;
+                case "Ti" -> 1L << 40;
+                default -> 1L;
+            };
+            return Math.multiplyExact(Long.parseLong(m.group(1)), scale);
+        }
+
+        /** A size from min to max, else picocli's conversion error naming what is allowed. */
+        static long parseSizeIn(String value, long min, long max, String allowed) {
+            long n;
+            try {
+                n = parseSize(value);
+            } catch (RuntimeException e) {
+                n = -1;
+            }
+            if (n < min || n > max) throw new CommandLine.TypeConversionException("'" + value + "' (" + allowed + ")");
+            return n;
+        }
+
+        /**
+         * 100 B, 10 kB, 2 MB where the size is whole in powers of 1000; 64 KiB, 1 MiB where whole in powers
+         * of 1024 (as the user typed it, most likely); else three significant figures in powers of 1000.
+         */
+        static String size(long bytes) {
+            String[] decimal = {"TB", "GB", "MB", "kB"}, binary = {"TiB", "GiB", "MiB", "KiB"};
+            for (int i = 0; i < 4; i++) {
+                long unit = (long) Math.pow(1000, 4 - i);
+                if (bytes >= unit && bytes % unit == 0) return bytes / unit + " " + decimal[i];
+            }
+            for (int i = 0; i < 4; i++) {
+                long unit = 1L << (10 * (4 - i));
+                if (bytes >= unit && bytes % unit == 0) return bytes / unit + " " + binary[i];
+            }
+            for (int i = 0; i < 4; i++) {
+                double unit = Math.pow(1000, 4 - i);
+                if (bytes >= unit) return fmt(bytes / unit) + " " + decimal[i];
+            }
+            return bytes + " B";
+        }
+
+        static Duration parseDuration(String text) {
+            Matcher m = DURATION.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException("not a duration: " + text);
+            double v = Double.parseDouble(m.group(1));
+            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
+            return Duration.ofNanos(Math.round(ms * 1e6));
+        }
+
+        static String duration(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+    }
+
+    /** The median of the values that are there: NaN (a figure a row does not have) is skipped; NaN if none is left. */
+    static <T> double median(Collection<T> items, ToDoubleFunction<T> figure) {
+        double[] v = items.stream().mapToDouble(figure).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        if (v.length == 0) return Double.NaN;
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** About three significant figures, '.' for decimals whatever the locale: 0.42, 13.6, 1,868; "-" for a missing value. */
+    static String fmt(double v) {
+        if (Double.isNaN(v)) return "-";
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%,.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
+    }
+
+    /** A ratio as 1.23x; "-" where it is not a number (a missing or zero figure). */
+    static String times(double ratio) {
+        return Double.isFinite(ratio) ? String.format(Locale.ROOT, "%.2fx", ratio) : "-";
+    }
+
+    static double round(double v, int places) {
+        double scale = Math.pow(10, places);
+        return Math.round(v * scale) / scale;
+    }
+
+    // ---- end of harness block: format
+
+    // ---- harness block: run (a copy of harness/BenchHarness.java, kept identical by harness/sync: edit it there)
+
+    /**
+     * Runs the command as every script does: numbers printed with '.' whatever the user's locale; bad input
+     * is exit 2 with one line naming the option and the value; an unexpected exception is exit 1 with one
+     * line, never a stack trace.
+     */
+    static int runCommand(Object command, String... args) {
+        Locale.setDefault(Locale.ROOT);
+        System.setProperty("chronicle.analytics.disable", "true");
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> System.err.println(BENCH + ": " + oneLine(e) + " (thread " + t.getName() + ")"));
+        CommandLine cli = new CommandLine(command);
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
+            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, cl, parsed) -> {
+            if (ex instanceof RunFailure f) {
+                reportFailure(f.getMessage());
+                return f.code;
+            }
+            cl.getErr().println(BENCH + ": " + oneLine(ex));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    /** An exception as one line: its type and message, and its cause's. */
+    static String oneLine(Throwable e) {
+        String line = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return e.getCause() == null || e.getCause() == e ? line : line + " (cause: " + oneLine(e.getCause()) + ")";
+    }
+
+    /** A failure at run time (a peer died, a timeout, verification failed): exit 1, or code, with one line. */
+    static final class RunFailure extends Exception {
+        final int code;
+
+        RunFailure(String message) { this(message, 1); }
+
+        RunFailure(String message, int code) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
+    static final AtomicBoolean FAILURE_PRINTED = new AtomicBoolean();
+    static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
+
+    /** A watchdog and the main thread may both see the same failure: say it once, and not at all while Ctrl-C ends the run. */
+    static void reportFailure(String message) {
+        FAILURE_REPORTED.set(true);
+        if (!SHUTTING_DOWN.get() && FAILURE_PRINTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
+    }
+
+    /** What a method says of itself, field by field: MethodInfo.named("shm-spin").waits("spin").summary("...").note("..."). */
+    record MethodInfo(String name, String waits, String summary, String note) {
+        static MethodInfo named(String name) { return new MethodInfo(name, "", "", ""); }
+
+        /** How its receiver waits: spin, block, spin-block, yield, park ... (the row's `wait`). */
+        MethodInfo waits(String how) { return new MethodInfo(name, how, summary, note); }
+
+        /** Its line in --list. */
+        MethodInfo summary(String text) { return new MethodInfo(name, waits, text, note); }
+
+        /** What its rows say in `note`: where the library's name promises more than it does, for one. */
+        MethodInfo note(String text) { return new MethodInfo(name, waits, summary, text); }
+    }
+
+    /** A script's method: its description (MethodInfo) and whatever the script needs to run it. */
+    interface Described {
+        MethodInfo info();
+
+        default String name() { return info().name(); }
+
+        default String waits() { return info().waits(); }
+
+        default String summary() { return info().summary(); }
+
+        default String note() { return info().note(); }
+    }
+
+    /** --list: one line per method. */
+    static int printList(List<? extends Described> methods) {
+        int width = methods.stream().mapToInt(m -> m.name().length()).max().orElse(0);
+        for (Described m : methods)
+            System.out.println(String.format("%-" + width + "s  %-10s  %s", m.name(), m.waits(), m.summary()).stripTrailing());
+        return 0;
+    }
+
+    /** --methods: the methods asked for, in the order given, each once; all of them when none is asked for. */
+    static <M extends Described> List<M> chooseMethods(CommandLine cl, List<M> all, List<String> asked) {
+        if (asked == null) return all;
+        List<M> chosen = new ArrayList<>();
+        for (String name : asked) {
+            M m = all.stream().filter(x -> x.name().equals(name.trim())).findFirst().orElseThrow(() -> new ParameterException(cl,
+                    "Invalid value for option '--methods': '" + name + "' (allowed: " + all.stream().map(Described::name).collect(Collectors.joining(", ")) + ")"));
+            if (!chosen.contains(m)) chosen.add(m);
+        }
+        return chosen;
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        public Duration convert(String value) {
+            try {
+                return Units.parseDuration(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
+            }
+        }
+    }
+
+    /**
+     * Run folders live in /dev/shm/ipcbench (else the temp dir), named <script>-<pid>-<random>, owner-only;
+     * POSIX semaphores are /dev/shm/sem.ipcbench-<script>-<pid>-<random>-<role>. A script cleans up only its
+     * own: another script's run folder (a RedisBench server's pid file, say) is that script's to remove.
+     */
+    static final class SuiteFolder {
+        static final Path SHM = Path.of("/dev/shm");
+        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
+        static final String SEMAPHORE_PREFIX = "ipcbench-" + BENCH + "-";
+        static final Pattern RUN_FOLDER = Pattern.compile(Pattern.quote(BENCH) + "-(\\d+)-[0-9a-f]+");
+        static final Pattern SEMAPHORE = Pattern.compile("sem\\." + Pattern.quote(SEMAPHORE_PREFIX) + "(\\d+)-[0-9a-f]+-.+");
+
+        static String newRunId() {
+            return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        }
+
+        /** The name to pass to sem_open for this run's semaphore of the given role. */
+        static String semaphoreName(String runId, String role) { return "/" + SEMAPHORE_PREFIX + runId + "-" + role; }
+
+        static Path createRunDir(String runId) throws IOException {
+            var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+            if (!Files.isDirectory(ROOT)) {
+                try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
+            }
+            return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
+        }
+
+        /** This script's run folders and semaphores whose owner process is gone (--cleanup, and before each invocation). */
+        static List<Path> removeLeftovers() {
+            List<Path> removed = new ArrayList<>();
+            // Semaphores first: removing a run folder removes its run's semaphores too, unreported.
+            for (var place : List.of(Map.entry(SHM, SEMAPHORE), Map.entry(ROOT, RUN_FOLDER))) {
+                if (!Files.isDirectory(place.getKey())) continue;
+                try (Stream<Path> entries = Files.list(place.getKey())) {
+                    for (Path p : (Iterable<Path>) entries::iterator) {
+                        Matcher m = place.getValue().matcher(p.getFileName().toString());
+                        if (m.matches() && !alive(Long.parseLong(m.group(1)))) {
+                            delete(p);
+                            if (!Files.exists(p)) removed.add(p);
+                        }
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    // another user's suite folder, which we may not read: nothing of ours is in it
+                }
+            }
+            removed.sort(Comparator.naturalOrder());
+            return removed;
+        }
+
+        /** --cleanup: removes this script's leftovers and says what it removed. */
+        static int cleanup() {
+            List<Path> removed = removeLeftovers();
+            System.out.println(removed.isEmpty() ? "Nothing of " + BENCH + "'s to clean in " + ROOT
+                    : "Removed " + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
+            return 0;
+        }
+
+        /**
+         * Removes a run folder (or a leftover semaphore) and the semaphores of the same run. Synchronized: a
+         * child's parent watch and its main thread may both get here at once.
+         */
+        static synchronized void delete(Path p) {
+            try (Stream<Path> walk = Files.walk(p)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | UncheckedIOException ignored) { }
+            String name = p.getFileName().toString();
+            if (RUN_FOLDER.matcher(name).matches() && Files.isDirectory(SHM)) {
+                String semaphores = "sem." + SEMAPHORE_PREFIX + name.substring(BENCH.length() + 1) + "-";
+                try (Stream<Path> sems = Files.list(SHM)) {
+                    sems.filter(s -> s.getFileName().toString().startsWith(semaphores)).forEach(s -> s.toFile().delete());
+                } catch (IOException | UncheckedIOException ignored) { }
+            }
+        }
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /**
+     * Appends rows to <out>/results.csv (the suite's columns) and results.jsonl (every field), and writes a
+     * latency row's histogram beside them (hgrm/*.hgrm). One schema for every script: a results.csv with
+     * another header is never appended to.
+     */
     static final class Results {
         static final List<String> COLUMNS = List.of("timestamp", "bench", "method", "pattern", "wait", "payload", "size_bytes",
                 "count", "batch", "peers", "run", "seconds", "msgs_per_s", "mb_per_s", "lat_kind", "lat_mean_us", "lat_p50_us",
                 "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us", "verified", "errors", "note", "hgrm",
                 "jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host", "run_id");
+        static final String HEADER = String.join(",", COLUMNS);
+
         final Path dir;
         final Map<String, Object> env;
         final String runId = SuiteFolder.newRunId();
+        int written;
+
         Results(Path dir, Map<String, Object> env) {
             this.dir = dir;
             this.env = env;
         }
 
-        void write(Row row) throws RunFailure {
-            try {
-                Files.createDirectories(dir.resolve("hgrm"));
-                String hgrm = "hgrm/" + String.join("_", BENCH, row.method, (String) row.fields.get("payload"), String.valueOf(row.size),
-                        "r" + row.fields.get("run"), runId) + ".hgrm";
-                try (PrintStream ps = new PrintStream(Files.newOutputStream(dir.resolve(hgrm)), false, StandardCharsets.UTF_8)) {
-                    row.hist.outputPercentileDistribution(ps, 1000.0);
+        /** Why rows cannot go to dir, or null: it must be a folder this user can create or write, without a results.csv of another schema. */
+        static String unusable(Path dir) {
+            Path p = dir.toAbsolutePath();
+            while (p != null && !Files.exists(p)) p = p.getParent();
+            if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
+                return "must be a folder this user can create or write" + (p == null ? "" : "; " + p + " is not a writable folder");
+            Path csv = dir.resolve("results.csv");
+            if (Files.isRegularFile(csv)) {
+                String header;
+                try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+                    header = r.readLine();
+                } catch (IOException e) {
+                    return "cannot read " + csv + ": " + e.getMessage();
                 }
-                Map<String, Object> all = new LinkedHashMap<>(row.fields);
+                if (header != null && !header.equals(HEADER))
+                    return csv + " has other columns than this version of the suite writes; move it away or choose another --out";
+            }
+            return null;
+        }
+
+        /** Bad input, before anything runs: --out must be usable. */
+        static void checkOut(CommandLine cl, Path dir) {
+            String why = unusable(dir);
+            if (why != null) throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (" + why + ")");
+        }
+
+        /** Appends one row: fields in the schema's names (more are kept in the jsonl), hist for a latency row, else null. */
+        void write(Map<String, Object> fields, Histogram hist) throws RunFailure {
+            try {
+                Files.createDirectories(dir);
+                String why = unusable(dir);
+                if (why != null) throw new IOException(why);
+                Map<String, Object> all = new LinkedHashMap<>(fields);
+                String hgrm = null;
+                if (hist != null) {
+                    Files.createDirectories(dir.resolve("hgrm"));
+                    hgrm = "hgrm/" + Stream.of(BENCH, fields.get("method"), fields.get("pattern"), fields.get("size_bytes"), "r" + fields.get("run"), runId,
+                            String.valueOf(++written)).map(String::valueOf).collect(Collectors.joining("_")).replaceAll("[^A-Za-z0-9._-]", "-") + ".hgrm";
+                    try (PrintStream ps = new PrintStream(Files.newOutputStream(dir.resolve(hgrm)), false, StandardCharsets.UTF_8)) {
+                        hist.outputPercentileDistribution(ps, 1000.0);
+                    }
+                }
                 all.put("hgrm", hgrm);
                 all.putAll(env);
                 all.put("run_id", runId);
                 Path csv = dir.resolve("results.csv");
                 StringBuilder line = new StringBuilder();
-                if (!Files.exists(csv)) line.append(String.join(",", COLUMNS)).append('\n');
+                if (!Files.exists(csv)) line.append(HEADER).append('\n');
                 line.append(COLUMNS.stream().map(c -> csvField(all.get(c))).collect(Collectors.joining(","))).append('\n');
                 Files.writeString(csv, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                Files.writeString(dir.resolve("results.jsonl"), JsonCodec.JSON.writeValueAsString(all) + "\n",
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(dir.resolve("results.jsonl"), JSON.writeValueAsString(all) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new RunFailure("cannot write results to " + dir + ": " + e.getMessage());
             }
@@ -1214,9 +1429,14 @@ public class TransportBench implements Callable<Integer> {
                     .map(p -> Path.of(p).getFileName().toString())
                     .filter(n -> n.endsWith(".jar") && !n.startsWith(BENCH))
                     .map(n -> n.substring(0, n.length() - 4)).sorted().collect(Collectors.joining(" ")));
-            env.put("host", firstLine(Path.of("/proc/sys/kernel/hostname"), "").orElse("unknown"));
+            env.put("host", hostname());
             return env;
         }
+
+        static String hostname() { return firstLine(Path.of("/proc/sys/kernel/hostname"), "").orElse("unknown"); }
+
+        /** One id per boot of the machine: two processes with the same one share CLOCK_MONOTONIC (System.nanoTime). */
+        static String bootId() { return firstLine(Path.of("/proc/sys/kernel/random/boot_id"), "").orElse(hostname()); }
 
         static Optional<String> firstLine(Path file, String key) {
             try (Stream<String> lines = Files.lines(file)) {
@@ -1246,108 +1466,149 @@ public class TransportBench implements Callable<Integer> {
         static void clear() { if (TERMINAL) System.err.print("\r\033[K"); }
     }
 
-    // ---------------------------------------------------------------- sizes, durations, summary
+    /**
+     * A child process: this script started again (same java, JVM flags and class path) with its arguments,
+     * its configuration as one JSON line on its stdin, its stderr kept (the last few KiB) to quote when it fails.
+     */
+    static final class Child {
+        final String name;
+        final Process process;
+        final InputStream stdout;
+        final OutputStream stdin;
+        private final StringBuffer err = new StringBuffer();
+        private final Thread errDrain;
 
-    static final class Units {
-        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|Ki|Mi|Gi)?B?");
-
-        static long parseSize(String text) {
-            Matcher m = SIZE.matcher(text.trim());
-            if (!m.matches()) throw new IllegalArgumentException();
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "" : m.group(2);
-            long scale = switch (unit) {
-                case "k", "K" -> 1_000L;
-                case "M" -> 1_000_000L;
-                case "G" -> 1_000_000_000L;
-                case "Ki" -> 1L << 10;
-                case "Mi" -> 1L << 20;
-                case "Gi" -> 1L << 30;
-                default -> 1L;
-            };
-            return Math.multiplyExact(n, scale);
+        private Child(String name, Process process) {
+            this.name = name;
+            this.process = process;
+            this.stdout = process.getInputStream();
+            this.stdin = process.getOutputStream();
+            this.errDrain = daemon("stderr of " + name, () -> {
+                try (Reader r = new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)) {
+                    char[] buf = new char[1024];
+                    for (int n; (n = r.read(buf)) > 0; ) {
+                        err.append(buf, 0, n);
+                        if (err.length() > 8000) err.delete(0, err.length() - 4000);
+                    }
+                } catch (IOException ignored) { }
+            });
         }
 
-        static String size(long bytes) {
-            if (bytes >= 1_000_000 && bytes % 1_000_000 == 0) return bytes / 1_000_000 + " MB";
-            if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) return (bytes >> 20) + " MiB";
-            if (bytes >= 1_000 && bytes % 1_000 == 0) return bytes / 1_000 + " kB";
-            if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) return (bytes >> 10) + " KiB";
-            return bytes + " B";
+        /** The command that starts this program again, with args after the main class. */
+        static List<String> command(Class<?> main, List<String> args) {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+            cmd.addAll(args);
+            return cmd;
         }
 
-        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
-
-        static Duration parseDuration(String text) {
-            Matcher m = DURATION.matcher(text.trim());
-            if (!m.matches()) throw new IllegalArgumentException();
-            double v = Double.parseDouble(m.group(1));
-            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
-            return Duration.ofNanos(Math.round(ms * 1e6));
+        /** Starts the child; config, when not null, goes to its stdin as one line of JSON. */
+        static Child start(String name, Class<?> main, List<String> args, Object config) throws IOException {
+            Child c = new Child(name, new ProcessBuilder(command(main, args)).start());
+            if (config != null) c.send(JSON.writeValueAsString(config));
+            return c;
         }
 
-        static String duration(Duration d) {
-            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        void send(String line) throws IOException {
+            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
         }
-    }
 
-    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
-        public Integer convert(String value) {
-            long n;
+        /** The next line it writes on stdout. */
+        String receiveLine() throws IOException { return readLine(stdout); }
+
+        /** Waits for the child's "ready" line; returns what follows the word (an endpoint, say), or "". */
+        String awaitReady() throws IOException {
+            String line = receiveLine();
+            if (!line.startsWith("ready")) throw new IOException(name + " answered '" + line + "' instead of 'ready'");
+            return line.substring(5).strip();
+        }
+
+        /** "(pid N) exited with code C (killed by signal S)" once it has ended. */
+        String exitText() {
+            int code = process.exitValue();
+            return "(pid " + process.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+        }
+
+        /** Its last lines on stderr, joined with " | ", after waiting briefly for the rest of them. */
+        String stderrTail() {
+            try { errDrain.join(500); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            String text = err.toString().strip();
+            return text.isEmpty() ? "" : text.lines().limit(12).collect(Collectors.joining(" | "));
+        }
+
+        /** How it ended, for a failure message: "the responder (pid 12) exited with code 137 (killed by signal 9); its stderr: ...". */
+        String endText() {
+            String tail = stderrTail();
+            return name + " " + exitText() + (tail.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + tail);
+        }
+
+        /** Asks it to end, then forces it after 2 s. */
+        void stop() {
+            if (!process.isAlive()) return;
+            process.destroy();
             try {
-                n = Units.parseSize(value);
-            } catch (RuntimeException e) {
-                n = -1;
+                if (!process.waitFor(2, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
-            if (n < MIN_SIZE || n > MAX_SIZE)
-                throw new CommandLine.TypeConversionException("'" + value + "' (a size from 8 B to 64 MiB, such as 100, 10k, 2M, 64Ki or 1Mi)");
-            return (int) n;
+        }
+
+        /** The child's side: its configuration, the first line on stdin. */
+        static <T> T readConfig(Class<T> type) throws IOException {
+            return JSON.readValue(readLine(new FileInputStream(FileDescriptor.in)), type);
+        }
+
+        /** The child's side: it never outlives its parent, whatever it is blocked on. */
+        static void watchParent(long parentPid, Runnable beforeExit) {
+            daemon("parent watch", () -> {
+                while (alive(parentPid)) {
+                    try { Thread.sleep(100); } catch (InterruptedException e) { return; }
+                }
+                if (beforeExit != null) beforeExit.run();
+                Runtime.getRuntime().halt(3);
+            });
         }
     }
 
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        public Duration convert(String value) {
-            try {
-                return Units.parseDuration(value);
-            } catch (RuntimeException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
-            }
+    /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */
+    static boolean alive(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return true;
         }
     }
 
-    /** Seed 001's summary: per size, each method's round trip and how much slower it is than the fastest. */
-    void printSummary(List<Row> rows) {
-        if (rows.isEmpty()) return;
-        System.out.printf("%nTransportBench: request/reply round trip (RTT), payload %s, median of %d run(s); ratio = p50 RTT / fastest p50 RTT at that size%n",
-                payload, rows.stream().mapToInt(r -> (Integer) r.fields.get("run")).max().orElse(1));
-        String format = "%-8s %-10s %-10s %12s %12s %12s %14s %10s  %s%n";
-        System.out.printf(format, "size", "method", "wait", "RTT p50 µs", "RTT mean µs", "RTT p99 µs", "round trips/s", "MB/s", "vs fastest");
-        Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
-                Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
-        bySize.forEach((size, byMethod) -> {
-            Map<String, Double> p50 = new LinkedHashMap<>();
-            byMethod.forEach((m, rs) -> p50.put(m, median(rs, r -> r.p50)));
-            double best = Collections.min(p50.values());
-            String label = Units.size(size);
-            for (var e : byMethod.entrySet()) {
-                List<Row> rs = e.getValue();
-                double ratio = p50.get(e.getKey()) / best;
-                System.out.printf(format, label, e.getKey(), rs.get(0).wait, fmt(p50.get(e.getKey())), fmt(median(rs, r -> r.mean)),
-                        fmt(median(rs, r -> r.p99)), String.format("%,.0f", median(rs, r -> r.rate)), fmt(median(rs, r -> r.mbps)),
-                        String.format("%.2fx%s%s", ratio, ratio > 1.005 ? String.format(" (%.0f%% slower)", (ratio - 1) * 100) : "",
-                                rs.stream().allMatch(r -> r.verified) ? "" : "  NOT VERIFIED"));
-                label = "";
-            }
-        });
-        System.out.println("All replies verified: " + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO") + ". Rows in " + out.resolve("results.csv"));
+    /** A line of UTF-8 without its newline, read byte by byte so nothing after it is taken; EOF is an IOException. */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) throw new EOFException("the other process closed the pipe");
+            line.write(c);
+        }
+        return line.toString(StandardCharsets.UTF_8);
     }
 
-    static double median(List<Row> rows, java.util.function.ToDoubleFunction<Row> f) {
-        double[] v = rows.stream().mapToDouble(f).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
-    static String fmt(double v) {
-        return v >= 100 ? String.format("%,.0f", v) : v >= 10 ? String.format("%.1f", v) : String.format("%.2f", v);
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
+
+    // ---- end of harness block: run
 }

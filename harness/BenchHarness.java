@@ -287,7 +287,8 @@ class BenchHarness {
         /** This script's run folders and semaphores whose owner process is gone (--cleanup, and before each invocation). */
         static List<Path> removeLeftovers() {
             List<Path> removed = new ArrayList<>();
-            for (var place : Map.of(ROOT, RUN_FOLDER, SHM, SEMAPHORE).entrySet()) {
+            // Semaphores first: removing a run folder removes its run's semaphores too, unreported.
+            for (var place : List.of(Map.entry(SHM, SEMAPHORE), Map.entry(ROOT, RUN_FOLDER))) {
                 if (!Files.isDirectory(place.getKey())) continue;
                 try (Stream<Path> entries = Files.list(place.getKey())) {
                     for (Path p : (Iterable<Path>) entries::iterator) {

@@ -69,27 +69,27 @@ public class TransportBenchTest extends Harness {
                     && TransportBench.Units.size(100).equals("100 B"), "size labels");
         });
         test("raw verification accepts the echo and catches corruption, gaps, duplicates and truncation", () -> {
-            var codec = new TransportBench.RawCodec(1000, 7);
-            ByteBuffer request = codec.request(5);
+            var checker = new TransportBench.RawChecker(1000, 7);
+            ByteBuffer request = checker.request(5);
             ByteBuffer echo = ByteBuffer.allocateDirect(1000).put(request.duplicate()).flip();
-            check(codec.verify(5, echo) == null, "a faithful echo verifies");
-            check(codec.verify(6, echo).contains("stale"), "an old reply is caught");
-            check(codec.verify(4, echo).contains("gap"), "a skipped reply is caught");
-            ByteBuffer corrupt = new TransportBench.RawCodec().answer(echo.duplicate(), true);
-            check(codec.verify(5, corrupt).contains("differs at byte 999"), "a flipped last byte is caught: " + codec.verify(5, corrupt));
-            check(codec.verify(5, echo.duplicate().limit(999)).contains("length"), "a short reply is caught");
+            check(checker.check(5, echo) == null, "a faithful echo verifies");
+            check(checker.check(6, echo).contains("stale"), "an old reply is caught");
+            check(checker.check(4, echo).contains("gap"), "a skipped reply is caught");
+            ByteBuffer corrupt = new TransportBench.RawChecker().answer(echo.duplicate(), true);
+            check(checker.check(5, corrupt).contains("differs at byte 999"), "a flipped last byte is caught: " + checker.check(5, corrupt));
+            check(checker.check(5, echo.duplicate().limit(999)).contains("length"), "a short reply is caught");
             byte[] payload = new byte[1000];
             request.duplicate().get(payload);
             check(new HashSet<>(Arrays.asList(box(payload))).size() > 100, "the payload is random bytes, not zeros");
         });
         test("json messages round-trip through the responder's answer, corruption caught", () -> {
-            var requester = new TransportBench.JsonCodec(10_000, 1);
-            var responder = new TransportBench.JsonCodec();
+            var requester = new TransportBench.JsonChecker(10_000, 1);
+            var responder = new TransportBench.JsonChecker();
             ByteBuffer reply = responder.answer(requester.request(3), false);
-            check(requester.verify(3, requester.decode(reply)) == null, "a faithful json reply verifies");
+            check(requester.check(3, requester.decode(reply)) == null, "a faithful json reply verifies");
             ByteBuffer bad = responder.answer(requester.request(4), true);
-            check(requester.verify(4, requester.decode(bad)) != null, "a corrupted json payload is caught");
-            check(requester.verify(5, requester.decode(reply)) != null, "a wrong id is caught");
+            check(requester.check(4, requester.decode(bad)) != null, "a corrupted json payload is caught");
+            check(requester.check(5, requester.decode(reply)) != null, "a wrong id is caught");
         });
         test("results follow the suite schema in csv and jsonl, with an hgrm per row", () -> {
             Path dir = Files.createTempDirectory("tb-results");
@@ -99,8 +99,9 @@ public class TransportBenchTest extends Harness {
             Histogram h = new Histogram(3);
             for (int i = 1; i <= 1000; i++) h.recordValue(i * 1000L);
             var method = TransportBench.method("uds");
-            results.write(TransportBench.Row.of(method, TransportBench.PayloadKind.raw, "a, \"quoted\" note", 100, 1, 0.5, h, 0, null));
-            results.write(TransportBench.Row.of(method, TransportBench.PayloadKind.json, "", 100, 2, 0.5, h, 1, "x"));
+            for (var row : List.of(TransportBench.Row.of(method, TransportBench.PayloadKind.raw, "a, \"quoted\" note", 100, 1, 0.5, h, 0, null),
+                    TransportBench.Row.of(method, TransportBench.PayloadKind.json, "", 100, 2, 0.5, h, 1, "x")))
+                results.write(row.fields, row.hist);
             List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
             check(csv.size() == 3, "a header and two rows: " + csv.size());
             check(csv.get(0).equals(String.join(",", TransportBench.Results.COLUMNS)), "csv header");
@@ -118,21 +119,28 @@ public class TransportBenchTest extends Harness {
                 check(!row.get(key).asText().isEmpty(), "environment field " + key);
             check(row.get("libs").asText().contains("jeromq-0.6.0"), "library versions recorded: " + row.get("libs"));
         });
-        test("cleanup removes what dead processes left and nothing else", () -> {
-            Path root = TransportBench.SuiteFolder.ROOT;
+        test("cleanup removes what this script's dead processes left and nothing else", () -> {
+            Path root = TransportBench.SuiteFolder.ROOT, shm = TransportBench.SuiteFolder.SHM;
             long dead = deadPid();
             Path mine = TransportBench.SuiteFolder.createRunDir(TransportBench.SuiteFolder.newRunId());
             Path orphan = Files.createDirectories(root.resolve("TransportBench-" + dead + "-abc123"));
             Files.writeString(orphan.resolve("shm"), "x");
-            Path otherBench = Files.createDirectories(root.resolve("ShmBench-" + dead + "-def456"));
+            Path orphanSem = Files.writeString(shm.resolve("sem.ipcbench-TransportBench-" + dead + "-abc123-request"), "x");
+            Path otherBench = Files.createDirectories(root.resolve("RedisBench-" + dead + "-def456"));
+            Files.writeString(otherBench.resolve("redis.pid"), "1");
+            Path otherSem = Files.writeString(shm.resolve("sem.ipcbench-ShmBench-" + dead + "-def456-ring"), "x");
             Path unrelated = Files.createDirectories(root.resolve("keep-me"));
             try {
                 List<Path> removed = TransportBench.SuiteFolder.removeLeftovers();
-                check(!Files.exists(orphan) && !Files.exists(otherBench), "leftovers of dead pid " + dead + " removed: " + removed);
+                check(!Files.exists(orphan) && !Files.exists(orphanSem), "this script's leftovers of dead pid " + dead + " removed: " + removed);
+                check(removed.equals(List.of(orphanSem, orphan).stream().sorted().toList()), "exactly those are reported: " + removed);
+                check(Files.exists(otherBench.resolve("redis.pid")) && Files.exists(otherSem), "another script's dead run folder and semaphore are that script's to remove");
                 check(Files.exists(mine), "a live run's folder is kept");
                 check(Files.exists(unrelated), "a folder not named like a run is kept");
             } finally {
                 TransportBench.SuiteFolder.delete(mine);
+                Harness.deleteTree(otherBench);
+                Files.deleteIfExists(otherSem);
                 Files.deleteIfExists(unrelated);
             }
         });
@@ -265,6 +273,7 @@ public class TransportBenchTest extends Harness {
             Set<String> still = SCRIPT.suiteEntries();
             still.retainAll(during);
             check(still.isEmpty(), "--cleanup removed the leftovers: " + still);
+            for (String name : left) check(r.out().contains(name), "--cleanup says it removed " + name + ": " + r.out());
         });
 
         for (String method : ALL_METHODS) {
