@@ -33,12 +33,22 @@ public class Harness {
 
     static final class Skip extends RuntimeException { Skip(String why) { super(why); } }
 
-    static int passed, failed, skipped;
+    static int passed, failed, skipped, leftOut;
     static String filter;
+    /**
+     * Set by .ci/run: on the second JDK, only the tests whose name matches TESTS_ONLY run (what can differ between
+     * JDKs); on the first, the tests matching TESTS_SKIP are left to the second. TESTS_WHY says why, once per file.
+     */
+    static final Optional<java.util.regex.Pattern> ONLY = Optional.ofNullable(System.getenv("TESTS_ONLY")).map(java.util.regex.Pattern::compile);
+    static final Optional<java.util.regex.Pattern> SKIP = Optional.ofNullable(System.getenv("TESTS_SKIP")).map(java.util.regex.Pattern::compile);
 
-    /** Runs one test unless the name filter (first argument of the test script) leaves it out. */
+    /** Runs one test unless the name filter (first argument of the test script) or TESTS_ONLY / TESTS_SKIP leave it out. */
     static void test(String name, Body body) {
         if (filter != null && !name.contains(filter)) return;
+        if (ONLY.map(p -> !p.matcher(name).find()).orElse(false) || SKIP.map(p -> p.matcher(name).find()).orElse(false)) {
+            leftOut++;
+            return;
+        }
         long t0 = System.nanoTime();
         try {
             body.run();
@@ -60,6 +70,7 @@ public class Harness {
 
     /** Prints the tally test.sh adds up; returns the exit code. */
     static int finish(String suite) {
+        if (leftOut > 0) System.out.printf("%s: %d tests not run here: %s%n", suite, leftOut, System.getenv().getOrDefault("TESTS_WHY", "TESTS_ONLY / TESTS_SKIP"));
         System.out.printf("%s: %d passed, %d failed, %d skipped%n", suite, passed, failed, skipped);
         return failed == 0 ? 0 : 1;
     }
@@ -108,13 +119,13 @@ public class Harness {
             return Harness.run(command(dir, javaHome, args), limit);
         }
 
-        /** This script's run folders and every suite semaphore, as they are now. */
+        /** This script's run folders and semaphores, as they are now. */
         Set<String> suiteEntries() throws IOException {
             Set<String> names = new TreeSet<>();
             for (Path dir : List.of(SUITE_FOLDER, SHM)) {
                 if (!Files.isDirectory(dir)) continue;
                 try (Stream<Path> s = Files.list(dir)) {
-                    s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(name + "-") || n.startsWith("sem.ipcbench-")).forEach(names::add);
+                    s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(name + "-") || n.startsWith("sem.ipcbench-" + name + "-")).forEach(names::add);
                 }
             }
             return names;

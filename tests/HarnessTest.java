@@ -1,0 +1,277 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//DESCRIPTION Tests of the harness every script carries (harness/BenchHarness.java), of its copies, and of the one results schema
+//JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS org.hdrhistogram:HdrHistogram:2.2.2
+//DEPS com.fasterxml.jackson.core:jackson-databind:2.22.4
+//SOURCES Harness.java
+//SOURCES ../harness/BenchHarness.java
+
+/*
+ * Run through ./test.sh, or alone: JBANG=./jbang ./jbang tests/HarnessTest.java [name-filter]
+ * Prints PASS/FAIL/SKIP per test and ends with "N passed, N failed, N skipped".
+ */
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.*;
+import java.time.Duration;
+import java.util.*;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+public class HarnessTest extends Harness {
+
+    static final List<String> BENCHES = List.of("TransportBench", "ShmBench", "ZmqBench", "ArrowBench", "RedisBench", "LmdbBench");
+    /** The files that carry harness blocks, and which. */
+    static final Map<String, List<String>> CARRIERS = new TreeMap<>();
+    static {
+        for (String b : BENCHES) CARRIERS.put(b + ".java", List.of("format", "run"));
+        CARRIERS.put("Report.java", List.of("format"));
+    }
+
+    static Result sync(Path repo, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(JBANG, "--quiet", REPO.resolve("harness/Sync.java").toString()));
+        cmd.addAll(List.of(args));
+        cmd.add(repo.toString());
+        return run(new ProcessBuilder(cmd).directory(repo.toFile()), Duration.ofMinutes(3));
+    }
+
+    /** stderr of what the body printed there. */
+    static String stderrOf(Callable<?> body) throws Exception {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            body.call();
+        } finally {
+            System.setErr(saved);
+        }
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @picocli.CommandLine.Command(name = "throws")
+    static final class Throws implements Callable<Integer> {
+        @picocli.CommandLine.Option(names = "--size") String size;
+        public Integer call() { throw new IllegalStateException("something the script did not expect"); }
+    }
+
+    @picocli.CommandLine.Command(name = "fails")
+    static final class Fails implements Callable<Integer> {
+        public Integer call() throws Exception { throw new BenchHarness.RunFailure("the consumer exited", 1); }
+    }
+
+    public static void main(String[] args) throws Exception {
+        filter = args.length > 0 ? args[0] : null;
+        Path work = Files.createTempDirectory("harness-test");
+
+        test("harness: every script's blocks are identical to harness/BenchHarness.java", () -> {
+            Result r = sync(REPO, "--check");
+            check(r.code() == 0, "./harness/sync --check exit 0, was " + r.code() + ": " + r.err());
+        });
+
+        test("harness: a one-byte edit to any block of any script is named by script and line; sync mends it", () -> {
+            Path repo = Files.createDirectories(work.resolve("repo"));
+            Files.createDirectories(repo.resolve("harness"));
+            Files.copy(REPO.resolve("harness/BenchHarness.java"), repo.resolve("harness/BenchHarness.java"));
+            for (String file : CARRIERS.keySet()) Files.copy(REPO.resolve(file), repo.resolve(file));
+            Random random = new Random(16);
+            Map<String, Integer> edited = new TreeMap<>();
+            for (var carrier : CARRIERS.entrySet()) {
+                Path file = repo.resolve(carrier.getKey());
+                List<String> lines = new ArrayList<>(Arrays.asList(Files.readString(file).split("\n", -1)));
+                for (String block : carrier.getValue()) {
+                    int start = indexOf(lines, "// ---- harness block: " + block), end = indexOf(lines, "// ---- end of harness block: " + block);
+                    check(start >= 0 && end > start, carrier.getKey() + " has block " + block);
+                    int line;
+                    do line = start + 1 + random.nextInt(end - start - 1); while (lines.get(line).isEmpty());
+                    char[] text = lines.get(line).toCharArray();
+                    int at = random.nextInt(text.length);
+                    text[at] = text[at] == 'x' ? 'y' : 'x';    // one byte: every harness line is ASCII
+                    lines.set(line, new String(text));
+                    edited.put(carrier.getKey() + ":" + (line + 1), 0);
+                }
+                Files.writeString(file, String.join("\n", lines));
+            }
+            Result check = sync(repo, "--check");
+            check(check.code() == 1, "--check fails: exit " + check.code() + ": " + check.err());
+            for (String place : edited.keySet()) check(check.err().contains(place + ": harness block"), "names " + place + ":\n" + check.err());
+            Result mend = sync(repo);
+            check(mend.code() == 0, "sync exit 0: " + mend.err());
+            Result again = sync(repo, "--check");
+            check(again.code() == 0, "--check passes after sync: " + again.err());
+            for (String file : CARRIERS.keySet())
+                check(Files.readString(repo.resolve(file)).equals(Files.readString(REPO.resolve(file))), file + " is back to the repository's");
+        });
+
+        test("harness: a script without a block it must carry is named, exit 2", () -> {
+            Path repo = Files.createDirectories(work.resolve("repo-missing"));
+            Files.createDirectories(repo.resolve("harness"));
+            Files.copy(REPO.resolve("harness/BenchHarness.java"), repo.resolve("harness/BenchHarness.java"));
+            Files.writeString(repo.resolve("NewBench.java"), "class NewBench {\n}\n");
+            Result r = sync(repo, "--check");
+            check(r.code() == 2 && r.err().contains("NewBench.java: no harness block 'format'") && r.err().contains("no harness block 'run'"), "names what is missing: " + r.err());
+        });
+
+        test("harness: sizes print one way, parse both ways", () -> {
+            Map<Long, String> expected = new LinkedHashMap<>();
+            expected.put(100L, "100 B");
+            expected.put(10_000L, "10 kB");
+            expected.put(2_000_000L, "2 MB");
+            expected.put(65_536L, "64 KiB");
+            expected.put(1L << 20, "1 MiB");
+            expected.put(1_234_567L, "1.23 MB");
+            expected.put(12_345L, "12.3 kB");
+            expected.put(999L, "999 B");
+            expected.forEach((bytes, text) -> check(BenchHarness.Units.size(bytes).equals(text), bytes + " prints " + text + ", was " + BenchHarness.Units.size(bytes)));
+            check(BenchHarness.Units.parseSize("10k") == 10_000 && BenchHarness.Units.parseSize("64Ki") == 65_536
+                    && BenchHarness.Units.parseSize("2M") == 2_000_000 && BenchHarness.Units.parseSize("1MiB") == 1 << 20, "parsing");
+            for (String bad : List.of("", "k", "1.5M", "-1", "10 q", "99999999999999999999"))
+                check(throwsAny(() -> BenchHarness.Units.parseSize(bad)), "'" + bad + "' is not a size");
+        });
+
+        test("harness: medians skip missing values; numbers print with '.' whatever the locale", () -> {
+            check(BenchHarness.median(List.of(3.0, Double.NaN, 1.0, 2.0), x -> x) == 2.0, "NaN skipped");
+            check(Double.isNaN(BenchHarness.median(List.of(Double.NaN), x -> x)), "nothing left: NaN");
+            check(BenchHarness.median(List.of(1.0, 4.0), x -> x) == 2.5, "even count");
+            Locale saved = Locale.getDefault();
+            try {
+                Locale.setDefault(Locale.GERMANY);
+                check(BenchHarness.fmt(0.656).equals("0.66") && BenchHarness.fmt(13.62).equals("13.6") && BenchHarness.fmt(1868.4).equals("1,868"),
+                        "fmt: " + BenchHarness.fmt(0.656) + " " + BenchHarness.fmt(13.62) + " " + BenchHarness.fmt(1868.4));
+                check(BenchHarness.fmt(Double.NaN).equals("-") && BenchHarness.times(Double.POSITIVE_INFINITY).equals("-") && BenchHarness.times(1.234).equals("1.23x"), "missing values and ratios");
+                check(BenchHarness.Units.size(1_234_567).equals("1.23 MB"), "sizes too");
+            } finally {
+                Locale.setDefault(saved);
+            }
+        });
+
+        test("harness: bad input is exit 2 with one line; an unexpected exception exit 1 with one line, no stack trace", () -> {
+            int[] code = new int[1];
+            String bad = stderrOf(() -> code[0] = BenchHarness.runCommand(new Throws(), "--nonsense"));
+            check(code[0] == 2 && bad.strip().lines().count() == 1 && bad.contains("--nonsense"), "bad input: " + code[0] + " " + bad);
+            String unexpected = stderrOf(() -> code[0] = BenchHarness.runCommand(new Throws()));
+            check(code[0] == 1, "exit 1, was " + code[0]);
+            check(unexpected.strip().lines().count() == 1 && !unexpected.contains("\tat "), "one line, no stack trace: " + unexpected);
+            check(unexpected.startsWith("BenchHarness: IllegalStateException: something the script did not expect"), "names the script and the exception: " + unexpected);
+            BenchHarness.FAILURE_PRINTED.set(false);
+            String failed = stderrOf(() -> code[0] = BenchHarness.runCommand(new Fails()));
+            check(code[0] == 1 && failed.strip().equals("BenchHarness: the consumer exited"), "a run failure is its one line: " + failed);
+        });
+
+        test("harness: a results folder whose results.csv has another header is refused; the suite's own is not", () -> {
+            Path out = Files.createDirectories(work.resolve("other-schema"));
+            check(BenchHarness.Results.unusable(out) == null, "an empty folder is fine");
+            Files.writeString(out.resolve("results.csv"), BenchHarness.Results.HEADER + "\n");
+            check(BenchHarness.Results.unusable(out) == null, "the suite's header is fine");
+            Files.writeString(out.resolve("results.csv"), "timestamp,bench,method\n");
+            String why = BenchHarness.Results.unusable(out);
+            check(why != null && why.contains("results.csv has other columns"), "refused: " + why);
+            Path file = Files.writeString(work.resolve("a-file"), "x");
+            check(BenchHarness.Results.unusable(file) != null, "a file is not a folder");
+        });
+
+        test("schema: the columns every script writes are README's table (docs/results-schema.md)", () -> {
+            Path page = REPO.resolve("docs/results-schema.md");
+            check(Files.exists(page), "docs/results-schema.md exists");
+            List<String> documented = new ArrayList<>();
+            Pattern row = Pattern.compile("^\\| `([a-z0-9_]+)` \\|.*");
+            boolean inTable = false;
+            for (String line : Files.readAllLines(page)) {
+                var m = row.matcher(line);
+                if (m.matches() && (inTable || m.group(1).equals("timestamp"))) {
+                    inTable = true;
+                    documented.add(m.group(1));
+                } else if (inTable && !line.startsWith("|")) {
+                    break;
+                }
+            }
+            check(documented.equals(BenchHarness.Results.COLUMNS), "documented " + documented + "\nwritten    " + BenchHarness.Results.COLUMNS);
+            // Every script writes through the harness's Results, whose copies the first test keeps identical:
+            for (String bench : BENCHES) {
+                String text = Files.readString(REPO.resolve(bench + ".java"));
+                check(text.contains("results.write(") && !text.replace(block(text, "run"), "").contains("COLUMNS"), bench + " writes its rows through the harness's Results, with no columns of its own");
+            }
+        });
+
+        test("harness: each script's --cleanup removes its own dead run folders only, and says which", () -> {
+            Path root = SUITE_FOLDER;
+            Files.createDirectories(root);
+            long dead = deadPid();
+            Map<String, Path> leftovers = new LinkedHashMap<>();
+            for (String bench : BENCHES) leftovers.put(bench, Files.createDirectories(root.resolve(bench + "-" + dead + "-abc123")));
+            Path live = Files.createDirectories(root.resolve("TransportBench-" + ProcessHandle.current().pid() + "-abc123"));
+            try {
+                for (String bench : BENCHES) {
+                    Result r = new Script(bench, "--role").run(REPO, null, Duration.ofMinutes(3), "--cleanup");
+                    if (!Files.exists(REPO.resolve(bench + ".java"))) continue;
+                    if (r.out().contains("Unknown option")) continue;
+                    check(r.code() == 0, bench + " --cleanup exit 0: " + r.err());
+                    check(!Files.exists(leftovers.get(bench)) && r.out().contains(leftovers.get(bench).toString()), bench + " removed its own and said so: " + r.out());
+                    for (String other : BENCHES)
+                        if (BENCHES.indexOf(other) > BENCHES.indexOf(bench)) check(Files.exists(leftovers.get(other)), bench + " kept " + other + "'s dead run folder");
+                    check(Files.exists(live), bench + " kept a live run's folder");
+                }
+            } finally {
+                for (Path p : leftovers.values()) deleteTree(p);
+                deleteTree(live);
+            }
+        });
+
+        test("harness: --out with another schema's results.csv is bad input in every script: exit 2, one line, the file unchanged", () -> {
+            Path cwd = Files.createDirectories(work.resolve("schema-cwd"));
+            Path out = Files.createDirectories(work.resolve("old-results"));
+            String old = "when,what,how_fast\n2025-01-01,x,1\n";
+            Files.writeString(out.resolve("results.csv"), old);
+            for (String bench : BENCHES) {
+                Result r = new Script(bench, "--role").run(cwd, null, Duration.ofMinutes(3), "--quick", "--out", out.toString());
+                check(r.code() == 2, bench + ": exit 2, was " + r.code() + ": " + r.err());
+                check(r.errLines().size() == 1 && r.errLines().get(0).contains("--out") && r.errLines().get(0).contains("results.csv has other columns"),
+                        bench + ": one line naming --out and why: " + r.errLines());
+                check(Files.readString(out.resolve("results.csv")).equals(old), bench + ": results.csv unchanged");
+                try (Stream<Path> files = Files.list(out)) { check(files.count() == 1, bench + ": nothing else written in " + out); }
+            }
+        });
+
+        test("harness: a German locale still prints '.' for decimals (TransportBench and Report.java)", () -> {
+            Path out = work.resolve("de");
+            ProcessBuilder pb = new Script("TransportBench", "--role").command(REPO, null, "--quick", "-m", "pipe", "-s", "100", "-o", out.toString());
+            pb.environment().put("JAVA_TOOL_OPTIONS", "-Duser.language=de -Duser.country=DE");
+            Result r = run(pb, Duration.ofMinutes(3));
+            check(r.code() == 0, "exit 0: " + r.err());
+            check(Pattern.compile("\\d\\.\\d").matcher(r.out()).find() && !Pattern.compile("\\b\\d+,\\d\\d?\\b(?!\\d)").matcher(r.out().replaceAll("\\d{1,3}(,\\d{3})+", "")).find(),
+                    "decimals with '.':\n" + r.out());
+            ProcessBuilder report = new ProcessBuilder(JBANG, REPO.resolve("Report.java").toString(), "--out", out.toString()).directory(REPO.toFile());
+            report.environment().put("JAVA_TOOL_OPTIONS", "-Duser.language=de -Duser.country=DE");
+            Result rr = run(report, Duration.ofMinutes(3));
+            check(rr.code() == 0, "Report exit 0: " + rr.err());
+            String summary = Files.readString(out.resolve("summary.md"));
+            check(Pattern.compile("\\| \\d+\\.\\d").matcher(summary).find(), "summary.md decimals with '.'");
+        });
+
+        deleteTree(work);
+        System.exit(finish("HarnessTest"));
+    }
+
+    static int indexOf(List<String> lines, String marker) {
+        for (int i = 0; i < lines.size(); i++) if (lines.get(i).strip().startsWith(marker)) return i;
+        return -1;
+    }
+
+    /** The text of a script's harness block, markers included. */
+    static String block(String text, String name) {
+        int start = text.indexOf("// ---- harness block: " + name), end = text.indexOf("// ---- end of harness block: " + name);
+        return start < 0 || end < 0 ? "" : text.substring(start, end);
+    }
+
+    static boolean throwsAny(Runnable r) {
+        try {
+            r.run();
+            return false;
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+}
