@@ -78,6 +78,14 @@ public class SuiteTest extends Harness {
             List<String> last = r.out().strip().lines().toList();
             String end = last.get(last.size() - 1);
             check(end.contains(out.resolve("summary.md").toString()) && end.contains(out.resolve("report.html").toString()), "the last line names summary.md and report.html: " + end);
+            // One schema: every script appended to the same results.csv under one header, the documented columns.
+            List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+            List<String> documented = Files.readAllLines(REPO.resolve("docs/results-schema.md")).stream()
+                    .filter(l -> l.matches("^\\| `[a-z0-9_]+` \\|.*")).map(l -> l.substring(3, l.indexOf('`', 3))).toList();
+            check(csv.get(0).equals(String.join(",", documented.subList(0, csv.get(0).split(",").length))) && csv.get(0).endsWith("run_id"),
+                    "results.csv's header is the documented columns: " + csv.get(0));
+            check(csv.stream().filter(l -> l.startsWith("timestamp,")).count() == 1, "one header in results.csv");
+            for (String bench : BENCHES) check(csv.stream().anyMatch(l -> l.contains("," + bench + ",")), bench + "'s rows in results.csv");
             String html = Files.readString(out.resolve("report.html"));
             for (String bench : BENCHES)
                 check(html.contains("<section id=\"" + bench + "\">") && html.contains("data-title=\"" + bench + " "), "report.html has " + bench + "'s section and plots");
