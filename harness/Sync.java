@@ -55,13 +55,11 @@ public class Sync {
             List<String> text = new ArrayList<>(lines(file));
             Map<String, Block> found = new HashMap<>();
             for (Block b : blocks(text, file)) found.put(b.name, b);
-            for (String name : target.getValue()) {
-                if (!found.containsKey(name)) {
-                    System.err.println(file.getFileName() + ": no harness block '" + name + "' (add the marker lines, then run ./harness/sync)");
-                    missing++;
-                }
-            }
-            if (missing > 0) continue;
+            List<String> absent = target.getValue().stream().filter(name -> !found.containsKey(name)).toList();
+            for (String name : absent)
+                System.err.println(file.getFileName() + ": no harness block '" + name + "' (add the marker lines, then run ./harness/sync)");
+            missing += absent.size();
+            if (!absent.isEmpty()) continue;
             // Replace from the last block up, so that the earlier blocks' line numbers hold.
             List<Block> order = target.getValue().stream().map(found::get).sorted(Comparator.comparingInt(Block::start).reversed()).toList();
             boolean changed = false;
