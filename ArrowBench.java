@@ -23,8 +23,8 @@
  * The parent (producer) builds record batches of --columns columns of --dtype, --batch arrays per
  * batch (an array is --elements rows, or --size bytes, of every column), and a child process
  * (consumer) receives each batch, checks its schema, row count, null count and a CRC32C over every
- * data buffer, then releases it. Seed: the PyArrow IPC method of a Python array-IPC benchmark, grown
- * into the transports Arrow offers.
+ * data buffer, then releases it. The prototype: the PyArrow IPC method of the original Python
+ * benchmark, grown into the transports Arrow offers.
  *
  *   jbang ArrowBench.java                               every method, 8 KiB and 1 MiB arrays, one per batch
  *   jbang ArrowBench.java -m arrow-shm --size 1Mi       one method, one size
@@ -112,6 +112,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -123,7 +124,7 @@ import java.util.zip.CRC32C;
         description = {"Streams Apache Arrow record batches from a producer process to a consumer process, every batch verified.",
                 "Sizes accept 100, 10k, 2M (powers of 1000) and 64Ki, 1Mi (powers of 1024)."},
         footer = {"", "An array is --elements rows of each of the --columns columns; a record batch holds --batch arrays. "
-                + "Across hosts: 'ArrowBench server --listen grpc://0.0.0.0:PORT' on one, '--flight-uri grpc://HOST:PORT' here."})
+                + "Across hosts: 'ArrowBench server --listen grpc://0.0.0.0:PORT' on one, '--flight-uri grpc://HOST:PORT' here.", "Documentation: docs/ArrowBench.md in the suite's repository."})
 public class ArrowBench implements Callable<Integer> {
 
     static final String BENCH = "ArrowBench";
@@ -145,7 +146,7 @@ public class ArrowBench implements Callable<Integer> {
             description = "Sizes to sweep (default: 8Ki,1Mi: 1024 and 131072 float64; 8Ki with --quick).")
     List<Integer> sizes;
 
-    @Option(names = "--elements", paramLabel = "N", description = "Rows per array, instead of --size (what -s counted in the Python seed).")
+    @Option(names = "--elements", paramLabel = "N", description = "Rows per array, instead of --size (what -s counted in the original Python benchmark).")
     Integer elements;
 
     @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float64", description = "Column type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -212,6 +213,14 @@ public class ArrowBench implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+        public Integer convert(String value) { return (int) Units.parseSizeIn(value, STAMP, MAX_SIZE, "a size from 16 B to 64 MiB, such as 8Ki, 10k, 2M or 1Mi"); }
+    }
+
+    static final class RingConverter implements CommandLine.ITypeConverter<Long> {
+        public Long convert(String value) { return Units.parseSizeIn(value, MIN_RING, MAX_RING, "a size from 64 KiB to 1 GiB, such as 4Mi or 64Mi"); }
+    }
+
     enum Compression {
         none(CompressionUtil.CodecType.NO_COMPRESSION), lz4(CompressionUtil.CodecType.LZ4_FRAME), zstd(CompressionUtil.CodecType.ZSTD);
 
@@ -236,17 +245,7 @@ public class ArrowBench implements Callable<Integer> {
 
     public static void main(String[] args) {
         GRPC_LOG.setLevel(java.util.logging.Level.SEVERE);
-        CommandLine cli = new CommandLine(new ArrowBench());
-        cli.setParameterExceptionHandler((ex, argv) -> {
-            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
-            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
-            return 2;
-        });
-        cli.setExecutionExceptionHandler((ex, cl, parsed) -> {
-            cl.getErr().println(BENCH + ": " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
-            return 1;
-        });
-        System.exit(cli.execute(args));
+        System.exit(runCommand(new ArrowBench(), args));
     }
 
     // ---------------------------------------------------------------- the data
@@ -537,7 +536,7 @@ public class ArrowBench implements Callable<Integer> {
     /** One way of moving record batches. The producer opens its end first; the consumer finds it through the run folder. */
     interface Transport extends AutoCloseable {
         /** Producer: the consumer said "ready" (with what followed the word); connect before the clock starts. */
-        default void awaitPeer(Process consumer, String ready) throws IOException {}
+        default void awaitPeer(Child consumer, String ready) throws IOException {}
         /** Producer: the batch to fill next, once there is room for it. */
         VectorSchemaRoot nextBatch() throws IOException;
         /** Producer: sends the batch nextBatch() gave, now filled; stampHash covers the run's timestamps so far. */
@@ -556,33 +555,40 @@ public class ArrowBench implements Callable<Integer> {
     /** Opens one end of a method; endpoint is where the Flight server listens (the child's "ready", or --flight-uri), else null. */
     interface TransportFactory { Transport open(Context ctx, String endpoint) throws IOException; }
 
-    record Method(String name, String waits, String note, String summary, TransportFactory factory) {
-        boolean flight() { return name.startsWith("arrow-flight"); }
-        boolean pulls() { return name.equals("arrow-flight-get"); }
+    /** A method: its description (its note is a format where the run fills in details, see Session.describe) and how to open its ends. */
+    record Method(MethodInfo info, TransportFactory factory) implements Described {
+        boolean flight() { return name().startsWith("arrow-flight"); }
+        boolean pulls() { return name().equals("arrow-flight-get"); }
     }
 
     static final List<Method> METHODS = List.of(
-            new Method("arrow-shm", "spin", "IPC messages in a ring of %s slots in /dev/shm; %s; the consumer loads each batch in place (no copy) and spins",
-                    "IPC messages in a ring of slots in a /dev/shm file: built in place, loaded by the consumer without copying",
+            new Method(MethodInfo.named("arrow-shm").waits("spin")
+                    .summary("IPC messages in a ring of slots in a /dev/shm file: built in place, loaded by the consumer without copying")
+                    .note("IPC messages in a ring of %s slots in /dev/shm; %s; the consumer loads each batch in place (no copy) and spins"),
                     (ctx, ep) -> new ShmTransport(ctx)),
-            new Method("arrow-stream-uds", "block", "IPC stream format over a Unix domain socket (java.nio), blocking reads",
-                    "the IPC stream format over a Unix domain socket",
+            new Method(MethodInfo.named("arrow-stream-uds").waits("block")
+                    .summary("the IPC stream format over a Unix domain socket")
+                    .note("IPC stream format over a Unix domain socket (java.nio), blocking reads"),
                     (ctx, ep) -> StreamTransport.uds(ctx)),
-            new Method("arrow-stream-pipe", "block", "IPC stream format over the child's stdin (a pipe), blocking reads",
-                    "the IPC stream format over the child's stdin (a pipe)",
+            new Method(MethodInfo.named("arrow-stream-pipe").waits("block")
+                    .summary("the IPC stream format over the child's stdin (a pipe)")
+                    .note("IPC stream format over the child's stdin (a pipe), blocking reads"),
                     (ctx, ep) -> StreamTransport.pipe(ctx)),
-            new Method("arrow-file", "block", "IPC file format (Feather v2) on /dev/shm, one file per run written whole, then read block by block; latency includes waiting for the whole file",
-                    "the IPC file format (Feather v2) on /dev/shm: a file written whole per run, then read with random access",
+            new Method(MethodInfo.named("arrow-file").waits("block")
+                    .summary("the IPC file format (Feather v2) on /dev/shm: a file written whole per run, then read with random access")
+                    .note("IPC file format (Feather v2) on /dev/shm, one file per run written whole, then read block by block; latency includes waiting for the whole file"),
                     (ctx, ep) -> new FileTransport(ctx)),
-            new Method("arrow-flight", "block", "Flight DoPut over gRPC to %s, one call per run",
-                    "Arrow Flight DoPut over gRPC (HTTP/2) on loopback, or to --flight-uri",
+            new Method(MethodInfo.named("arrow-flight").waits("block")
+                    .summary("Arrow Flight DoPut over gRPC (HTTP/2) on loopback, or to --flight-uri")
+                    .note("Flight DoPut over gRPC to %s, one call per run"),
                     (ctx, ep) -> new FlightTransport(ctx, ep)),
-            new Method("arrow-flight-get", "block", "Flight DoGet over gRPC from %s, one call per run: that server produces, this process checks",
-                    "Arrow Flight DoGet: the server produces, this process consumes",
+            new Method(MethodInfo.named("arrow-flight-get").waits("block")
+                    .summary("Arrow Flight DoGet: the server produces, this process consumes")
+                    .note("Flight DoGet over gRPC from %s, one call per run: that server produces, this process checks"),
                     (ctx, ep) -> new FlightTransport(ctx, ep)));
 
     static Method method(String name) {
-        return METHODS.stream().filter(m -> m.name.equals(name)).findFirst().orElse(null);
+        return METHODS.stream().filter(m -> m.name().equals(name)).findFirst().orElse(null);
     }
 
     /** Set by the watchdog when the consumer died or stalled; waiting loops check it now and then. */
@@ -823,15 +829,15 @@ public class ArrowBench implements Callable<Integer> {
             return t;
         }
 
-        public void awaitPeer(Process consumer, String ready) throws IOException {
+        public void awaitPeer(Child consumer, String ready) throws IOException {
             if (pipe) {
                 // The child's stdin opened again through /proc: a FileChannel writes from Arrow's native memory
                 // straight into the pipe, where Process.getOutputStream() would copy through byte arrays first.
-                Path stdin = Path.of("/proc/" + consumer.pid() + "/fd/0");
+                Path stdin = Path.of("/proc/" + consumer.process.pid() + "/fd/0");
                 try {
                     out = FileChannel.open(stdin, StandardOpenOption.WRITE);
                 } catch (IOException | UnsupportedOperationException e) {
-                    out = Channels.newChannel(consumer.getOutputStream());
+                    out = Channels.newChannel(consumer.stdin);
                     pipeNote = " (through Process.getOutputStream: " + stdin + " could not be opened)";
                 }
             } else {
@@ -919,7 +925,7 @@ public class ArrowBench implements Callable<Integer> {
             else fromProducer = new BufferedReader(new InputStreamReader(new FileInputStream(FileDescriptor.in), StandardCharsets.UTF_8));
         }
 
-        public void awaitPeer(Process consumer, String ready) { toConsumer = consumer.getOutputStream(); }
+        public void awaitPeer(Child consumer, String ready) { toConsumer = consumer.stdin; }
 
         public VectorSchemaRoot nextBatch() throws IOException {
             if (writer == null) {
@@ -1231,18 +1237,10 @@ public class ArrowBench implements Callable<Integer> {
     // ---------------------------------------------------------------- the parent: options, sessions, measuring
 
     public Integer call() throws Exception {
-        if ("consumer".equals(role)) return ConsumerRole.run();
+        if ("consumer".equals(role)) return ChildRole.run();
         if (role != null) throw new ParameterException(spec.commandLine(), "Invalid value for option '--role': '" + role + "'");
-        if (list) {
-            for (Method m : METHODS) System.out.printf("%-17s %s%n", m.name, m.summary);
-            return 0;
-        }
-        if (cleanup) {
-            List<Path> removed = SuiteFolder.removeLeftovers();
-            System.out.println(removed.isEmpty() ? "Nothing to clean in " + SuiteFolder.ROOT
-                    : "Removed " + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
-            return 0;
-        }
+        if (list) return printList(METHODS);
+        if (cleanup) return SuiteFolder.cleanup();
         Plan plan = plan();
         SuiteFolder.removeLeftovers();
         Results results = new Results(out, Environment.capture());
@@ -1307,20 +1305,15 @@ public class ArrowBench implements Callable<Integer> {
         List<Shape> shapes = rowCounts.stream().map(r -> new Shape(dtype, columns, r, batch)).toList();
         for (Shape s : shapes)
             if (s.batchBytes() > MAX_RING / 2) throw bad(cl, "--batch", batch, "batches of " + Units.size(s.batchBytes()) + " are too large: at most 512 MiB");
-        List<Method> chosen = new ArrayList<>();
         // Flight for Java unloads batches without a codec (and loads them without one): it cannot compress.
         String noFlightCompression = "Arrow Flight for Java sends record batches uncompressed; leave the Flight methods out";
-        List<String> names = methods != null ? methods : METHODS.stream()
-                .filter(m -> flightUri == null || m.flight()).filter(m -> compression == Compression.none || !m.flight()).map(Method::name).toList();
-        for (String name : names) {
-            Method m = method(name.trim());
-            if (m == null) throw bad(cl, "--methods", name, "allowed: " + METHODS.stream().map(Method::name).collect(Collectors.joining(", ")));
+        List<Method> chosen = methods != null ? chooseMethods(cl, METHODS, methods) : METHODS.stream()
+                .filter(m -> flightUri == null || m.flight()).filter(m -> compression == Compression.none || !m.flight()).toList();
+        for (Method m : chosen)
             if (m.flight() && compression != Compression.none) throw bad(cl, "--compression", compression, noFlightCompression);
-            if (!chosen.contains(m)) chosen.add(m);
-        }
         if (chosen.isEmpty()) throw bad(cl, "--compression", compression, noFlightCompression);
         long ringBytes = ring != null ? ring : Math.max(4L << 20, 2L * shapes.stream().mapToLong(ShmTransport::slotBytes).max().orElseThrow());
-        if (ring != null && chosen.stream().anyMatch(m -> m.name.equals("arrow-shm")))
+        if (ring != null && chosen.stream().anyMatch(m -> m.name().equals("arrow-shm")))
             for (Shape s : shapes)
                 if (ShmTransport.slotBytes(s) > ring) throw bad(cl, "--ring", given("--ring", ring), "a batch of " + Units.size(s.batchBytes())
                         + " needs a slot of " + Units.size(ShmTransport.slotBytes(s)) + "; give a larger --ring or smaller batches");
@@ -1328,7 +1321,7 @@ public class ArrowBench implements Callable<Integer> {
             String problem = FlightUris.problem(flightUri);
             if (problem != null) throw bad(cl, "--flight-uri", flightUri, problem);
         }
-        checkWritable(cl, out);
+        Results.checkOut(cl, out);
         return new Plan(chosen, shapes, count, quick ? 1 : runs, ringBytes, quick ? Duration.ZERO : Duration.ofSeconds(1));
     }
 
@@ -1356,16 +1349,8 @@ public class ArrowBench implements Callable<Integer> {
         return new ParameterException(cl, "Invalid value for option '" + option + "': '" + value + "' (" + why + ")");
     }
 
-    static void checkWritable(CommandLine cl, Path dir) {
-        Path p = dir.toAbsolutePath();
-        while (p != null && !Files.exists(p)) p = p.getParent();
-        if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
-            throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (must be a folder this user can create or write"
-                    + (p == null ? ")" : "; " + p + " is not a writable folder)"));
-    }
-
     void runMethod(Method m, Shape shape, Plan plan, BufferAllocator root, Results results, List<Row> rows) throws RunFailure {
-        String name = m.name + compression.suffix();
+        String name = m.name() + compression.suffix();
         long arrays = duration != null ? batch : plan.arrays(shape, quick);
         Session session = Session.start(m, this, shape, plan, root);
         Row last = null;
@@ -1390,10 +1375,10 @@ public class ArrowBench implements Callable<Integer> {
                 } catch (IOException e) {
                     throw session.failure(e);
                 }
-                Row row = Row.of(name, m.waits, session.note, shape, compression, run, o.seconds, o.sameClock ? h : null,
+                Row row = Row.of(name, m.waits(), session.note, shape, compression, run, o.seconds, o.sameClock ? h : null,
                         o.report.arrays, o.report.batches, o.report.errors, o.report.firstError);
                 if (run < plan.runs || !row.verified) {
-                    results.write(row);
+                    results.write(row.fields, row.hist);
                     rows.add(row);
                     if (!row.verified) throw new RunFailure(name + ": verification failed at " + Units.size(shape.arrayBytes()) + ": " + row.firstError);
                 } else {
@@ -1407,14 +1392,10 @@ public class ArrowBench implements Callable<Integer> {
         } finally {
             session.close();
             if (last != null) {
-                results.write(last);
+                results.write(last.fields, last.hist);
                 rows.add(last);
             }
         }
-    }
-
-    static final class RunFailure extends Exception {
-        RunFailure(String message) { super(message); }
     }
 
     /** A running consumer (or a Flight server) and the producer's end of the method, from start to clean-up. */
@@ -1429,7 +1410,6 @@ public class ArrowBench implements Callable<Integer> {
         final BufferAllocator allocator;
         final Abort abort = new Abort();
         final AtomicLong progress = new AtomicLong();
-        final StringBuffer childErr = new StringBuffer();
         final Duration timeout;
         final Payload payload;
         String note;
@@ -1437,9 +1417,8 @@ public class ArrowBench implements Callable<Integer> {
         Checker pullChecker;       // arrow-flight-get: the consumer is this process
         final List<RunReport> pulled = new ArrayList<>();
         boolean sameClock = true;
-        Process child;
-        InputStream fromChild;
-        Thread watchdog, errDrain;
+        Child child;
+        Thread watchdog;
         volatile String stage = "starting the consumer";
         volatile boolean failureReported, ending;
         long seq;
@@ -1460,7 +1439,7 @@ public class ArrowBench implements Callable<Integer> {
             Session s;
             try {
                 Path runDir = remote ? null : SuiteFolder.createRunDir(runId);
-                s = new Session(m, o, shape, runDir, root.newChildAllocator(m.name, 0, Long.MAX_VALUE));
+                s = new Session(m, o, shape, runDir, root.newChildAllocator(m.name(), 0, Long.MAX_VALUE));
             } catch (IOException e) {
                 throw new RunFailure("cannot create the run folder in " + SuiteFolder.ROOT + ": " + e.getMessage());
             }
@@ -1476,7 +1455,7 @@ public class ArrowBench implements Callable<Integer> {
                     s.watchdog = daemon("watchdog", s::watch);
                 } else {
                     if (!m.flight()) s.transport = m.factory.open(ctx, null);
-                    String ready = s.launch(new ConsumerConfig(m.name, shape.dtype, shape.columns, shape.rows, shape.batch, o.compression,
+                    String ready = s.launch(new ChildConfig(m.name(), shape.dtype, shape.columns, shape.rows, shape.batch, o.compression,
                             s.runDir.toString(), plan.ringBytes, o.seed, ProcessHandle.current().pid()));
                     if (m.flight()) s.transport = m.factory.open(ctx, ready);
                     else s.transport.awaitPeer(s.child, ready);
@@ -1497,12 +1476,12 @@ public class ArrowBench implements Callable<Integer> {
         String describe(Plan plan, String where) {
             String compressed = options.compression == Compression.none ? "" : "; buffers compressed with " + options.compression
                     + (options.compression == Compression.lz4 ? " (LZ4 frame, pure Java in commons-compress)" : " (zstd-jni)");
-            String text = switch (method.name) {
-                case "arrow-shm" -> String.format(method.note, ShmTransport.slotCount(plan.ringBytes, shape),
+            String text = switch (method.name()) {
+                case "arrow-shm" -> String.format(method.note(), ShmTransport.slotCount(plan.ringBytes, shape),
                         options.compression == Compression.none ? "batches built in the slots" : "batches built in private memory, written into a slot");
-                case "arrow-flight", "arrow-flight-get" -> String.format(method.note, where);
-                case "arrow-stream-pipe" -> method.note + ((StreamTransport) transport).pipeNote + where;
-                default -> method.note;
+                case "arrow-flight", "arrow-flight-get" -> String.format(method.note(), where);
+                case "arrow-stream-pipe" -> method.note() + ((StreamTransport) transport).pipeNote + where;
+                default -> method.note();
             };
             String clock = sameClock ? "; latency clock: System.nanoTime of both processes (" + LATENCY_CLOCK + ")"
                     : "; no latency: the server runs on another machine (another clock); time until its report arrived";
@@ -1510,29 +1489,10 @@ public class ArrowBench implements Callable<Integer> {
         }
 
         /** Starts this same program again (same java, class path and JVM flags) as the consumer; returns what followed its "ready". */
-        String launch(ConsumerConfig config) throws IOException {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ArrowBench.class.getName(), "--role=consumer"));
-            child = new ProcessBuilder(cmd).start();
-            errDrain = daemon("stderr of consumer", () -> {
-                try (Reader r = new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8)) {
-                    char[] buf = new char[1024];
-                    for (int n; (n = r.read(buf)) > 0; ) {
-                        childErr.append(buf, 0, n);
-                        if (childErr.length() > 8000) childErr.delete(0, childErr.length() - 4000);
-                    }
-                } catch (IOException ignored) { }
-            });
+        String launch(ChildConfig config) throws IOException {
+            child = Child.start("the consumer", ArrowBench.class, List.of("--role=consumer"), config);
             watchdog = daemon("watchdog", this::watch);
-            OutputStream toChild = child.getOutputStream();
-            toChild.write((JSON.writeValueAsString(config) + "\n").getBytes(StandardCharsets.UTF_8));
-            toChild.flush();
-            fromChild = child.getInputStream();
-            String line = readLine(fromChild);
-            if (!line.startsWith("ready")) throw new IOException("the consumer answered '" + line + "' instead of 'ready'");
-            return line.substring(5).strip();
+            return child.awaitReady();
         }
 
         /** Watches the consumer: dead, or no progress for the timeout, aborts the run. */
@@ -1542,14 +1502,14 @@ public class ArrowBench implements Callable<Integer> {
                 while (abort.reason == null) {
                     Thread.sleep(50);
                     long now = System.nanoTime(), p = progress.get();
-                    if (child != null && !child.isAlive()) {
+                    if (child != null && !child.process.isAlive()) {
                         if (ending) return;      // it exits by itself after the last run
                         abort.reason = "the consumer exited";
                     }
                     else if (p != last) { last = p; since = now; }
                     else if (now - since > timeout.toNanos()) {
                         abort.reason = "no progress for " + Units.duration(timeout) + (child != null ? ", so the consumer was killed" : "");
-                        if (child != null) child.destroyForcibly();
+                        if (child != null) child.process.destroyForcibly();
                     }
                 }
                 // Waits that spin or park check the abort, channels see the peer's end; should the main thread be
@@ -1598,13 +1558,13 @@ public class ArrowBench implements Callable<Integer> {
                     report = transport.report();
                     if (report == null) {
                         // Wait for the report spinning, not blocked: a blocked thread lets its vCPU halt, and on a VM waking it again delays the next run.
-                        while (fromChild.available() == 0) {
-                            boolean dead = !child.isAlive();      // read before the stream: a report written just before exiting still counts
-                            if (dead && fromChild.available() == 0) throw new EOFException("the consumer exited before its report");
+                        while (child.stdout.available() == 0) {
+                            boolean dead = !child.process.isAlive();      // read before the stream: a report written just before exiting still counts
+                            if (dead && child.stdout.available() == 0) throw new EOFException("the consumer exited before its report");
                             Thread.onSpinWait();
                             abort.check();
                         }
-                        report = JSON.readValue(readLine(fromChild), RunReport.class);
+                        report = JSON.readValue(child.receiveLine(), RunReport.class);
                     }
                 }
                 long end = sameClock ? report.lastNanos : System.nanoTime();
@@ -1629,9 +1589,9 @@ public class ArrowBench implements Callable<Integer> {
             ending = true;       // arrow-flight-get has no last send of its own; the server child exits when its stdin closes
             try {
                 if (child != null) {
-                    if (method.flight()) child.getOutputStream().close();    // the server child exits at the end of its stdin
-                    if (!child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new IOException("the consumer did not exit");
-                    if (child.exitValue() != 0) throw new IOException("the consumer ended with exit code " + child.exitValue());
+                    if (method.flight()) child.stdin.close();    // the server child exits at the end of its stdin
+                    if (!child.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new IOException("the consumer did not exit");
+                    if (child.process.exitValue() != 0) throw new IOException("the consumer ended with exit code " + child.process.exitValue());
                 }
                 transport.close();
                 transport = null;
@@ -1645,16 +1605,11 @@ public class ArrowBench implements Callable<Integer> {
         /** Explains a failure, quoting the consumer's exit and its stderr when it is gone. */
         RunFailure failure(Exception e) {
             failureReported = true;
-            try { if (child != null) child.waitFor(2, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
-            StringBuilder msg = new StringBuilder(method.name + ", " + stage + (seq > 0 ? ", array " + seq : "") + ": ");
+            try { if (child != null) child.process.waitFor(2, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
+            StringBuilder msg = new StringBuilder(method.name() + ", " + stage + (seq > 0 ? ", array " + seq : "") + ": ");
             if (abort.reason != null && abort.reason.startsWith("no progress")) msg.append(abort.reason).append("; ");
-            if (child != null && !child.isAlive() && child.exitValue() != 0) {
-                int code = child.exitValue();
-                msg.append("the consumer (pid ").append(child.pid()).append(") exited with code ").append(code)
-                        .append(code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
-                try { errDrain.join(500); } catch (InterruptedException ignored) { }
-                String err = childErr.toString().strip();
-                msg.append(err.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + err.lines().limit(12).collect(Collectors.joining(" | ")));
+            if (child != null && !child.process.isAlive() && child.process.exitValue() != 0) {
+                msg.append(child.endText());
             } else {
                 msg.append(e == null ? abort.reason : String.valueOf(e.getMessage()));
             }
@@ -1671,10 +1626,7 @@ public class ArrowBench implements Callable<Integer> {
         void end(boolean closeTransport) {
             if (!LIVE.remove(this)) return;
             if (watchdog != null) watchdog.interrupt();
-            if (child != null && child.isAlive()) {
-                child.destroy();
-                try { if (!child.waitFor(2, TimeUnit.SECONDS)) child.destroyForcibly().waitFor(); } catch (InterruptedException ignored) { }
-            }
+            if (child != null) child.stop();
             try {
                 if (closeTransport) {
                     if (transport != null) transport.close();
@@ -1686,46 +1638,11 @@ public class ArrowBench implements Callable<Integer> {
         }
     }
 
-    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
-
-    /** The watchdog and the main thread may both see the same failure: say it once. */
-    static void reportFailure(String message) {
-        if (FAILURE_REPORTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
-    }
-
-    /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */
-    static boolean alive(long pid) {
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException | RuntimeException e) {
-            return true;
-        }
-    }
-
-    static Thread daemon(String name, Runnable r) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    /** Reads a line byte by byte, so that nothing after it is taken from the stream. */
-    static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b; (b = in.read()) != '\n'; ) {
-            if (b < 0) throw new EOFException("the peer closed its stream");
-            line.write(b);
-        }
-        return line.toString(StandardCharsets.UTF_8);
-    }
-
     // ---------------------------------------------------------------- the child, and the Flight server
 
-    record ConsumerConfig(String method, Dtype dtype, int columns, int rows, int batch, Compression compression, String runDir,
-                          long ringBytes, long seed, long parentPid) {}
+    /** What the child needs to open its end of a method, sent as JSON on its stdin. */
+    record ChildConfig(String method, Dtype dtype, int columns, int rows, int batch, Compression compression, String runDir,
+                       long ringBytes, long seed, long parentPid) {}
 
     /**
      * The child: reads its configuration from stdin, opens its end, says "ready", checks batches and
@@ -1733,19 +1650,20 @@ public class ArrowBench implements Callable<Integer> {
      * ("ready grpc://127.0.0.1:PORT"), serving until its stdin ends. Either way it checks at the end
      * that Arrow's allocator got every byte back, and exits 1 if not.
      */
-    static final class ConsumerRole {
+    static final class ChildRole {
         static int run() throws Exception {
-            InputStream stdin = new FileInputStream(FileDescriptor.in);
             PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-            ConsumerConfig cfg = JSON.readValue(readLine(stdin), ConsumerConfig.class);
+            ChildConfig cfg = Child.readConfig(ChildConfig.class);
             Path runDir = Path.of(cfg.runDir);
-            watchParent(cfg.parentPid, runDir);
+            // A child never outlives its parent, whatever it is blocked on; it removes what the dead parent left.
+            Child.watchParent(cfg.parentPid, () -> SuiteFolder.delete(runDir));
             BufferAllocator allocator = new RootAllocator();
             Method method = method(cfg.method);
             try {
                 if (method.flight()) {
                     try (FlightServer server = startFlightServer(allocator, Location.forGrpcInsecure("127.0.0.1", 0))) {
                         stdout.println("ready grpc://127.0.0.1:" + server.getPort());
+                        InputStream stdin = new FileInputStream(FileDescriptor.in);
                         while (stdin.read() >= 0) { }      // until the parent closes our stdin
                         server.shutdown();
                         server.awaitTermination(5, TimeUnit.SECONDS);
@@ -1782,17 +1700,6 @@ public class ArrowBench implements Callable<Integer> {
             allocator.close();
             return 0;
         }
-
-        /** A child never outlives its parent, whatever it is blocked on; it removes what the dead parent left. */
-        static void watchParent(long pid, Path runDir) {
-            daemon("parent watch", () -> {
-                while (alive(pid)) {
-                    try { Thread.sleep(100); } catch (InterruptedException e) { return; }
-                }
-                SuiteFolder.delete(runDir);
-                Runtime.getRuntime().halt(3);
-            });
-        }
     }
 
     @Command(name = "server", mixinStandardHelpOptions = true, sortOptions = false,
@@ -1824,52 +1731,6 @@ public class ArrowBench implements Callable<Integer> {
             System.out.println(BENCH + " server: listening on grpc://" + uri.getHost() + ":" + server.getPort() + " (Ctrl-C to stop)");
             server.awaitTermination();
             return 0;
-        }
-    }
-
-    // ---------------------------------------------------------------- the suite folder
-
-    /** Run folders live in /dev/shm/ipcbench (else the temp dir), named <bench>-<pid>-<random>, owner-only. */
-    static final class SuiteFolder {
-        static final Path SHM = Path.of("/dev/shm");
-        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
-        static final Pattern OWNED = Pattern.compile(BENCH + "-(\\d+)-[0-9a-f]+");
-
-        static String newRunId() {
-            return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
-        }
-
-        static Path createRunDir(String runId) throws IOException {
-            var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-            if (!Files.isDirectory(ROOT)) {
-                try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
-            }
-            return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
-        }
-
-        /** This script's run folders whose owner process is gone (and that this user may remove). */
-        static List<Path> removeLeftovers() {
-            List<Path> removed = new ArrayList<>();
-            if (!Files.isDirectory(ROOT)) return removed;
-            try (Stream<Path> entries = Files.list(ROOT)) {
-                for (Path p : (Iterable<Path>) entries::iterator) {
-                    Matcher m = OWNED.matcher(p.getFileName().toString());
-                    if (m.matches() && !alive(Long.parseLong(m.group(1)))) {
-                        delete(p);
-                        if (!Files.exists(p)) removed.add(p);
-                    }
-                }
-            } catch (IOException | UncheckedIOException e) {
-                // another user's suite folder, which we may not read: nothing of ours is in it
-            }
-            return removed;
-        }
-
-        /** Synchronized: in the consumer the parent watch and the main thread may both get here at once. */
-        static synchronized void delete(Path p) {
-            try (Stream<Path> walk = Files.walk(p)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException | UncheckedIOException ignored) { }
         }
     }
 
@@ -1945,194 +1806,13 @@ public class ArrowBench implements Callable<Integer> {
             fields.put("verified", false);
             fields.put("errors", Math.max(1, (long) fields.get("errors")));
         }
-
-        static double round(double v, int places) {
-            double scale = Math.pow(10, places);
-            return Math.round(v * scale) / scale;
-        }
     }
 
     /** One-way latency compares two processes' System.nanoTime: on Linux both read CLOCK_MONOTONIC, one clock for the machine. */
     static final String LATENCY_CLOCK = System.getProperty("os.name").equals("Linux") ? "CLOCK_MONOTONIC, one clock for all processes"
             : "one clock for all processes only where the OS makes it so";
 
-    /** Appends rows to results.csv and results.jsonl (the shared columns in the csv, everything in the jsonl), each latency row's .hgrm beside them. */
-    static final class Results {
-        static final List<String> COLUMNS = List.of("timestamp", "bench", "method", "pattern", "wait", "payload", "size_bytes",
-                "count", "batch", "peers", "run", "seconds", "msgs_per_s", "mb_per_s", "lat_kind", "lat_mean_us", "lat_p50_us",
-                "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us", "verified", "errors", "note", "hgrm",
-                "jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host", "run_id");
-        final Path dir;
-        final Map<String, Object> env;
-        final String runId = SuiteFolder.newRunId();
-
-        Results(Path dir, Map<String, Object> env) {
-            this.dir = dir;
-            this.env = env;
-        }
-
-        void write(Row row) throws RunFailure {
-            try {
-                Map<String, Object> all = new LinkedHashMap<>(row.fields);
-                String hgrm = null;
-                if (row.hist != null) {
-                    Files.createDirectories(dir.resolve("hgrm"));
-                    hgrm = "hgrm/" + String.join("_", BENCH, row.method, (String) row.fields.get("payload"), String.valueOf(row.size),
-                            "b" + row.fields.get("batch"), "r" + row.fields.get("run"), runId) + ".hgrm";
-                    try (PrintStream ps = new PrintStream(Files.newOutputStream(dir.resolve(hgrm)), false, StandardCharsets.UTF_8)) {
-                        row.hist.outputPercentileDistribution(ps, 1000.0);
-                    }
-                }
-                Files.createDirectories(dir);
-                all.put("hgrm", hgrm);
-                all.putAll(env);
-                all.put("run_id", runId);
-                Path csv = dir.resolve("results.csv");
-                StringBuilder line = new StringBuilder();
-                if (!Files.exists(csv)) line.append(String.join(",", COLUMNS)).append('\n');
-                line.append(COLUMNS.stream().map(c -> csvField(all.get(c))).collect(Collectors.joining(","))).append('\n');
-                Files.writeString(csv, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                Files.writeString(dir.resolve("results.jsonl"), JSON.writeValueAsString(all) + "\n",
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new RunFailure("cannot write results to " + dir + ": " + e.getMessage());
-            }
-        }
-
-        static String csvField(Object v) {
-            String s = v == null ? "" : v.toString();
-            return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-        }
-    }
-
-    /** JDK, JVM flags, OS, CPU, cores, library versions (from the jars on the class path), host. */
-    static final class Environment {
-        static Map<String, Object> capture() {
-            Map<String, Object> env = new LinkedHashMap<>();
-            env.put("jdk", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
-            env.put("jvm_flags", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
-            env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-            env.put("cpu", firstLine(Path.of("/proc/cpuinfo"), "model name").orElse(System.getProperty("os.arch")));
-            env.put("cores", Runtime.getRuntime().availableProcessors());
-            env.put("libs", Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                    .map(p -> Path.of(p).getFileName().toString())
-                    .filter(n -> n.endsWith(".jar") && !n.startsWith(BENCH))
-                    .map(n -> n.substring(0, n.length() - 4)).sorted().collect(Collectors.joining(" ")));
-            env.put("host", hostname());
-            return env;
-        }
-
-        static String hostname() { return firstLine(Path.of("/proc/sys/kernel/hostname"), "").orElse("unknown"); }
-
-        /** One id per boot of the machine: two processes with the same one share CLOCK_MONOTONIC. */
-        static String bootId() { return firstLine(Path.of("/proc/sys/kernel/random/boot_id"), "").orElse(hostname()); }
-
-        static Optional<String> firstLine(Path file, String key) {
-            try (Stream<String> lines = Files.lines(file)) {
-                return lines.filter(l -> l.startsWith(key)).findFirst()
-                        .map(l -> key.isEmpty() ? l.strip() : l.substring(l.indexOf(':') + 1).strip());
-            } catch (IOException | UncheckedIOException e) {
-                return Optional.empty();
-            }
-        }
-    }
-
-    /** A progress line on stderr, only when stderr is a terminal. */
-    static final class Progress {
-        static final boolean TERMINAL = isTerminal();
-
-        static boolean isTerminal() {
-            try {
-                String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
-                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
-            } catch (IOException | UnsupportedOperationException e) {
-                return false;
-            }
-        }
-
-        static void show(String what) { if (TERMINAL) System.err.print("\r\033[K" + BENCH + ": " + what); }
-
-        static void clear() { if (TERMINAL) System.err.print("\r\033[K"); }
-    }
-
-    // ---------------------------------------------------------------- sizes, durations, summary
-
-    static final class Units {
-        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|Ki|Mi|Gi)?B?");
-
-        static long parseSize(String text) {
-            Matcher m = SIZE.matcher(text.trim());
-            if (!m.matches()) throw new IllegalArgumentException();
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "" : m.group(2);
-            long scale = switch (unit) {
-                case "k", "K" -> 1_000L;
-                case "M" -> 1_000_000L;
-                case "G" -> 1_000_000_000L;
-                case "Ki" -> 1L << 10;
-                case "Mi" -> 1L << 20;
-                case "Gi" -> 1L << 30;
-                default -> 1L;
-            };
-            return Math.multiplyExact(n, scale);
-        }
-
-        static String size(long bytes) {
-            if (bytes >= 1_000_000 && bytes % 1_000_000 == 0) return bytes / 1_000_000 + " MB";
-            if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) return (bytes >> 20) + " MiB";
-            if (bytes >= 1_000 && bytes % 1_000 == 0) return bytes / 1_000 + " kB";
-            if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) return (bytes >> 10) + " KiB";
-            return bytes + " B";
-        }
-
-        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
-
-        static Duration parseDuration(String text) {
-            Matcher m = DURATION.matcher(text.trim());
-            if (!m.matches()) throw new IllegalArgumentException();
-            double v = Double.parseDouble(m.group(1));
-            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
-            return Duration.ofNanos(Math.round(ms * 1e6));
-        }
-
-        static String duration(Duration d) {
-            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
-        }
-
-        /** Bytes in the range, else a conversion error naming what is allowed. */
-        static long parseSizeIn(String value, long min, long max, String allowed) {
-            long n;
-            try {
-                n = parseSize(value);
-            } catch (RuntimeException e) {
-                n = -1;
-            }
-            if (n < min || n > max) throw new CommandLine.TypeConversionException("'" + value + "' (" + allowed + ")");
-            return n;
-        }
-    }
-
-    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
-        public Integer convert(String value) {
-            return (int) Units.parseSizeIn(value, STAMP, MAX_SIZE, "a size from 16 B to 64 MiB, such as 8Ki, 10k, 2M or 1Mi");
-        }
-    }
-
-    static final class RingConverter implements CommandLine.ITypeConverter<Long> {
-        public Long convert(String value) {
-            return Units.parseSizeIn(value, MIN_RING, MAX_RING, "a size from 64 KiB to 1 GiB, such as 4Mi or 64Mi");
-        }
-    }
-
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        public Duration convert(String value) {
-            try {
-                return Units.parseDuration(value);
-            } catch (RuntimeException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
-            }
-        }
-    }
+    // ---------------------------------------------------------------- the summary
 
     /**
      * ShmBench's shm-ring throughput per size, where run_all.sh ran it earlier in this same session
@@ -2185,11 +1865,11 @@ public class ArrowBench implements Callable<Integer> {
                 List<Row> rs = e.getValue();
                 double r = rates.get(e.getKey());
                 DoubleSummaryStatistics spread = rs.stream().mapToDouble(x -> x.rate).summaryStatistics();
-                System.out.printf(format, label, e.getKey(), rs.get(0).wait, fmt(median(rs, x -> x.seconds) * 1e3), String.format("%,.0f", r),
+                System.out.printf(format, label, e.getKey(), rs.get(0).wait, fmt(median(rs, x -> x.seconds) * 1e3), fmt(r),
                         rs.size() > 1 ? String.format("%.0f%%", 50 * (spread.getMax() - spread.getMin()) / r) : "",
-                        String.format("%,.0f", median(rs, x -> x.batchRate)), fmt(median(rs, x -> x.mbps)),
+                        fmt(median(rs, x -> x.batchRate)), fmt(median(rs, x -> x.mbps)),
                         fmt(median(rs, x -> x.p50)), fmt(median(rs, x -> x.p99)), fmt(median(rs, x -> x.p999)),
-                        String.format("%.2fx", best / r), ring == null ? "" : String.format("%.0f%%", 100 * r / ring));
+                        times(best / r), ring == null ? "" : String.format("%.0f%%", 100 * r / ring));
                 rs.stream().filter(x -> !x.verified).findFirst().ifPresent(x -> System.out.println("         NOT VERIFIED: " + x.firstError));
                 label = "";
             }
@@ -2200,14 +1880,566 @@ public class ArrowBench implements Callable<Integer> {
                 + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv"));
     }
 
-    static double median(List<Row> rows, java.util.function.ToDoubleFunction<Row> f) {
-        double[] v = rows.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).sorted().toArray();
+    // ---- harness block: format (a copy of harness/BenchHarness.java, kept identical by harness/sync: edit it there)
+
+    /** Sizes and durations: parsed as users type them (10k, 64Ki, 500ms), printed one way everywhere. */
+    static final class Units {
+        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|T|Ki|Mi|Gi|Ti)?B?");
+        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+
+        /** 100, 10k, 2M, 1G (powers of 1000) and 64Ki, 1Mi (powers of 1024); an optional B. */
+        static long parseSize(String text) {
+            Matcher m = SIZE.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException("not a size: " + text);
+            long scale = switch (m.group(2) == null ? "" : m.group(2)) {
+                case "k", "K" -> 1_000L;
+                case "M" -> 1_000_000L;
+                case "G" -> 1_000_000_000L;
+                case "T" -> 1_000_000_000_000L;
+                case "Ki" -> 1L << 10;
+                case "Mi" -> 1L << 20;
+                case "Gi" -> 1L << 30;
+                case "Ti" -> 1L << 40;
+                default -> 1L;
+            };
+            return Math.multiplyExact(Long.parseLong(m.group(1)), scale);
+        }
+
+        /** A size from min to max, else picocli's conversion error naming what is allowed. */
+        static long parseSizeIn(String value, long min, long max, String allowed) {
+            long n;
+            try {
+                n = parseSize(value);
+            } catch (RuntimeException e) {
+                n = -1;
+            }
+            if (n < min || n > max) throw new CommandLine.TypeConversionException("'" + value + "' (" + allowed + ")");
+            return n;
+        }
+
+        /**
+         * 100 B, 10 kB, 2 MB, 64 KiB, 1000 MiB: the largest unit of either family in which the size is whole
+         * (as the user typed it, most likely); else three significant figures in powers of 1000.
+         */
+        static String size(long bytes) {
+            String[] decimal = {"TB", "GB", "MB", "kB"}, binary = {"TiB", "GiB", "MiB", "KiB"};
+            for (int i = 0; i < 4; i++) {
+                long unit = (long) Math.pow(1000, 4 - i), binaryUnit = 1L << (10 * (4 - i));
+                if (bytes >= unit && bytes % unit == 0) return bytes / unit + " " + decimal[i];
+                if (bytes >= binaryUnit && bytes % binaryUnit == 0) return bytes / binaryUnit + " " + binary[i];
+            }
+            for (int i = 0; i < 4; i++) {
+                double unit = Math.pow(1000, 4 - i);
+                if (bytes >= unit) return fmt(bytes / unit) + " " + decimal[i];
+            }
+            return bytes + " B";
+        }
+
+        static Duration parseDuration(String text) {
+            Matcher m = DURATION.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException("not a duration: " + text);
+            double v = Double.parseDouble(m.group(1));
+            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
+            return Duration.ofNanos(Math.round(ms * 1e6));
+        }
+
+        static String duration(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+    }
+
+    /** The median of the values that are there: NaN (a figure a row does not have) is skipped; NaN if none is left. */
+    static <T> double median(Collection<T> items, ToDoubleFunction<T> figure) {
+        double[] v = items.stream().mapToDouble(figure).filter(x -> !Double.isNaN(x)).sorted().toArray();
         if (v.length == 0) return Double.NaN;
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
+    /** About three significant figures, '.' for decimals whatever the locale: 0.42, 13.6, 1,868; "-" for a missing value. */
     static String fmt(double v) {
         if (Double.isNaN(v)) return "-";
-        return v >= 100 ? String.format("%,.0f", v) : v >= 10 ? String.format("%.1f", v) : String.format("%.2f", v);
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%,.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
     }
+
+    /** A ratio as 1.23x; "-" where it is not a number (a missing or zero figure). */
+    static String times(double ratio) {
+        return Double.isFinite(ratio) ? String.format(Locale.ROOT, "%.2fx", ratio) : "-";
+    }
+
+    static double round(double v, int places) {
+        double scale = Math.pow(10, places);
+        return Math.round(v * scale) / scale;
+    }
+
+    // ---- end of harness block: format
+
+    // ---- harness block: run (a copy of harness/BenchHarness.java, kept identical by harness/sync: edit it there)
+
+    /**
+     * Runs the command as every script does: numbers printed with '.' whatever the user's locale; bad input
+     * is exit 2 with one line naming the option and the value; an unexpected exception is exit 1 with one
+     * line, never a stack trace.
+     */
+    static int runCommand(Object command, String... args) {
+        Locale.setDefault(Locale.ROOT);
+        System.setProperty("chronicle.analytics.disable", "true");
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> System.err.println(BENCH + ": " + oneLine(e) + " (thread " + t.getName() + ")"));
+        CommandLine cli = new CommandLine(command);
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
+            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, cl, parsed) -> {
+            if (ex instanceof RunFailure f) {
+                reportFailure(f.getMessage());
+                return f.code;
+            }
+            cl.getErr().println(BENCH + ": " + oneLine(ex));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    /** An exception as one line: its type and message, and its cause's. */
+    static String oneLine(Throwable e) {
+        String line = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return e.getCause() == null || e.getCause() == e ? line : line + " (cause: " + oneLine(e.getCause()) + ")";
+    }
+
+    /** A failure at run time (a peer died, a timeout, verification failed): exit 1, or code, with one line. */
+    static final class RunFailure extends Exception {
+        final int code;
+
+        RunFailure(String message) { this(message, 1); }
+
+        RunFailure(String message, int code) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
+    static final AtomicBoolean FAILURE_PRINTED = new AtomicBoolean();
+    static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
+
+    /** A watchdog and the main thread may both see the same failure: say it once, and not at all while Ctrl-C ends the run. */
+    static void reportFailure(String message) {
+        FAILURE_REPORTED.set(true);
+        if (!SHUTTING_DOWN.get() && FAILURE_PRINTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
+    }
+
+    /** What a method says of itself, field by field: MethodInfo.named("shm-spin").waits("spin").summary("...").note("..."). */
+    record MethodInfo(String name, String waits, String summary, String note) {
+        static MethodInfo named(String name) { return new MethodInfo(name, "", "", ""); }
+
+        /** How its receiver waits: spin, block, spin-block, yield, park ... (the row's `wait`). */
+        MethodInfo waits(String how) { return new MethodInfo(name, how, summary, note); }
+
+        /** Its line in --list. */
+        MethodInfo summary(String text) { return new MethodInfo(name, waits, text, note); }
+
+        /** What its rows say in `note`: where the library's name promises more than it does, for one. */
+        MethodInfo note(String text) { return new MethodInfo(name, waits, summary, text); }
+    }
+
+    /** A script's method: its description (MethodInfo) and whatever the script needs to run it. */
+    interface Described {
+        MethodInfo info();
+
+        default String name() { return info().name(); }
+
+        default String waits() { return info().waits(); }
+
+        default String summary() { return info().summary(); }
+
+        default String note() { return info().note(); }
+    }
+
+    /** --list: one line per method. */
+    static int printList(List<? extends Described> methods) {
+        int width = methods.stream().mapToInt(m -> m.name().length()).max().orElse(0);
+        for (Described m : methods)
+            System.out.println(String.format("%-" + width + "s  %-10s  %s", m.name(), m.waits(), m.summary()).stripTrailing());
+        return 0;
+    }
+
+    /** --methods: the methods asked for, in the order given, each once; all of them when none is asked for. */
+    static <M extends Described> List<M> chooseMethods(CommandLine cl, List<M> all, List<String> asked) {
+        if (asked == null) return all;
+        List<M> chosen = new ArrayList<>();
+        for (String name : asked) {
+            M m = all.stream().filter(x -> x.name().equals(name.trim())).findFirst().orElseThrow(() -> new ParameterException(cl,
+                    "Invalid value for option '--methods': '" + name + "' (allowed: " + all.stream().map(Described::name).collect(Collectors.joining(", ")) + ")"));
+            if (!chosen.contains(m)) chosen.add(m);
+        }
+        return chosen;
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        public Duration convert(String value) {
+            try {
+                return Units.parseDuration(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
+            }
+        }
+    }
+
+    /**
+     * Run folders live in /dev/shm/ipcbench (else the temp dir), named <script>-<pid>-<random>, owner-only;
+     * POSIX semaphores are /dev/shm/sem.ipcbench-<script>-<pid>-<random>-<role>. A script cleans up only its
+     * own: another script's run folder (a RedisBench server's pid file, say) is that script's to remove.
+     */
+    static final class SuiteFolder {
+        static final Path SHM = Path.of("/dev/shm");
+        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
+        static final String SEMAPHORE_PREFIX = "ipcbench-" + BENCH + "-";
+        static final Pattern RUN_FOLDER = Pattern.compile(Pattern.quote(BENCH) + "-(\\d+)-[0-9a-f]+");
+        static final Pattern SEMAPHORE = Pattern.compile("sem\\." + Pattern.quote(SEMAPHORE_PREFIX) + "(\\d+)-[0-9a-f]+-.+");
+
+        static String newRunId() {
+            return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        }
+
+        /** The name to pass to sem_open for this run's semaphore of the given role. */
+        static String semaphoreName(String runId, String role) { return "/" + SEMAPHORE_PREFIX + runId + "-" + role; }
+
+        static Path createRunDir(String runId) throws IOException {
+            var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+            if (!Files.isDirectory(ROOT)) {
+                try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
+            }
+            return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
+        }
+
+        /** This script's run folders and semaphores whose owner process is gone (--cleanup, and before each invocation). */
+        static List<Path> removeLeftovers() {
+            List<Path> removed = new ArrayList<>();
+            // Semaphores first: removing a run folder removes its run's semaphores too, unreported.
+            for (var place : List.of(Map.entry(SHM, SEMAPHORE), Map.entry(ROOT, RUN_FOLDER))) {
+                if (!Files.isDirectory(place.getKey())) continue;
+                try (Stream<Path> entries = Files.list(place.getKey())) {
+                    for (Path p : (Iterable<Path>) entries::iterator) {
+                        Matcher m = place.getValue().matcher(p.getFileName().toString());
+                        if (m.matches() && !alive(Long.parseLong(m.group(1)))) {
+                            delete(p);
+                            if (!Files.exists(p)) removed.add(p);
+                        }
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    // another user's suite folder, which we may not read: nothing of ours is in it
+                }
+            }
+            removed.sort(Comparator.naturalOrder());
+            return removed;
+        }
+
+        /** --cleanup: removes this script's leftovers and says what it removed. */
+        static int cleanup() {
+            List<Path> removed = removeLeftovers();
+            System.out.println(removed.isEmpty() ? "Nothing of " + BENCH + "'s to clean in " + ROOT
+                    : "Removed " + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
+            return 0;
+        }
+
+        /**
+         * Removes a run folder (or a leftover semaphore) and the semaphores of the same run. Synchronized: a
+         * child's parent watch and its main thread may both get here at once.
+         */
+        static synchronized void delete(Path p) {
+            try (Stream<Path> walk = Files.walk(p)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | UncheckedIOException ignored) { }
+            String name = p.getFileName().toString();
+            if (RUN_FOLDER.matcher(name).matches() && Files.isDirectory(SHM)) {
+                String semaphores = "sem." + SEMAPHORE_PREFIX + name.substring(BENCH.length() + 1) + "-";
+                try (Stream<Path> sems = Files.list(SHM)) {
+                    sems.filter(s -> s.getFileName().toString().startsWith(semaphores)).forEach(s -> s.toFile().delete());
+                } catch (IOException | UncheckedIOException ignored) { }
+            }
+        }
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /**
+     * Appends rows to <out>/results.csv (the suite's columns) and results.jsonl (every field), and writes a
+     * latency row's histogram beside them (hgrm/*.hgrm). One schema for every script: a results.csv with
+     * another header is never appended to.
+     */
+    static final class Results {
+        static final List<String> COLUMNS = List.of("timestamp", "bench", "method", "pattern", "wait", "payload", "size_bytes",
+                "count", "batch", "peers", "run", "seconds", "msgs_per_s", "mb_per_s", "lat_kind", "lat_mean_us", "lat_p50_us",
+                "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us", "verified", "errors", "note", "hgrm",
+                "jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host", "run_id");
+        static final String HEADER = String.join(",", COLUMNS);
+
+        final Path dir;
+        final Map<String, Object> env;
+        final String runId = SuiteFolder.newRunId();
+        int written;
+
+        Results(Path dir, Map<String, Object> env) {
+            this.dir = dir;
+            this.env = env;
+        }
+
+        /** Why rows cannot go to dir, or null: it must be a folder this user can create or write, without a results.csv of another schema. */
+        static String unusable(Path dir) {
+            Path p = dir.toAbsolutePath();
+            while (p != null && !Files.exists(p)) p = p.getParent();
+            if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
+                return "must be a folder this user can create or write" + (p == null ? "" : "; " + p + " is not a writable folder");
+            Path csv = dir.resolve("results.csv");
+            if (Files.isRegularFile(csv)) {
+                String header;
+                try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+                    header = r.readLine();
+                } catch (IOException e) {
+                    return "cannot read " + csv + ": " + e.getMessage();
+                }
+                if (header != null && !header.equals(HEADER))
+                    return csv + " has other columns than this version of the suite writes; move it away or choose another --out";
+            }
+            return null;
+        }
+
+        /** Bad input, before anything runs: --out must be usable. */
+        static void checkOut(CommandLine cl, Path dir) {
+            String why = unusable(dir);
+            if (why != null) throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (" + why + ")");
+        }
+
+        /** Appends one row: fields in the schema's names (more are kept in the jsonl), hist for a latency row, else null. */
+        void write(Map<String, Object> fields, Histogram hist) throws RunFailure {
+            try {
+                Files.createDirectories(dir);
+                String why = unusable(dir);
+                if (why != null) throw new IOException(why);
+                Map<String, Object> all = new LinkedHashMap<>(fields);
+                String hgrm = null;
+                if (hist != null) {
+                    Files.createDirectories(dir.resolve("hgrm"));
+                    hgrm = "hgrm/" + Stream.of(BENCH, fields.get("method"), fields.get("pattern"), fields.get("size_bytes"), "r" + fields.get("run"), runId,
+                            String.valueOf(++written)).map(String::valueOf).collect(Collectors.joining("_")).replaceAll("[^A-Za-z0-9._-]", "-") + ".hgrm";
+                    try (PrintStream ps = new PrintStream(Files.newOutputStream(dir.resolve(hgrm)), false, StandardCharsets.UTF_8)) {
+                        hist.outputPercentileDistribution(ps, 1000.0);
+                    }
+                }
+                all.put("hgrm", hgrm);
+                all.putAll(env);
+                all.put("run_id", runId);
+                Path csv = dir.resolve("results.csv");
+                StringBuilder line = new StringBuilder();
+                if (!Files.exists(csv)) line.append(HEADER).append('\n');
+                line.append(COLUMNS.stream().map(c -> csvField(all.get(c))).collect(Collectors.joining(","))).append('\n');
+                Files.writeString(csv, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(dir.resolve("results.jsonl"), JSON.writeValueAsString(all) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new RunFailure("cannot write results to " + dir + ": " + e.getMessage());
+            }
+        }
+
+        static String csvField(Object v) {
+            String s = v == null ? "" : v.toString();
+            return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        }
+    }
+
+    /** JDK, JVM flags, OS, CPU, cores, library versions (from the jars on the class path), host. */
+    static final class Environment {
+        static Map<String, Object> capture() {
+            Map<String, Object> env = new LinkedHashMap<>();
+            env.put("jdk", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
+            env.put("jvm_flags", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+            env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+            env.put("cpu", firstLine(Path.of("/proc/cpuinfo"), "model name").orElse(System.getProperty("os.arch")));
+            env.put("cores", Runtime.getRuntime().availableProcessors());
+            env.put("libs", Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                    .map(p -> Path.of(p).getFileName().toString())
+                    .filter(n -> n.endsWith(".jar") && !n.startsWith(BENCH))
+                    .map(n -> n.substring(0, n.length() - 4)).sorted().collect(Collectors.joining(" ")));
+            env.put("host", hostname());
+            return env;
+        }
+
+        static String hostname() { return firstLine(Path.of("/proc/sys/kernel/hostname"), "").orElse("unknown"); }
+
+        /** One id per boot of the machine: two processes with the same one share CLOCK_MONOTONIC (System.nanoTime). */
+        static String bootId() { return firstLine(Path.of("/proc/sys/kernel/random/boot_id"), "").orElse(hostname()); }
+
+        static Optional<String> firstLine(Path file, String key) {
+            try (Stream<String> lines = Files.lines(file)) {
+                return lines.filter(l -> l.startsWith(key)).findFirst()
+                        .map(l -> key.isEmpty() ? l.strip() : l.substring(l.indexOf(':') + 1).strip());
+            } catch (IOException | UncheckedIOException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** A progress line on stderr, only when stderr is a terminal. */
+    static final class Progress {
+        static final boolean TERMINAL = isTerminal();
+
+        static boolean isTerminal() {
+            try {
+                String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+
+        static void show(String what) { if (TERMINAL) System.err.print("\r\033[K" + BENCH + ": " + what); }
+
+        static void clear() { if (TERMINAL) System.err.print("\r\033[K"); }
+    }
+
+    /**
+     * A child process: this script started again (same java, JVM flags and class path) with its arguments,
+     * its configuration as one JSON line on its stdin, its stderr kept (the last few KiB) to quote when it fails.
+     */
+    static final class Child {
+        final String name;
+        final Process process;
+        final InputStream stdout;
+        final OutputStream stdin;
+        private final StringBuffer err = new StringBuffer();
+        private final Thread errDrain;
+
+        private Child(String name, Process process) {
+            this.name = name;
+            this.process = process;
+            this.stdout = process.getInputStream();
+            this.stdin = process.getOutputStream();
+            this.errDrain = daemon("stderr of " + name, () -> {
+                try (Reader r = new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)) {
+                    char[] buf = new char[1024];
+                    for (int n; (n = r.read(buf)) > 0; ) {
+                        err.append(buf, 0, n);
+                        if (err.length() > 8000) err.delete(0, err.length() - 4000);
+                    }
+                } catch (IOException ignored) { }
+            });
+        }
+
+        /** The command that starts this program again, with args after the main class. */
+        static List<String> command(Class<?> main, List<String> args) {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+            cmd.addAll(args);
+            return cmd;
+        }
+
+        /** Starts the child; config, when not null, goes to its stdin as one line of JSON. */
+        static Child start(String name, Class<?> main, List<String> args, Object config) throws IOException {
+            Child c = new Child(name, new ProcessBuilder(command(main, args)).start());
+            if (config != null) c.send(JSON.writeValueAsString(config));
+            return c;
+        }
+
+        void send(String line) throws IOException {
+            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        }
+
+        /** The next line it writes on stdout. */
+        String receiveLine() throws IOException { return readLine(stdout); }
+
+        /** Waits for the child's "ready" line; returns what follows the word (an endpoint, say), or "". */
+        String awaitReady() throws IOException {
+            String line = receiveLine();
+            if (!line.startsWith("ready")) throw new IOException(name + " answered '" + line + "' instead of 'ready'");
+            return line.substring(5).strip();
+        }
+
+        /** "(pid N) exited with code C (killed by signal S)" once it has ended. */
+        String exitText() {
+            int code = process.exitValue();
+            return "(pid " + process.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+        }
+
+        /** Its last lines on stderr, joined with " | ", after waiting briefly for the rest of them. */
+        String stderrTail() {
+            try { errDrain.join(500); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            String text = err.toString().strip();
+            return text.isEmpty() ? "" : text.lines().limit(12).collect(Collectors.joining(" | "));
+        }
+
+        /** How it ended, for a failure message: "the responder (pid 12) exited with code 137 (killed by signal 9); its stderr: ...". */
+        String endText() {
+            String tail = stderrTail();
+            return name + " " + exitText() + (tail.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + tail);
+        }
+
+        /** Asks it to end, then forces it after 2 s. */
+        void stop() {
+            if (!process.isAlive()) return;
+            process.destroy();
+            try {
+                if (!process.waitFor(2, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** The child's side: its configuration, the first line on stdin. */
+        static <T> T readConfig(Class<T> type) throws IOException {
+            return JSON.readValue(readLine(new FileInputStream(FileDescriptor.in)), type);
+        }
+
+        /** The child's side: it never outlives its parent, whatever it is blocked on. */
+        static void watchParent(long parentPid, Runnable beforeExit) {
+            daemon("parent watch", () -> {
+                while (alive(parentPid)) {
+                    try { Thread.sleep(100); } catch (InterruptedException e) { return; }
+                }
+                if (beforeExit != null) beforeExit.run();
+                Runtime.getRuntime().halt(3);
+            });
+        }
+    }
+
+    /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */
+    static boolean alive(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** A line of UTF-8 without its newline, read byte by byte so nothing after it is taken; EOF is an IOException. */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) throw new EOFException("the other process closed the pipe");
+            line.write(c);
+        }
+        return line.toString(StandardCharsets.UTF_8);
+    }
+
+    static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- end of harness block: run
 }

@@ -14,9 +14,10 @@
  * write take, how long a read, and does every reader always see one whole version of it?
  *
  * The dictionary has N entries (key-000000 ...), each a small nested map of about 117 bytes of
- * msgpack (id, name, score, three values, and a meta map with the version), generated from a seed so
- * that every reader can check what it reads. Seed: a Python benchmark of a dictionary shared between
- * MPI ranks; here the script starts the readers itself and releases them together (a start barrier).
+ * msgpack (id, name, score, three values, and a meta map with the version), generated from a random
+ * seed (--seed) so that every reader can check what it reads. The prototype: the original Python
+ * benchmark of a dictionary shared between MPI ranks; here the script starts the readers itself and
+ * releases them together (a start barrier).
  *
  *   jbang LmdbBench.java                                 every method, 10 to 10,000 entries, snapshot and point reads
  *   jbang LmdbBench.java -m lmdb,shm --sizes 10k --readers 3
@@ -27,13 +28,13 @@
  * values read in place from LMDB's memory map), shm (a file in /dev/shm with two slots behind a
  * seqlock, plus a hash index for lookups by key; the reader decodes straight from the mapping),
  * zmq (JeroMQ ROUTER/DEALER: each read asks the writer, which sends the serialized dictionary, so its
- * work grows with readers x reads, the seed's main finding).
- * Access: snapshot (a read is "get the whole dictionary and deserialize it", the seed's) and point
+ * work grows with readers x reads, the prototype's main finding).
+ * Access: snapshot (a read is "get the whole dictionary and deserialize it", the prototype's) and point
  * (one random key, decoding only its entry; zmq has none). A read is timed from the request to a
- * decoded java.util.Map (or entry); checking it against the seed comes after the clock stops.
+ * decoded java.util.Map (or entry); checking it against the expected contents comes after the clock stops.
  *
- * Results: <out>/results.csv, results.jsonl, hgrm/*.hgrm (read times), and the seed's two summaries,
- * <out>/LmdbBench_write_summary.csv and LmdbBench_read_summary.csv.
+ * Results: <out>/results.csv, results.jsonl, hgrm/*.hgrm (read and write times), and the prototype's two
+ * summaries, <out>/LmdbBench_write_summary.csv and LmdbBench_read_summary.csv.
  */
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -74,6 +75,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -82,7 +84,8 @@ import java.util.stream.Stream;
 @Command(name = "LmdbBench", mixinStandardHelpOptions = true, version = "LmdbBench 1.0",
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"One writer process and --readers reader processes share a dictionary of msgpack entries; every read verified.",
-                "Sizes count entries and accept 10, 10k (powers of 1000) and 16Ki (powers of 1024)."})
+                "Sizes count entries and accept 10, 10k (powers of 1000) and 16Ki (powers of 1024)."},
+        footer = {"", "Documentation: docs/LmdbBench.md in the suite's repository."})
 public class LmdbBench implements Callable<Integer> {
 
     static final String BENCH = "LmdbBench";
@@ -96,7 +99,7 @@ public class LmdbBench implements Callable<Integer> {
     Integer size;
 
     @Option(names = "--sizes", paramLabel = "LIST", split = ",", converter = EntriesConverter.class,
-            description = "Dictionary sizes to sweep, in entries (default: 10,100,1000,10000, the seed's; 1000 with --quick).")
+            description = "Dictionary sizes to sweep, in entries (default: 10,100,1000,10000, the prototype's; 1000 with --quick).")
     List<Integer> sizes;
 
     @Option(names = {"-n", "--count"}, paramLabel = "N",
@@ -107,7 +110,7 @@ public class LmdbBench implements Callable<Integer> {
             description = "Let each reader read for this long (e.g. 5s) instead of --count reads.")
     Duration duration;
 
-    @Option(names = "--readers", paramLabel = "N", defaultValue = "3", description = "Reader processes (default: ${DEFAULT-VALUE}, as the seed's 4 MPI ranks).")
+    @Option(names = "--readers", paramLabel = "N", defaultValue = "3", description = "Reader processes (default: ${DEFAULT-VALUE}, as the prototype's 4 MPI ranks).")
     int readers;
 
     @Option(names = "--access", paramLabel = "LIST", split = ",",
@@ -147,7 +150,7 @@ public class LmdbBench implements Callable<Integer> {
             description = "Give up when a reader does not answer for this long (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the dictionary's contents (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed of the dictionary's contents (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--cleanup", description = "Remove what killed runs left in the suite folder (owner process gone), then exit.")
@@ -171,17 +174,19 @@ public class LmdbBench implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new LmdbBench());
-        cli.setParameterExceptionHandler((ex, argv) -> {
-            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
-            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
-            return 2;
-        });
-        cli.setExecutionExceptionHandler((ex, cl, parsed) -> {
-            cl.getErr().println(BENCH + ": " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
-            return 1;
-        });
-        System.exit(cli.execute(args));
+        System.exit(runCommand(new LmdbBench(), args));
+    }
+
+    static final class EntriesConverter implements CommandLine.ITypeConverter<Integer> {
+        public Integer convert(String value) {
+            return (int) Units.parseSizeIn(value, 1, MAX_ENTRIES, "a dictionary of 1 to 1,000,000 entries, such as 10, 10k or 16Ki");
+        }
+    }
+
+    static final class MapSizeConverter implements CommandLine.ITypeConverter<Long> {
+        public Long convert(String value) {
+            return Units.parseSizeIn(value, MIN_MAP_SIZE, MAX_MAP_SIZE, "a size from 64 KiB to 1 TiB, such as 64Mi or 1Gi");
+        }
     }
 
     enum Access {
@@ -271,7 +276,7 @@ public class LmdbBench implements Callable<Integer> {
             this.valueEnd = valueEnd;
         }
 
-        /** corrupt: an entry stored with a score the seed does not give (a test of the readers' checks), or -1. */
+        /** corrupt: an entry stored with a score the generator does not give (a test of the readers' checks), or -1. */
         static Encoded of(long seed, int entries, long version, int corrupt) {
             MessageBufferPacker p = MessagePack.newDefaultBufferPacker();
             int[] keyAt = new int[entries], valueAt = new int[entries], valueEnd = new int[entries];
@@ -492,77 +497,121 @@ public class LmdbBench implements Callable<Integer> {
 
     // ---------------------------------------------------------------- the methods
 
-    /** The writer's end of a method: makes versions of the dictionary available to the readers. */
-    interface Store extends AutoCloseable {
-        /** Before the runs of one size and access mode (not timed): clears what the last size left; returns where readers find the data, or null. */
-        String prepare(Access access, Encoded sample) throws IOException;
-
-        /** Makes this version the one readers get from now on. */
-        void publish(Encoded version) throws IOException;
-
-        /** Time the store spent serving readers so far (zmq sends each read; the others serve nothing). */
-        default long servingNanos() { return 0; }
-
-        default long served() { return 0; }
-
+    /** One end of a method: the writer's (Store) in the parent, a reader's (View) in each child. */
+    interface Transport extends AutoCloseable {
         void close();
+
+        /** The writer's end: makes versions of the dictionary available to the readers. */
+        interface Store extends Transport {
+            /** Where the readers find it, for their ChildConfig (LMDB's folder, zmq's endpoint), or null (shm's file comes with each run). */
+            default String endpoint() { return null; }
+
+            /** The last version it holds already: a kept LMDB database goes on from there, so that readers tell versions apart. */
+            default long lastVersion() { return 0; }
+
+            /** Before the runs of one size and access mode (not timed): clears what the last size left; returns where readers find the data, or null. */
+            String prepare(Access access, Encoded sample) throws IOException;
+
+            /** Makes this version the one readers get from now on. */
+            void publish(Encoded version) throws IOException;
+
+            /** Time the store spent serving readers so far (zmq sends each read; the others serve nothing). */
+            default long servingNanos() { return 0; }
+
+            default long served() { return 0; }
+        }
+
+        /** A reader's end. */
+        interface View extends Transport {
+            /** Before a run: where the data is (shm: its file). */
+            default void prepare(RunSpec spec) throws IOException { }
+
+            /** The whole dictionary, deserialized. */
+            Map<String, Entry> snapshot() throws IOException;
+
+            /** Entry i alone, found by its key. */
+            Entry lookup(int i, byte[] key) throws IOException;
+
+            /** After a run: nothing held that would keep an old version alive. */
+            default void pause() { }
+
+            /** Reads that saw the writer at work and were read again (shm's seqlock). */
+            default long retries() { return 0; }
+        }
     }
 
-    /** A reader's end of a method. */
-    interface View extends AutoCloseable {
-        /** Before a run: where the data is (shm: its file). */
-        default void prepare(RunSpec spec) throws IOException { }
+    /** What opens a method's ends: the writer's in the parent (runDir: the invocation's run folder), a reader's in each child. */
+    interface TransportFactory {
+        Transport.Store store(LmdbBench options, Path runDir) throws IOException;
 
-        /** The whole dictionary, deserialized. */
-        Map<String, Entry> snapshot() throws IOException;
+        Transport.View view(ChildConfig cfg) throws IOException;
 
-        /** Entry i alone, found by its key. */
-        Entry lookup(int i, byte[] key) throws IOException;
+        interface StoreOpener { Transport.Store open(LmdbBench options, Path runDir) throws IOException; }
 
-        /** After a run: nothing held that would keep an old version alive. */
-        default void pause() { }
+        interface ViewOpener { Transport.View open(ChildConfig cfg) throws IOException; }
 
-        /** Reads that saw the writer at work and were read again (shm's seqlock). */
-        default long retries() { return 0; }
+        static TransportFactory of(StoreOpener store, ViewOpener view) {
+            return new TransportFactory() {
+                public Transport.Store store(LmdbBench options, Path runDir) throws IOException { return store.open(options, runDir); }
 
-        void close();
+                public Transport.View view(ChildConfig cfg) throws IOException { return view.open(cfg); }
+            };
+        }
     }
 
-    record Method(String name, boolean point, String waits, String summary, String note) {}
+    /** point: whether it has lookups by key (message passing has none: each read is the whole dictionary). */
+    record Method(MethodInfo info, boolean point, TransportFactory factory) implements Described {}
 
     static final List<Method> METHODS = List.of(
-            new Method("lmdb", true, "none", "LMDB through lmdbjava: a write transaction per version, read-only transactions in the readers, values read in place from the map",
-                    "LMDB (lmdbjava), one write transaction per version; readers decode values in place from LMDB's memory map"),
-            new Method("shm", true, "none", "a memory-mapped file in /dev/shm: two slots behind a seqlock and a hash index by key; readers decode in place",
-                    "a mapped file with two slots behind a seqlock (a reader retries if the writer touched its slot) and a hash index for lookups"),
-            new Method("zmq", false, "block", "JeroMQ ROUTER/DEALER over TCP loopback: each read asks the writer, which sends the serialized dictionary",
-                    "JeroMQ ROUTER/DEALER on tcp://127.0.0.1: the writer sends the serialized dictionary for every read (message passing: its work grows with readers x reads)"));
-
-    static Method method(String name) {
-        return METHODS.stream().filter(m -> m.name.equals(name)).findFirst().orElse(null);
-    }
+            new Method(MethodInfo.named("lmdb").waits("none")
+                    .summary("LMDB through lmdbjava: a write transaction per version, read-only transactions in the readers, values read in place from the map")
+                    .note("LMDB (lmdbjava), one write transaction per version; readers decode values in place from LMDB's memory map"),
+                    true, TransportFactory.of(LmdbStore::open, cfg -> new LmdbView(Path.of(cfg.endpoint()), cfg.mapSize()))),
+            new Method(MethodInfo.named("shm").waits("none")
+                    .summary("a memory-mapped file in /dev/shm: two slots behind a seqlock and a hash index by key; readers decode in place")
+                    .note("a mapped file with two slots behind a seqlock (a reader retries if the writer touched its slot) and a hash index for lookups"),
+                    true, TransportFactory.of((o, runDir) -> new ShmStore(runDir, o.unsafeShm), cfg -> new ShmView(cfg.unsafeShm()))),
+            new Method(MethodInfo.named("zmq").waits("block")
+                    .summary("JeroMQ ROUTER/DEALER over TCP loopback: each read asks the writer, which sends the serialized dictionary")
+                    .note("JeroMQ ROUTER/DEALER on tcp://127.0.0.1: the writer sends the serialized dictionary for every read (message passing: its work grows with readers x reads)"),
+                    false, TransportFactory.of((o, runDir) -> new ZmqStore(o.zmqIgnore), cfg -> new ZmqView(cfg.endpoint(), Duration.ofMillis(cfg.timeoutMillis())))));
 
     static byte[] ascii(String s) { return s.getBytes(StandardCharsets.US_ASCII); }
 
     /** LMDB: the whole dictionary under one key for snapshot reads, each entry under its own key for point reads, and a meta record. */
-    static final class LmdbStore implements Store {
+    static final class LmdbStore implements Transport.Store {
         static final String DB = "dict";
         static final byte[] SNAPSHOT_KEY = ascii("\0snapshot"), META_KEY = ascii("\0meta");
         final Env<ByteBuffer> env;
         final Dbi<ByteBuffer> db;
         final ByteBuffer key = ByteBuffer.allocateDirect(511);
-        final long seed;
+        final Path dir;
+        final long seed, lastVersion;
         Access access;
         byte[][] keys = new byte[0][];
 
-        LmdbStore(Path dir, long mapSize, int readers, long seed) throws IOException {
+        /** In the run folder, or with --keep in <out>/lmdb, going on from the version the kept database holds. */
+        static LmdbStore open(LmdbBench o, Path runDir) throws IOException {
+            Path kept = o.keptLmdbDir();
+            if (kept == null) return new LmdbStore(runDir.resolve("lmdb"), o.mapSize, o.readers, o.seed, 0);
+            Files.createDirectories(kept);
+            return new LmdbStore(kept, o.mapSize, o.readers, o.seed, Kept.lastVersion);
+        }
+
+        LmdbStore(Path dir, long mapSize, int readers, long seed, long lastVersion) throws IOException {
             // Not createDirectories: should Ctrl-C have removed the run folder meanwhile, it must not come back.
             if (!Files.isDirectory(dir)) Files.createDirectory(dir);
+            this.dir = dir;
             this.seed = seed;
+            this.lastVersion = lastVersion;
             env = Env.create().setMapSize(mapSize).setMaxDbs(1).setMaxReaders(Math.max(126, readers + 16)).open(dir.toFile());
             env.readerCheck();      // reader slots of killed processes (a kept database) are freed
             db = env.openDbi(DB, DbiFlags.MDB_CREATE);
         }
+
+        public String endpoint() { return dir.toString(); }
+
+        public long lastVersion() { return lastVersion; }
 
         public String prepare(Access access, Encoded sample) {
             this.access = access;
@@ -616,7 +665,7 @@ public class LmdbBench implements Callable<Integer> {
         }
     }
 
-    static final class LmdbView implements View {
+    static final class LmdbView implements Transport.View {
         final Env<ByteBuffer> env;
         final Dbi<ByteBuffer> db;
         final Txn<ByteBuffer> txn;
@@ -719,7 +768,7 @@ public class LmdbBench implements Callable<Integer> {
         }
     }
 
-    static final class ShmStore implements Store {
+    static final class ShmStore implements Transport.Store {
         final Path runDir;
         final boolean inPlace;
         Path file;
@@ -782,7 +831,7 @@ public class LmdbBench implements Callable<Integer> {
         }
     }
 
-    static final class ShmView implements View {
+    static final class ShmView implements Transport.View {
         static final long PATIENCE_NANOS = 10_000_000_000L;
         final boolean unsafe;
         final Decoder decoder = new Decoder();
@@ -873,7 +922,7 @@ public class LmdbBench implements Callable<Integer> {
     }
 
     /** ZeroMQ, request/reply: a reader sends "get", the writer's serving thread answers with the current version's bytes. */
-    static final class ZmqStore implements Store {
+    static final class ZmqStore implements Transport.Store {
         final ZContext context = new ZContext(1);
         final ZMQ.Socket router;
         final String endpoint;
@@ -893,6 +942,8 @@ public class LmdbBench implements Callable<Integer> {
             endpoint = router.getLastEndpoint();
             server = daemon("zmq writer", this::serve);
         }
+
+        public String endpoint() { return endpoint; }
 
         /**
          * Answers requests one after the other with a blocking receive. (Not a Poller: its wake-up is an
@@ -939,7 +990,7 @@ public class LmdbBench implements Callable<Integer> {
         }
     }
 
-    static final class ZmqView implements View {
+    static final class ZmqView implements Transport.View {
         /** How long a reader waits for a reply before it asks again on a new socket. */
         static final long ASK_AGAIN_NANOS = 1_000_000_000L;
         final String endpoint;
@@ -1013,16 +1064,16 @@ public class LmdbBench implements Callable<Integer> {
 
     // ---------------------------------------------------------------- the readers (child processes)
 
-    /** What a reader gets once, as JSON on its stdin. */
-    record ReaderConfig(String method, int index, long parentPid, long seed, String lmdbDir, long mapSize, String zmqEndpoint,
-                        long timeoutMillis, long slowMillis, boolean unsafeShm) {}
+    /** What a reader gets once, as JSON on its stdin. endpoint: where it finds the writer's end (LMDB's folder, zmq's address; shm's file comes with each run). */
+    record ChildConfig(String method, int index, long parentPid, long seed, String endpoint, long mapSize, long timeoutMillis,
+                       long slowMillis, boolean unsafeShm) {}
 
     /** One run, as JSON on the reader's stdin; "go" follows when every reader is set (the barrier). Reads: at most (0: no limit); durationNanos: for at most (0: no limit). */
     record RunSpec(Access access, int entries, long reads, long durationNanos, String shmFile, int run) {}
 
     /** A reader's account of one run. Times are System.nanoTime (CLOCK_MONOTONIC: one clock for every process). */
-    record ReaderReport(long reads, long readNanos, String histogram, long errors, long torn, long retries, String firstError,
-                        long readyNanos, long startNanos, long endNanos, long minVersion, long maxVersion, long versions) {
+    record RunReport(long reads, long readNanos, String histogram, long errors, long torn, long retries, String firstError,
+                     long readyNanos, long startNanos, long endNanos, long minVersion, long maxVersion, long versions) {
         Histogram decodeHistogram() {
             try {
                 return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(histogram)), 0);
@@ -1038,16 +1089,18 @@ public class LmdbBench implements Callable<Integer> {
     }
 
     /**
-     * The child: opens the method's reader end, says "ready"; then per run reads a RunSpec, prepares,
-     * says "set", waits for "go", reads and checks, and writes its ReaderReport; "end" ends it.
+     * The child, a reader: opens the method's reader end, says "ready"; then per run reads a RunSpec,
+     * prepares, says "set", waits for "go", reads and checks, and writes its RunReport; "end" ends it.
      */
-    static final class ReaderRole {
+    static final class ChildRole {
         static int run() throws Exception {
             InputStream stdin = new FileInputStream(FileDescriptor.in);
             PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
-            ReaderConfig cfg = JSON.readValue(readLine(stdin), ReaderConfig.class);
-            watchParent(cfg.parentPid);
-            try (View view = open(cfg)) {
+            ChildConfig cfg = Child.readConfig(ChildConfig.class);
+            Child.watchParent(cfg.parentPid, null);
+            Method method = METHODS.stream().filter(m -> m.name().equals(cfg.method)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no method " + cfg.method));
+            try (Transport.View view = method.factory().view(cfg)) {
                 say(stdout, "ready");
                 while (true) {
                     String line = readLine(stdin);
@@ -1061,60 +1114,35 @@ public class LmdbBench implements Callable<Integer> {
                     String go = readLine(stdin);
                     if (!go.startsWith("go ")) throw new IOException("expected 'go VERSION' from the writer, got '" + go + "'");
                     long heartbeat = Math.max(50, cfg.timeoutMillis / 4) * 1_000_000L;
-                    ReaderReport report = reading.run(ready, Long.parseLong(go.substring(3)), heartbeat, n -> say(stdout, "p " + n));
+                    RunReport report = reading.run(ready, Long.parseLong(go.substring(3)), heartbeat, n -> say(stdout, "p " + n));
                     view.pause();
                     say(stdout, JSON.writeValueAsString(report));
                 }
             }
         }
 
-        static View open(ReaderConfig cfg) {
-            return switch (cfg.method) {
-                case "lmdb" -> new LmdbView(Path.of(cfg.lmdbDir), cfg.mapSize);
-                case "shm" -> new ShmView(cfg.unsafeShm);
-                case "zmq" -> new ZmqView(cfg.zmqEndpoint, Duration.ofMillis(cfg.timeoutMillis));
-                default -> throw new IllegalArgumentException("no method " + cfg.method);
-            };
-        }
-
         static void say(PrintStream out, String line) {
             out.println(line);
             out.flush();
         }
-
-        /** A reader never outlives the writer, whatever it is blocked on. */
-        static void watchParent(long pid) {
-            daemon("parent watch", () -> {
-                while (alive(pid)) {
-                    try { Thread.sleep(100); } catch (InterruptedException e) { return; }
-                }
-                Runtime.getRuntime().halt(3);
-            });
-        }
     }
 
-    /** One reader's run: timed reads, each checked against the seed after its clock stopped. */
+    /** One reader's run: timed reads, each checked by its Checker after its clock stopped. */
     static final class Reading {
         final RunSpec spec;
-        final View view;
-        final Contents.Expected expected;
-        final String[] keys;
+        final Transport.View view;
+        final Checker checker;
         final byte[][] keyBytes;
         final SplittableRandom random;
         final Histogram histogram = new Histogram(3);
-        long reads, readNanos, errors, torn, minVersion = Long.MAX_VALUE, maxVersion = Long.MIN_VALUE, versions, lastVersion = -1, published;
-        String firstError;
+        long reads, readNanos;
 
-        Reading(ReaderConfig cfg, RunSpec spec, View view) {
+        Reading(ChildConfig cfg, RunSpec spec, Transport.View view) {
             this.spec = spec;
             this.view = view;
-            expected = new Contents.Expected(cfg.seed, spec.entries);
-            keys = new String[spec.entries];
+            checker = new Checker(cfg.seed, spec.entries);
             keyBytes = new byte[spec.entries][];
-            for (int i = 0; i < keys.length; i++) {
-                keys[i] = Contents.key(i);
-                keyBytes[i] = ascii(keys[i]);
-            }
+            for (int i = 0; i < keyBytes.length; i++) keyBytes[i] = ascii(checker.keys[i]);
             random = new SplittableRandom(cfg.seed * 31 + cfg.index * 1_000_003L + spec.run);
         }
 
@@ -1122,8 +1150,8 @@ public class LmdbBench implements Callable<Integer> {
          * published: the version the writer had published before the release; an older one is stale.
          * Says "p N" (reads so far) every heartbeat, so that the writer can tell a stuck reader.
          */
-        ReaderReport run(long readyNanos, long published, long heartbeatNanos, java.util.function.LongConsumer progress) throws IOException {
-            this.published = published;
+        RunReport run(long readyNanos, long published, long heartbeatNanos, java.util.function.LongConsumer progress) throws IOException {
+            checker.published = published;
             long start = System.nanoTime(), now = start, retriesBefore = view.retries(), beat = start;
             long deadline = start + spec.durationNanos;
             while ((spec.reads == 0 || reads < spec.reads) && (spec.durationNanos == 0 || now - deadline < 0)) {
@@ -1137,26 +1165,26 @@ public class LmdbBench implements Callable<Integer> {
                         Map<String, Entry> map = view.snapshot();
                         now = System.nanoTime();
                         record(now - t0);
-                        check(map);
+                        checker.check(reads, map);
                     } else {
                         int i = random.nextInt(spec.entries);
                         long t0 = System.nanoTime();
                         Entry e = view.lookup(i, keyBytes[i]);
                         now = System.nanoTime();
                         record(now - t0);
-                        check(i, e);
+                        checker.check(reads, i, e);
                     }
                 } catch (BadData e) {
                     now = System.nanoTime();
                     reads++;
-                    error("read " + reads + ": " + e.getMessage());
+                    checker.error("read " + reads + ": " + e.getMessage());
                 }
             }
             ByteBuffer h = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
             histogram.encodeIntoCompressedByteBuffer(h);
-            return new ReaderReport(reads, readNanos, Base64.getEncoder().encodeToString(Arrays.copyOf(h.array(), h.position())),
-                    errors, torn, view.retries() - retriesBefore, firstError, readyNanos, start, now,
-                    minVersion, maxVersion, versions);
+            return new RunReport(reads, readNanos, Base64.getEncoder().encodeToString(Arrays.copyOf(h.array(), h.position())),
+                    checker.errors, checker.torn, view.retries() - retriesBefore, checker.firstError, readyNanos, start, now,
+                    checker.minVersion, checker.maxVersion, checker.versions);
         }
 
         void record(long nanos) {
@@ -1164,44 +1192,65 @@ public class LmdbBench implements Callable<Integer> {
             readNanos += nanos;
             histogram.recordValue(Math.max(1, nanos));
         }
+    }
 
-        /** A whole version: every key there, every entry of one version (else torn), each as the seed makes it. */
-        void check(Map<String, Entry> map) {
-            if (map.size() != spec.entries) {
-                error("read " + reads + " holds " + map.size() + " entries, not " + spec.entries);
+    /**
+     * Checks what a reader read against what the random seed gives: errors (a wrong or missing entry, a
+     * wrong count, a version older than the writer had published before the release) and torn reads
+     * (entries of two versions in one snapshot) are counted, the first of them described.
+     */
+    static final class Checker {
+        final long seed;
+        final Contents.Expected expected;
+        final String[] keys;
+        long errors, torn, minVersion = Long.MAX_VALUE, maxVersion = Long.MIN_VALUE, versions, lastVersion = -1, published;
+        String firstError;
+
+        Checker(long seed, int entries) {
+            this.seed = seed;
+            expected = new Contents.Expected(seed, entries);
+            keys = new String[entries];
+            for (int i = 0; i < entries; i++) keys[i] = Contents.key(i);
+        }
+
+        /** Read number `read`, a whole version: every key there, every entry of one version (else torn), each as the seed makes it. */
+        void check(long read, Map<String, Entry> map) {
+            if (map.size() != keys.length) {
+                error("read " + read + " holds " + map.size() + " entries, not " + keys.length);
                 return;
             }
             long version = -1;
             for (int i = 0; i < keys.length; i++) {
                 Entry e = map.get(keys[i]);
                 if (e == null) {
-                    error("read " + reads + " has no " + keys[i]);
+                    error("read " + read + " has no " + keys[i]);
                     return;
                 }
                 if (version < 0) version = e.meta.version;
                 if (e.meta.version != version) {
                     torn++;
-                    if (firstError == null) firstError = "read " + reads + " is torn: " + keys[0] + " is of version " + version + ", " + keys[i] + " of version " + e.meta.version;
+                    if (firstError == null) firstError = "read " + read + " is torn: " + keys[0] + " is of version " + version + ", " + keys[i] + " of version " + e.meta.version;
                     return;
                 }
                 if (!e.sameAs(expected.get(i, version))) {
-                    error("read " + reads + ": " + keys[i] + " is not what the seed gives for version " + version + ": " + e);
+                    error("read " + read + ": " + keys[i] + " is not what seed " + seed + " gives for version " + version + ": " + e);
                     return;
                 }
             }
-            saw(version);
+            saw(read, version);
         }
 
-        void check(int i, Entry e) {
+        /** Lookup number `read`, of entry i. */
+        void check(long read, int i, Entry e) {
             if (!e.sameAs(expected.get(i, e.meta.version)) || e.id != i) {
-                error("lookup " + reads + ": " + keys[i] + " is not what the seed gives for version " + e.meta.version + ": " + e);
+                error("lookup " + read + ": " + keys[i] + " is not what seed " + seed + " gives for version " + e.meta.version + ": " + e);
                 return;
             }
-            saw(e.meta.version);
+            saw(read, e.meta.version);
         }
 
-        void saw(long version) {
-            if (version < published) error("read " + reads + " is stale: version " + version + ", but the writer had published " + published + " before the release");
+        void saw(long read, long version) {
+            if (version < published) error("read " + read + " is stale: version " + version + ", but the writer had published " + published + " before the release");
             if (version != lastVersion) versions++;
             lastVersion = version;
             minVersion = Math.min(minVersion, version);
@@ -1217,18 +1266,10 @@ public class LmdbBench implements Callable<Integer> {
     // ---------------------------------------------------------------- the writer (parent): options, sessions, measuring
 
     public Integer call() throws Exception {
-        if ("reader".equals(role)) return ReaderRole.run();
+        if ("reader".equals(role)) return ChildRole.run();
         if (role != null) throw new ParameterException(spec.commandLine(), "Invalid value for option '--role': '" + role + "'");
-        if (list) {
-            for (Method m : METHODS) System.out.printf("%-5s %s%n", m.name, m.summary);
-            return 0;
-        }
-        if (cleanup) {
-            List<Path> removed = SuiteFolder.removeLeftovers();
-            System.out.println(removed.isEmpty() ? "Nothing to clean in " + SuiteFolder.ROOT
-                    : "Removed " + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
-            return 0;
-        }
+        if (list) return printList(METHODS);
+        if (cleanup) return SuiteFolder.cleanup();
         Plan plan = plan();
         SuiteFolder.removeLeftovers();
         Results results = new Results(out, Environment.capture());
@@ -1237,10 +1278,10 @@ public class LmdbBench implements Callable<Integer> {
         try (Invocation inv = Invocation.open()) {
             if (plan.lmdbDir != null) Kept.check(plan.lmdbDir, mapSize);
             for (Method m : plan.methods) {
-                try (Session session = Session.start(m, this, plan, inv)) {
+                try (Session session = Session.start(m, this, inv.runDir)) {
                     for (Access a : plan.access) {
-                        if (a == Access.point && !m.point) {
-                            notApplicable.add(m.name + " " + a);
+                        if (a == Access.point && !m.point()) {
+                            notApplicable.add(m.name() + " " + a);
                             continue;
                         }
                         for (int entries : plan.sizes) runSize(session, a, entries, plan, results, rows);
@@ -1249,7 +1290,7 @@ public class LmdbBench implements Callable<Integer> {
                 }
             }
             printSummary(rows, plan, notApplicable, false);
-            SeedSummaries.write(out, rows);
+            PrototypeSummaries.write(out, rows);
         } catch (RunFailure failure) {
             reportFailure(failure.getMessage());
             printSummary(rows, plan, notApplicable, true);
@@ -1280,23 +1321,23 @@ public class LmdbBench implements Callable<Integer> {
                     .orElseThrow(() -> bad(cl, "--access", a, "allowed: snapshot, point"));
             if (!chosenAccess.contains(parsed)) chosenAccess.add(parsed);
         }
-        List<Method> chosen = new ArrayList<>();
-        for (String name : methods != null ? methods : METHODS.stream().map(Method::name).toList()) {
-            Method m = method(name.trim());
-            if (m == null) throw bad(cl, "--methods", name, "allowed: " + METHODS.stream().map(Method::name).collect(Collectors.joining(", ")));
-            if (!chosen.contains(m)) chosen.add(m);
-        }
-        if (chosen.stream().anyMatch(m -> m.name.equals("lmdb"))) {
+        List<Method> chosen = chooseMethods(cl, METHODS, methods);
+        if (chosen.stream().anyMatch(m -> m.name().equals("lmdb"))) {
             int largest = chosenSizes.stream().max(Integer::compare).orElseThrow();
             long needed = LmdbNeeds.bytes(Encoded.of(seed, largest, 1, -1));
             if (mapSize < needed)
                 throw bad(cl, "--map-size", given("--map-size", mapSize), "too small for a dictionary of " + String.format("%,d", largest)
-                        + " entries: LMDB needs about " + Units.size(needed) + "; give --map-size " + Units.mebibytes(needed) + " or more");
+                        + " entries: LMDB needs about " + Units.size(needed) + "; give --map-size " + mebibytes(needed) + " or more");
         }
-        checkWritable(cl, out);
-        Path lmdbDir = keep ? out.toAbsolutePath().resolve("lmdb") : null;
-        return new Plan(chosen, chosenAccess, chosenSizes, quick ? 1 : runs, quick ? Math.min(warmup, 1) : warmup, lmdbDir);
+        Results.checkOut(cl, out);
+        return new Plan(chosen, chosenAccess, chosenSizes, quick ? 1 : runs, quick ? Math.min(warmup, 1) : warmup, keptLmdbDir());
     }
+
+    /** With --keep, the LMDB database lives in <out>/lmdb; else null (it lives in the run folder). */
+    Path keptLmdbDir() { return keep ? out.toAbsolutePath().resolve("lmdb") : null; }
+
+    /** Whole MiB, rounded up: what to type after --map-size. */
+    static String mebibytes(long bytes) { return ((bytes + (1 << 20) - 1) >> 20) + "Mi"; }
 
     /**
      * LMDB's map must hold the live version, the one a reader may still be reading, and the one being
@@ -1330,14 +1371,6 @@ public class LmdbBench implements Callable<Integer> {
         return new ParameterException(cl, "Invalid value for option '" + option + "': '" + value + "' (" + why + ")");
     }
 
-    static void checkWritable(CommandLine cl, Path dir) {
-        Path p = dir.toAbsolutePath();
-        while (p != null && !Files.exists(p)) p = p.getParent();
-        if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
-            throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (must be a folder this user can create or write"
-                    + (p == null ? ")" : "; " + p + " is not a writable folder)"));
-    }
-
     /** Warm-up runs, then the measured runs of one size and access mode; a row per measured run for the reads and one for the writes. */
     void runSize(Session session, Access a, int entries, Plan plan, Results results, List<Row> rows) throws RunFailure {
         Encoded sample = session.encode(entries);
@@ -1347,34 +1380,23 @@ public class LmdbBench implements Callable<Integer> {
         if (duration != null) reads = 0;
         for (int w = 1; w <= plan.warmups; w++) {
             session.stage = a + ", " + String.format("%,d", entries) + " entries, warm-up " + w;
-            Progress.show(session.method.name + " " + session.stage);
+            Progress.show(session.method.name() + " " + session.stage);
             RunResult warm = session.run(a, entries, reads == 0 ? 0 : Math.max(1, reads / 4), durationNanos == 0 ? 0 : Math.max(durationNanos / 4, 10_000_000), -w);
-            if (!warm.verified()) throw new RunFailure(session.method.name + ", " + session.stage + ": " + warm.firstError);
+            if (!warm.verified()) throw new RunFailure(session.method.name() + ", " + session.stage + ": " + warm.firstError);
         }
         for (int run = 1; run <= plan.runs; run++) {
             session.stage = a + ", " + String.format("%,d", entries) + " entries, run " + run + "/" + plan.runs;
-            Progress.show(session.method.name + " " + session.stage);
+            Progress.show(session.method.name() + " " + session.stage);
             RunResult r = session.run(a, entries, reads, durationNanos, run);
             Progress.clear();
             Row read = Row.reads(session.method, a, entries, sample.length, readers, run, r, liveWrites, session.note(a));
             Row write = Row.writes(session.method, a, entries, sample.length, run, r, session.note(a));
-            results.write(read);
-            results.write(write);
+            results.write(read.fields, read.hist);
+            results.write(write.fields, write.hist);
             rows.add(read);
             rows.add(write);
-            if (!read.verified) throw new RunFailure(session.method.name + ", " + session.stage + ": "
+            if (!read.verified) throw new RunFailure(session.method.name() + ", " + session.stage + ": "
                     + (r.torn > 0 ? r.torn + " torn read(s): " : "verification failed: ") + r.firstError);
-        }
-    }
-
-    static final class RunFailure extends Exception {
-        final int code;
-
-        RunFailure(String message) { this(message, 1); }
-
-        RunFailure(String message, int code) {
-            super(message);
-            this.code = code;
         }
     }
 
@@ -1414,42 +1436,33 @@ public class LmdbBench implements Callable<Integer> {
         }
     }
 
+    /** A reader process as the writer sees it: its lines as they arrive (a thread reads them), and when it last said one. */
     static final class ReaderProcess {
         final int index;
-        final Process process;
+        final Child child;
         final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        final StringBuffer err = new StringBuffer();
         volatile long lastLineNanos = System.nanoTime();
 
-        ReaderProcess(int index, Process process) {
+        ReaderProcess(int index, Child child) {
             this.index = index;
-            this.process = process;
+            this.child = child;
         }
 
-        void send(String line) throws IOException {
-            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().flush();
-        }
-
-        String describeExit() {
-            String text = "reader " + index + " " + exitText(process);
-            String e = err.toString().strip();
-            return text + (e.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + e.lines().limit(12).collect(Collectors.joining(" | ")));
-        }
+        Process process() { return child.process; }
     }
 
     /** What one run measured, writer and readers. */
     record RunResult(Histogram writes, double writeMeanNanos, long servingNanos, long served, long liveWrites, double liveSeconds,
-                     List<ReaderReport> reports, long releaseNanos, long sessionStartNanos, long errors, long torn, long retries, String firstError) {
+                     List<RunReport> reports, long releaseNanos, long sessionStartNanos, long errors, long torn, long retries, String firstError) {
         boolean verified() { return errors == 0 && torn == 0; }
 
         Histogram reads() {
             Histogram all = new Histogram(3);
-            for (ReaderReport r : reports) all.add(r.decodeHistogram());
+            for (RunReport r : reports) all.add(r.decodeHistogram());
             return all;
         }
 
-        double seconds() { return (reports.stream().mapToLong(ReaderReport::endNanos).max().orElse(releaseNanos) - releaseNanos) / 1e9; }
+        double seconds() { return (reports.stream().mapToLong(RunReport::endNanos).max().orElse(releaseNanos) - releaseNanos) / 1e9; }
 
         /** The writer's time to make one version available to this run's reads: writing it, plus (zmq) sending it for each read. */
         double writeSeconds() { return (writeMeanNanos + servingNanos) / 1e9; }
@@ -1461,47 +1474,29 @@ public class LmdbBench implements Callable<Integer> {
 
         final Method method;
         final LmdbBench options;
-        final Invocation inv;
-        final Plan plan;
         final List<ReaderProcess> readers = new ArrayList<>();
         final Thread main = Thread.currentThread();
         final long startNanos = System.nanoTime();
-        Store store;
-        String where, lmdbDir, zmqEndpoint;
+        Transport.Store store;
+        String where;
         Thread watchdog;
         volatile String abortReason;
         volatile String stage = "starting the readers";
         volatile boolean ending;
         long version;
 
-        private Session(Method method, LmdbBench o, Plan plan, Invocation inv) {
+        private Session(Method method, LmdbBench o) {
             this.method = method;
             this.options = o;
-            this.plan = plan;
-            this.inv = inv;
         }
 
-        static Session start(Method m, LmdbBench o, Plan plan, Invocation inv) throws RunFailure {
-            Session s = new Session(m, o, plan, inv);
+        /** The method's writer end (its files in runDir), then its readers, each answering "ready". */
+        static Session start(Method m, LmdbBench o, Path runDir) throws RunFailure {
+            Session s = new Session(m, o);
             LIVE.add(s);
             try {
-                switch (m.name) {
-                    case "lmdb" -> {
-                        Path dir = plan.lmdbDir != null ? plan.lmdbDir : inv.runDir.resolve("lmdb");
-                        s.lmdbDir = dir.toString();
-                        if (plan.lmdbDir != null) Files.createDirectories(dir);
-                        s.store = new LmdbStore(dir, o.mapSize, o.readers, o.seed);
-                        // a kept database goes on from its last version: readers tell versions apart
-                        if (plan.lmdbDir != null) s.version = Kept.lastVersion;
-                    }
-                    case "shm" -> s.store = new ShmStore(inv.runDir, o.unsafeShm);
-                    case "zmq" -> {
-                        ZmqStore z = new ZmqStore(o.zmqIgnore);
-                        s.zmqEndpoint = z.endpoint;
-                        s.store = z;
-                    }
-                    default -> throw new IllegalStateException(m.name);
-                }
+                s.store = m.factory().store(o, runDir);
+                s.version = s.store.lastVersion();
                 for (int i = 0; i < o.readers; i++) s.launch(i);
                 for (ReaderProcess r : s.readers) s.expect(r, "ready");
                 s.watchdog = daemon("watchdog", s::watch);
@@ -1514,34 +1509,22 @@ public class LmdbBench implements Callable<Integer> {
         }
 
         String note(Access a) {
-            String form = method.name.equals("lmdb") ? (a == Access.snapshot ? "; the dictionary under one key" : "; each entry under its own key") : "";
-            return method.note + form + "; " + options.readers + " reader process(es), " + a.meaning
+            String form = method.name().equals("lmdb") ? (a == Access.snapshot ? "; the dictionary under one key" : "; each entry under its own key") : "";
+            return method.note() + form + "; " + options.readers + " reader process(es), " + a.meaning
                     + (options.liveWrites > 0 ? "; live writes at " + fmt(options.liveWrites) + "/s" : "")
-                    + "; read time: request to decoded entries (the check against the seed is not timed)";
+                    + "; read time: request to decoded entries (the check of what was read is not timed)";
         }
 
-        /** Starts this same program again (same java, class path and JVM flags) as reader i. */
+        /** Starts this same program again as reader i, its configuration on its stdin; a thread queues the lines it says. */
         void launch(int index) throws IOException {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), LmdbBench.class.getName(), "--role=reader"));
-            ReaderProcess r = new ReaderProcess(index, new ProcessBuilder(cmd).start());
+            ChildConfig cfg = new ChildConfig(method.name(), index, ProcessHandle.current().pid(), options.seed, store.endpoint(),
+                    options.mapSize, options.timeout.toMillis(), options.slowReaderMillis, options.unsafeShm);
+            ReaderProcess r = new ReaderProcess(index, Child.start("reader " + index, LmdbBench.class, List.of("--role=reader"), cfg));
             readers.add(r);
-            daemon("stderr of reader " + index, () -> {
-                try (Reader in = new InputStreamReader(r.process.getErrorStream(), StandardCharsets.UTF_8)) {
-                    char[] buf = new char[4096];
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        r.err.append(buf, 0, n);
-                        if (r.err.length() > 8000) r.err.delete(0, r.err.length() - 4000);
-                    }
-                } catch (IOException ignored) { }
-            });
             daemon("stdout of reader " + index, () -> {
-                InputStream in = r.process.getInputStream();
                 try {
                     while (true) {
-                        r.lines.add(readLine(in));
+                        r.lines.add(r.child.receiveLine());
                         r.lastLineNanos = System.nanoTime();
                         LockSupport.unpark(main);
                     }
@@ -1549,8 +1532,6 @@ public class LmdbBench implements Callable<Integer> {
                     // the reader ended; the watchdog and the waits see that
                 }
             });
-            r.send(JSON.writeValueAsString(new ReaderConfig(method.name, index, ProcessHandle.current().pid(), options.seed, lmdbDir,
-                    options.mapSize, zmqEndpoint, options.timeout.toMillis(), options.slowReaderMillis, options.unsafeShm)));
         }
 
         /** The reader's next line, which must be `want` ("" for any). */
@@ -1558,9 +1539,9 @@ public class LmdbBench implements Callable<Integer> {
             long until = System.nanoTime() + options.timeout.toNanos();
             while (true) {
                 String line = r.lines.poll(20, TimeUnit.MILLISECONDS);
-                if (line == null && !r.process.isAlive()) {
+                if (line == null && !r.process().isAlive()) {
                     sleep(200);      // a line written just before the exit may still be in the pipe
-                    if ((line = r.lines.poll()) == null) throw new IOException(r.describeExit());
+                    if ((line = r.lines.poll()) == null) throw new IOException(r.child.endText());
                 }
                 if (line != null) {
                     if (!want.isEmpty() && !line.equals(want)) throw new IOException("reader " + r.index + " said '" + line + "' instead of '" + want + "'");
@@ -1576,9 +1557,9 @@ public class LmdbBench implements Callable<Integer> {
             try {
                 while (abortReason == null) {
                     Thread.sleep(50);
-                    Optional<ReaderProcess> dead = readers.stream().filter(r -> !r.process.isAlive()).findFirst();
+                    Optional<ReaderProcess> dead = readers.stream().filter(r -> !r.process().isAlive()).findFirst();
                     if (dead.isPresent() && !ending) {
-                        abortReason = dead.get().describeExit();
+                        abortReason = dead.get().child.endText();
                         LockSupport.unpark(main);
                     }
                 }
@@ -1619,7 +1600,7 @@ public class LmdbBench implements Callable<Integer> {
             try {
                 RunSpec spec = new RunSpec(a, entries, reads, durationNanos, where, run);
                 String json = JSON.writeValueAsString(spec);
-                for (ReaderProcess r : readers) r.send(json);
+                for (ReaderProcess r : readers) r.child.send(json);
                 for (ReaderProcess r : readers) expect(r, "set");
                 Histogram writes = new Histogram(3);
                 long began = System.nanoTime();
@@ -1629,9 +1610,9 @@ public class LmdbBench implements Callable<Integer> {
                 }
                 long servingBefore = store.servingNanos(), servedBefore = store.served();
                 long release = System.nanoTime();
-                for (ReaderProcess r : readers) r.send("go " + version);
+                for (ReaderProcess r : readers) r.child.send("go " + version);
                 long live = 0;
-                List<ReaderReport> reports = new ArrayList<>();
+                List<RunReport> reports = new ArrayList<>();
                 if (options.liveWrites > 0) {
                     double period = 1e9 / options.liveWrites;
                     while (reports.size() < readers.size()) {
@@ -1648,7 +1629,7 @@ public class LmdbBench implements Callable<Integer> {
                 long errors = 0, torn = 0, retries = 0;
                 String first = null;
                 for (int i = 0; i < reports.size(); i++) {
-                    ReaderReport r = reports.get(i);
+                    RunReport r = reports.get(i);
                     errors += r.errors;
                     torn += r.torn;
                     retries += r.retries;
@@ -1658,20 +1639,20 @@ public class LmdbBench implements Callable<Integer> {
                         reports, release, startNanos, errors, torn, retries, first);
             } catch (Env.MapFullException e) {
                 throw new RunFailure("Invalid value for option '--map-size': '" + options.given("--map-size", options.mapSize)
-                        + "' (LMDB's map is full at " + String.format("%,d", entries) + " entries; give --map-size " + Units.mebibytes(2 * options.mapSize) + " or more)", 2);
+                        + "' (LMDB's map is full at " + String.format("%,d", entries) + " entries; give --map-size " + mebibytes(2 * options.mapSize) + " or more)", 2);
             } catch (Exception e) {
                 throw failure(e);
             }
         }
 
         /** Takes the reports that arrived (skipping progress lines); true when every reader's is in. A reader silent for the timeout fails the run. */
-        boolean collect(List<ReaderReport> reports) throws IOException, InterruptedException {
+        boolean collect(List<RunReport> reports) throws IOException, InterruptedException {
             checkAbort();
             while (reports.size() < readers.size()) {
                 ReaderProcess r = readers.get(reports.size());
                 String line = r.lines.poll();
                 if (line == null) {
-                    if (r.process.isAlive()) {
+                    if (r.process().isAlive()) {
                         if (System.nanoTime() - r.lastLineNanos > options.timeout.toNanos())
                             throw new IOException("reader " + r.index + " has said nothing for " + Units.duration(options.timeout) + " (it reports every quarter of that)");
                         return false;
@@ -1679,7 +1660,7 @@ public class LmdbBench implements Callable<Integer> {
                     line = expect(r, "");      // its last line, or how it ended
                 }
                 if (line.startsWith("p ")) continue;
-                reports.add(JSON.readValue(line, ReaderReport.class));
+                reports.add(JSON.readValue(line, RunReport.class));
             }
             return true;
         }
@@ -1693,10 +1674,10 @@ public class LmdbBench implements Callable<Integer> {
             stage = "closing";
             ending = true;
             try {
-                for (ReaderProcess r : readers) r.send("end");
+                for (ReaderProcess r : readers) r.child.send("end");
                 for (ReaderProcess r : readers) {
-                    if (!r.process.waitFor(options.timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new IOException("reader " + r.index + " did not exit");
-                    if (r.process.exitValue() != 0) throw new IOException(r.describeExit());
+                    if (!r.process().waitFor(options.timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new IOException("reader " + r.index + " did not exit");
+                    if (r.process().exitValue() != 0) throw new IOException(r.child.endText());
                 }
             } catch (Exception e) {
                 throw failure(e);
@@ -1706,14 +1687,14 @@ public class LmdbBench implements Callable<Integer> {
         /** Explains a failure: a reader's exit (with its stderr) before the exception itself. */
         RunFailure failure(Exception e) {
             FAILURE_REPORTED.set(true);
-            StringBuilder msg = new StringBuilder(method.name + ", " + stage + ": ");
+            StringBuilder msg = new StringBuilder(method.name() + ", " + stage + ": ");
             // A reader's death may show first as something else (a closed pipe): look for one for up to 2 s.
             long until = System.nanoTime() + 2_000_000_000L;
             Optional<ReaderProcess> dead;
-            while ((dead = readers.stream().filter(r -> !r.process.isAlive() && r.process.exitValue() != 0).findFirst()).isEmpty()
+            while ((dead = readers.stream().filter(r -> !r.process().isAlive() && r.process().exitValue() != 0).findFirst()).isEmpty()
                     && System.nanoTime() < until && !ending)
                 sleep(20);
-            if (dead.isPresent()) msg.append(dead.get().describeExit());
+            if (dead.isPresent()) msg.append(dead.get().child.endText());
             else if (e == null) msg.append(abortReason);
             else msg.append(e.getMessage() == null ? e.toString() : e.getMessage());
             return new RunFailure(msg.toString());
@@ -1721,12 +1702,8 @@ public class LmdbBench implements Callable<Integer> {
 
         void stopReaders() {
             ending = true;
-            for (ReaderProcess r : readers) if (r.process.isAlive()) r.process.destroy();
-            for (ReaderProcess r : readers) {
-                try {
-                    if (!r.process.waitFor(2, TimeUnit.SECONDS)) r.process.destroyForcibly().waitFor();
-                } catch (InterruptedException ignored) { }
-            }
+            for (ReaderProcess r : readers) if (r.process().isAlive()) r.process().destroy();      // all at once, then each waited for
+            for (ReaderProcess r : readers) r.child.stop();
         }
 
         public void close() {
@@ -1785,51 +1762,6 @@ public class LmdbBench implements Callable<Integer> {
         }
     }
 
-    // ---------------------------------------------------------------- the suite folder
-
-    /** Run folders live in /dev/shm/ipcbench (else the temp dir), named <bench>-<pid>-<random>, owner-only. */
-    static final class SuiteFolder {
-        static final Path SHM = Path.of("/dev/shm");
-        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
-        static final Pattern OWNED = Pattern.compile(BENCH + "-(\\d+)-[0-9a-f]+");
-
-        static String newRunId() {
-            return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
-        }
-
-        static Path createRunDir(String runId) throws IOException {
-            var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-            if (!Files.isDirectory(ROOT)) {
-                try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
-            }
-            return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
-        }
-
-        /** This script's run folders whose owner process is gone. */
-        static List<Path> removeLeftovers() {
-            List<Path> removed = new ArrayList<>();
-            if (!Files.isDirectory(ROOT)) return removed;
-            try (Stream<Path> entries = Files.list(ROOT)) {
-                for (Path p : (Iterable<Path>) entries::iterator) {
-                    Matcher m = OWNED.matcher(p.getFileName().toString());
-                    if (m.matches() && !alive(Long.parseLong(m.group(1)))) {
-                        delete(p);
-                        if (!Files.exists(p)) removed.add(p);
-                    }
-                }
-            } catch (IOException | UncheckedIOException e) {
-                // another user's suite folder, which we may not read: nothing of ours is in it
-            }
-            return removed;
-        }
-
-        static synchronized void delete(Path p) {
-            try (Stream<Path> walk = Files.walk(p)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException | UncheckedIOException ignored) { }
-        }
-    }
-
     // ---------------------------------------------------------------- results
 
     /** One measured configuration, in the suite's schema (README.md, "Results files"). */
@@ -1849,7 +1781,7 @@ public class LmdbBench implements Callable<Integer> {
             Row row = base(m, a, entries, bytes, run, r, "pattern");
             var f = row.fields;
             row.hist = r.reads();
-            row.perReader = r.reports.stream().mapToDouble(ReaderReport::rate).toArray();
+            row.perReader = r.reports.stream().mapToDouble(RunReport::rate).toArray();
             row.rate = Arrays.stream(row.perReader).sum();
             row.seconds = r.seconds();
             row.readMean = row.hist.getMean() / 1e3;
@@ -1858,10 +1790,10 @@ public class LmdbBench implements Callable<Integer> {
             row.torn = r.torn;
             row.verified = r.verified();
             row.firstError = r.firstError;
-            long reads = r.reports.stream().mapToLong(ReaderReport::reads).sum();
+            long reads = r.reports.stream().mapToLong(RunReport::reads).sum();
             double perRead = a == Access.snapshot ? bytes : (double) bytes / entries;
             f.put("pattern", a + (live > 0 ? "-live" : ""));
-            f.put("wait", m.waits);
+            f.put("wait", m.waits());
             f.put("count", reads);
             f.put("peers", readers);
             f.put("seconds", round(row.seconds, 6));
@@ -1882,7 +1814,7 @@ public class LmdbBench implements Callable<Integer> {
             f.put("live_writes", live);
             f.put("live_writes_done", r.liveWrites);
             f.put("live_writes_per_s", round(r.liveWrites / r.liveSeconds, 1));
-            f.put("versions_seen", r.reports.stream().mapToLong(ReaderReport::versions).max().orElse(0));
+            f.put("versions_seen", r.reports.stream().mapToLong(RunReport::versions).max().orElse(0));
             f.put("write_mean_us", round(r.writeMeanNanos / 1e3, 3));
             f.put("per_reader", r.reports.stream().map(x -> {
                 Histogram h = x.decodeHistogram();
@@ -1898,15 +1830,15 @@ public class LmdbBench implements Callable<Integer> {
             f.put("reader_set_ms", r.reports.stream().map(x -> round((x.readyNanos - r.sessionStartNanos) / 1e6, 3)).toList());
             f.put("reader_start_ms", r.reports.stream().map(x -> round((x.startNanos - r.sessionStartNanos) / 1e6, 3)).toList());
             f.put("release_ms", round((r.releaseNanos - r.sessionStartNanos) / 1e6, 3));
-            f.put("start_spread_us", round((r.reports.stream().mapToLong(ReaderReport::startNanos).max().orElse(0)
-                    - r.reports.stream().mapToLong(ReaderReport::startNanos).min().orElse(0)) / 1e3, 1));
+            f.put("start_spread_us", round((r.reports.stream().mapToLong(RunReport::startNanos).max().orElse(0)
+                    - r.reports.stream().mapToLong(RunReport::startNanos).min().orElse(0)) / 1e3, 1));
             return row;
         }
 
         /**
          * The writer's side: the time to make one version available. lmdb and shm: the mean of the timed
          * writes (encode, store, publish). zmq: encoding it once plus sending it for every read of the run,
-         * which is the work message passing does for many readers (the seed's finding).
+         * which is the work message passing does for many readers (the prototype's finding).
          */
         static Row writes(Method m, Access a, int entries, int bytes, int run, RunResult r, String note) {
             Row row = base(m, a, entries, bytes, run, r, "write");
@@ -1946,13 +1878,13 @@ public class LmdbBench implements Callable<Integer> {
 
         private static Row base(Method m, Access a, int entries, int bytes, int run, RunResult r, String kind) {
             Row row = new Row();
-            row.method = m.name;
+            row.method = m.name();
             row.access = a;
             row.entries = entries;
             var f = row.fields;
             f.put("timestamp", Instant.now().toString());
             f.put("bench", BENCH);
-            f.put("method", m.name);
+            f.put("method", m.name());
             f.put("pattern", null);
             f.put("wait", null);
             f.put("payload", "dict");
@@ -1965,72 +1897,19 @@ public class LmdbBench implements Callable<Integer> {
             f.put("access", a.name());
             return row;
         }
-
-        static double round(double v, int places) {
-            double scale = Math.pow(10, places);
-            return Math.round(v * scale) / scale;
-        }
-    }
-
-    /** Appends rows to results.csv and results.jsonl (the shared columns in the csv, everything in the jsonl), each latency row's .hgrm beside them. */
-    static final class Results {
-        static final List<String> COLUMNS = List.of("timestamp", "bench", "method", "pattern", "wait", "payload", "size_bytes",
-                "count", "batch", "peers", "run", "seconds", "msgs_per_s", "mb_per_s", "lat_kind", "lat_mean_us", "lat_p50_us",
-                "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us", "verified", "errors", "note", "hgrm",
-                "jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host", "run_id");
-        final Path dir;
-        final Map<String, Object> env;
-        final String runId = SuiteFolder.newRunId();
-
-        Results(Path dir, Map<String, Object> env) {
-            this.dir = dir;
-            this.env = env;
-        }
-
-        void write(Row row) throws RunFailure {
-            try {
-                Map<String, Object> all = new LinkedHashMap<>(row.fields);
-                String hgrm = null;
-                if (row.hist != null) {
-                    Files.createDirectories(dir.resolve("hgrm"));
-                    hgrm = "hgrm/" + String.join("_", BENCH, row.method, String.valueOf(row.fields.get("pattern")), "e" + row.entries,
-                            "r" + row.fields.get("run"), runId) + ".hgrm";
-                    try (PrintStream ps = new PrintStream(Files.newOutputStream(dir.resolve(hgrm)), false, StandardCharsets.UTF_8)) {
-                        row.hist.outputPercentileDistribution(ps, 1000.0);
-                    }
-                }
-                Files.createDirectories(dir);
-                all.put("hgrm", hgrm);
-                all.putAll(env);
-                all.put("run_id", runId);
-                Path csv = dir.resolve("results.csv");
-                StringBuilder line = new StringBuilder();
-                if (!Files.exists(csv)) line.append(String.join(",", COLUMNS)).append('\n');
-                line.append(COLUMNS.stream().map(c -> csvField(all.get(c))).collect(Collectors.joining(","))).append('\n');
-                Files.writeString(csv, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                Files.writeString(dir.resolve("results.jsonl"), JSON.writeValueAsString(all) + "\n",
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            } catch (IOException e) {
-                throw new RunFailure("cannot write results to " + dir + ": " + e.getMessage());
-            }
-        }
-
-        static String csvField(Object v) {
-            String s = v == null ? "" : v.toString();
-            return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-        }
     }
 
     /**
-     * The seed's two summaries, written for this invocation's rows: the mean write time per method and
+     * The prototype's two summaries (the original Python benchmark's CSV files), written for this invocation's rows: the mean write time per method and
      * size (write_summary), and the mean read time and reads/s per method, access mode and size (read_summary).
      */
-    static final class SeedSummaries {
+    static final class PrototypeSummaries {
         static void write(Path out, List<Row> rows) throws RunFailure {
             StringBuilder w = new StringBuilder("backend,access,entries,write_time_s\n"), r = new StringBuilder("backend,access,entries,avg_read_time_s,throughput_ops_s,readers_throughput_ops_s\n");
             groups(rows, true).forEach((k, rs) -> w.append(String.format(Locale.ROOT, "%s,%s,%d,%.9f%n", k.get(0), k.get(1), (Integer) k.get(2), median(rs, x -> x.writeSeconds))));
             groups(rows, false).forEach((k, rs) -> r.append(String.format(Locale.ROOT, "%s,%s,%d,%.9f,%.1f,%s%n", k.get(0), k.get(1), (Integer) k.get(2),
-                    median(rs, x -> x.readMean) / 1e6, median(rs, x -> x.rate), perReader(rs, "/"))));
+                    median(rs, x -> x.readMean) / 1e6, median(rs, x -> x.rate),
+                    Arrays.stream(perReader(rs)).mapToObj(x -> String.format(Locale.ROOT, "%.0f", x)).collect(Collectors.joining("/")))));
             try {
                 Files.createDirectories(out);
                 Files.writeString(out.resolve(BENCH + "_write_summary.csv"), w);
@@ -2043,6 +1922,456 @@ public class LmdbBench implements Callable<Integer> {
         static Map<List<Object>, List<Row>> groups(List<Row> rows, boolean writes) {
             return rows.stream().filter(x -> x.write == writes).collect(Collectors.groupingBy(x -> List.of(x.method, x.access.name(), x.entries),
                     LinkedHashMap::new, Collectors.toList()));
+        }
+    }
+
+    /**
+     * Per access mode and size: each method's write time and read figures (medians of the runs), and the
+     * prototype's comparison, each method's speed relative to shm (above 1: faster than shm).
+     */
+    void printSummary(List<Row> rows, Plan plan, List<String> notApplicable, boolean stoppedEarly) {
+        if (rows.isEmpty()) return;
+        System.out.printf("%nLmdbBench: %d reader process(es), entries of about %d bytes of msgpack, median of %d run(s)%s%n", readers,
+                rows.get(0).fields.get("size_bytes") instanceof Integer b ? b / rows.get(0).entries : 0, plan.runs,
+                liveWrites > 0 ? ", live writes at " + fmt(liveWrites) + "/s" : "");
+        String format = "%-8s %-6s %10s %10s %12s %10s %10s %13s %7s %11s %11s%n";
+        Map<Access, List<Row>> byAccess = rows.stream().collect(Collectors.groupingBy(r -> r.access, TreeMap::new, Collectors.toList()));
+        byAccess.forEach((access, accessRows) -> {
+            System.out.printf("%n%s reads (%s):%n", access, access.meaning);
+            System.out.printf(format, "entries", "method", "dict", "write ms", "read mean µs", "p50 µs", "p99 µs", "reads/s, all", "torn", "read vs shm", "write vs shm");
+            Map<Integer, Map<String, List<Row>>> bySize = accessRows.stream().collect(Collectors.groupingBy(r -> r.entries, TreeMap::new,
+                    Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
+            bySize.forEach((entries, byMethod) -> {
+                String label = String.format("%,d", entries);
+                List<Row> shm = byMethod.get("shm");
+                for (var e : byMethod.entrySet()) {
+                    List<Row> reads = e.getValue().stream().filter(r -> !r.write).toList(), writes = e.getValue().stream().filter(r -> r.write).toList();
+                    if (reads.isEmpty()) continue;
+                    double readMean = median(reads, r -> r.readMean), write = median(writes, r -> r.writeSeconds);
+                    String vsRead = "-", vsWrite = "-";
+                    if (shm != null) {
+                        vsRead = times(median(shm.stream().filter(r -> !r.write).toList(), r -> r.readMean) / readMean);
+                        vsWrite = times(median(shm.stream().filter(r -> r.write).toList(), r -> r.writeSeconds) / write);
+                    }
+                    System.out.printf(format, label, e.getKey(), Units.size(((Number) reads.get(0).fields.get("size_bytes")).longValue()), fmt(write * 1e3),
+                            fmt(readMean), fmt(median(reads, r -> r.p50)), fmt(median(reads, r -> r.p99)), fmt(median(reads, r -> r.rate)),
+                            String.valueOf(reads.stream().mapToLong(r -> r.torn).sum()), vsRead, vsWrite);
+                    if (readers > 1) System.out.println("                per reader, reads/s: "
+                            + Arrays.stream(perReader(reads)).mapToObj(LmdbBench::fmt).collect(Collectors.joining(" / ")));
+                    reads.stream().filter(r -> !r.verified).findFirst().ifPresent(r -> System.out.println("                NOT VERIFIED: " + r.firstError));
+                    label = "";
+                }
+            });
+        });
+        for (String na : notApplicable)
+            System.out.println("\n" + na + ": not applicable: message passing has no lookup by key (each read is the whole dictionary; see snapshot)");
+        comparison(rows);
+        System.out.println("write ms: the writer's time per version (zmq: encoding it once plus sending it for every read of the run); read: request to "
+                + "decoded entries; reads/s, all: the readers' rates summed; torn: reads mixing versions; vs shm: shm's time divided by the method's (above 1: faster).");
+        System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All reads verified: "
+                + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv")
+                + "; the prototype's summaries in " + out.resolve(BENCH + "_write_summary.csv") + " and " + BENCH + "_read_summary.csv");
+    }
+
+    /** The prototype's table: at the largest size, each method's write and read speed relative to shm. */
+    void comparison(List<Row> rows) {
+        int largest = rows.stream().mapToInt(r -> r.entries).max().orElse(0);
+        List<Row> at = rows.stream().filter(r -> r.entries == largest).toList();
+        List<String> names = at.stream().map(r -> r.method).distinct().toList();
+        if (!names.contains("shm") || names.size() < 2) return;
+        System.out.printf("%nRelative to shm at %,d entries (speed: shm's time / the method's time):%n", largest);
+        System.out.printf("%-22s" + "%12s".repeat(names.size()) + "%n", Stream.concat(Stream.of("metric"), names.stream()).toArray());
+        for (Access a : Access.values()) {
+            for (boolean write : List.of(true, false)) {
+                List<Row> shm = at.stream().filter(r -> r.method.equals("shm") && r.access == a && r.write == write).toList();
+                if (shm.isEmpty()) continue;
+                double base = write ? median(shm, r -> r.writeSeconds) : median(shm, r -> r.readMean);
+                StringBuilder line = new StringBuilder(String.format("%-22s", (write ? "write, " : "read, ") + a));
+                for (String n : names) {
+                    List<Row> rs = at.stream().filter(r -> r.method.equals(n) && r.access == a && r.write == write).toList();
+                    line.append(String.format("%12s", rs.isEmpty() ? "n/a" : times(base / (write ? median(rs, r -> r.writeSeconds) : median(rs, r -> r.readMean)))));
+                }
+                System.out.println(line);
+            }
+        }
+        System.out.println();
+    }
+
+    /** Each reader's reads/s, the median of the rows' runs. */
+    static double[] perReader(List<Row> rows) {
+        int n = rows.stream().mapToInt(r -> r.perReader.length).max().orElse(0);
+        double[] each = new double[n];
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            each[i] = median(rows, x -> k < x.perReader.length ? x.perReader[k] : Double.NaN);
+        }
+        return each;
+    }
+
+    // ---- harness block: format (a copy of harness/BenchHarness.java, kept identical by harness/sync: edit it there)
+
+    /** Sizes and durations: parsed as users type them (10k, 64Ki, 500ms), printed one way everywhere. */
+    static final class Units {
+        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|T|Ki|Mi|Gi|Ti)?B?");
+        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+
+        /** 100, 10k, 2M, 1G (powers of 1000) and 64Ki, 1Mi (powers of 1024); an optional B. */
+        static long parseSize(String text) {
+            Matcher m = SIZE.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException("not a size: " + text);
+            long scale = switch (m.group(2) == null ? "" : m.group(2)) {
+                case "k", "K" -> 1_000L;
+                case "M" -> 1_000_000L;
+                case "G" -> 1_000_000_000L;
+                case "T" -> 1_000_000_000_000L;
+                case "Ki" -> 1L << 10;
+                case "Mi" -> 1L << 20;
+                case "Gi" -> 1L << 30;
+                case "Ti" -> 1L << 40;
+                default -> 1L;
+            };
+            return Math.multiplyExact(Long.parseLong(m.group(1)), scale);
+        }
+
+        /** A size from min to max, else picocli's conversion error naming what is allowed. */
+        static long parseSizeIn(String value, long min, long max, String allowed) {
+            long n;
+            try {
+                n = parseSize(value);
+            } catch (RuntimeException e) {
+                n = -1;
+            }
+            if (n < min || n > max) throw new CommandLine.TypeConversionException("'" + value + "' (" + allowed + ")");
+            return n;
+        }
+
+        /**
+         * 100 B, 10 kB, 2 MB, 64 KiB, 1000 MiB: the largest unit of either family in which the size is whole
+         * (as the user typed it, most likely); else three significant figures in powers of 1000.
+         */
+        static String size(long bytes) {
+            String[] decimal = {"TB", "GB", "MB", "kB"}, binary = {"TiB", "GiB", "MiB", "KiB"};
+            for (int i = 0; i < 4; i++) {
+                long unit = (long) Math.pow(1000, 4 - i), binaryUnit = 1L << (10 * (4 - i));
+                if (bytes >= unit && bytes % unit == 0) return bytes / unit + " " + decimal[i];
+                if (bytes >= binaryUnit && bytes % binaryUnit == 0) return bytes / binaryUnit + " " + binary[i];
+            }
+            for (int i = 0; i < 4; i++) {
+                double unit = Math.pow(1000, 4 - i);
+                if (bytes >= unit) return fmt(bytes / unit) + " " + decimal[i];
+            }
+            return bytes + " B";
+        }
+
+        static Duration parseDuration(String text) {
+            Matcher m = DURATION.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException("not a duration: " + text);
+            double v = Double.parseDouble(m.group(1));
+            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
+            return Duration.ofNanos(Math.round(ms * 1e6));
+        }
+
+        static String duration(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+    }
+
+    /** The median of the values that are there: NaN (a figure a row does not have) is skipped; NaN if none is left. */
+    static <T> double median(Collection<T> items, ToDoubleFunction<T> figure) {
+        double[] v = items.stream().mapToDouble(figure).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        if (v.length == 0) return Double.NaN;
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** About three significant figures, '.' for decimals whatever the locale: 0.42, 13.6, 1,868; "-" for a missing value. */
+    static String fmt(double v) {
+        if (Double.isNaN(v)) return "-";
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%,.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
+    }
+
+    /** A ratio as 1.23x; "-" where it is not a number (a missing or zero figure). */
+    static String times(double ratio) {
+        return Double.isFinite(ratio) ? String.format(Locale.ROOT, "%.2fx", ratio) : "-";
+    }
+
+    static double round(double v, int places) {
+        double scale = Math.pow(10, places);
+        return Math.round(v * scale) / scale;
+    }
+
+    // ---- end of harness block: format
+
+    // ---- harness block: run (a copy of harness/BenchHarness.java, kept identical by harness/sync: edit it there)
+
+    /**
+     * Runs the command as every script does: numbers printed with '.' whatever the user's locale; bad input
+     * is exit 2 with one line naming the option and the value; an unexpected exception is exit 1 with one
+     * line, never a stack trace.
+     */
+    static int runCommand(Object command, String... args) {
+        Locale.setDefault(Locale.ROOT);
+        System.setProperty("chronicle.analytics.disable", "true");
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> System.err.println(BENCH + ": " + oneLine(e) + " (thread " + t.getName() + ")"));
+        CommandLine cli = new CommandLine(command);
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
+            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, cl, parsed) -> {
+            if (ex instanceof RunFailure f) {
+                reportFailure(f.getMessage());
+                return f.code;
+            }
+            cl.getErr().println(BENCH + ": " + oneLine(ex));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    /** An exception as one line: its type and message, and its cause's. */
+    static String oneLine(Throwable e) {
+        String line = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return e.getCause() == null || e.getCause() == e ? line : line + " (cause: " + oneLine(e.getCause()) + ")";
+    }
+
+    /** A failure at run time (a peer died, a timeout, verification failed): exit 1, or code, with one line. */
+    static final class RunFailure extends Exception {
+        final int code;
+
+        RunFailure(String message) { this(message, 1); }
+
+        RunFailure(String message, int code) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
+    static final AtomicBoolean FAILURE_PRINTED = new AtomicBoolean();
+    static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
+
+    /** A watchdog and the main thread may both see the same failure: say it once, and not at all while Ctrl-C ends the run. */
+    static void reportFailure(String message) {
+        FAILURE_REPORTED.set(true);
+        if (!SHUTTING_DOWN.get() && FAILURE_PRINTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
+    }
+
+    /** What a method says of itself, field by field: MethodInfo.named("shm-spin").waits("spin").summary("...").note("..."). */
+    record MethodInfo(String name, String waits, String summary, String note) {
+        static MethodInfo named(String name) { return new MethodInfo(name, "", "", ""); }
+
+        /** How its receiver waits: spin, block, spin-block, yield, park ... (the row's `wait`). */
+        MethodInfo waits(String how) { return new MethodInfo(name, how, summary, note); }
+
+        /** Its line in --list. */
+        MethodInfo summary(String text) { return new MethodInfo(name, waits, text, note); }
+
+        /** What its rows say in `note`: where the library's name promises more than it does, for one. */
+        MethodInfo note(String text) { return new MethodInfo(name, waits, summary, text); }
+    }
+
+    /** A script's method: its description (MethodInfo) and whatever the script needs to run it. */
+    interface Described {
+        MethodInfo info();
+
+        default String name() { return info().name(); }
+
+        default String waits() { return info().waits(); }
+
+        default String summary() { return info().summary(); }
+
+        default String note() { return info().note(); }
+    }
+
+    /** --list: one line per method. */
+    static int printList(List<? extends Described> methods) {
+        int width = methods.stream().mapToInt(m -> m.name().length()).max().orElse(0);
+        for (Described m : methods)
+            System.out.println(String.format("%-" + width + "s  %-10s  %s", m.name(), m.waits(), m.summary()).stripTrailing());
+        return 0;
+    }
+
+    /** --methods: the methods asked for, in the order given, each once; all of them when none is asked for. */
+    static <M extends Described> List<M> chooseMethods(CommandLine cl, List<M> all, List<String> asked) {
+        if (asked == null) return all;
+        List<M> chosen = new ArrayList<>();
+        for (String name : asked) {
+            M m = all.stream().filter(x -> x.name().equals(name.trim())).findFirst().orElseThrow(() -> new ParameterException(cl,
+                    "Invalid value for option '--methods': '" + name + "' (allowed: " + all.stream().map(Described::name).collect(Collectors.joining(", ")) + ")"));
+            if (!chosen.contains(m)) chosen.add(m);
+        }
+        return chosen;
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        public Duration convert(String value) {
+            try {
+                return Units.parseDuration(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
+            }
+        }
+    }
+
+    /**
+     * Run folders live in /dev/shm/ipcbench (else the temp dir), named <script>-<pid>-<random>, owner-only;
+     * POSIX semaphores are /dev/shm/sem.ipcbench-<script>-<pid>-<random>-<role>. A script cleans up only its
+     * own: another script's run folder (a RedisBench server's pid file, say) is that script's to remove.
+     */
+    static final class SuiteFolder {
+        static final Path SHM = Path.of("/dev/shm");
+        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
+        static final String SEMAPHORE_PREFIX = "ipcbench-" + BENCH + "-";
+        static final Pattern RUN_FOLDER = Pattern.compile(Pattern.quote(BENCH) + "-(\\d+)-[0-9a-f]+");
+        static final Pattern SEMAPHORE = Pattern.compile("sem\\." + Pattern.quote(SEMAPHORE_PREFIX) + "(\\d+)-[0-9a-f]+-.+");
+
+        static String newRunId() {
+            return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        }
+
+        /** The name to pass to sem_open for this run's semaphore of the given role. */
+        static String semaphoreName(String runId, String role) { return "/" + SEMAPHORE_PREFIX + runId + "-" + role; }
+
+        static Path createRunDir(String runId) throws IOException {
+            var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+            if (!Files.isDirectory(ROOT)) {
+                try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
+            }
+            return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
+        }
+
+        /** This script's run folders and semaphores whose owner process is gone (--cleanup, and before each invocation). */
+        static List<Path> removeLeftovers() {
+            List<Path> removed = new ArrayList<>();
+            // Semaphores first: removing a run folder removes its run's semaphores too, unreported.
+            for (var place : List.of(Map.entry(SHM, SEMAPHORE), Map.entry(ROOT, RUN_FOLDER))) {
+                if (!Files.isDirectory(place.getKey())) continue;
+                try (Stream<Path> entries = Files.list(place.getKey())) {
+                    for (Path p : (Iterable<Path>) entries::iterator) {
+                        Matcher m = place.getValue().matcher(p.getFileName().toString());
+                        if (m.matches() && !alive(Long.parseLong(m.group(1)))) {
+                            delete(p);
+                            if (!Files.exists(p)) removed.add(p);
+                        }
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    // another user's suite folder, which we may not read: nothing of ours is in it
+                }
+            }
+            removed.sort(Comparator.naturalOrder());
+            return removed;
+        }
+
+        /** --cleanup: removes this script's leftovers and says what it removed. */
+        static int cleanup() {
+            List<Path> removed = removeLeftovers();
+            System.out.println(removed.isEmpty() ? "Nothing of " + BENCH + "'s to clean in " + ROOT
+                    : "Removed " + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
+            return 0;
+        }
+
+        /**
+         * Removes a run folder (or a leftover semaphore) and the semaphores of the same run. Synchronized: a
+         * child's parent watch and its main thread may both get here at once.
+         */
+        static synchronized void delete(Path p) {
+            try (Stream<Path> walk = Files.walk(p)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | UncheckedIOException ignored) { }
+            String name = p.getFileName().toString();
+            if (RUN_FOLDER.matcher(name).matches() && Files.isDirectory(SHM)) {
+                String semaphores = "sem." + SEMAPHORE_PREFIX + name.substring(BENCH.length() + 1) + "-";
+                try (Stream<Path> sems = Files.list(SHM)) {
+                    sems.filter(s -> s.getFileName().toString().startsWith(semaphores)).forEach(s -> s.toFile().delete());
+                } catch (IOException | UncheckedIOException ignored) { }
+            }
+        }
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /**
+     * Appends rows to <out>/results.csv (the suite's columns) and results.jsonl (every field), and writes a
+     * latency row's histogram beside them (hgrm/*.hgrm). One schema for every script: a results.csv with
+     * another header is never appended to.
+     */
+    static final class Results {
+        static final List<String> COLUMNS = List.of("timestamp", "bench", "method", "pattern", "wait", "payload", "size_bytes",
+                "count", "batch", "peers", "run", "seconds", "msgs_per_s", "mb_per_s", "lat_kind", "lat_mean_us", "lat_p50_us",
+                "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us", "verified", "errors", "note", "hgrm",
+                "jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host", "run_id");
+        static final String HEADER = String.join(",", COLUMNS);
+
+        final Path dir;
+        final Map<String, Object> env;
+        final String runId = SuiteFolder.newRunId();
+        int written;
+
+        Results(Path dir, Map<String, Object> env) {
+            this.dir = dir;
+            this.env = env;
+        }
+
+        /** Why rows cannot go to dir, or null: it must be a folder this user can create or write, without a results.csv of another schema. */
+        static String unusable(Path dir) {
+            Path p = dir.toAbsolutePath();
+            while (p != null && !Files.exists(p)) p = p.getParent();
+            if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
+                return "must be a folder this user can create or write" + (p == null ? "" : "; " + p + " is not a writable folder");
+            Path csv = dir.resolve("results.csv");
+            if (Files.isRegularFile(csv)) {
+                String header;
+                try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+                    header = r.readLine();
+                } catch (IOException e) {
+                    return "cannot read " + csv + ": " + e.getMessage();
+                }
+                if (header != null && !header.equals(HEADER))
+                    return csv + " has other columns than this version of the suite writes; move it away or choose another --out";
+            }
+            return null;
+        }
+
+        /** Bad input, before anything runs: --out must be usable. */
+        static void checkOut(CommandLine cl, Path dir) {
+            String why = unusable(dir);
+            if (why != null) throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (" + why + ")");
+        }
+
+        /** Appends one row: fields in the schema's names (more are kept in the jsonl), hist for a latency row, else null. */
+        void write(Map<String, Object> fields, Histogram hist) throws RunFailure {
+            try {
+                Files.createDirectories(dir);
+                String why = unusable(dir);
+                if (why != null) throw new IOException(why);
+                Map<String, Object> all = new LinkedHashMap<>(fields);
+                String hgrm = null;
+                if (hist != null) {
+                    Files.createDirectories(dir.resolve("hgrm"));
+                    hgrm = "hgrm/" + Stream.of(BENCH, fields.get("method"), fields.get("pattern"), fields.get("size_bytes"), "r" + fields.get("run"), runId,
+                            String.valueOf(++written)).map(String::valueOf).collect(Collectors.joining("_")).replaceAll("[^A-Za-z0-9._-]", "-") + ".hgrm";
+                    try (PrintStream ps = new PrintStream(Files.newOutputStream(dir.resolve(hgrm)), false, StandardCharsets.UTF_8)) {
+                        hist.outputPercentileDistribution(ps, 1000.0);
+                    }
+                }
+                all.put("hgrm", hgrm);
+                all.putAll(env);
+                all.put("run_id", runId);
+                Path csv = dir.resolve("results.csv");
+                StringBuilder line = new StringBuilder();
+                if (!Files.exists(csv)) line.append(HEADER).append('\n');
+                line.append(COLUMNS.stream().map(c -> csvField(all.get(c))).collect(Collectors.joining(","))).append('\n');
+                Files.writeString(csv, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(dir.resolve("results.jsonl"), JSON.writeValueAsString(all) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new RunFailure("cannot write results to " + dir + ": " + e.getMessage());
+            }
+        }
+
+        static String csvField(Object v) {
+            String s = v == null ? "" : v.toString();
+            return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
         }
     }
 
@@ -2059,9 +2388,14 @@ public class LmdbBench implements Callable<Integer> {
                     .map(p -> Path.of(p).getFileName().toString())
                     .filter(n -> n.endsWith(".jar") && !n.startsWith(BENCH))
                     .map(n -> n.substring(0, n.length() - 4)).sorted().collect(Collectors.joining(" ")));
-            env.put("host", firstLine(Path.of("/proc/sys/kernel/hostname"), "").orElse("unknown"));
+            env.put("host", hostname());
             return env;
         }
+
+        static String hostname() { return firstLine(Path.of("/proc/sys/kernel/hostname"), "").orElse("unknown"); }
+
+        /** One id per boot of the machine: two processes with the same one share CLOCK_MONOTONIC (System.nanoTime). */
+        static String bootId() { return firstLine(Path.of("/proc/sys/kernel/random/boot_id"), "").orElse(hostname()); }
 
         static Optional<String> firstLine(Path file, String key) {
             try (Stream<String> lines = Files.lines(file)) {
@@ -2091,205 +2425,112 @@ public class LmdbBench implements Callable<Integer> {
         static void clear() { if (TERMINAL) System.err.print("\r\033[K"); }
     }
 
-    // ---------------------------------------------------------------- sizes, durations, summary
-
-    static final class Units {
-        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|Ki|Mi|Gi)?B?");
-
-        static long parseSize(String text) {
-            Matcher m = SIZE.matcher(text.trim());
-            if (!m.matches()) throw new IllegalArgumentException();
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "" : m.group(2);
-            long scale = switch (unit) {
-                case "k", "K" -> 1_000L;
-                case "M" -> 1_000_000L;
-                case "G" -> 1_000_000_000L;
-                case "Ki" -> 1L << 10;
-                case "Mi" -> 1L << 20;
-                case "Gi" -> 1L << 30;
-                default -> 1L;
-            };
-            return Math.multiplyExact(n, scale);
-        }
-
-        static String size(long bytes) {
-            if (bytes >= 1 << 20) return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
-            if (bytes >= 1 << 10) return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
-            return bytes + " B";
-        }
-
-        /** Whole MiB, rounded up: what to type after --map-size. */
-        static String mebibytes(long bytes) { return ((bytes + (1 << 20) - 1) >> 20) + "Mi"; }
-
-        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
-
-        static Duration parseDuration(String text) {
-            Matcher m = DURATION.matcher(text.trim());
-            if (!m.matches()) throw new IllegalArgumentException();
-            double v = Double.parseDouble(m.group(1));
-            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
-            return Duration.ofNanos(Math.round(ms * 1e6));
-        }
-
-        static String duration(Duration d) {
-            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
-        }
-
-        /** A number in the range, else a conversion error naming what is allowed. */
-        static long parseSizeIn(String value, long min, long max, String allowed) {
-            long n;
-            try {
-                n = parseSize(value);
-            } catch (RuntimeException e) {
-                n = -1;
-            }
-            if (n < min || n > max) throw new CommandLine.TypeConversionException("'" + value + "' (" + allowed + ")");
-            return n;
-        }
-    }
-
-    static final class EntriesConverter implements CommandLine.ITypeConverter<Integer> {
-        public Integer convert(String value) {
-            return (int) Units.parseSizeIn(value, 1, MAX_ENTRIES, "a dictionary of 1 to 1,000,000 entries, such as 10, 10k or 16Ki");
-        }
-    }
-
-    static final class MapSizeConverter implements CommandLine.ITypeConverter<Long> {
-        public Long convert(String value) {
-            return Units.parseSizeIn(value, MIN_MAP_SIZE, MAX_MAP_SIZE, "a size from 64 KiB to 1 TiB, such as 64Mi or 1Gi");
-        }
-    }
-
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        public Duration convert(String value) {
-            try {
-                return Units.parseDuration(value);
-            } catch (RuntimeException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
-            }
-        }
-    }
-
     /**
-     * Per access mode and size: each method's write time and read figures (medians of the runs), and the
-     * seed's comparison, each method's speed relative to shm (above 1: faster than shm).
+     * A child process: this script started again (same java, JVM flags and class path) with its arguments,
+     * its configuration as one JSON line on its stdin, its stderr kept (the last few KiB) to quote when it fails.
      */
-    void printSummary(List<Row> rows, Plan plan, List<String> notApplicable, boolean stoppedEarly) {
-        if (rows.isEmpty()) return;
-        System.out.printf("%nLmdbBench: %d reader process(es), entries of about %d bytes of msgpack, median of %d run(s)%s%n", readers,
-                rows.get(0).fields.get("size_bytes") instanceof Integer b ? b / rows.get(0).entries : 0, plan.runs,
-                liveWrites > 0 ? ", live writes at " + fmt(liveWrites) + "/s" : "");
-        String format = "%-8s %-6s %10s %10s %12s %10s %10s %13s %7s %11s %11s%n";
-        Map<Access, List<Row>> byAccess = rows.stream().collect(Collectors.groupingBy(r -> r.access, TreeMap::new, Collectors.toList()));
-        byAccess.forEach((access, accessRows) -> {
-            System.out.printf("%n%s reads (%s):%n", access, access.meaning);
-            System.out.printf(format, "entries", "method", "dict", "write ms", "read mean µs", "p50 µs", "p99 µs", "reads/s, all", "torn", "read vs shm", "write vs shm");
-            Map<Integer, Map<String, List<Row>>> bySize = accessRows.stream().collect(Collectors.groupingBy(r -> r.entries, TreeMap::new,
-                    Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
-            bySize.forEach((entries, byMethod) -> {
-                String label = String.format("%,d", entries);
-                List<Row> shm = byMethod.get("shm");
-                for (var e : byMethod.entrySet()) {
-                    List<Row> reads = e.getValue().stream().filter(r -> !r.write).toList(), writes = e.getValue().stream().filter(r -> r.write).toList();
-                    if (reads.isEmpty()) continue;
-                    double readMean = median(reads, r -> r.readMean), write = median(writes, r -> r.writeSeconds);
-                    String vsRead = "-", vsWrite = "-";
-                    if (shm != null) {
-                        vsRead = String.format("%.2fx", median(shm.stream().filter(r -> !r.write).toList(), r -> r.readMean) / readMean);
-                        vsWrite = String.format("%.2fx", median(shm.stream().filter(r -> r.write).toList(), r -> r.writeSeconds) / write);
-                    }
-                    System.out.printf(format, label, e.getKey(), Units.size(((Number) reads.get(0).fields.get("size_bytes")).longValue()), fmt(write * 1e3),
-                            fmt(readMean), fmt(median(reads, r -> r.p50)), fmt(median(reads, r -> r.p99)), String.format("%,.0f", median(reads, r -> r.rate)),
-                            String.valueOf(reads.stream().mapToLong(r -> r.torn).sum()), vsRead, vsWrite);
-                    if (readers > 1) System.out.println("                per reader, reads/s: " + perReader(reads, " / "));
-                    reads.stream().filter(r -> !r.verified).findFirst().ifPresent(r -> System.out.println("                NOT VERIFIED: " + r.firstError));
-                    label = "";
-                }
-            });
-        });
-        for (String na : notApplicable)
-            System.out.println("\n" + na + ": not applicable: message passing has no lookup by key (each read is the whole dictionary; see snapshot)");
-        comparison(rows);
-        System.out.println("write ms: the writer's time per version (zmq: encoding it once plus sending it for every read of the run); read: request to "
-                + "decoded entries; reads/s, all: the readers' rates summed; torn: reads mixing versions; vs shm: shm's time divided by the method's (above 1: faster).");
-        System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All reads verified: "
-                + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv")
-                + "; the seed's summaries in " + out.resolve(BENCH + "_write_summary.csv") + " and " + BENCH + "_read_summary.csv");
-    }
+    static final class Child {
+        final String name;
+        final Process process;
+        final InputStream stdout;
+        final OutputStream stdin;
+        private final StringBuffer err = new StringBuffer();
+        private final Thread errDrain;
 
-    /** The seed's table: at the largest size, each method's write and read speed relative to shm. */
-    void comparison(List<Row> rows) {
-        int largest = rows.stream().mapToInt(r -> r.entries).max().orElse(0);
-        List<Row> at = rows.stream().filter(r -> r.entries == largest).toList();
-        List<String> names = at.stream().map(r -> r.method).distinct().toList();
-        if (!names.contains("shm") || names.size() < 2) return;
-        System.out.printf("%nRelative to shm at %,d entries (speed: shm's time / the method's time):%n", largest);
-        System.out.printf("%-22s" + "%12s".repeat(names.size()) + "%n", Stream.concat(Stream.of("metric"), names.stream()).toArray());
-        for (Access a : Access.values()) {
-            for (boolean write : List.of(true, false)) {
-                List<Row> shm = at.stream().filter(r -> r.method.equals("shm") && r.access == a && r.write == write).toList();
-                if (shm.isEmpty()) continue;
-                double base = write ? median(shm, r -> r.writeSeconds) : median(shm, r -> r.readMean);
-                StringBuilder line = new StringBuilder(String.format("%-22s", (write ? "write, " : "read, ") + a));
-                for (String n : names) {
-                    List<Row> rs = at.stream().filter(r -> r.method.equals(n) && r.access == a && r.write == write).toList();
-                    line.append(String.format("%12s", rs.isEmpty() ? "n/a" : String.format("%.3gx", base / (write ? median(rs, r -> r.writeSeconds) : median(rs, r -> r.readMean)))));
-                }
-                System.out.println(line);
+        private Child(String name, Process process) {
+            this.name = name;
+            this.process = process;
+            this.stdout = process.getInputStream();
+            this.stdin = process.getOutputStream();
+            this.errDrain = daemon("stderr of " + name, () -> {
+                try (Reader r = new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)) {
+                    char[] buf = new char[1024];
+                    for (int n; (n = r.read(buf)) > 0; ) {
+                        err.append(buf, 0, n);
+                        if (err.length() > 8000) err.delete(0, err.length() - 4000);
+                    }
+                } catch (IOException ignored) { }
+            });
+        }
+
+        /** The command that starts this program again, with args after the main class. */
+        static List<String> command(Class<?> main, List<String> args) {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+            cmd.addAll(args);
+            return cmd;
+        }
+
+        /** Starts the child; config, when not null, goes to its stdin as one line of JSON. */
+        static Child start(String name, Class<?> main, List<String> args, Object config) throws IOException {
+            Child c = new Child(name, new ProcessBuilder(command(main, args)).start());
+            if (config != null) c.send(JSON.writeValueAsString(config));
+            return c;
+        }
+
+        void send(String line) throws IOException {
+            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        }
+
+        /** The next line it writes on stdout. */
+        String receiveLine() throws IOException { return readLine(stdout); }
+
+        /** Waits for the child's "ready" line; returns what follows the word (an endpoint, say), or "". */
+        String awaitReady() throws IOException {
+            String line = receiveLine();
+            if (!line.startsWith("ready")) throw new IOException(name + " answered '" + line + "' instead of 'ready'");
+            return line.substring(5).strip();
+        }
+
+        /** "(pid N) exited with code C (killed by signal S)" once it has ended. */
+        String exitText() {
+            int code = process.exitValue();
+            return "(pid " + process.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+        }
+
+        /** Its last lines on stderr, joined with " | ", after waiting briefly for the rest of them. */
+        String stderrTail() {
+            try { errDrain.join(500); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            String text = err.toString().strip();
+            return text.isEmpty() ? "" : text.lines().limit(12).collect(Collectors.joining(" | "));
+        }
+
+        /** How it ended, for a failure message: "the responder (pid 12) exited with code 137 (killed by signal 9); its stderr: ...". */
+        String endText() {
+            String tail = stderrTail();
+            return name + " " + exitText() + (tail.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + tail);
+        }
+
+        /** Asks it to end, then forces it after 2 s. */
+        void stop() {
+            if (!process.isAlive()) return;
+            process.destroy();
+            try {
+                if (!process.waitFor(2, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
-        System.out.println();
-    }
 
-    static String perReader(List<Row> rows, String separator) {
-        int n = rows.stream().mapToInt(r -> r.perReader.length).max().orElse(0);
-        List<String> each = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int k = i;
-            each.add(String.format("%.0f", median(rows, x -> k < x.perReader.length ? x.perReader[k] : Double.NaN)));
+        /** The child's side: its configuration, the first line on stdin. */
+        static <T> T readConfig(Class<T> type) throws IOException {
+            return JSON.readValue(readLine(new FileInputStream(FileDescriptor.in)), type);
         }
-        return String.join(separator, each);
-    }
 
-    static double median(List<Row> rows, java.util.function.ToDoubleFunction<Row> f) {
-        double[] v = rows.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).sorted().toArray();
-        if (v.length == 0) return Double.NaN;
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    static String fmt(double v) {
-        if (Double.isNaN(v)) return "-";
-        return v >= 100 ? String.format("%,.0f", v) : v >= 10 ? String.format("%.1f", v) : String.format("%.2f", v);
-    }
-
-    // ---------------------------------------------------------------- small helpers
-
-    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
-    static final AtomicBoolean FAILURE_PRINTED = new AtomicBoolean();
-    static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
-
-    /** The watchdog and the main thread may both see the same failure: say it once, and not at all while Ctrl-C ends the run. */
-    static void reportFailure(String message) {
-        FAILURE_REPORTED.set(true);
-        if (!SHUTTING_DOWN.get() && FAILURE_PRINTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
-    }
-
-    /** "(pid N) exited with code C (killed by signal S)" of an ended process. */
-    static String exitText(Process p) {
-        int code = p.exitValue();
-        return "(pid " + p.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
-    }
-
-    /** A line of UTF-8 without its newline; EOF is an IOException (the other side has gone). */
-    static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int c; (c = in.read()) != '\n'; ) {
-            if (c < 0) throw new EOFException("the other process closed the pipe");
-            line.write(c);
+        /** The child's side: it never outlives its parent, whatever it is blocked on. */
+        static void watchParent(long parentPid, Runnable beforeExit) {
+            daemon("parent watch", () -> {
+                while (alive(parentPid)) {
+                    try { Thread.sleep(100); } catch (InterruptedException e) { return; }
+                }
+                if (beforeExit != null) beforeExit.run();
+                Runtime.getRuntime().halt(3);
+            });
         }
-        return line.toString(StandardCharsets.UTF_8);
     }
 
     /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */
@@ -2301,6 +2542,16 @@ public class LmdbBench implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             return true;
         }
+    }
+
+    /** A line of UTF-8 without its newline, read byte by byte so nothing after it is taken; EOF is an IOException. */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) throw new EOFException("the other process closed the pipe");
+            line.write(c);
+        }
+        return line.toString(StandardCharsets.UTF_8);
     }
 
     static Thread daemon(String name, Runnable r) {
@@ -2317,4 +2568,6 @@ public class LmdbBench implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
     }
+
+    // ---- end of harness block: run
 }

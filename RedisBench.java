@@ -15,9 +15,9 @@
  * three ways Redis offers, and does every one arrive?
  *
  * The parent (producer) encodes each array with msgpack (a map of sequence, dtype, shape, timestamp
- * and the raw data as binary, as the Python seed does) and hands it to Redis; --consumers child
- * processes take it out, decode it and check its sequence and the CRC32C of its data. Seed: the
- * Redis pub/sub method of a Python array-IPC benchmark.
+ * and the raw data as binary, as the original Python benchmark does) and hands it to Redis; --consumers
+ * child processes take it out, decode it and check its sequence and the CRC32C of its data. It grew
+ * from the original Python benchmark's Redis pub/sub method.
  *
  *   jbang RedisBench.java                                   every method, 1 KiB to 1 MiB, unpipelined and 16 deep
  *   jbang RedisBench.java -m pubsub --size 1Ki --pipeline 16
@@ -79,6 +79,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.ToDoubleFunction;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
@@ -91,7 +92,7 @@ import java.util.zip.CRC32C;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Moves msgpack-encoded arrays from a producer process through Redis to consumer processes, every message verified.",
                 "Sizes accept 100, 10k, 2M (powers of 1000) and 64Ki, 1Mi (powers of 1024)."},
-        footer = {"", "Without --redis-url the script runs its own redis-server (PATH, else embedded-redis's) on 127.0.0.1 and stops it at the end."})
+        footer = {"", "Without --redis-url the script runs its own redis-server (PATH, else embedded-redis's) on 127.0.0.1 and stops it at the end.", "Documentation: docs/RedisBench.md in the suite's repository."})
 public class RedisBench implements Callable<Integer> {
 
     static final String BENCH = "RedisBench";
@@ -114,7 +115,7 @@ public class RedisBench implements Callable<Integer> {
             description = "Sizes to sweep (default: 1Ki,64Ki,1Mi; 1Ki with --quick).")
     List<Integer> sizes;
 
-    @Option(names = "--elements", paramLabel = "N", description = "Elements per array, instead of --size (what -s counted in the Python seed).")
+    @Option(names = "--elements", paramLabel = "N", description = "Elements per array, instead of --size (what -s counted in the original Python benchmark).")
     Integer elements;
 
     @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float64", description = "Element type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -195,17 +196,7 @@ public class RedisBench implements Callable<Integer> {
         // Jedis reads and writes through 8 KiB buffers by default: a system call every 7 messages of 1 KiB.
         // 64 KiB buffers cut the calls (and the kernel's share of the CPU) eightfold, in both processes.
         if (System.getProperty("jedis.bufferSize") == null) System.setProperty("jedis.bufferSize", String.valueOf(JEDIS_BUFFER));
-        CommandLine cli = new CommandLine(new RedisBench());
-        cli.setParameterExceptionHandler((ex, argv) -> {
-            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
-            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
-            return 2;
-        });
-        cli.setExecutionExceptionHandler((ex, cl, parsed) -> {
-            cl.getErr().println(BENCH + ": " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
-            return 1;
-        });
-        System.exit(cli.execute(args));
+        System.exit(runCommand(new RedisBench(), args));
     }
 
     /** Element types, as NumPy names them; arrays travel as their little-endian bytes. */
@@ -228,6 +219,20 @@ public class RedisBench implements Callable<Integer> {
                 }
             }
             return b.array();
+        }
+    }
+
+    /** --size, --sizes: from 8 B to 64 MiB. */
+    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+        public Integer convert(String value) {
+            return (int) Units.parseSizeIn(value, MIN_SIZE, MAX_SIZE, "a size from 8 B to 64 MiB, such as 1Ki, 10k, 2M or 1Mi");
+        }
+    }
+
+    /** --pubsub-limit: at least 1 KiB. */
+    static final class LimitConverter implements CommandLine.ITypeConverter<Long> {
+        public Long convert(String value) {
+            return Units.parseSizeIn(value, 1 << 10, 1L << 40, "a size of at least 1 KiB, such as 64Ki or 32Mi");
         }
     }
 
@@ -599,7 +604,8 @@ public class RedisBench implements Callable<Integer> {
         /** Own server gone: why, for a failure message; null while it runs (or for a remote one). */
         String death() {
             if (process == null || process.isAlive()) return null;
-            return "the Redis server " + exitText(process);
+            int code = process.exitValue();
+            return "the Redis server (pid " + process.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
         }
 
         String describe() { return "Redis " + version + ", " + origin + (process != null ? " on 127.0.0.1:" + endpoint.port : ""); }
@@ -651,6 +657,34 @@ public class RedisBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * Killed runs' servers, before their run folders go (--cleanup, and before each run): our server is
+     * tied to our life by setpriv where it exists; elsewhere a killed run leaves it running, its pid file
+     * in the run folder. Only this script's dead run folders are looked at.
+     */
+    static void stopLeftServers() {
+        if (!Files.isDirectory(SuiteFolder.ROOT)) return;
+        try (Stream<Path> entries = Files.list(SuiteFolder.ROOT)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                Matcher m = SuiteFolder.RUN_FOLDER.matcher(p.getFileName().toString());
+                if (m.matches() && !alive(Long.parseLong(m.group(1)))) stopServerOf(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // another user's suite folder, which we may not read: nothing of ours is in it
+        }
+    }
+
+    /** Kills the redis-server whose pid file is in a dead run's folder, if that pid still runs in that folder (redis-server's --dir). */
+    static void stopServerOf(Path runDir) {
+        try {
+            long pid = Long.parseLong(Files.readString(runDir.resolve("redis.pid")).strip());
+            Path cwd = Files.readSymbolicLink(Path.of("/proc/" + pid + "/cwd"));
+            if (cwd.equals(runDir.toAbsolutePath())) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        } catch (IOException | RuntimeException ignored) {
+            // no pid file, or the server is gone
+        }
+    }
+
     // ---------------------------------------------------------------- the methods
 
     /** The Redis names of one session: a channel, a list or a stream (and its consumer group), unique to the run. */
@@ -694,18 +728,25 @@ public class RedisBench implements Callable<Integer> {
 
     interface TransportFactory { Transport open(Context ctx); }
 
-    record Method(String name, String note, String summary, boolean everyMessage, TransportFactory factory) {}
+    /** everyMessage: each consumer gets every message (pub/sub), else the consumers share them out. */
+    record Method(MethodInfo info, boolean everyMessage, TransportFactory factory) implements Described {}
 
     static final List<Method> METHODS = List.of(
-            new Method("pubsub", "PUBLISH to a channel, SUBSCRIBE in each consumer: every subscriber gets every message, or Redis drops it",
-                    "PUBLISH / SUBSCRIBE: each consumer gets every message; Redis disconnects a subscriber that falls too far behind", true, PubSub::new),
-            new Method("list", "LPUSH onto a list, each consumer RPOPs up to " + TAKE + " per round trip and waits in BRPOP when it is empty: each message to one consumer",
-                    "LPUSH / RPOP, BRPOP: a work queue, each message to one consumer, nothing lost", false, ListQueue::new),
-            new Method("stream", "XADD to a stream, each consumer XREADGROUPs up to " + TAKE + " per round trip in one consumer group and XACKs them: each message to one consumer, kept in the stream",
-                    "XADD / XREADGROUP + XACK: a durable log, shared by a consumer group", false, StreamGroup::new));
+            new Method(MethodInfo.named("pubsub").waits("block")
+                    .summary("PUBLISH / SUBSCRIBE: each consumer gets every message; Redis disconnects a subscriber that falls too far behind")
+                    .note("PUBLISH to a channel, SUBSCRIBE in each consumer: every subscriber gets every message, or Redis drops it"),
+                    true, PubSub::new),
+            new Method(MethodInfo.named("list").waits("block")
+                    .summary("LPUSH / RPOP, BRPOP: a work queue, each message to one consumer, nothing lost")
+                    .note("LPUSH onto a list, each consumer RPOPs up to " + TAKE + " per round trip and waits in BRPOP when it is empty: each message to one consumer"),
+                    false, ListQueue::new),
+            new Method(MethodInfo.named("stream").waits("block")
+                    .summary("XADD / XREADGROUP + XACK: a durable log, shared by a consumer group")
+                    .note("XADD to a stream, each consumer XREADGROUPs up to " + TAKE + " per round trip in one consumer group and XACKs them: each message to one consumer, kept in the stream"),
+                    false, StreamGroup::new));
 
     static Method method(String name) {
-        return METHODS.stream().filter(m -> m.name.equals(name)).findFirst().orElse(null);
+        return METHODS.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
     }
 
     /**
@@ -922,19 +963,15 @@ public class RedisBench implements Callable<Integer> {
     // ---------------------------------------------------------------- the parent: options, sessions, measuring
 
     public Integer call() throws Exception {
-        if ("consumer".equals(role)) return ConsumerRole.run();
+        if ("consumer".equals(role)) return ChildRole.run();
         if (role != null) throw new ParameterException(spec.commandLine(), "Invalid value for option '--role': '" + role + "'");
-        if (list) {
-            for (Method m : METHODS) System.out.printf("%-7s %s%n", m.name, m.summary);
-            return 0;
-        }
+        if (list) return printList(METHODS);
         if (cleanup) {
-            List<Path> removed = SuiteFolder.removeLeftovers();
-            System.out.println(removed.isEmpty() ? "Nothing to clean in " + SuiteFolder.ROOT
-                    : "Removed " + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
-            return 0;
+            stopLeftServers();
+            return SuiteFolder.cleanup();
         }
         Plan plan = plan();
+        stopLeftServers();
         SuiteFolder.removeLeftovers();
         Results results = new Results(out, Environment.capture());
         List<Row> rows = new ArrayList<>();
@@ -989,12 +1026,7 @@ public class RedisBench implements Callable<Integer> {
         }
         List<Integer> chosenPipelines = pipelines != null ? pipelines.stream().distinct().toList() : quick ? List.of(16) : List.of(1, 16);
         for (int p : chosenPipelines) if (p < 1 || p > 100_000) throw bad(cl, "--pipeline", given("--pipeline", p), "each depth from 1 to 100000");
-        List<Method> chosen = new ArrayList<>();
-        for (String name : methods != null ? methods : METHODS.stream().map(Method::name).toList()) {
-            Method m = method(name.trim());
-            if (m == null) throw bad(cl, "--methods", name, "allowed: " + METHODS.stream().map(Method::name).collect(Collectors.joining(", ")));
-            if (!chosen.contains(m)) chosen.add(m);
-        }
+        List<Method> chosen = chooseMethods(cl, METHODS, methods);
         Endpoint remote = null;
         if (redisUrl != null) {
             if (redisServer != null) throw new ParameterException(cl, "Options '--redis-url' and '--redis-server' exclude each other: give one");
@@ -1019,9 +1051,9 @@ public class RedisBench implements Callable<Integer> {
             }
         }
         Path benchmarkTool = null;
-        if (redisBenchmark && !quick && chosen.stream().anyMatch(m -> m.name.equals("pubsub")))
+        if (redisBenchmark && !quick && chosen.stream().anyMatch(m -> m.name().equals("pubsub")))
             benchmarkTool = RedisServer.onPath("redis-benchmark");
-        checkWritable(cl, out);
+        Results.checkOut(cl, out);
         return new Plan(chosen, chosenSizes, chosenPipelines, count, quick ? 1 : runs, remote, binary, embedded, benchmarkTool,
                 quick ? Duration.ZERO : Duration.ofSeconds(1));
     }
@@ -1043,14 +1075,6 @@ public class RedisBench implements Callable<Integer> {
 
     static ParameterException bad(CommandLine cl, String option, Object value, String why) {
         return new ParameterException(cl, "Invalid value for option '" + option + "': '" + value + "' (" + why + ")");
-    }
-
-    static void checkWritable(CommandLine cl, Path dir) {
-        Path p = dir.toAbsolutePath();
-        while (p != null && !Files.exists(p)) p = p.getParent();
-        if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
-            throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (must be a folder this user can create or write"
-                    + (p == null ? ")" : "; " + p + " is not a writable folder)"));
     }
 
     /** What lives as long as the invocation: the run folder and the server (ours, or the remote one). */
@@ -1115,7 +1139,7 @@ public class RedisBench implements Callable<Integer> {
     }
 
     void runMethod(Method m, int bytes, int pipeline, Plan plan, Invocation inv, Results results, List<Row> rows) throws RunFailure {
-        String name = m.name + (pipeline > 1 ? "-p" + pipeline : "");
+        String name = m.name() + (pipeline > 1 ? "-p" + pipeline : "");
         long messages = duration != null ? 1 : plan.messages(bytes, quick);
         try (Session session = Session.start(m, name, this, bytes, pipeline, consumers, false, inv)) {
             // Warm-up runs are measured runs thrown away, so that the JIT compiles the very paths that are then timed.
@@ -1134,7 +1158,7 @@ public class RedisBench implements Callable<Integer> {
                 Session.Outcome o = session.stream(messages, duration, run == plan.runs);
                 Progress.clear();
                 Row row = Row.of(name, m, session.note, dtype, bytes, pipeline, consumers, session.window, run, o, inv.server);
-                results.write(row);
+                results.write(row.fields, row.hist);
                 rows.add(row);
                 if (!row.verified) throw new RunFailure(name + ": " + (o.lost > 0 ? "messages lost" : "verification failed") + " at " + Units.size(bytes) + ": " + o.firstError);
             }
@@ -1142,30 +1166,21 @@ public class RedisBench implements Callable<Integer> {
         }
     }
 
-    static final class RunFailure extends Exception {
-        RunFailure(String message) { super(message); }
-    }
-
-    /** A consumer process as the parent sees it: its stdout read by a thread (progress, reports), its stderr kept. */
+    /** A consumer process as the parent sees it: the harness's Child, its stdout read by a thread (progress, reports). */
     static final class ConsumerProcess {
         final int index;
-        final Process process;
+        final Child child;
         final AtomicLong progress = new AtomicLong();
         final LinkedBlockingQueue<RunReport> reports = new LinkedBlockingQueue<>();
-        final StringBuffer err = new StringBuffer();
         Thread reader;
         volatile boolean lost;
 
-        ConsumerProcess(int index, Process process) {
+        ConsumerProcess(int index, Child child) {
             this.index = index;
-            this.process = process;
+            this.child = child;
         }
 
-        String describeExit() {
-            String text = "consumer " + index + " " + exitText(process);
-            String e = err.toString().strip();
-            return text + (e.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + e.lines().limit(12).collect(Collectors.joining(" | ")));
-        }
+        boolean isAlive() { return child.process.isAlive(); }
     }
 
     /** The consumers and the producer's end of one method at one size and pipeline depth, from start to clean-up. */
@@ -1202,7 +1217,7 @@ public class RedisBench implements Callable<Integer> {
             this.countOnly = countOnly;
             this.window = o.window(bytes);
             this.payload = new Payload(o.dtype, bytes, o.seed, o.corrupt);
-            this.keys = Keys.of(SuiteFolder.newRunId(), method.name);
+            this.keys = Keys.of(SuiteFolder.newRunId(), method.name());
         }
 
         /** countOnly: the consumers count what arrives without checking it (messages that another program publishes). */
@@ -1214,12 +1229,12 @@ public class RedisBench implements Callable<Integer> {
                 // The stream keeps what a consumer may still need: the window, the batches the consumers hold, the pipeline.
                 long maxLen = s.window == 0 ? 0 : 2L * s.window + (long) consumerCount * TAKE + pipeline;
                 Context ctx = new Context(inv.server.endpoint, s.keys, pipeline, consumerCount, -1, maxLen, o.timeout);
-                s.transport = m.factory.open(ctx);
-                if (m.name.equals("stream"))
+                s.transport = m.factory().open(ctx);
+                if (m.name().equals("stream"))
                     try (Jedis j = inv.server.endpoint.connect(o.timeout, o.timeout)) {
                         j.xgroupCreate(s.keys.key, s.keys.group, Payload.utf8("$"), true);
                     }
-                if (m.name.equals("pubsub") && o.pubsubLimit != null) s.setPubsubLimit(o.pubsubLimit);
+                if (m.name().equals("pubsub") && o.pubsubLimit != null) s.setPubsubLimit(o.pubsubLimit);
                 for (int i = 0; i < consumerCount; i++) s.launch(i);
                 s.watchdog = daemon("watchdog", s::watch);
                 s.note = s.describe();
@@ -1232,10 +1247,10 @@ public class RedisBench implements Callable<Integer> {
         }
 
         String describe() {
-            return method.note + "; " + (pipeline == 1 ? "unpipelined" : "pipeline " + pipeline)
+            return method.note() + "; " + (pipeline == 1 ? "unpipelined" : "pipeline " + pipeline)
                     + (window == 0 ? "; no window: the producer runs free" : "; producer at most " + window + " messages ahead of the consumers")
                     + "; " + consumerCount + " consumer process(es); msgpack map {seq, dtype, shape, ts, data}"
-                    + (method.name.equals("pubsub") && options.pubsubLimit != null ? "; client-output-buffer-limit pubsub " + options.pubsubLimit + " bytes" : "")
+                    + (method.name().equals("pubsub") && options.pubsubLimit != null ? "; client-output-buffer-limit pubsub " + Units.size(options.pubsubLimit) : "")
                     + "; " + inv.server.describe() + "; latency clock: System.nanoTime of both processes (" + LATENCY_CLOCK + ")";
         }
 
@@ -1246,7 +1261,7 @@ public class RedisBench implements Callable<Integer> {
          */
         long progressEvery() {
             int w = window > 0 ? window : defaultWindow(payload.bytes);
-            return Math.max(1, w / 4 / (method.everyMessage ? 1 : consumerCount));
+            return Math.max(1, w / 4 / (method.everyMessage() ? 1 : consumerCount));
         }
 
         /** Pub/sub's buffer limit for this session (restored at its end): a subscriber with more waiting is disconnected. */
@@ -1258,41 +1273,25 @@ public class RedisBench implements Callable<Integer> {
             }
         }
 
-        /** Starts this same program again (same java, class path and JVM flags) as consumer i; waits for its "ready". */
+        /** Starts this same program again as consumer i; waits for its "ready". */
         void launch(int index) throws IOException {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), RedisBench.class.getName(), "--role=consumer"));
-            ConsumerProcess c = new ConsumerProcess(index, new ProcessBuilder(cmd).start());
+            // Listed before its configuration goes out, so that a consumer that dies at once is found and quoted.
+            ConsumerProcess c = new ConsumerProcess(index, Child.start("consumer " + index, RedisBench.class, List.of("--role=consumer"), null));
             consumers.add(c);
-            daemon("stderr of consumer " + index, () -> {
-                try (Reader r = new InputStreamReader(c.process.getErrorStream(), StandardCharsets.UTF_8)) {
-                    char[] buf = new char[1024];
-                    for (int n; (n = r.read(buf)) > 0; ) {
-                        c.err.append(buf, 0, n);
-                        if (c.err.length() > 8000) c.err.delete(0, c.err.length() - 4000);
-                    }
-                } catch (IOException ignored) { }
-            });
             Endpoint e = inv.server.endpoint;
-            ConsumerConfig config = new ConsumerConfig(method.name, e.host, e.port, e.user, e.password, e.database,
+            ChildConfig config = new ChildConfig(method.name(), e.host, e.port, e.user, e.password, e.database,
                     new String(keys.key, StandardCharsets.UTF_8), index, countOnly, options.dtype, payload.bytes, options.seed,
                     progressEvery(), options.timeout.toMillis(), options.stallConsumerMillis, ProcessHandle.current().pid());
-            OutputStream toChild = c.process.getOutputStream();
-            toChild.write((JSON.writeValueAsString(config) + "\n").getBytes(StandardCharsets.UTF_8));
-            toChild.flush();
-            InputStream fromChild = c.process.getInputStream();
-            String line = readLine(fromChild);
-            if (!line.equals("ready")) throw new IOException("consumer " + index + " answered '" + line + "' instead of 'ready'");
-            c.reader = daemon("stdout of consumer " + index, () -> readConsumer(c, fromChild));
+            c.child.send(JSON.writeValueAsString(config));
+            c.child.awaitReady();
+            c.reader = daemon("stdout of consumer " + index, () -> readConsumer(c));
         }
 
         /** "p N": N messages checked so far in the session; a JSON line: a run's report. */
-        void readConsumer(ConsumerProcess c, InputStream in) {
+        void readConsumer(ConsumerProcess c) {
             try {
                 while (true) {
-                    String line = readLine(in);
+                    String line = c.child.receiveLine();
                     if (line.startsWith("p ")) {
                         c.progress.set(Long.parseLong(line.substring(2)));
                     } else {
@@ -1316,7 +1315,7 @@ public class RedisBench implements Callable<Integer> {
                     long now = System.nanoTime();
                     long p = sentTotal.get() + consumers.stream().mapToLong(c -> c.progress.get() + c.reports.size()).sum();
                     String serverDeath = inv.server.death();
-                    Optional<ConsumerProcess> dead = consumers.stream().filter(c -> !c.process.isAlive()).findFirst();
+                    Optional<ConsumerProcess> dead = consumers.stream().filter(c -> !c.isAlive()).findFirst();
                     if (serverDeath != null) abortReason = serverDeath;
                     else if (dead.isPresent() && !ending) abortReason = "consumer " + dead.get().index + " exited";
                     else if (p != last) { last = p; since = now; }
@@ -1349,7 +1348,7 @@ public class RedisBench implements Callable<Integer> {
          * report from each consumer. The last run of the session tells the consumers to exit.
          */
         Outcome stream(long minMessages, Duration minTime, boolean endOfSession) throws RunFailure {
-            if (runsStarted++ > 0 && !method.everyMessage) nextRun();
+            if (runsStarted++ > 0 && !method.everyMessage()) nextRun();
             long start = System.nanoTime();
             Long deadline = minTime == null ? null : start + minTime.toNanos();
             long sent = 0, hash = 0;
@@ -1384,10 +1383,7 @@ public class RedisBench implements Callable<Integer> {
         /** Lets the consumers of a shared queue take messages again: they wait after each run's marker. */
         void nextRun() throws RunFailure {
             try {
-                for (ConsumerProcess c : consumers) {
-                    c.process.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
-                    c.process.getOutputStream().flush();
-                }
+                for (ConsumerProcess c : consumers) c.child.send("go");
             } catch (IOException e) {
                 throw failure(e);
             }
@@ -1412,14 +1408,14 @@ public class RedisBench implements Callable<Integer> {
                 min = Math.min(min, p);
                 sum += p;
             }
-            return method.everyMessage ? min : sum;
+            return method.everyMessage() ? min : sum;
         }
 
         RunReport awaitReport(ConsumerProcess c) throws IOException, InterruptedException {
             while (true) {
                 RunReport r = c.reports.poll(20, TimeUnit.MILLISECONDS);
                 if (r != null) return r;
-                if (!c.process.isAlive()) {
+                if (!c.isAlive()) {
                     c.reader.join(2000);      // a report written just before the exit is still in the pipe
                     r = c.reports.poll();
                     if (r != null) return r;
@@ -1447,7 +1443,7 @@ public class RedisBench implements Callable<Integer> {
                     errors++;
                     if (first == null) first = "Redis closed consumer " + i + "'s connection";
                 }
-                if (method.everyMessage) {
+                if (method.everyMessage()) {
                     long missing = sent - r.messages;
                     if (missing > 0 && r.errors == 0) {
                         lost += missing;
@@ -1459,7 +1455,7 @@ public class RedisBench implements Callable<Integer> {
                     }
                 }
             }
-            if (!method.everyMessage && errors == 0) {
+            if (!method.everyMessage() && errors == 0) {
                 long seqHash = reports.stream().mapToLong(RunReport::seqHash).sum();
                 if (received < sent) {
                     lost = sent - received;
@@ -1485,8 +1481,8 @@ public class RedisBench implements Callable<Integer> {
             ending = true;
             try {
                 for (ConsumerProcess c : consumers) {
-                    if (!c.process.waitFor(options.timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new IOException("consumer " + c.index + " did not exit");
-                    if (c.process.exitValue() != 0) throw new IOException(c.describeExit());
+                    if (!c.child.process.waitFor(options.timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new IOException("consumer " + c.index + " did not exit");
+                    if (c.child.process.exitValue() != 0) throw new IOException(c.child.endText());
                 }
             } catch (Exception e) {
                 throw failure(e);
@@ -1505,11 +1501,11 @@ public class RedisBench implements Callable<Integer> {
             // A consumer's death may also show first as something else (a stalled queue): look for one for up to 2 s.
             long until = System.nanoTime() + (serverDeath == null ? 2_000_000_000L : 0);
             Optional<ConsumerProcess> dead;
-            while ((dead = consumers.stream().filter(c -> !c.process.isAlive() && c.process.exitValue() != 0).findFirst()).isEmpty()
+            while ((dead = consumers.stream().filter(c -> !c.isAlive() && c.child.process.exitValue() != 0).findFirst()).isEmpty()
                     && System.nanoTime() < until)
                 sleep(20);
             if (serverDeath != null) msg.append(serverDeath);
-            else if (dead.isPresent()) msg.append(dead.get().describeExit());
+            else if (dead.isPresent()) msg.append(dead.get().child.endText());
             else if (e == null) msg.append(abortReason);
             else msg.append(e instanceof JedisException ? "Redis at " + inv.server.endpoint.shown() + ": " + rootMessage(e) : String.valueOf(e.getMessage()));
             return new RunFailure(msg.toString());
@@ -1521,12 +1517,8 @@ public class RedisBench implements Callable<Integer> {
         void end() {
             if (!LIVE.remove(this)) return;
             if (watchdog != null) watchdog.interrupt();
-            for (ConsumerProcess c : consumers) if (c.process.isAlive()) c.process.destroy();
-            for (ConsumerProcess c : consumers) {
-                try {
-                    if (!c.process.waitFor(2, TimeUnit.SECONDS)) c.process.destroyForcibly().waitFor();
-                } catch (InterruptedException ignored) { }
-            }
+            for (ConsumerProcess c : consumers) if (c.isAlive()) c.child.process.destroy();      // all at once, then each waited for
+            for (ConsumerProcess c : consumers) c.child.stop();
             if (transport != null) {
                 // Closing flushes the socket, which blocks if the server stopped reading: not for more than a second.
                 Thread closing = daemon("closing", transport::close);
@@ -1552,7 +1544,7 @@ public class RedisBench implements Callable<Integer> {
 
         static void run(RedisBench o, Plan plan, int bytes, Invocation inv, Results results, List<Row> rows) throws RunFailure {
             if (bytes > MAX_ARGUMENT) {
-                System.err.println(BENCH + ": redis-benchmark left out at " + Units.size(bytes) + ": its value is an argument, at most " + MAX_ARGUMENT + " bytes");
+                System.err.println(BENCH + ": redis-benchmark left out at " + Units.size(bytes) + ": its value is an argument, at most " + Units.size(MAX_ARGUMENT));
                 return;
             }
             Method pubsub = method("pubsub");
@@ -1569,11 +1561,11 @@ public class RedisBench implements Callable<Integer> {
                     boolean all = r.messages == requests && r.errors == 0 && !r.lost;
                     String missed = "the subscriber got " + r.messages + " of " + requests + " messages" + (r.lost ? ": Redis disconnected it" : "");
                     Row row = Row.limit(name, bytes, pipeline, rate, requests, all, all ? null : missed,
-                            "redis-benchmark PUBLISH of " + bytes + "-byte values, 1 connection, " + (pipeline == 1 ? "unpipelined" : "pipeline " + pipeline)
+                            "redis-benchmark PUBLISH of " + Units.size(bytes) + " values, 1 connection, " + (pipeline == 1 ? "unpipelined" : "pipeline " + pipeline)
                                     + ", its own rate of requests answered; one of our consumers subscribed, counting arrivals; " + inv.server.describe(),
                             inv.server);
                     Progress.clear();
-                    results.write(row);
+                    results.write(row.fields, row.hist);
                     rows.add(row);
                     if (!all) throw new RunFailure(name + ": messages lost at " + Units.size(bytes) + ": " + missed);
                     s.finish();
@@ -1613,55 +1605,12 @@ public class RedisBench implements Callable<Integer> {
         }
     }
 
-    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
-    static final AtomicBoolean FAILURE_PRINTED = new AtomicBoolean();
-    static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
-
-    /** The watchdog and the main thread may both see the same failure: say it once, and not at all while Ctrl-C ends the run. */
-    static void reportFailure(String message) {
-        FAILURE_REPORTED.set(true);
-        if (!SHUTTING_DOWN.get() && FAILURE_PRINTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
-    }
-
-    /** "(pid N) exited with code C (killed by signal S)" of an ended process. */
-    static String exitText(Process p) {
-        int code = p.exitValue();
-        return "(pid " + p.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
-    }
-
     /** The innermost cause's message: what the socket said, without Jedis's wrapping. */
     static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) t = t.getCause();
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         return t == e ? m : e.getMessage() + " (" + m + ")";
-    }
-
-    /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */
-    static boolean alive(long pid) {
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException | RuntimeException e) {
-            return true;
-        }
-    }
-
-    static Thread daemon(String name, Runnable r) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** A TCP port free a moment ago on 127.0.0.1. */
@@ -1673,20 +1622,10 @@ public class RedisBench implements Callable<Integer> {
         }
     }
 
-    /** Reads a line byte by byte, so that nothing after it is taken from the stream. */
-    static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b; (b = in.read()) != '\n'; ) {
-            if (b < 0) throw new EOFException("the peer closed its stream");
-            line.write(b);
-        }
-        return line.toString(StandardCharsets.UTF_8);
-    }
-
     // ---------------------------------------------------------------- the child
 
-    record ConsumerConfig(String method, String host, int port, String user, String password, int database, String key, int index,
-                          boolean countOnly, Dtype dtype, int bytes, long seed, long progressEvery, long timeoutMillis, long stallMillis, long parentPid) {}
+    record ChildConfig(String method, String host, int port, String user, String password, int database, String key, int index,
+                       boolean countOnly, Dtype dtype, int bytes, long seed, long progressEvery, long timeoutMillis, long stallMillis, long parentPid) {}
 
     /**
      * The child: reads its configuration from stdin, connects, says "ready" once it will miss nothing
@@ -1694,17 +1633,17 @@ public class RedisBench implements Callable<Integer> {
      * (messages checked) now and then and a JSON report per run on stdout. Redis closing its
      * connection is reported as a lost run, not a crash; it then waits for the parent to end it.
      */
-    static final class ConsumerRole {
+    static final class ChildRole {
         static int run() throws Exception {
+            ChildConfig cfg = Child.readConfig(ChildConfig.class);
+            Child.watchParent(cfg.parentPid, null);
             InputStream stdin = new FileInputStream(FileDescriptor.in);
             PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
-            ConsumerConfig cfg = JSON.readValue(readLine(stdin), ConsumerConfig.class);
-            watchParent(cfg.parentPid);
             Method method = method(cfg.method);
             Endpoint endpoint = new Endpoint(cfg.host, cfg.port, cfg.user, cfg.password, cfg.database);
             Keys keys = new Keys(cfg.key.getBytes(StandardCharsets.UTF_8), Keys.GROUP);
             Context ctx = new Context(endpoint, keys, 1, 1, cfg.index, 0, Duration.ofMillis(cfg.timeoutMillis));
-            Checker checker = new Checker(new Payload(cfg.dtype, cfg.bytes, cfg.seed, 0), method.everyMessage, cfg.countOnly, cfg.progressEvery,
+            Checker checker = new Checker(new Payload(cfg.dtype, cfg.bytes, cfg.seed, 0), method.everyMessage(), cfg.countOnly, cfg.progressEvery,
                     n -> { stdout.println("p " + n); stdout.flush(); },
                     r -> { stdout.println(json(r)); stdout.flush(); });
             AtomicBoolean ready = new AtomicBoolean();
@@ -1716,7 +1655,7 @@ public class RedisBench implements Callable<Integer> {
                     throw new UncheckedIOException(e);      // the parent ended the session
                 }
             };
-            try (Transport t = method.factory.open(ctx)) {
+            try (Transport t = method.factory().open(ctx)) {
                 t.receive(checker, () -> {
                     ready.set(true);
                     stdout.println("ready");
@@ -1743,73 +1682,6 @@ public class RedisBench implements Callable<Integer> {
                 throw new UncheckedIOException(e);
             }
         }
-
-        /** A child never outlives its parent, whatever it is blocked on. */
-        static void watchParent(long pid) {
-            daemon("parent watch", () -> {
-                while (alive(pid)) {
-                    try { Thread.sleep(100); } catch (InterruptedException e) { return; }
-                }
-                Runtime.getRuntime().halt(3);
-            });
-        }
-    }
-
-    // ---------------------------------------------------------------- the suite folder
-
-    /** Run folders live in /dev/shm/ipcbench (else the temp dir), named <bench>-<pid>-<random>, owner-only. */
-    static final class SuiteFolder {
-        static final Path SHM = Path.of("/dev/shm");
-        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
-        static final Pattern OWNED = Pattern.compile(BENCH + "-(\\d+)-[0-9a-f]+");
-
-        static String newRunId() {
-            return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
-        }
-
-        static Path createRunDir(String runId) throws IOException {
-            var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-            if (!Files.isDirectory(ROOT)) {
-                try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
-            }
-            return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
-        }
-
-        /** This script's run folders whose owner process is gone, and the redis-server each one ran, if it still runs. */
-        static List<Path> removeLeftovers() {
-            List<Path> removed = new ArrayList<>();
-            if (!Files.isDirectory(ROOT)) return removed;
-            try (Stream<Path> entries = Files.list(ROOT)) {
-                for (Path p : (Iterable<Path>) entries::iterator) {
-                    Matcher m = OWNED.matcher(p.getFileName().toString());
-                    if (m.matches() && !alive(Long.parseLong(m.group(1)))) {
-                        stopServerOf(p);
-                        delete(p);
-                        if (!Files.exists(p)) removed.add(p);
-                    }
-                }
-            } catch (IOException | UncheckedIOException e) {
-                // another user's suite folder, which we may not read: nothing of ours is in it
-            }
-            return removed;
-        }
-
-        /** Kills the redis-server whose pid file is in a dead run's folder, if that pid still runs in that folder (redis-server's --dir). */
-        static void stopServerOf(Path runDir) {
-            try {
-                long pid = Long.parseLong(Files.readString(runDir.resolve("redis.pid")).strip());
-                Path cwd = Files.readSymbolicLink(Path.of("/proc/" + pid + "/cwd"));
-                if (cwd.equals(runDir.toAbsolutePath())) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            } catch (IOException | RuntimeException ignored) {
-                // no pid file, or the server is gone
-            }
-        }
-
-        static synchronized void delete(Path p) {
-            try (Stream<Path> walk = Files.walk(p)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException | UncheckedIOException ignored) { }
-        }
     }
 
     // ---------------------------------------------------------------- results
@@ -1819,7 +1691,7 @@ public class RedisBench implements Callable<Integer> {
         final Map<String, Object> fields = new LinkedHashMap<>();
         boolean verified, limit;
         String firstError, method;
-        int size, consumers;
+        int size;
         long lost;
         double rate, mbps, seconds, p50, p99, p999;
         double[] perConsumer = new double[0];
@@ -1833,6 +1705,7 @@ public class RedisBench implements Callable<Integer> {
             r.perConsumer = o.perConsumer;
             r.hist = o.latency.getTotalCount() > 0 ? o.latency : null;
             var f = r.fields;
+            f.put("wait", m.waits());
             f.put("run", run);
             f.put("seconds", round(o.seconds, 6));
             r.putLatency();
@@ -1866,7 +1739,6 @@ public class RedisBench implements Callable<Integer> {
             Row r = new Row();
             r.method = method;
             r.size = bytes;
-            r.consumers = consumers;
             r.rate = rate;
             r.mbps = rate * bytes / 1e6;
             r.verified = verified;
@@ -1913,55 +1785,411 @@ public class RedisBench implements Callable<Integer> {
                 for (String k : List.of("lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us")) f.put(k, null);
             }
         }
-
-        static double round(double v, int places) {
-            double scale = Math.pow(10, places);
-            return Math.round(v * scale) / scale;
-        }
     }
 
     /** One-way latency compares two processes' System.nanoTime: on Linux both read CLOCK_MONOTONIC, one clock for the machine. */
     static final String LATENCY_CLOCK = System.getProperty("os.name").equals("Linux") ? "CLOCK_MONOTONIC, one clock for all processes"
             : "one clock for all processes only where the OS makes it so";
 
-    /** Appends rows to results.csv and results.jsonl (the shared columns in the csv, everything in the jsonl), each latency row's .hgrm beside them. */
+    /** Per size, each method's throughput (median of the runs, ± half their range), its loss and latency, and how it compares. */
+    void printSummary(List<Row> rows, Plan plan, Invocation inv, boolean stoppedEarly) {
+        if (rows.isEmpty()) return;
+        System.out.printf("%nRedisBench: %s arrays, msgpack-encoded, %d consumer process(es), median of %d run(s); latency at full throughput%n",
+                dtype, consumers, plan.runs);
+        if (inv != null) System.out.println("Server: " + inv.server.describe() + ".");
+        System.out.println("One-way latency per message: the consumer's System.nanoTime minus the producer's (" + LATENCY_CLOCK + ").");
+        String format = "%-8s %-24s %9s %11s %5s %9s %9s %15s %9s %9s %11s%n";
+        System.out.printf(format, "size", "method", "time ms", "msgs/s", "±", "MB/s", "lost", "latency p50 µs", "p99 µs", "p99.9 µs", "vs fastest");
+        Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
+                Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
+        bySize.forEach((size, byMethod) -> {
+            Map<String, Double> rates = new LinkedHashMap<>();
+            byMethod.forEach((m, rs) -> rates.put(m, median(rs, r -> r.rate)));
+            double best = byMethod.entrySet().stream().filter(e -> !e.getValue().get(0).limit).mapToDouble(e -> rates.get(e.getKey())).max().orElse(Double.NaN);
+            String label = Units.size(size);
+            for (var e : byMethod.entrySet()) {
+                List<Row> rs = e.getValue();
+                double r = rates.get(e.getKey());
+                DoubleSummaryStatistics spread = rs.stream().mapToDouble(x -> x.rate).summaryStatistics();
+                System.out.printf(format, label, e.getKey(), fmt(median(rs, x -> x.seconds) * 1e3), fmt(r),
+                        rs.size() > 1 ? String.format("%.0f%%", 50 * (spread.getMax() - spread.getMin()) / r) : "",
+                        fmt(median(rs, x -> x.mbps)), rs.get(0).limit ? "" : String.valueOf(rs.stream().mapToLong(x -> x.lost).sum()),
+                        fmt(median(rs, x -> x.p50)), fmt(median(rs, x -> x.p99)), fmt(median(rs, x -> x.p999)),
+                        rs.get(0).limit ? "limit" : times(best / r));
+                if (rs.get(0).perConsumer.length > 1) {
+                    List<String> each = new ArrayList<>();
+                    for (int i = 0; i < rs.get(0).perConsumer.length; i++) {
+                        int k = i;
+                        each.add(fmt(median(rs, x -> k < x.perConsumer.length ? x.perConsumer[k] : Double.NaN)));
+                    }
+                    System.out.println("         per consumer, msgs/s: " + String.join(" / ", each));
+                }
+                rs.stream().filter(x -> !x.verified).findFirst().ifPresent(x -> System.out.println("         NOT VERIFIED: " + x.firstError));
+                label = "";
+            }
+        });
+        System.out.println("time: one run; ±: half the range of the runs' msgs/s; lost: messages Redis dropped; -pN: pipeline depth N; "
+                + "vs fastest: times slower than the fastest method; limit-redis-benchmark: redis-benchmark's PUBLISH rate, for comparison.");
+        System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All messages verified: "
+                + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv"));
+    }
+
+    // ---- harness block: format (a copy of harness/BenchHarness.java, kept identical by harness/sync: edit it there)
+
+    /** Sizes and durations: parsed as users type them (10k, 64Ki, 500ms), printed one way everywhere. */
+    static final class Units {
+        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|T|Ki|Mi|Gi|Ti)?B?");
+        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+
+        /** 100, 10k, 2M, 1G (powers of 1000) and 64Ki, 1Mi (powers of 1024); an optional B. */
+        static long parseSize(String text) {
+            Matcher m = SIZE.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException("not a size: " + text);
+            long scale = switch (m.group(2) == null ? "" : m.group(2)) {
+                case "k", "K" -> 1_000L;
+                case "M" -> 1_000_000L;
+                case "G" -> 1_000_000_000L;
+                case "T" -> 1_000_000_000_000L;
+                case "Ki" -> 1L << 10;
+                case "Mi" -> 1L << 20;
+                case "Gi" -> 1L << 30;
+                case "Ti" -> 1L << 40;
+                default -> 1L;
+            };
+            return Math.multiplyExact(Long.parseLong(m.group(1)), scale);
+        }
+
+        /** A size from min to max, else picocli's conversion error naming what is allowed. */
+        static long parseSizeIn(String value, long min, long max, String allowed) {
+            long n;
+            try {
+                n = parseSize(value);
+            } catch (RuntimeException e) {
+                n = -1;
+            }
+            if (n < min || n > max) throw new CommandLine.TypeConversionException("'" + value + "' (" + allowed + ")");
+            return n;
+        }
+
+        /**
+         * 100 B, 10 kB, 2 MB, 64 KiB, 1000 MiB: the largest unit of either family in which the size is whole
+         * (as the user typed it, most likely); else three significant figures in powers of 1000.
+         */
+        static String size(long bytes) {
+            String[] decimal = {"TB", "GB", "MB", "kB"}, binary = {"TiB", "GiB", "MiB", "KiB"};
+            for (int i = 0; i < 4; i++) {
+                long unit = (long) Math.pow(1000, 4 - i), binaryUnit = 1L << (10 * (4 - i));
+                if (bytes >= unit && bytes % unit == 0) return bytes / unit + " " + decimal[i];
+                if (bytes >= binaryUnit && bytes % binaryUnit == 0) return bytes / binaryUnit + " " + binary[i];
+            }
+            for (int i = 0; i < 4; i++) {
+                double unit = Math.pow(1000, 4 - i);
+                if (bytes >= unit) return fmt(bytes / unit) + " " + decimal[i];
+            }
+            return bytes + " B";
+        }
+
+        static Duration parseDuration(String text) {
+            Matcher m = DURATION.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException("not a duration: " + text);
+            double v = Double.parseDouble(m.group(1));
+            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
+            return Duration.ofNanos(Math.round(ms * 1e6));
+        }
+
+        static String duration(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+    }
+
+    /** The median of the values that are there: NaN (a figure a row does not have) is skipped; NaN if none is left. */
+    static <T> double median(Collection<T> items, ToDoubleFunction<T> figure) {
+        double[] v = items.stream().mapToDouble(figure).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        if (v.length == 0) return Double.NaN;
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** About three significant figures, '.' for decimals whatever the locale: 0.42, 13.6, 1,868; "-" for a missing value. */
+    static String fmt(double v) {
+        if (Double.isNaN(v)) return "-";
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%,.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
+    }
+
+    /** A ratio as 1.23x; "-" where it is not a number (a missing or zero figure). */
+    static String times(double ratio) {
+        return Double.isFinite(ratio) ? String.format(Locale.ROOT, "%.2fx", ratio) : "-";
+    }
+
+    static double round(double v, int places) {
+        double scale = Math.pow(10, places);
+        return Math.round(v * scale) / scale;
+    }
+
+    // ---- end of harness block: format
+
+    // ---- harness block: run (a copy of harness/BenchHarness.java, kept identical by harness/sync: edit it there)
+
+    /**
+     * Runs the command as every script does: numbers printed with '.' whatever the user's locale; bad input
+     * is exit 2 with one line naming the option and the value; an unexpected exception is exit 1 with one
+     * line, never a stack trace.
+     */
+    static int runCommand(Object command, String... args) {
+        Locale.setDefault(Locale.ROOT);
+        System.setProperty("chronicle.analytics.disable", "true");
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> System.err.println(BENCH + ": " + oneLine(e) + " (thread " + t.getName() + ")"));
+        CommandLine cli = new CommandLine(command);
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
+            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, cl, parsed) -> {
+            if (ex instanceof RunFailure f) {
+                reportFailure(f.getMessage());
+                return f.code;
+            }
+            cl.getErr().println(BENCH + ": " + oneLine(ex));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    /** An exception as one line: its type and message, and its cause's. */
+    static String oneLine(Throwable e) {
+        String line = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return e.getCause() == null || e.getCause() == e ? line : line + " (cause: " + oneLine(e.getCause()) + ")";
+    }
+
+    /** A failure at run time (a peer died, a timeout, verification failed): exit 1, or code, with one line. */
+    static final class RunFailure extends Exception {
+        final int code;
+
+        RunFailure(String message) { this(message, 1); }
+
+        RunFailure(String message, int code) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
+    static final AtomicBoolean FAILURE_PRINTED = new AtomicBoolean();
+    static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
+
+    /** A watchdog and the main thread may both see the same failure: say it once, and not at all while Ctrl-C ends the run. */
+    static void reportFailure(String message) {
+        FAILURE_REPORTED.set(true);
+        if (!SHUTTING_DOWN.get() && FAILURE_PRINTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
+    }
+
+    /** What a method says of itself, field by field: MethodInfo.named("shm-spin").waits("spin").summary("...").note("..."). */
+    record MethodInfo(String name, String waits, String summary, String note) {
+        static MethodInfo named(String name) { return new MethodInfo(name, "", "", ""); }
+
+        /** How its receiver waits: spin, block, spin-block, yield, park ... (the row's `wait`). */
+        MethodInfo waits(String how) { return new MethodInfo(name, how, summary, note); }
+
+        /** Its line in --list. */
+        MethodInfo summary(String text) { return new MethodInfo(name, waits, text, note); }
+
+        /** What its rows say in `note`: where the library's name promises more than it does, for one. */
+        MethodInfo note(String text) { return new MethodInfo(name, waits, summary, text); }
+    }
+
+    /** A script's method: its description (MethodInfo) and whatever the script needs to run it. */
+    interface Described {
+        MethodInfo info();
+
+        default String name() { return info().name(); }
+
+        default String waits() { return info().waits(); }
+
+        default String summary() { return info().summary(); }
+
+        default String note() { return info().note(); }
+    }
+
+    /** --list: one line per method. */
+    static int printList(List<? extends Described> methods) {
+        int width = methods.stream().mapToInt(m -> m.name().length()).max().orElse(0);
+        for (Described m : methods)
+            System.out.println(String.format("%-" + width + "s  %-10s  %s", m.name(), m.waits(), m.summary()).stripTrailing());
+        return 0;
+    }
+
+    /** --methods: the methods asked for, in the order given, each once; all of them when none is asked for. */
+    static <M extends Described> List<M> chooseMethods(CommandLine cl, List<M> all, List<String> asked) {
+        if (asked == null) return all;
+        List<M> chosen = new ArrayList<>();
+        for (String name : asked) {
+            M m = all.stream().filter(x -> x.name().equals(name.trim())).findFirst().orElseThrow(() -> new ParameterException(cl,
+                    "Invalid value for option '--methods': '" + name + "' (allowed: " + all.stream().map(Described::name).collect(Collectors.joining(", ")) + ")"));
+            if (!chosen.contains(m)) chosen.add(m);
+        }
+        return chosen;
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        public Duration convert(String value) {
+            try {
+                return Units.parseDuration(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
+            }
+        }
+    }
+
+    /**
+     * Run folders live in /dev/shm/ipcbench (else the temp dir), named <script>-<pid>-<random>, owner-only;
+     * POSIX semaphores are /dev/shm/sem.ipcbench-<script>-<pid>-<random>-<role>. A script cleans up only its
+     * own: another script's run folder (a RedisBench server's pid file, say) is that script's to remove.
+     */
+    static final class SuiteFolder {
+        static final Path SHM = Path.of("/dev/shm");
+        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
+        static final String SEMAPHORE_PREFIX = "ipcbench-" + BENCH + "-";
+        static final Pattern RUN_FOLDER = Pattern.compile(Pattern.quote(BENCH) + "-(\\d+)-[0-9a-f]+");
+        static final Pattern SEMAPHORE = Pattern.compile("sem\\." + Pattern.quote(SEMAPHORE_PREFIX) + "(\\d+)-[0-9a-f]+-.+");
+
+        static String newRunId() {
+            return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        }
+
+        /** The name to pass to sem_open for this run's semaphore of the given role. */
+        static String semaphoreName(String runId, String role) { return "/" + SEMAPHORE_PREFIX + runId + "-" + role; }
+
+        static Path createRunDir(String runId) throws IOException {
+            var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+            if (!Files.isDirectory(ROOT)) {
+                try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
+            }
+            return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
+        }
+
+        /** This script's run folders and semaphores whose owner process is gone (--cleanup, and before each invocation). */
+        static List<Path> removeLeftovers() {
+            List<Path> removed = new ArrayList<>();
+            // Semaphores first: removing a run folder removes its run's semaphores too, unreported.
+            for (var place : List.of(Map.entry(SHM, SEMAPHORE), Map.entry(ROOT, RUN_FOLDER))) {
+                if (!Files.isDirectory(place.getKey())) continue;
+                try (Stream<Path> entries = Files.list(place.getKey())) {
+                    for (Path p : (Iterable<Path>) entries::iterator) {
+                        Matcher m = place.getValue().matcher(p.getFileName().toString());
+                        if (m.matches() && !alive(Long.parseLong(m.group(1)))) {
+                            delete(p);
+                            if (!Files.exists(p)) removed.add(p);
+                        }
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    // another user's suite folder, which we may not read: nothing of ours is in it
+                }
+            }
+            removed.sort(Comparator.naturalOrder());
+            return removed;
+        }
+
+        /** --cleanup: removes this script's leftovers and says what it removed. */
+        static int cleanup() {
+            List<Path> removed = removeLeftovers();
+            System.out.println(removed.isEmpty() ? "Nothing of " + BENCH + "'s to clean in " + ROOT
+                    : "Removed " + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
+            return 0;
+        }
+
+        /**
+         * Removes a run folder (or a leftover semaphore) and the semaphores of the same run. Synchronized: a
+         * child's parent watch and its main thread may both get here at once.
+         */
+        static synchronized void delete(Path p) {
+            try (Stream<Path> walk = Files.walk(p)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | UncheckedIOException ignored) { }
+            String name = p.getFileName().toString();
+            if (RUN_FOLDER.matcher(name).matches() && Files.isDirectory(SHM)) {
+                String semaphores = "sem." + SEMAPHORE_PREFIX + name.substring(BENCH.length() + 1) + "-";
+                try (Stream<Path> sems = Files.list(SHM)) {
+                    sems.filter(s -> s.getFileName().toString().startsWith(semaphores)).forEach(s -> s.toFile().delete());
+                } catch (IOException | UncheckedIOException ignored) { }
+            }
+        }
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /**
+     * Appends rows to <out>/results.csv (the suite's columns) and results.jsonl (every field), and writes a
+     * latency row's histogram beside them (hgrm/*.hgrm). One schema for every script: a results.csv with
+     * another header is never appended to.
+     */
     static final class Results {
         static final List<String> COLUMNS = List.of("timestamp", "bench", "method", "pattern", "wait", "payload", "size_bytes",
                 "count", "batch", "peers", "run", "seconds", "msgs_per_s", "mb_per_s", "lat_kind", "lat_mean_us", "lat_p50_us",
                 "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us", "verified", "errors", "note", "hgrm",
                 "jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host", "run_id");
+        static final String HEADER = String.join(",", COLUMNS);
+
         final Path dir;
         final Map<String, Object> env;
         final String runId = SuiteFolder.newRunId();
+        int written;
 
         Results(Path dir, Map<String, Object> env) {
             this.dir = dir;
             this.env = env;
         }
 
-        void write(Row row) throws RunFailure {
+        /** Why rows cannot go to dir, or null: it must be a folder this user can create or write, without a results.csv of another schema. */
+        static String unusable(Path dir) {
+            Path p = dir.toAbsolutePath();
+            while (p != null && !Files.exists(p)) p = p.getParent();
+            if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
+                return "must be a folder this user can create or write" + (p == null ? "" : "; " + p + " is not a writable folder");
+            Path csv = dir.resolve("results.csv");
+            if (Files.isRegularFile(csv)) {
+                String header;
+                try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+                    header = r.readLine();
+                } catch (IOException e) {
+                    return "cannot read " + csv + ": " + e.getMessage();
+                }
+                if (header != null && !header.equals(HEADER))
+                    return csv + " has other columns than this version of the suite writes; move it away or choose another --out";
+            }
+            return null;
+        }
+
+        /** Bad input, before anything runs: --out must be usable. */
+        static void checkOut(CommandLine cl, Path dir) {
+            String why = unusable(dir);
+            if (why != null) throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (" + why + ")");
+        }
+
+        /** Appends one row: fields in the schema's names (more are kept in the jsonl), hist for a latency row, else null. */
+        void write(Map<String, Object> fields, Histogram hist) throws RunFailure {
             try {
-                Map<String, Object> all = new LinkedHashMap<>(row.fields);
+                Files.createDirectories(dir);
+                String why = unusable(dir);
+                if (why != null) throw new IOException(why);
+                Map<String, Object> all = new LinkedHashMap<>(fields);
                 String hgrm = null;
-                if (row.hist != null) {
+                if (hist != null) {
                     Files.createDirectories(dir.resolve("hgrm"));
-                    hgrm = "hgrm/" + String.join("_", BENCH, row.method, String.valueOf(row.size), "c" + row.consumers,
-                            "r" + row.fields.get("run"), runId) + ".hgrm";
+                    hgrm = "hgrm/" + Stream.of(BENCH, fields.get("method"), fields.get("pattern"), fields.get("size_bytes"), "r" + fields.get("run"), runId,
+                            String.valueOf(++written)).map(String::valueOf).collect(Collectors.joining("_")).replaceAll("[^A-Za-z0-9._-]", "-") + ".hgrm";
                     try (PrintStream ps = new PrintStream(Files.newOutputStream(dir.resolve(hgrm)), false, StandardCharsets.UTF_8)) {
-                        row.hist.outputPercentileDistribution(ps, 1000.0);
+                        hist.outputPercentileDistribution(ps, 1000.0);
                     }
                 }
-                Files.createDirectories(dir);
                 all.put("hgrm", hgrm);
                 all.putAll(env);
                 all.put("run_id", runId);
                 Path csv = dir.resolve("results.csv");
                 StringBuilder line = new StringBuilder();
-                if (!Files.exists(csv)) line.append(String.join(",", COLUMNS)).append('\n');
+                if (!Files.exists(csv)) line.append(HEADER).append('\n');
                 line.append(COLUMNS.stream().map(c -> csvField(all.get(c))).collect(Collectors.joining(","))).append('\n');
                 Files.writeString(csv, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                Files.writeString(dir.resolve("results.jsonl"), JSON.writeValueAsString(all) + "\n",
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(dir.resolve("results.jsonl"), JSON.writeValueAsString(all) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new RunFailure("cannot write results to " + dir + ": " + e.getMessage());
             }
@@ -1986,9 +2214,14 @@ public class RedisBench implements Callable<Integer> {
                     .map(p -> Path.of(p).getFileName().toString())
                     .filter(n -> n.endsWith(".jar") && !n.startsWith(BENCH))
                     .map(n -> n.substring(0, n.length() - 4)).sorted().collect(Collectors.joining(" ")));
-            env.put("host", firstLine(Path.of("/proc/sys/kernel/hostname"), "").orElse("unknown"));
+            env.put("host", hostname());
             return env;
         }
+
+        static String hostname() { return firstLine(Path.of("/proc/sys/kernel/hostname"), "").orElse("unknown"); }
+
+        /** One id per boot of the machine: two processes with the same one share CLOCK_MONOTONIC (System.nanoTime). */
+        static String bootId() { return firstLine(Path.of("/proc/sys/kernel/random/boot_id"), "").orElse(hostname()); }
 
         static Optional<String> firstLine(Path file, String key) {
             try (Stream<String> lines = Files.lines(file)) {
@@ -2018,137 +2251,149 @@ public class RedisBench implements Callable<Integer> {
         static void clear() { if (TERMINAL) System.err.print("\r\033[K"); }
     }
 
-    // ---------------------------------------------------------------- sizes, durations, summary
+    /**
+     * A child process: this script started again (same java, JVM flags and class path) with its arguments,
+     * its configuration as one JSON line on its stdin, its stderr kept (the last few KiB) to quote when it fails.
+     */
+    static final class Child {
+        final String name;
+        final Process process;
+        final InputStream stdout;
+        final OutputStream stdin;
+        private final StringBuffer err = new StringBuffer();
+        private final Thread errDrain;
 
-    static final class Units {
-        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|Ki|Mi|Gi)?B?");
-
-        static long parseSize(String text) {
-            Matcher m = SIZE.matcher(text.trim());
-            if (!m.matches()) throw new IllegalArgumentException();
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "" : m.group(2);
-            long scale = switch (unit) {
-                case "k", "K" -> 1_000L;
-                case "M" -> 1_000_000L;
-                case "G" -> 1_000_000_000L;
-                case "Ki" -> 1L << 10;
-                case "Mi" -> 1L << 20;
-                case "Gi" -> 1L << 30;
-                default -> 1L;
-            };
-            return Math.multiplyExact(n, scale);
-        }
-
-        static String size(long bytes) {
-            if (bytes >= 1_000_000 && bytes % 1_000_000 == 0) return bytes / 1_000_000 + " MB";
-            if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) return (bytes >> 20) + " MiB";
-            if (bytes >= 1_000 && bytes % 1_000 == 0) return bytes / 1_000 + " kB";
-            if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) return (bytes >> 10) + " KiB";
-            return bytes + " B";
-        }
-
-        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
-
-        static Duration parseDuration(String text) {
-            Matcher m = DURATION.matcher(text.trim());
-            if (!m.matches()) throw new IllegalArgumentException();
-            double v = Double.parseDouble(m.group(1));
-            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
-            return Duration.ofNanos(Math.round(ms * 1e6));
-        }
-
-        static String duration(Duration d) {
-            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
-        }
-
-        /** Bytes in the range, else a conversion error naming what is allowed. */
-        static long parseSizeIn(String value, long min, long max, String allowed) {
-            long n;
-            try {
-                n = parseSize(value);
-            } catch (RuntimeException e) {
-                n = -1;
-            }
-            if (n < min || n > max) throw new CommandLine.TypeConversionException("'" + value + "' (" + allowed + ")");
-            return n;
-        }
-    }
-
-    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
-        public Integer convert(String value) {
-            return (int) Units.parseSizeIn(value, MIN_SIZE, MAX_SIZE, "a size from 8 B to 64 MiB, such as 1Ki, 10k, 2M or 1Mi");
-        }
-    }
-
-    static final class LimitConverter implements CommandLine.ITypeConverter<Long> {
-        public Long convert(String value) {
-            return Units.parseSizeIn(value, 1 << 10, 1L << 40, "a size of at least 1 KiB, such as 64Ki or 32Mi");
-        }
-    }
-
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        public Duration convert(String value) {
-            try {
-                return Units.parseDuration(value);
-            } catch (RuntimeException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
-            }
-        }
-    }
-
-    /** Per size, each method's throughput (median of the runs, ± half their range), its loss and latency, and how it compares. */
-    void printSummary(List<Row> rows, Plan plan, Invocation inv, boolean stoppedEarly) {
-        if (rows.isEmpty()) return;
-        System.out.printf("%nRedisBench: %s arrays, msgpack-encoded, %d consumer process(es), median of %d run(s); latency at full throughput%n",
-                dtype, consumers, plan.runs);
-        if (inv != null) System.out.println("Server: " + inv.server.describe() + ".");
-        System.out.println("One-way latency per message: the consumer's System.nanoTime minus the producer's (" + LATENCY_CLOCK + ").");
-        String format = "%-8s %-24s %9s %11s %5s %9s %9s %15s %9s %9s %11s%n";
-        System.out.printf(format, "size", "method", "time ms", "msgs/s", "±", "MB/s", "lost", "latency p50 µs", "p99 µs", "p99.9 µs", "vs fastest");
-        Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
-                Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
-        bySize.forEach((size, byMethod) -> {
-            Map<String, Double> rates = new LinkedHashMap<>();
-            byMethod.forEach((m, rs) -> rates.put(m, median(rs, r -> r.rate)));
-            double best = byMethod.entrySet().stream().filter(e -> !e.getValue().get(0).limit).mapToDouble(e -> rates.get(e.getKey())).max().orElse(Double.NaN);
-            String label = Units.size(size);
-            for (var e : byMethod.entrySet()) {
-                List<Row> rs = e.getValue();
-                double r = rates.get(e.getKey());
-                DoubleSummaryStatistics spread = rs.stream().mapToDouble(x -> x.rate).summaryStatistics();
-                System.out.printf(format, label, e.getKey(), fmt(median(rs, x -> x.seconds) * 1e3), String.format("%,.0f", r),
-                        rs.size() > 1 ? String.format("%.0f%%", 50 * (spread.getMax() - spread.getMin()) / r) : "",
-                        fmt(median(rs, x -> x.mbps)), rs.get(0).limit ? "" : String.valueOf(rs.stream().mapToLong(x -> x.lost).sum()),
-                        fmt(median(rs, x -> x.p50)), fmt(median(rs, x -> x.p99)), fmt(median(rs, x -> x.p999)),
-                        rs.get(0).limit ? "limit" : String.format("%.2fx", best / r));
-                if (rs.get(0).perConsumer.length > 1) {
-                    List<String> each = new ArrayList<>();
-                    for (int i = 0; i < rs.get(0).perConsumer.length; i++) {
-                        int k = i;
-                        each.add(String.format("%,.0f", median(rs, x -> k < x.perConsumer.length ? x.perConsumer[k] : Double.NaN)));
+        private Child(String name, Process process) {
+            this.name = name;
+            this.process = process;
+            this.stdout = process.getInputStream();
+            this.stdin = process.getOutputStream();
+            this.errDrain = daemon("stderr of " + name, () -> {
+                try (Reader r = new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)) {
+                    char[] buf = new char[1024];
+                    for (int n; (n = r.read(buf)) > 0; ) {
+                        err.append(buf, 0, n);
+                        if (err.length() > 8000) err.delete(0, err.length() - 4000);
                     }
-                    System.out.println("         per consumer, msgs/s: " + String.join(" / ", each));
-                }
-                rs.stream().filter(x -> !x.verified).findFirst().ifPresent(x -> System.out.println("         NOT VERIFIED: " + x.firstError));
-                label = "";
+                } catch (IOException ignored) { }
+            });
+        }
+
+        /** The command that starts this program again, with args after the main class. */
+        static List<String> command(Class<?> main, List<String> args) {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+            cmd.addAll(args);
+            return cmd;
+        }
+
+        /** Starts the child; config, when not null, goes to its stdin as one line of JSON. */
+        static Child start(String name, Class<?> main, List<String> args, Object config) throws IOException {
+            Child c = new Child(name, new ProcessBuilder(command(main, args)).start());
+            if (config != null) c.send(JSON.writeValueAsString(config));
+            return c;
+        }
+
+        void send(String line) throws IOException {
+            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        }
+
+        /** The next line it writes on stdout. */
+        String receiveLine() throws IOException { return readLine(stdout); }
+
+        /** Waits for the child's "ready" line; returns what follows the word (an endpoint, say), or "". */
+        String awaitReady() throws IOException {
+            String line = receiveLine();
+            if (!line.startsWith("ready")) throw new IOException(name + " answered '" + line + "' instead of 'ready'");
+            return line.substring(5).strip();
+        }
+
+        /** "(pid N) exited with code C (killed by signal S)" once it has ended. */
+        String exitText() {
+            int code = process.exitValue();
+            return "(pid " + process.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+        }
+
+        /** Its last lines on stderr, joined with " | ", after waiting briefly for the rest of them. */
+        String stderrTail() {
+            try { errDrain.join(500); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            String text = err.toString().strip();
+            return text.isEmpty() ? "" : text.lines().limit(12).collect(Collectors.joining(" | "));
+        }
+
+        /** How it ended, for a failure message: "the responder (pid 12) exited with code 137 (killed by signal 9); its stderr: ...". */
+        String endText() {
+            String tail = stderrTail();
+            return name + " " + exitText() + (tail.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + tail);
+        }
+
+        /** Asks it to end, then forces it after 2 s. */
+        void stop() {
+            if (!process.isAlive()) return;
+            process.destroy();
+            try {
+                if (!process.waitFor(2, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
-        });
-        System.out.println("time: one run; ±: half the range of the runs' msgs/s; lost: messages Redis dropped; -pN: pipeline depth N; "
-                + "vs fastest: times slower than the fastest method; limit-redis-benchmark: redis-benchmark's PUBLISH rate, for comparison.");
-        System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All messages verified: "
-                + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv"));
+        }
+
+        /** The child's side: its configuration, the first line on stdin. */
+        static <T> T readConfig(Class<T> type) throws IOException {
+            return JSON.readValue(readLine(new FileInputStream(FileDescriptor.in)), type);
+        }
+
+        /** The child's side: it never outlives its parent, whatever it is blocked on. */
+        static void watchParent(long parentPid, Runnable beforeExit) {
+            daemon("parent watch", () -> {
+                while (alive(parentPid)) {
+                    try { Thread.sleep(100); } catch (InterruptedException e) { return; }
+                }
+                if (beforeExit != null) beforeExit.run();
+                Runtime.getRuntime().halt(3);
+            });
+        }
     }
 
-    static double median(List<Row> rows, java.util.function.ToDoubleFunction<Row> f) {
-        double[] v = rows.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).sorted().toArray();
-        if (v.length == 0) return Double.NaN;
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */
+    static boolean alive(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
     }
 
-    static String fmt(double v) {
-        if (Double.isNaN(v)) return "-";
-        return v >= 100 ? String.format("%,.0f", v) : v >= 10 ? String.format("%.1f", v) : String.format("%.2f", v);
+    /** A line of UTF-8 without its newline, read byte by byte so nothing after it is taken; EOF is an IOException. */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) throw new EOFException("the other process closed the pipe");
+            line.write(c);
+        }
+        return line.toString(StandardCharsets.UTF_8);
     }
 
+    static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- end of harness block: run
 }

@@ -22,8 +22,9 @@
  * The parent (producer) streams --count arrays of --size bytes (or --elements of --dtype) to a child
  * process (consumer), --batch arrays per publish. The consumer checks every array (its sequence
  * number, and a CRC32C over every byte) and records its one-way latency from the producer's
- * timestamp. Seed: the local methods of a Python array-IPC benchmark (multiprocessing.Queue, mmap
- * with an event, ZeroMQ + shared memory), grown with a lock-free ring and Chronicle Queue.
+ * timestamp. The prototype: the local methods of the original Python array-IPC benchmark
+ * (multiprocessing.Queue, mmap with an event, ZeroMQ + shared memory), grown with a lock-free ring and
+ * Chronicle Queue.
  *
  *   jbang ShmBench.java                           all methods, 1000 arrays of 1024 float64 (8 KiB)
  *   jbang ShmBench.java --size 2000000            2 MB arrays
@@ -41,6 +42,7 @@
  * Results: <out>/results.csv, results.jsonl, hgrm/*.hgrm (one-way latency distributions).
  */
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
@@ -86,6 +88,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -97,7 +100,7 @@ import java.util.zip.CRC32C;
         description = {"Streams numeric arrays from a producer process to a consumer process, every array verified.",
                 "Sizes accept 100, 10k, 2M (powers of 1000) and 64Ki, 1Mi (powers of 1024)."},
         footer = {"", "Warm-up: at least --warmup runs like the measured ones, repeated for at least 1 s, so that both JVMs "
-                + "have compiled the timed paths before the clock starts. The default run (1000 arrays of 8 KiB) takes about 15 s."})
+                + "have compiled the timed paths before the clock starts. The default run (1000 arrays of 8 KiB) takes about 15 s.", "Documentation: docs/ShmBench.md in the suite's repository."})
 public class ShmBench implements Callable<Integer> {
 
     static final String BENCH = "ShmBench";
@@ -116,7 +119,7 @@ public class ShmBench implements Callable<Integer> {
     @Option(names = "--sizes", paramLabel = "LIST", split = ",", converter = SizeConverter.class, description = "Sizes to sweep, e.g. 8Ki,1Mi,8Mi.")
     List<Integer> sizes;
 
-    @Option(names = "--elements", paramLabel = "N", description = "Elements per array, instead of --size (what -s counted in the Python seed).")
+    @Option(names = "--elements", paramLabel = "N", description = "Elements per array, instead of --size (what -s counted in the original Python benchmark).")
     Integer elements;
 
     @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float64", description = "Element type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -184,15 +187,20 @@ public class ShmBench implements Callable<Integer> {
 
     enum WaitMode { spin, yield, park }
 
+    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+        public Integer convert(String value) {
+            return (int) Units.parseSizeIn(value, MIN_SIZE, MAX_SIZE, "a size from 8 B to 64 MiB, such as 8Ki, 10k, 2M or 1Mi");
+        }
+    }
+
+    static final class RingConverter implements CommandLine.ITypeConverter<Long> {
+        public Long convert(String value) {
+            return Units.parseSizeIn(value, MIN_RING, MAX_RING, "a size from 4 KiB to 1 GiB, such as 4Mi or 64Mi");
+        }
+    }
+
     public static void main(String[] args) {
-        System.setProperty("chronicle.analytics.disable", "true");
-        CommandLine cli = new CommandLine(new ShmBench());
-        cli.setParameterExceptionHandler((ex, argv) -> {
-            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
-            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
-            return 2;
-        });
-        System.exit(cli.execute(args));
+        System.exit(runCommand(new ShmBench(), args));
     }
 
     // ---------------------------------------------------------------- the arrays
@@ -395,7 +403,7 @@ public class ShmBench implements Callable<Integer> {
         /** Where the consumer finds the producer's end (ports), or null when the run folder says it all. */
         default String endpoint() { return null; }
         /** Producer only: the consumer said it is ready; make sure it is reachable before the clock starts. */
-        default void awaitPeer(Process consumer) throws IOException {}
+        default void awaitPeer(Child consumer) throws IOException {}
         /** Producer: publishes arrays first..first+count-1, all stamped sentNanos; the last one carries lastFlags. */
         void send(long first, int count, long sentNanos, int lastFlags) throws IOException;
         /** Consumer: waits for what the producer published next and hands each array to the receiver. */
@@ -412,19 +420,24 @@ public class ShmBench implements Callable<Integer> {
 
     interface TransportFactory { Transport open(Context ctx, String endpoint) throws IOException; }
 
-    record Method(String name, String note, String summary, TransportFactory factory) {
+    /**
+     * A method: its description, and the factory of its two ends (null for the limit-memcpy reference). Its
+     * waits() and note() are those of the default options; waits(o) and note(o, ...) say what a row of a
+     * run with options o does.
+     */
+    record Method(MethodInfo info, TransportFactory factory) implements Described {
         /** How the consumer waits, as the row reports it. */
         String waits(ShmBench o) {
-            return switch (name) {
-                case "queue", "zmq-shm" -> "block";
+            return switch (name()) {
+                case "queue", "zmq-shm", "limit-memcpy" -> waits();
                 case "shm-event" -> o.semSpins > 0 ? "spin-block" : "block";
                 default -> o.waitMode.name();
             };
         }
 
-        /** What the method really does with these options, as the row's note says it. */
+        /** What the method really does with these options, as the row's note says it (the note is a format). */
         String note(ShmBench o, long ringBytes, int size) {
-            return String.format(note, switch (name) {
+            return String.format(note(), switch (name()) {
                 case "shm-event" -> o.semSpins;
                 case "shm-ring", "chronicle" -> Units.size(ringBytes);
                 case "zmq-shm" -> ZmqShmTransport.slots(ringBytes, Records.bytes(size) * o.batch);
@@ -434,25 +447,32 @@ public class ShmBench implements Callable<Integer> {
     }
 
     static final List<Method> METHODS = List.of(
-            new Method("queue", "Java serialization (ObjectOutputStream, reset per array) through a pipe to the child's stdin",
-                    "the built-in way: arrays serialized with ObjectOutputStream through a pipe (the child's stdin); the baseline",
+            new Method(MethodInfo.named("queue").waits("block")
+                    .summary("the built-in way: arrays serialized with ObjectOutputStream through a pipe (the child's stdin); the baseline")
+                    .note("Java serialization (ObjectOutputStream, reset per array) through a pipe to the child's stdin"),
                     (ctx, ep) -> new QueueTransport(ctx)),
-            new Method("shm-event", "one slot in a memory-mapped file, handed over with two POSIX named semaphores (JNA); sem_trywait up to %d times, then sem_timedwait",
-                    "one slot in a memory-mapped file, handed back and forth with two POSIX named semaphores",
+            new Method(MethodInfo.named("shm-event").waits("spin-block")
+                    .summary("one slot in a memory-mapped file, handed back and forth with two POSIX named semaphores")
+                    .note("one slot in a memory-mapped file, handed over with two POSIX named semaphores (JNA); sem_trywait up to %d times, then sem_timedwait"),
                     (ctx, ep) -> new ShmEventTransport(ctx)),
-            new Method("shm-ring", "single-producer single-consumer ring of %s in /dev/shm, read in place",
-                    "a lock-free single-producer single-consumer ring in /dev/shm, variable-length records, read in place",
+            new Method(MethodInfo.named("shm-ring").waits("spin")
+                    .summary("a lock-free single-producer single-consumer ring in /dev/shm, variable-length records, read in place")
+                    .note("single-producer single-consumer ring of %s in /dev/shm, read in place"),
                     (ctx, ep) -> new ShmRingTransport(ctx)),
-            new Method("zmq-shm", "%d shared-memory slots; descriptors over JeroMQ PUSH/PULL on tcp://127.0.0.1, slots returned on a second socket",
-                    "arrays in shared-memory slots, slot descriptors over JeroMQ PUSH/PULL, slots returned over a second socket",
+            new Method(MethodInfo.named("zmq-shm").waits("block")
+                    .summary("arrays in shared-memory slots, slot descriptors over JeroMQ PUSH/PULL, slots returned over a second socket")
+                    .note("%d shared-memory slots; descriptors over JeroMQ PUSH/PULL on tcp://127.0.0.1, slots returned on a second socket"),
                     (ctx, ep) -> new ZmqShmTransport(ctx, ep)),
-            new Method("chronicle", "Chronicle Queue in the suite folder, one document per batch, tailer polling; the producer waits when a ring's worth (%s) ahead; a queue per run, removed once read",
-                    "Chronicle Queue: the producer appends one document per batch, the consumer's tailer polls",
+            new Method(MethodInfo.named("chronicle").waits("spin")
+                    .summary("Chronicle Queue: the producer appends one document per batch, the consumer's tailer polls")
+                    .note("Chronicle Queue in the suite folder, one document per batch, tailer polling; the producer waits when a ring's worth (%s) "
+                            + "ahead; a queue per run, removed once read"),
                     (ctx, ep) -> new ChronicleTransport(ctx)));
 
-    static Method method(String name) {
-        return METHODS.stream().filter(m -> m.name.equals(name)).findFirst().orElse(null);
-    }
+    /** The reference row, run first at every size: not a method between processes, never ranked. */
+    static final Method LIMIT = new Method(MethodInfo.named("limit-memcpy").waits("none")
+            .summary("(reference, always run first) one thread copying the same arrays into memory of the ring's size")
+            .note("one thread copying the arrays into direct memory of the ring's size, last copy checked"), null);
 
     /** Set by the watchdog when the consumer died or stalled; waiting loops check it now and then. */
     static final class Abort {
@@ -640,7 +660,10 @@ public class ShmBench implements Callable<Integer> {
         public void close() { }
     }
 
-    /** Seed 000's "simple shared memory": one slot, filled by the producer, emptied by the consumer, each telling the other with a semaphore. */
+    /**
+     * The original Python benchmark's "simple shared memory": one slot, filled by the producer, emptied by
+     * the consumer, each telling the other with a semaphore.
+     */
     static final class ShmEventTransport implements Transport {
         static final int COUNT = 0, SLOT = 64;
         final MappedByteBuffer map;
@@ -654,9 +677,8 @@ public class ShmBench implements Callable<Integer> {
             slot = new Records(map, SLOT, ctx.batchBytes());
             payload = ctx.payload;
             abort = ctx.abort;
-            String prefix = SuiteFolder.semaphoreName(ctx.runId);
-            filled = new NamedSemaphore(prefix + "-filled", ctx.producer, 0, ctx.semSpins);
-            emptied = new NamedSemaphore(prefix + "-emptied", ctx.producer, 1, ctx.semSpins);
+            filled = new NamedSemaphore(SuiteFolder.semaphoreName(ctx.runId, "filled"), ctx.producer, 0, ctx.semSpins);
+            emptied = new NamedSemaphore(SuiteFolder.semaphoreName(ctx.runId, "emptied"), ctx.producer, 1, ctx.semSpins);
         }
 
         public void send(long first, int count, long sentNanos, int lastFlags) throws IOException {
@@ -730,10 +752,11 @@ public class ShmBench implements Callable<Integer> {
     }
 
     /**
-     * Seed 000's "ZeroMQ + shared memory": arrays go into slots of a shared file, a PUSH socket carries
-     * (slot, count) descriptors to the consumer's PULL, and a second PUSH/PULL pair returns freed slots.
-     * The producer binds both sockets; before the clock starts it sends probe descriptors until the
-     * consumer echoes one, so that a message lost on a fresh JeroMQ connection cannot hang the run.
+     * The original Python benchmark's "ZeroMQ + shared memory": arrays go into slots of a shared file, a
+     * PUSH socket carries (slot, count) descriptors to the consumer's PULL, and a second PUSH/PULL pair
+     * returns freed slots. The producer binds both sockets; before the clock starts it sends probe
+     * descriptors until the consumer echoes one, so that a message lost on a fresh JeroMQ connection
+     * cannot hang the run.
      */
     static final class ZmqShmTransport implements Transport {
         static final int PROBE = -1, MAX_SLOTS = 64;
@@ -782,7 +805,7 @@ public class ShmBench implements Callable<Integer> {
 
         public String endpoint() { return descriptors.getLastEndpoint() + " " + returns.getLastEndpoint(); }
 
-        public void awaitPeer(Process consumer) throws IOException {
+        public void awaitPeer(Child consumer) throws IOException {
             for (int tries = 0; tries < 100; tries++) {
                 descriptors.send(pair(PROBE, 0), 0);    // may time out while the connection is still being made
                 byte[] echo = returns.recv(0);
@@ -854,8 +877,8 @@ public class ShmBench implements Callable<Integer> {
             image = ctx.producer ? null : ByteBuffer.allocateDirect(ctx.size);
         }
 
-        public void awaitPeer(Process consumer) throws IOException {
-            out = new ObjectOutputStream(new BufferedOutputStream(consumer.getOutputStream(), 1 << 16));
+        public void awaitPeer(Child consumer) throws IOException {
+            out = new ObjectOutputStream(new BufferedOutputStream(consumer.stdin, 1 << 16));
         }
 
         public void send(long first, int count, long sentNanos, int lastFlags) throws IOException {
@@ -973,7 +996,7 @@ public class ShmBench implements Callable<Integer> {
             }
             if (lastFlags == LAST_OF_RUN) {
                 queue.close();
-                SuiteFolder.deleteTree(queueFolder(run));
+                SuiteFolder.delete(queueFolder(run));
                 openNextRun();
             }
         }
@@ -1000,7 +1023,7 @@ public class ShmBench implements Callable<Integer> {
      * the producer's timestamp: System.nanoTime is one clock for all processes on Linux). At the end of
      * a run it hands on a report and starts the next run afresh.
      */
-    static final class Verifier implements Receiver {
+    static final class Checker implements Receiver {
         final Payload expected;
         final Consumer<RunReport> onRunEnd;
         final CRC32C crc = new CRC32C();
@@ -1010,7 +1033,7 @@ public class ShmBench implements Callable<Integer> {
         boolean ended;
         String firstError;
 
-        Verifier(Payload expected, Consumer<RunReport> onRunEnd) {
+        Checker(Payload expected, Consumer<RunReport> onRunEnd) {
             this.expected = expected;
             this.onRunEnd = onRunEnd;
         }
@@ -1047,19 +1070,10 @@ public class ShmBench implements Callable<Integer> {
     // ---------------------------------------------------------------- the parent: options, sessions, measuring
 
     public Integer call() throws Exception {
-        if ("consumer".equals(role)) return ConsumerRole.run();
+        if ("consumer".equals(role)) return ChildRole.run();
         if (role != null) throw new ParameterException(spec.commandLine(), "Invalid value for option '--role': '" + role + "'");
-        if (list) {
-            for (Method m : METHODS) System.out.printf("%-13s %s%n", m.name, m.summary);
-            System.out.printf("%-13s %s%n", "limit-memcpy", "(reference, always run first) one thread copying the same arrays into memory of the ring's size");
-            return 0;
-        }
-        if (cleanup) {
-            List<Path> removed = SuiteFolder.removeLeftovers();
-            System.out.println(removed.isEmpty() ? "Nothing to clean in " + SuiteFolder.ROOT
-                    : "Removed " + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
-            return 0;
-        }
+        if (list) return printList(Stream.concat(METHODS.stream(), Stream.of(LIMIT)).toList());
+        if (cleanup) return SuiteFolder.cleanup();
         Plan plan = plan();
         SuiteFolder.removeLeftovers();
         Results results = new Results(out, Environment.capture());
@@ -1110,12 +1124,7 @@ public class ShmBench implements Callable<Integer> {
             for (int s : chosenSizes)
                 if (s % dtype.width != 0) throw bad(cl, option, size != null ? given("--size", s) : s, "not a whole number of " + dtype + " elements of " + dtype.width + " bytes");
         }
-        List<Method> chosen = new ArrayList<>();
-        for (String name : methods == null ? METHODS.stream().map(Method::name).toList() : methods) {
-            Method m = method(name.trim());
-            if (m == null) throw bad(cl, "--methods", name, "allowed: " + METHODS.stream().map(Method::name).collect(Collectors.joining(", ")));
-            if (!chosen.contains(m)) chosen.add(m);
-        }
+        List<Method> chosen = chooseMethods(cl, METHODS, methods);
         long largestBatch = (long) batch * Records.bytes(Collections.max(chosenSizes));
         long ringBytes;
         if (ring != null) {
@@ -1127,7 +1136,7 @@ public class ShmBench implements Callable<Integer> {
             ringBytes = Math.max(4L << 20, ((2L * largestBatch + (1 << 20) - 1) >> 20) << 20);
             if (ringBytes > MAX_RING) throw bad(cl, "--batch", batch, "batches of " + Units.size(largestBatch) + " are too large for a ring of at most 1 GiB");
         }
-        checkWritable(cl, out);
+        Results.checkOut(cl, out);
         return new Plan(chosen, chosenSizes, count != null ? count : quick ? 200 : 1000, quick ? 1 : runs, ringBytes,
                 quick ? Duration.ZERO : Duration.ofSeconds(1));
     }
@@ -1142,21 +1151,13 @@ public class ShmBench implements Callable<Integer> {
         return new ParameterException(cl, "Invalid value for option '" + option + "': '" + value + "' (" + why + ")");
     }
 
-    static void checkWritable(CommandLine cl, Path dir) {
-        Path p = dir.toAbsolutePath();
-        while (p != null && !Files.exists(p)) p = p.getParent();
-        if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
-            throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (must be a folder this user can create or write"
-                    + (p == null ? ")" : "; " + p + " is not a writable folder)"));
-    }
-
     /**
      * The machine's limit for a method that copies each array once: this JVM, one thread, copying the
      * same arrays (stamped, in rotation) into direct memory of the ring's size, as shm-ring's producer
      * does. At least 0.1 s per run, so that the figure is a steady state.
      */
     void measureMemcpy(int size, Plan plan, Results results, List<Row> rows) throws RunFailure {
-        Progress.show("limit-memcpy " + Units.size(size));
+        Progress.show(LIMIT.name() + " " + Units.size(size));
         Payload payload = new Payload(dtype, size, seed, 0);
         ByteBuffer target = ByteBuffer.allocateDirect((int) plan.ringBytes);
         Records area = new Records(target, 0, (int) plan.ringBytes);
@@ -1169,18 +1170,18 @@ public class ShmBench implements Callable<Integer> {
                 copies += plan.count;
             } while ((elapsed = System.nanoTime() - start) < 100_000_000L);
             long lastPos = pos - recordBytes;
-            Verifier check = new Verifier(payload, r -> { });
+            Checker check = new Checker(payload, r -> { });
             check.nextSeq = seq;
             try {
                 area.deliver(lastPos, check);
             } catch (IOException e) {
-                throw new RunFailure("limit-memcpy: " + e.getMessage());
+                throw new RunFailure(LIMIT.name() + ": " + e.getMessage());
             }
             if (run < 1) continue;
             Row row = Row.ofLimit(dtype, size, batch, run, elapsed / 1e9, copies, check.errors, check.firstError);
-            results.write(row);
+            results.write(row.fields, row.hist);
             rows.add(row);
-            if (!row.verified) throw new RunFailure("limit-memcpy: the copy does not match at " + Units.size(size) + ": " + row.firstError);
+            if (!row.verified) throw new RunFailure(LIMIT.name() + ": the copy does not match at " + Units.size(size) + ": " + row.firstError);
         }
         Progress.clear();
     }
@@ -1192,14 +1193,14 @@ public class ShmBench implements Callable<Integer> {
             long warmupEnds = System.nanoTime() + plan.warmupMinimum.toNanos();
             for (int w = 1; warmup > 0 && (w <= warmup || System.nanoTime() - warmupEnds < 0); w++) {
                 session.stage = Units.size(size) + " warm-up run " + w;
-                Progress.show(m.name + " " + session.stage);
+                Progress.show(m.name() + " " + session.stage);
                 Session.Outcome warm = session.stream(arraysPerRun, duration, false);
                 if (warm.report.errors > 0)
-                    throw new RunFailure(m.name + ": verification failed during the warm-up at " + Units.size(size) + ": " + warm.report.firstError);
+                    throw new RunFailure(m.name() + ": verification failed during the warm-up at " + Units.size(size) + ": " + warm.report.firstError);
             }
             for (int run = 1; run <= plan.runs; run++) {
                 session.stage = Units.size(size) + " run " + run + "/" + plan.runs;
-                Progress.show(m.name + " " + session.stage);
+                Progress.show(m.name() + " " + session.stage);
                 Session.Outcome o = session.stream(arraysPerRun, duration, run == plan.runs);
                 Progress.clear();
                 Histogram h;
@@ -1208,37 +1209,36 @@ public class ShmBench implements Callable<Integer> {
                 } catch (IOException e) {
                     throw session.failure(e);
                 }
-                Row row = Row.of(m.name, m.waits(this), session.note, dtype, size, batch, run, o.seconds, h, o.report.arrays, o.report.errors, o.report.firstError);
-                results.write(row);
+                Row row = Row.of(m.name(), m.waits(this), session.note, dtype, size, batch, run, o.seconds, h, o.report.arrays, o.report.errors, o.report.firstError);
+                results.write(row.fields, row.hist);
                 rows.add(row);
-                if (!row.verified) throw new RunFailure(m.name + ": verification failed at " + Units.size(size) + ": " + row.firstError);
+                if (!row.verified) throw new RunFailure(m.name() + ": verification failed at " + Units.size(size) + ": " + row.firstError);
             }
             session.awaitConsumerExit();
         }
     }
 
-    static final class RunFailure extends Exception {
-        RunFailure(String message) { super(message); }
-    }
-
     /** A running consumer and the producer's end of the method, from start to clean-up. */
     static final class Session implements AutoCloseable {
         static final Set<Session> LIVE = Collections.synchronizedSet(new HashSet<>());
-        static { Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(s -> s.end(false)))); }
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                SHUTTING_DOWN.set(true);
+                List.copyOf(LIVE).forEach(s -> s.end(false));
+            }));
+        }
 
         final Method method;
         final Path runDir;
         final Abort abort = new Abort();
         final AtomicLong progress = new AtomicLong();
-        final StringBuffer childErr = new StringBuffer();
         final Duration timeout;
         final String note;
         final int batch;
         final Double rate;
         Transport transport;
-        Process child;
-        InputStream fromChild;
-        Thread watchdog, errDrain;
+        Child child;
+        Thread watchdog;
         volatile String stage = "starting the consumer";
         volatile boolean failureReported, ending;
         long seq;
@@ -1264,8 +1264,8 @@ public class ShmBench implements Callable<Integer> {
             try {
                 Payload payload = new Payload(o.dtype, size, o.seed, o.corrupt);
                 Context ctx = new Context(true, s.runDir, runId, size, o.batch, plan.ringBytes, o.waitMode, o.semSpins, payload, s.abort);
-                s.transport = m.factory.open(ctx, null);
-                s.launch(new ConsumerConfig(m.name, o.dtype, size, o.batch, s.runDir.toString(), runId, s.transport.endpoint(),
+                s.transport = m.factory().open(ctx, null);
+                s.launch(new ChildConfig(m.name(), o.dtype, size, o.batch, s.runDir.toString(), runId, s.transport.endpoint(),
                         plan.ringBytes, o.waitMode, o.semSpins, o.seed, ProcessHandle.current().pid()));
                 s.transport.awaitPeer(s.child);
                 return s;
@@ -1276,29 +1276,11 @@ public class ShmBench implements Callable<Integer> {
             }
         }
 
-        /** Starts this same program again (same java, class path and JVM flags) as the consumer. */
-        void launch(ConsumerConfig config) throws IOException {
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ShmBench.class.getName(), "--role=consumer"));
-            child = new ProcessBuilder(cmd).start();
-            errDrain = daemon("stderr of consumer", () -> {
-                try (Reader r = new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8)) {
-                    char[] buf = new char[1024];
-                    for (int n; (n = r.read(buf)) > 0; ) {
-                        childErr.append(buf, 0, n);
-                        if (childErr.length() > 8000) childErr.delete(0, childErr.length() - 4000);
-                    }
-                } catch (IOException ignored) { }
-            });
+        /** Starts the consumer (this program again, with its configuration on stdin) and its watchdog; waits for its "ready". */
+        void launch(ChildConfig config) throws IOException {
+            child = Child.start("the consumer", ShmBench.class, List.of("--role=consumer"), config);
             watchdog = daemon("watchdog", this::watch);
-            OutputStream toChild = child.getOutputStream();
-            toChild.write((JSON.writeValueAsString(config) + "\n").getBytes(StandardCharsets.UTF_8));
-            toChild.flush();
-            fromChild = child.getInputStream();
-            String line = readLine(fromChild);
-            if (!line.equals("ready")) throw new IOException("the consumer answered '" + line + "' instead of 'ready'");
+            child.awaitReady();
         }
 
         /** Watches the consumer: dead, or no progress for the timeout, aborts the run. */
@@ -1308,14 +1290,14 @@ public class ShmBench implements Callable<Integer> {
                 while (abort.reason == null) {
                     Thread.sleep(50);
                     long now = System.nanoTime(), p = progress.get();
-                    if (!child.isAlive()) {
+                    if (!child.process.isAlive()) {
                         if (ending) return;      // it exits by itself after the last run
                         abort.reason = "the consumer exited";
                     }
                     else if (p != last) { last = p; since = now; }
                     else if (now - since > timeout.toNanos()) {
                         abort.reason = "no progress for " + Units.duration(timeout) + ", so the consumer was killed";
-                        child.destroyForcibly();
+                        child.process.destroyForcibly();
                     }
                 }
                 // Waits that spin or sleep in slices see the abort, pipes see the peer's end; should the
@@ -1362,13 +1344,13 @@ public class ShmBench implements Callable<Integer> {
                 }
                 // Wait for the report spinning, not blocked: a blocked thread lets its vCPU halt, and on a VM waking
                 // it again delays the next run by up to milliseconds (the ring's 1000-array runs were 2x slower).
-                while (fromChild.available() == 0) {
-                    boolean dead = !child.isAlive();      // read before the stream: a report written just before exiting still counts
-                    if (dead && fromChild.available() == 0) throw new EOFException("the consumer exited before its report");
+                while (child.stdout.available() == 0) {
+                    boolean dead = !child.process.isAlive();      // read before the stream: a report written just before exiting still counts
+                    if (dead && child.stdout.available() == 0) throw new EOFException("the consumer exited before its report");
                     Thread.onSpinWait();
                     abort.check();
                 }
-                String line = readLine(fromChild);
+                String line = child.receiveLine();
                 progress.incrementAndGet();
                 RunReport report = JSON.readValue(line, RunReport.class);
                 if (report.arrays != sent && report.errors == 0)
@@ -1382,8 +1364,8 @@ public class ShmBench implements Callable<Integer> {
         void awaitConsumerExit() throws RunFailure {
             stage = "waiting for the consumer to exit";
             try {
-                if (!child.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new IOException("the consumer did not exit");
-                if (child.exitValue() != 0) throw new IOException("the consumer ended with exit code " + child.exitValue());
+                if (!child.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) throw new IOException("the consumer did not exit");
+                if (child.process.exitValue() != 0) throw new IOException("the consumer ended with exit code " + child.process.exitValue());
             } catch (Exception e) {
                 throw failure(e);
             }
@@ -1392,16 +1374,11 @@ public class ShmBench implements Callable<Integer> {
         /** Explains a failure, quoting the consumer's exit and its stderr when it is gone. */
         RunFailure failure(Exception e) {
             failureReported = true;
-            try { if (child != null) child.waitFor(2, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
-            StringBuilder msg = new StringBuilder(method.name + ", " + stage + (seq > 0 ? ", array " + seq : "") + ": ");
+            try { if (child != null) child.process.waitFor(2, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
+            StringBuilder msg = new StringBuilder(method.name() + ", " + stage + (seq > 0 ? ", array " + seq : "") + ": ");
             if (abort.reason != null && abort.reason.startsWith("no progress")) msg.append(abort.reason).append("; ");
-            if (child != null && !child.isAlive() && child.exitValue() != 0) {
-                int code = child.exitValue();
-                msg.append("the consumer (pid ").append(child.pid()).append(") exited with code ").append(code)
-                        .append(code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
-                try { errDrain.join(500); } catch (InterruptedException ignored) { }
-                String err = childErr.toString().strip();
-                msg.append(err.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + err.lines().limit(12).collect(Collectors.joining(" | ")));
+            if (child != null && !child.process.isAlive() && child.process.exitValue() != 0) {
+                msg.append(child.endText());
             } else {
                 msg.append(e == null ? abort.reason : String.valueOf(e.getMessage()));
             }
@@ -1418,72 +1395,36 @@ public class ShmBench implements Callable<Integer> {
         void end(boolean closeTransport) {
             if (!LIVE.remove(this)) return;
             if (watchdog != null) watchdog.interrupt();
-            if (child != null && child.isAlive()) {
-                child.destroy();
-                try { if (!child.waitFor(2, TimeUnit.SECONDS)) child.destroyForcibly().waitFor(); } catch (InterruptedException ignored) { }
-            }
+            if (child != null) child.stop();
             if (transport != null && closeTransport) transport.close();
             SuiteFolder.delete(runDir);
         }
     }
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
-
-    /** The watchdog and the main thread may both see the same failure: say it once. */
-    static void reportFailure(String message) {
-        if (FAILURE_REPORTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
-    }
-
-    /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */
-    static boolean alive(long pid) {
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException | RuntimeException e) {
-            return true;
-        }
-    }
-
-    static Thread daemon(String name, Runnable r) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    /** Reads a line byte by byte, so that nothing after it is taken from the stream. */
-    static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b; (b = in.read()) != '\n'; ) {
-            if (b < 0) throw new EOFException("the peer closed its stream");
-            line.write(b);
-        }
-        return line.toString(StandardCharsets.UTF_8);
-    }
-
     // ---------------------------------------------------------------- the child
 
-    record ConsumerConfig(String method, Dtype dtype, int size, int batch, String runDir, String runId, String endpoint,
-                          long ringBytes, WaitMode waitMode, int semSpins, long seed, long parentPid) {}
+    record ChildConfig(String method, Dtype dtype, int size, int batch, String runDir, String runId, String endpoint,
+                       long ringBytes, WaitMode waitMode, int semSpins, long seed, long parentPid) {}
 
-    /** The child: reads its configuration from stdin, opens its end, says "ready", checks arrays and reports each run. */
-    static final class ConsumerRole {
+    /** The consumer: reads its configuration from stdin, opens its end, says "ready", checks arrays and reports each run. */
+    static final class ChildRole {
         static int run() throws Exception {
-            InputStream stdin = new FileInputStream(FileDescriptor.in);
             PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-            ConsumerConfig cfg = JSON.readValue(readLine(stdin), ConsumerConfig.class);
-            watchParent(cfg.parentPid, Path.of(cfg.runDir));
+            ChildConfig cfg = Child.readConfig(ChildConfig.class);
+            Path runDir = Path.of(cfg.runDir);
+            // It never outlives its producer, and removes what a dead producer left.
+            Child.watchParent(cfg.parentPid, () -> SuiteFolder.delete(runDir));
             Payload expected = new Payload(cfg.dtype, cfg.size, cfg.seed, 0);
-            Context ctx = new Context(false, Path.of(cfg.runDir), cfg.runId, cfg.size, cfg.batch, cfg.ringBytes, cfg.waitMode,
+            Context ctx = new Context(false, runDir, cfg.runId, cfg.size, cfg.batch, cfg.ringBytes, cfg.waitMode,
                     cfg.semSpins, expected, new Abort());
+            Method method = METHODS.stream().filter(m -> m.name().equals(cfg.method)).findFirst()
+                    .orElseThrow(() -> new IOException("no method " + cfg.method));
             List<RunReport> finished = new ArrayList<>();
-            Verifier verifier = new Verifier(expected, finished::add);
-            try (Transport transport = method(cfg.method).factory.open(ctx, cfg.endpoint)) {
+            Checker checker = new Checker(expected, finished::add);
+            try (Transport transport = method.factory().open(ctx, cfg.endpoint)) {
                 stdout.println("ready");
-                while (!verifier.ended) {
-                    transport.receive(verifier);
+                while (!checker.ended) {
+                    transport.receive(checker);
                     // Reported once receive() is done: a transport may get ready for the next run first.
                     for (RunReport report : finished) stdout.println(JSON.writeValueAsString(report));
                     finished.clear();
@@ -1491,88 +1432,11 @@ public class ShmBench implements Callable<Integer> {
             } catch (IOException | RuntimeException e) {
                 // The session is over either way, so its files go now: a killed producer (whose pipe closing may be
                 // what we saw, a moment before it is gone) removes nothing; a live one removes them too, and reports e.
-                SuiteFolder.delete(Path.of(cfg.runDir));
+                SuiteFolder.delete(runDir);
                 if (alive(cfg.parentPid)) throw e;
                 return 3;
             }
             return 0;
-        }
-
-        /** A child never outlives its parent, whatever it is blocked on; it removes what the dead parent left. */
-        static void watchParent(long pid, Path runDir) {
-            daemon("parent watch", () -> {
-                while (alive(pid)) {
-                    try { Thread.sleep(100); } catch (InterruptedException e) { return; }
-                }
-                SuiteFolder.delete(runDir);
-                Runtime.getRuntime().halt(3);
-            });
-        }
-    }
-
-    // ---------------------------------------------------------------- the suite folder
-
-    /** Run folders live in /dev/shm/ipcbench (else the temp dir), named <bench>-<pid>-<random>, owner-only. */
-    static final class SuiteFolder {
-        static final Path SHM = Path.of("/dev/shm");
-        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
-        static final String SEM_PREFIX = "ipcbench-";
-        static final Pattern OWNED = Pattern.compile("(?:[A-Za-z]+-|sem\\.ipcbench-)(\\d+)-[0-9a-f]+.*");
-
-        static String newRunId() {
-            return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
-        }
-
-        static String semaphoreName(String runId) { return "/" + SEM_PREFIX + runId; }
-
-        static Path createRunDir(String runId) throws IOException {
-            var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-            if (!Files.isDirectory(ROOT)) {
-                try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
-            }
-            return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
-        }
-
-        /** Run folders and semaphores whose owner process is gone (and that this user may remove). */
-        static List<Path> removeLeftovers() {
-            List<Path> removed = new ArrayList<>();
-            for (Path dir : List.of(ROOT, SHM)) {
-                if (!Files.isDirectory(dir)) continue;
-                try (Stream<Path> entries = Files.list(dir)) {
-                    for (Path p : (Iterable<Path>) entries::iterator) {
-                        Matcher m = OWNED.matcher(p.getFileName().toString());
-                        if (m.matches() && (dir == ROOT || p.getFileName().toString().startsWith("sem."))
-                                && !alive(Long.parseLong(m.group(1)))) {
-                            delete(p);
-                            if (!Files.exists(p)) removed.add(p);
-                        }
-                    }
-                } catch (IOException | UncheckedIOException e) {
-                    // another user's suite folder, which we may not read: nothing of ours is in it
-                }
-            }
-            return removed;
-        }
-
-        static void deleteTree(Path p) {
-            try (Stream<Path> walk = Files.walk(p)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException | UncheckedIOException ignored) { }
-        }
-
-        /**
-         * Removes a run folder (or a leftover semaphore) and the semaphores of the same run. Synchronized: in the
-         * consumer the parent watch and the main thread may both get here at once.
-         */
-        static synchronized void delete(Path p) {
-            deleteTree(p);
-            String name = p.getFileName().toString();
-            if (name.matches(BENCH + "-\\d+-[0-9a-f]+") && Files.isDirectory(SHM)) {
-                String semPrefix = "sem." + SEM_PREFIX + name.substring(BENCH.length() + 1) + "-";
-                try (Stream<Path> sems = Files.list(SHM)) {
-                    sems.filter(s -> s.getFileName().toString().startsWith(semPrefix)).forEach(s -> s.toFile().delete());
-                } catch (IOException ignored) { }
-            }
         }
     }
 
@@ -1589,7 +1453,7 @@ public class ShmBench implements Callable<Integer> {
 
         static Row of(String method, String wait, String note, Dtype dtype, int size, int batch, int run, double seconds,
                       Histogram h, long arrays, long errors, String firstError) {
-            Row r = common(method, wait, note, dtype, size, batch, run, seconds, arrays, errors, firstError);
+            Row r = common(method, wait, dtype, size, batch, run, seconds, arrays, errors, firstError);
             r.hist = h;
             r.p50 = h.getValueAtPercentile(50) / 1e3;
             r.p99 = h.getValueAtPercentile(99) / 1e3;
@@ -1607,15 +1471,15 @@ public class ShmBench implements Callable<Integer> {
         }
 
         static Row ofLimit(Dtype dtype, int size, int batch, int run, double seconds, long copies, long errors, String firstError) {
-            Row r = common("limit-memcpy", "none", "", dtype, size, batch, run, seconds, copies, errors, firstError);
+            Row r = common(LIMIT.name(), LIMIT.waits(), dtype, size, batch, run, seconds, copies, errors, firstError);
             r.p50 = r.p99 = r.p999 = Double.NaN;
             r.fields.put("lat_kind", "none");
             for (String k : List.of("lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us")) r.fields.put(k, null);
-            r.tail(errors, "one thread copying the arrays into direct memory of the ring's size, last copy checked");
+            r.tail(errors, LIMIT.note());
             return r;
         }
 
-        private static Row common(String method, String wait, String note, Dtype dtype, int size, int batch, int run, double seconds,
+        private static Row common(String method, String wait, Dtype dtype, int size, int batch, int run, double seconds,
                                   long arrays, long errors, String firstError) {
             Row r = new Row();
             r.method = method; r.wait = wait; r.size = size;
@@ -1647,55 +1511,410 @@ public class ShmBench implements Callable<Integer> {
             fields.put("errors", errors);
             fields.put("note", note);
         }
-
-        static double round(double v, int places) {
-            double scale = Math.pow(10, places);
-            return Math.round(v * scale) / scale;
-        }
     }
 
     /** One-way latency compares two processes' System.nanoTime: on Linux both read CLOCK_MONOTONIC, one clock for the machine. */
     static final String LATENCY_CLOCK = System.getProperty("os.name").equals("Linux") ? "CLOCK_MONOTONIC, one clock for all processes"
             : "one clock for all processes only where the OS makes it so";
 
-    /** Appends rows to results.csv and results.jsonl, writes each latency row's .hgrm beside them. */
+    // ---------------------------------------------------------------- the summary
+
+    /**
+     * Per size, each method's throughput (median of the runs, ± half their range), its share of
+     * limit-memcpy, its one-way latency, and how it compares with the fastest method and with queue,
+     * the built-in baseline.
+     */
+    void printSummary(List<Row> rows, Plan plan, boolean stoppedEarly) {
+        if (rows.isEmpty()) return;
+        System.out.printf("%nShmBench: %s arrays streamed to a second process, batch %d, median of %d run(s)%s%n",
+                dtype, batch, plan.runs, rate == null ? "; latency at full throughput (queueing included)" : "; sent at " + fmt(rate) + " arrays/s");
+        System.out.println("One-way latency: the consumer's System.nanoTime minus the producer's (" + LATENCY_CLOCK + ").");
+        String format = "%-8s %-13s %-10s %9s %12s %5s %9s %9s %15s %9s %9s %11s %9s%n";
+        System.out.printf(format, "size", "method", "wait", "time ms", "arrays/s", "±", "MB/s", "of memcpy", "latency p50 µs", "p99 µs", "p99.9 µs", "vs fastest", "vs queue");
+        Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
+                Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
+        bySize.forEach((size, byMethod) -> {
+            Map<String, Double> rates = new LinkedHashMap<>();
+            byMethod.forEach((m, rs) -> rates.put(m, median(rs, r -> r.rate)));
+            Double limit = rates.get(LIMIT.name()), queue = rates.get("queue");
+            double best = rates.entrySet().stream().filter(e -> !e.getKey().equals(LIMIT.name())).mapToDouble(Map.Entry::getValue).max().orElse(Double.NaN);
+            String label = Units.size(size);
+            for (var e : byMethod.entrySet()) {
+                List<Row> rs = e.getValue();
+                double r = rates.get(e.getKey());
+                boolean isReference = e.getKey().equals(LIMIT.name());      // shown beside the methods, never ranked
+                DoubleSummaryStatistics spread = rs.stream().mapToDouble(x -> x.rate).summaryStatistics();
+                System.out.printf(format, label, e.getKey(), rs.get(0).wait, fmt(median(rs, x -> x.seconds) * 1e3), fmt(r),
+                        rs.size() > 1 ? String.format("%.0f%%", 50 * (spread.getMax() - spread.getMin()) / r) : "", fmt(median(rs, x -> x.mbps)),
+                        limit == null ? "" : String.format("%.0f%%", 100 * r / limit),
+                        fmt(median(rs, x -> x.p50)), fmt(median(rs, x -> x.p99)), fmt(median(rs, x -> x.p999)),
+                        isReference ? "" : times(best / r), isReference || queue == null ? "" : times(r / queue));
+                rs.stream().filter(x -> !x.verified).findFirst().ifPresent(x -> System.out.println("         NOT VERIFIED: " + x.firstError));
+                label = "";
+            }
+        });
+        System.out.println("time: one run; ±: half the range of the runs' arrays/s; vs fastest: times slower than the fastest method; "
+                + "vs queue: times faster than the built-in baseline.");
+        System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All arrays verified: "
+                + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv"));
+    }
+
+    // ---- harness block: format (a copy of harness/BenchHarness.java, kept identical by harness/sync: edit it there)
+
+    /** Sizes and durations: parsed as users type them (10k, 64Ki, 500ms), printed one way everywhere. */
+    static final class Units {
+        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|T|Ki|Mi|Gi|Ti)?B?");
+        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+
+        /** 100, 10k, 2M, 1G (powers of 1000) and 64Ki, 1Mi (powers of 1024); an optional B. */
+        static long parseSize(String text) {
+            Matcher m = SIZE.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException("not a size: " + text);
+            long scale = switch (m.group(2) == null ? "" : m.group(2)) {
+                case "k", "K" -> 1_000L;
+                case "M" -> 1_000_000L;
+                case "G" -> 1_000_000_000L;
+                case "T" -> 1_000_000_000_000L;
+                case "Ki" -> 1L << 10;
+                case "Mi" -> 1L << 20;
+                case "Gi" -> 1L << 30;
+                case "Ti" -> 1L << 40;
+                default -> 1L;
+            };
+            return Math.multiplyExact(Long.parseLong(m.group(1)), scale);
+        }
+
+        /** A size from min to max, else picocli's conversion error naming what is allowed. */
+        static long parseSizeIn(String value, long min, long max, String allowed) {
+            long n;
+            try {
+                n = parseSize(value);
+            } catch (RuntimeException e) {
+                n = -1;
+            }
+            if (n < min || n > max) throw new CommandLine.TypeConversionException("'" + value + "' (" + allowed + ")");
+            return n;
+        }
+
+        /**
+         * 100 B, 10 kB, 2 MB, 64 KiB, 1000 MiB: the largest unit of either family in which the size is whole
+         * (as the user typed it, most likely); else three significant figures in powers of 1000.
+         */
+        static String size(long bytes) {
+            String[] decimal = {"TB", "GB", "MB", "kB"}, binary = {"TiB", "GiB", "MiB", "KiB"};
+            for (int i = 0; i < 4; i++) {
+                long unit = (long) Math.pow(1000, 4 - i), binaryUnit = 1L << (10 * (4 - i));
+                if (bytes >= unit && bytes % unit == 0) return bytes / unit + " " + decimal[i];
+                if (bytes >= binaryUnit && bytes % binaryUnit == 0) return bytes / binaryUnit + " " + binary[i];
+            }
+            for (int i = 0; i < 4; i++) {
+                double unit = Math.pow(1000, 4 - i);
+                if (bytes >= unit) return fmt(bytes / unit) + " " + decimal[i];
+            }
+            return bytes + " B";
+        }
+
+        static Duration parseDuration(String text) {
+            Matcher m = DURATION.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException("not a duration: " + text);
+            double v = Double.parseDouble(m.group(1));
+            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
+            return Duration.ofNanos(Math.round(ms * 1e6));
+        }
+
+        static String duration(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+    }
+
+    /** The median of the values that are there: NaN (a figure a row does not have) is skipped; NaN if none is left. */
+    static <T> double median(Collection<T> items, ToDoubleFunction<T> figure) {
+        double[] v = items.stream().mapToDouble(figure).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        if (v.length == 0) return Double.NaN;
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** About three significant figures, '.' for decimals whatever the locale: 0.42, 13.6, 1,868; "-" for a missing value. */
+    static String fmt(double v) {
+        if (Double.isNaN(v)) return "-";
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%,.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
+    }
+
+    /** A ratio as 1.23x; "-" where it is not a number (a missing or zero figure). */
+    static String times(double ratio) {
+        return Double.isFinite(ratio) ? String.format(Locale.ROOT, "%.2fx", ratio) : "-";
+    }
+
+    static double round(double v, int places) {
+        double scale = Math.pow(10, places);
+        return Math.round(v * scale) / scale;
+    }
+
+    // ---- end of harness block: format
+
+    // ---- harness block: run (a copy of harness/BenchHarness.java, kept identical by harness/sync: edit it there)
+
+    /**
+     * Runs the command as every script does: numbers printed with '.' whatever the user's locale; bad input
+     * is exit 2 with one line naming the option and the value; an unexpected exception is exit 1 with one
+     * line, never a stack trace.
+     */
+    static int runCommand(Object command, String... args) {
+        Locale.setDefault(Locale.ROOT);
+        System.setProperty("chronicle.analytics.disable", "true");
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> System.err.println(BENCH + ": " + oneLine(e) + " (thread " + t.getName() + ")"));
+        CommandLine cli = new CommandLine(command);
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
+            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, cl, parsed) -> {
+            if (ex instanceof RunFailure f) {
+                reportFailure(f.getMessage());
+                return f.code;
+            }
+            cl.getErr().println(BENCH + ": " + oneLine(ex));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    /** An exception as one line: its type and message, and its cause's. */
+    static String oneLine(Throwable e) {
+        String line = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return e.getCause() == null || e.getCause() == e ? line : line + " (cause: " + oneLine(e.getCause()) + ")";
+    }
+
+    /** A failure at run time (a peer died, a timeout, verification failed): exit 1, or code, with one line. */
+    static final class RunFailure extends Exception {
+        final int code;
+
+        RunFailure(String message) { this(message, 1); }
+
+        RunFailure(String message, int code) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
+    static final AtomicBoolean FAILURE_PRINTED = new AtomicBoolean();
+    static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
+
+    /** A watchdog and the main thread may both see the same failure: say it once, and not at all while Ctrl-C ends the run. */
+    static void reportFailure(String message) {
+        FAILURE_REPORTED.set(true);
+        if (!SHUTTING_DOWN.get() && FAILURE_PRINTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
+    }
+
+    /** What a method says of itself, field by field: MethodInfo.named("shm-spin").waits("spin").summary("...").note("..."). */
+    record MethodInfo(String name, String waits, String summary, String note) {
+        static MethodInfo named(String name) { return new MethodInfo(name, "", "", ""); }
+
+        /** How its receiver waits: spin, block, spin-block, yield, park ... (the row's `wait`). */
+        MethodInfo waits(String how) { return new MethodInfo(name, how, summary, note); }
+
+        /** Its line in --list. */
+        MethodInfo summary(String text) { return new MethodInfo(name, waits, text, note); }
+
+        /** What its rows say in `note`: where the library's name promises more than it does, for one. */
+        MethodInfo note(String text) { return new MethodInfo(name, waits, summary, text); }
+    }
+
+    /** A script's method: its description (MethodInfo) and whatever the script needs to run it. */
+    interface Described {
+        MethodInfo info();
+
+        default String name() { return info().name(); }
+
+        default String waits() { return info().waits(); }
+
+        default String summary() { return info().summary(); }
+
+        default String note() { return info().note(); }
+    }
+
+    /** --list: one line per method. */
+    static int printList(List<? extends Described> methods) {
+        int width = methods.stream().mapToInt(m -> m.name().length()).max().orElse(0);
+        for (Described m : methods)
+            System.out.println(String.format("%-" + width + "s  %-10s  %s", m.name(), m.waits(), m.summary()).stripTrailing());
+        return 0;
+    }
+
+    /** --methods: the methods asked for, in the order given, each once; all of them when none is asked for. */
+    static <M extends Described> List<M> chooseMethods(CommandLine cl, List<M> all, List<String> asked) {
+        if (asked == null) return all;
+        List<M> chosen = new ArrayList<>();
+        for (String name : asked) {
+            M m = all.stream().filter(x -> x.name().equals(name.trim())).findFirst().orElseThrow(() -> new ParameterException(cl,
+                    "Invalid value for option '--methods': '" + name + "' (allowed: " + all.stream().map(Described::name).collect(Collectors.joining(", ")) + ")"));
+            if (!chosen.contains(m)) chosen.add(m);
+        }
+        return chosen;
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        public Duration convert(String value) {
+            try {
+                return Units.parseDuration(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
+            }
+        }
+    }
+
+    /**
+     * Run folders live in /dev/shm/ipcbench (else the temp dir), named <script>-<pid>-<random>, owner-only;
+     * POSIX semaphores are /dev/shm/sem.ipcbench-<script>-<pid>-<random>-<role>. A script cleans up only its
+     * own: another script's run folder (a RedisBench server's pid file, say) is that script's to remove.
+     */
+    static final class SuiteFolder {
+        static final Path SHM = Path.of("/dev/shm");
+        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
+        static final String SEMAPHORE_PREFIX = "ipcbench-" + BENCH + "-";
+        static final Pattern RUN_FOLDER = Pattern.compile(Pattern.quote(BENCH) + "-(\\d+)-[0-9a-f]+");
+        static final Pattern SEMAPHORE = Pattern.compile("sem\\." + Pattern.quote(SEMAPHORE_PREFIX) + "(\\d+)-[0-9a-f]+-.+");
+
+        static String newRunId() {
+            return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        }
+
+        /** The name to pass to sem_open for this run's semaphore of the given role. */
+        static String semaphoreName(String runId, String role) { return "/" + SEMAPHORE_PREFIX + runId + "-" + role; }
+
+        static Path createRunDir(String runId) throws IOException {
+            var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+            if (!Files.isDirectory(ROOT)) {
+                try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
+            }
+            return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
+        }
+
+        /** This script's run folders and semaphores whose owner process is gone (--cleanup, and before each invocation). */
+        static List<Path> removeLeftovers() {
+            List<Path> removed = new ArrayList<>();
+            // Semaphores first: removing a run folder removes its run's semaphores too, unreported.
+            for (var place : List.of(Map.entry(SHM, SEMAPHORE), Map.entry(ROOT, RUN_FOLDER))) {
+                if (!Files.isDirectory(place.getKey())) continue;
+                try (Stream<Path> entries = Files.list(place.getKey())) {
+                    for (Path p : (Iterable<Path>) entries::iterator) {
+                        Matcher m = place.getValue().matcher(p.getFileName().toString());
+                        if (m.matches() && !alive(Long.parseLong(m.group(1)))) {
+                            delete(p);
+                            if (!Files.exists(p)) removed.add(p);
+                        }
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    // another user's suite folder, which we may not read: nothing of ours is in it
+                }
+            }
+            removed.sort(Comparator.naturalOrder());
+            return removed;
+        }
+
+        /** --cleanup: removes this script's leftovers and says what it removed. */
+        static int cleanup() {
+            List<Path> removed = removeLeftovers();
+            System.out.println(removed.isEmpty() ? "Nothing of " + BENCH + "'s to clean in " + ROOT
+                    : "Removed " + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
+            return 0;
+        }
+
+        /**
+         * Removes a run folder (or a leftover semaphore) and the semaphores of the same run. Synchronized: a
+         * child's parent watch and its main thread may both get here at once.
+         */
+        static synchronized void delete(Path p) {
+            try (Stream<Path> walk = Files.walk(p)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | UncheckedIOException ignored) { }
+            String name = p.getFileName().toString();
+            if (RUN_FOLDER.matcher(name).matches() && Files.isDirectory(SHM)) {
+                String semaphores = "sem." + SEMAPHORE_PREFIX + name.substring(BENCH.length() + 1) + "-";
+                try (Stream<Path> sems = Files.list(SHM)) {
+                    sems.filter(s -> s.getFileName().toString().startsWith(semaphores)).forEach(s -> s.toFile().delete());
+                } catch (IOException | UncheckedIOException ignored) { }
+            }
+        }
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /**
+     * Appends rows to <out>/results.csv (the suite's columns) and results.jsonl (every field), and writes a
+     * latency row's histogram beside them (hgrm/*.hgrm). One schema for every script: a results.csv with
+     * another header is never appended to.
+     */
     static final class Results {
         static final List<String> COLUMNS = List.of("timestamp", "bench", "method", "pattern", "wait", "payload", "size_bytes",
                 "count", "batch", "peers", "run", "seconds", "msgs_per_s", "mb_per_s", "lat_kind", "lat_mean_us", "lat_p50_us",
                 "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us", "verified", "errors", "note", "hgrm",
                 "jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host", "run_id");
+        static final String HEADER = String.join(",", COLUMNS);
+
         final Path dir;
         final Map<String, Object> env;
         final String runId = SuiteFolder.newRunId();
+        int written;
 
         Results(Path dir, Map<String, Object> env) {
             this.dir = dir;
             this.env = env;
         }
 
-        void write(Row row) throws RunFailure {
+        /** Why rows cannot go to dir, or null: it must be a folder this user can create or write, without a results.csv of another schema. */
+        static String unusable(Path dir) {
+            Path p = dir.toAbsolutePath();
+            while (p != null && !Files.exists(p)) p = p.getParent();
+            if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
+                return "must be a folder this user can create or write" + (p == null ? "" : "; " + p + " is not a writable folder");
+            Path csv = dir.resolve("results.csv");
+            if (Files.isRegularFile(csv)) {
+                String header;
+                try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+                    header = r.readLine();
+                } catch (IOException e) {
+                    return "cannot read " + csv + ": " + e.getMessage();
+                }
+                if (header != null && !header.equals(HEADER))
+                    return csv + " has other columns than this version of the suite writes; move it away or choose another --out";
+            }
+            return null;
+        }
+
+        /** Bad input, before anything runs: --out must be usable. */
+        static void checkOut(CommandLine cl, Path dir) {
+            String why = unusable(dir);
+            if (why != null) throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (" + why + ")");
+        }
+
+        /** Appends one row: fields in the schema's names (more are kept in the jsonl), hist for a latency row, else null. */
+        void write(Map<String, Object> fields, Histogram hist) throws RunFailure {
             try {
-                Map<String, Object> all = new LinkedHashMap<>(row.fields);
+                Files.createDirectories(dir);
+                String why = unusable(dir);
+                if (why != null) throw new IOException(why);
+                Map<String, Object> all = new LinkedHashMap<>(fields);
                 String hgrm = null;
-                if (row.hist != null) {
+                if (hist != null) {
                     Files.createDirectories(dir.resolve("hgrm"));
-                    hgrm = "hgrm/" + String.join("_", BENCH, row.method, (String) row.fields.get("payload"), String.valueOf(row.size),
-                            "b" + row.fields.get("batch"), "r" + row.fields.get("run"), runId) + ".hgrm";
+                    hgrm = "hgrm/" + Stream.of(BENCH, fields.get("method"), fields.get("pattern"), fields.get("size_bytes"), "r" + fields.get("run"), runId,
+                            String.valueOf(++written)).map(String::valueOf).collect(Collectors.joining("_")).replaceAll("[^A-Za-z0-9._-]", "-") + ".hgrm";
                     try (PrintStream ps = new PrintStream(Files.newOutputStream(dir.resolve(hgrm)), false, StandardCharsets.UTF_8)) {
-                        row.hist.outputPercentileDistribution(ps, 1000.0);
+                        hist.outputPercentileDistribution(ps, 1000.0);
                     }
                 }
-                Files.createDirectories(dir);
                 all.put("hgrm", hgrm);
                 all.putAll(env);
                 all.put("run_id", runId);
                 Path csv = dir.resolve("results.csv");
                 StringBuilder line = new StringBuilder();
-                if (!Files.exists(csv)) line.append(String.join(",", COLUMNS)).append('\n');
+                if (!Files.exists(csv)) line.append(HEADER).append('\n');
                 line.append(COLUMNS.stream().map(c -> csvField(all.get(c))).collect(Collectors.joining(","))).append('\n');
                 Files.writeString(csv, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                Files.writeString(dir.resolve("results.jsonl"), JSON.writeValueAsString(all) + "\n",
-                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(dir.resolve("results.jsonl"), JSON.writeValueAsString(all) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new RunFailure("cannot write results to " + dir + ": " + e.getMessage());
             }
@@ -1720,9 +1939,14 @@ public class ShmBench implements Callable<Integer> {
                     .map(p -> Path.of(p).getFileName().toString())
                     .filter(n -> n.endsWith(".jar") && !n.startsWith(BENCH))
                     .map(n -> n.substring(0, n.length() - 4)).sorted().collect(Collectors.joining(" ")));
-            env.put("host", firstLine(Path.of("/proc/sys/kernel/hostname"), "").orElse("unknown"));
+            env.put("host", hostname());
             return env;
         }
+
+        static String hostname() { return firstLine(Path.of("/proc/sys/kernel/hostname"), "").orElse("unknown"); }
+
+        /** One id per boot of the machine: two processes with the same one share CLOCK_MONOTONIC (System.nanoTime). */
+        static String bootId() { return firstLine(Path.of("/proc/sys/kernel/random/boot_id"), "").orElse(hostname()); }
 
         static Optional<String> firstLine(Path file, String key) {
             try (Stream<String> lines = Files.lines(file)) {
@@ -1752,131 +1976,149 @@ public class ShmBench implements Callable<Integer> {
         static void clear() { if (TERMINAL) System.err.print("\r\033[K"); }
     }
 
-    // ---------------------------------------------------------------- sizes, durations, summary
-
-    static final class Units {
-        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|Ki|Mi|Gi)?B?");
-
-        static long parseSize(String text) {
-            Matcher m = SIZE.matcher(text.trim());
-            if (!m.matches()) throw new IllegalArgumentException();
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "" : m.group(2);
-            long scale = switch (unit) {
-                case "k", "K" -> 1_000L;
-                case "M" -> 1_000_000L;
-                case "G" -> 1_000_000_000L;
-                case "Ki" -> 1L << 10;
-                case "Mi" -> 1L << 20;
-                case "Gi" -> 1L << 30;
-                default -> 1L;
-            };
-            return Math.multiplyExact(n, scale);
-        }
-
-        static String size(long bytes) {
-            if (bytes >= 1_000_000 && bytes % 1_000_000 == 0) return bytes / 1_000_000 + " MB";
-            if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) return (bytes >> 20) + " MiB";
-            if (bytes >= 1_000 && bytes % 1_000 == 0) return bytes / 1_000 + " kB";
-            if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) return (bytes >> 10) + " KiB";
-            return bytes + " B";
-        }
-
-        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
-
-        static Duration parseDuration(String text) {
-            Matcher m = DURATION.matcher(text.trim());
-            if (!m.matches()) throw new IllegalArgumentException();
-            double v = Double.parseDouble(m.group(1));
-            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
-            return Duration.ofNanos(Math.round(ms * 1e6));
-        }
-
-        static String duration(Duration d) {
-            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
-        }
-
-        /** Bytes in the range, else a conversion error naming what is allowed. */
-        static long parseSizeIn(String value, long min, long max, String allowed) {
-            long n;
-            try {
-                n = parseSize(value);
-            } catch (RuntimeException e) {
-                n = -1;
-            }
-            if (n < min || n > max) throw new CommandLine.TypeConversionException("'" + value + "' (" + allowed + ")");
-            return n;
-        }
-    }
-
-    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
-        public Integer convert(String value) {
-            return (int) Units.parseSizeIn(value, MIN_SIZE, MAX_SIZE, "a size from 8 B to 64 MiB, such as 8Ki, 10k, 2M or 1Mi");
-        }
-    }
-
-    static final class RingConverter implements CommandLine.ITypeConverter<Long> {
-        public Long convert(String value) {
-            return Units.parseSizeIn(value, MIN_RING, MAX_RING, "a size from 4 KiB to 1 GiB, such as 4Mi or 64Mi");
-        }
-    }
-
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        public Duration convert(String value) {
-            try {
-                return Units.parseDuration(value);
-            } catch (RuntimeException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
-            }
-        }
-    }
-
     /**
-     * Per size, each method's throughput (median of the runs, ± half their range), its share of
-     * limit-memcpy, its one-way latency, and how it compares with the fastest method and with queue,
-     * the built-in baseline.
+     * A child process: this script started again (same java, JVM flags and class path) with its arguments,
+     * its configuration as one JSON line on its stdin, its stderr kept (the last few KiB) to quote when it fails.
      */
-    void printSummary(List<Row> rows, Plan plan, boolean stoppedEarly) {
-        if (rows.isEmpty()) return;
-        System.out.printf("%nShmBench: %s arrays streamed to a second process, batch %d, median of %d run(s)%s%n",
-                dtype, batch, plan.runs, rate == null ? "; latency at full throughput (queueing included)" : "; sent at " + fmt(rate) + " arrays/s");
-        System.out.println("One-way latency: the consumer's System.nanoTime minus the producer's (" + LATENCY_CLOCK + ").");
-        String format = "%-8s %-13s %-10s %9s %12s %5s %9s %9s %15s %9s %9s %11s %9s%n";
-        System.out.printf(format, "size", "method", "wait", "time ms", "arrays/s", "±", "MB/s", "of memcpy", "latency p50 µs", "p99 µs", "p99.9 µs", "vs fastest", "vs queue");
-        Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
-                Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
-        bySize.forEach((size, byMethod) -> {
-            Map<String, Double> rates = new LinkedHashMap<>();
-            byMethod.forEach((m, rs) -> rates.put(m, median(rs, r -> r.rate)));
-            Double limit = rates.get("limit-memcpy"), queue = rates.get("queue");
-            double best = rates.entrySet().stream().filter(e -> !e.getKey().equals("limit-memcpy")).mapToDouble(Map.Entry::getValue).max().orElse(Double.NaN);
-            String label = Units.size(size);
-            for (var e : byMethod.entrySet()) {
-                List<Row> rs = e.getValue();
-                double r = rates.get(e.getKey());
-                boolean isLimit = e.getKey().equals("limit-memcpy");
-                DoubleSummaryStatistics spread = rs.stream().mapToDouble(x -> x.rate).summaryStatistics();
-                System.out.printf(format, label, e.getKey(), rs.get(0).wait, fmt(median(rs, x -> x.seconds) * 1e3), String.format("%,.0f", r),
-                        rs.size() > 1 ? String.format("%.0f%%", 50 * (spread.getMax() - spread.getMin()) / r) : "", fmt(median(rs, x -> x.mbps)),
-                        limit == null ? "" : String.format("%.0f%%", 100 * r / limit),
-                        isLimit ? "" : fmt(median(rs, x -> x.p50)), isLimit ? "" : fmt(median(rs, x -> x.p99)), isLimit ? "" : fmt(median(rs, x -> x.p999)),
-                        isLimit ? "" : String.format("%.2fx", best / r), isLimit || queue == null ? "" : String.format("%.2fx", r / queue));
-                rs.stream().filter(x -> !x.verified).findFirst().ifPresent(x -> System.out.println("         NOT VERIFIED: " + x.firstError));
-                label = "";
+    static final class Child {
+        final String name;
+        final Process process;
+        final InputStream stdout;
+        final OutputStream stdin;
+        private final StringBuffer err = new StringBuffer();
+        private final Thread errDrain;
+
+        private Child(String name, Process process) {
+            this.name = name;
+            this.process = process;
+            this.stdout = process.getInputStream();
+            this.stdin = process.getOutputStream();
+            this.errDrain = daemon("stderr of " + name, () -> {
+                try (Reader r = new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)) {
+                    char[] buf = new char[1024];
+                    for (int n; (n = r.read(buf)) > 0; ) {
+                        err.append(buf, 0, n);
+                        if (err.length() > 8000) err.delete(0, err.length() - 4000);
+                    }
+                } catch (IOException ignored) { }
+            });
+        }
+
+        /** The command that starts this program again, with args after the main class. */
+        static List<String> command(Class<?> main, List<String> args) {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+            cmd.addAll(args);
+            return cmd;
+        }
+
+        /** Starts the child; config, when not null, goes to its stdin as one line of JSON. */
+        static Child start(String name, Class<?> main, List<String> args, Object config) throws IOException {
+            Child c = new Child(name, new ProcessBuilder(command(main, args)).start());
+            if (config != null) c.send(JSON.writeValueAsString(config));
+            return c;
+        }
+
+        void send(String line) throws IOException {
+            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        }
+
+        /** The next line it writes on stdout. */
+        String receiveLine() throws IOException { return readLine(stdout); }
+
+        /** Waits for the child's "ready" line; returns what follows the word (an endpoint, say), or "". */
+        String awaitReady() throws IOException {
+            String line = receiveLine();
+            if (!line.startsWith("ready")) throw new IOException(name + " answered '" + line + "' instead of 'ready'");
+            return line.substring(5).strip();
+        }
+
+        /** "(pid N) exited with code C (killed by signal S)" once it has ended. */
+        String exitText() {
+            int code = process.exitValue();
+            return "(pid " + process.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+        }
+
+        /** Its last lines on stderr, joined with " | ", after waiting briefly for the rest of them. */
+        String stderrTail() {
+            try { errDrain.join(500); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            String text = err.toString().strip();
+            return text.isEmpty() ? "" : text.lines().limit(12).collect(Collectors.joining(" | "));
+        }
+
+        /** How it ended, for a failure message: "the responder (pid 12) exited with code 137 (killed by signal 9); its stderr: ...". */
+        String endText() {
+            String tail = stderrTail();
+            return name + " " + exitText() + (tail.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + tail);
+        }
+
+        /** Asks it to end, then forces it after 2 s. */
+        void stop() {
+            if (!process.isAlive()) return;
+            process.destroy();
+            try {
+                if (!process.waitFor(2, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
-        });
-        System.out.println("time: one run; ±: half the range of the runs' arrays/s; vs fastest: times slower than the fastest method; "
-                + "vs queue: times faster than the built-in baseline.");
-        System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All arrays verified: "
-                + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv"));
+        }
+
+        /** The child's side: its configuration, the first line on stdin. */
+        static <T> T readConfig(Class<T> type) throws IOException {
+            return JSON.readValue(readLine(new FileInputStream(FileDescriptor.in)), type);
+        }
+
+        /** The child's side: it never outlives its parent, whatever it is blocked on. */
+        static void watchParent(long parentPid, Runnable beforeExit) {
+            daemon("parent watch", () -> {
+                while (alive(parentPid)) {
+                    try { Thread.sleep(100); } catch (InterruptedException e) { return; }
+                }
+                if (beforeExit != null) beforeExit.run();
+                Runtime.getRuntime().halt(3);
+            });
+        }
     }
 
-    static double median(List<Row> rows, java.util.function.ToDoubleFunction<Row> f) {
-        double[] v = rows.stream().mapToDouble(f).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */
+    static boolean alive(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
     }
 
-    static String fmt(double v) {
-        return v >= 100 ? String.format("%,.0f", v) : v >= 10 ? String.format("%.1f", v) : String.format("%.2f", v);
+    /** A line of UTF-8 without its newline, read byte by byte so nothing after it is taken; EOF is an IOException. */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) throw new EOFException("the other process closed the pipe");
+            line.write(c);
+        }
+        return line.toString(StandardCharsets.UTF_8);
     }
+
+    static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- end of harness block: run
 }

@@ -99,7 +99,7 @@ import java.util.stream.Stream;
         description = {"Request/reply round trips of raw bytes between two processes, every reply verified.",
                 "Sizes accept 100, 10k, 2M (powers of 1000) and 64Ki, 1Mi (powers of 1024); from 8 B to 64 MiB."},
         footer = {"", "Default counts per size: 10,000 up to 64 KiB, 1,000 up to 1 MiB, 300 above; "
-                + "warm-up is half the count. The default run takes about 3 minutes on 2 cores."})
+                + "warm-up is half the count. The default run takes about 3 minutes on 2 cores.", "Documentation: docs/TransportBench.md in the suite's repository."})
 public class TransportBench implements Callable<Integer> {
 
     static final String BENCH = "TransportBench";
@@ -1084,18 +1084,15 @@ public class TransportBench implements Callable<Integer> {
         }
 
         /**
-         * 100 B, 10 kB, 2 MB where the size is whole in powers of 1000; 64 KiB, 1 MiB where whole in powers
-         * of 1024 (as the user typed it, most likely); else three significant figures in powers of 1000.
+         * 100 B, 10 kB, 2 MB, 64 KiB, 1000 MiB: the largest unit of either family in which the size is whole
+         * (as the user typed it, most likely); else three significant figures in powers of 1000.
          */
         static String size(long bytes) {
             String[] decimal = {"TB", "GB", "MB", "kB"}, binary = {"TiB", "GiB", "MiB", "KiB"};
             for (int i = 0; i < 4; i++) {
-                long unit = (long) Math.pow(1000, 4 - i);
+                long unit = (long) Math.pow(1000, 4 - i), binaryUnit = 1L << (10 * (4 - i));
                 if (bytes >= unit && bytes % unit == 0) return bytes / unit + " " + decimal[i];
-            }
-            for (int i = 0; i < 4; i++) {
-                long unit = 1L << (10 * (4 - i));
-                if (bytes >= unit && bytes % unit == 0) return bytes / unit + " " + binary[i];
+                if (bytes >= binaryUnit && bytes % binaryUnit == 0) return bytes / binaryUnit + " " + binary[i];
             }
             for (int i = 0; i < 4; i++) {
                 double unit = Math.pow(1000, 4 - i);

@@ -12,10 +12,10 @@
  *
  * A coordinator hands a test matrix to worker pairs (a sender and a receiver, each its own process),
  * collects what they measured and writes the rows. Every message carries its sequence number and the
- * sender's timestamp, and its body is checked with CRC32C by whoever receives it. Seed: a Python
- * ZeroMQ streaming benchmark (coordinator, sender and receiver workers, PUSH/PULL and PUB/SUB, size
- * and count sweeps, zero-copy, high-water marks, several pairs and hosts), on JeroMQ, the pure-Java
- * ZeroMQ.
+ * sender's timestamp, and its body is checked with CRC32C by whoever receives it. The prototype: the
+ * original Python ZeroMQ streaming benchmark (coordinator, sender and receiver workers, PUSH/PULL and
+ * PUB/SUB, size and count sweeps, zero-copy, high-water marks, several pairs and hosts), here on
+ * JeroMQ, the pure-Java ZeroMQ.
  *
  *   jbang ZmqBench.java                                  everything, on this machine (about 3 minutes)
  *   jbang ZmqBench.java -p push-pull -m tcp --sizes 100,64Ki,1Mi
@@ -65,6 +65,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.*;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.*;
@@ -72,6 +73,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -88,7 +90,7 @@ import java.util.zip.CRC32C;
         description = {"ZeroMQ (JeroMQ) streaming between processes: patterns x transports x message sizes, verified message by message.",
                 "Without a subcommand everything runs on this machine: a coordinator (this process) and 2 x --pairs worker processes."},
         footer = {"", "Across hosts: 'ZmqBench coordinator --bind tcp://0.0.0.0:PORT' on one, 'ZmqBench worker --coordinator tcp://HOST:PORT "
-                + "--role sender|receiver' on any. See README.md, \"ZmqBench\"."})
+                + "--role sender|receiver' on any.", "Documentation: docs/ZmqBench.md in the suite's repository."})
 public class ZmqBench implements Callable<Integer> {
 
     static final String BENCH = "ZmqBench";
@@ -98,17 +100,7 @@ public class ZmqBench implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new ZmqBench());
-        cli.setParameterExceptionHandler((ex, argv) -> {
-            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
-            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
-            return 2;
-        });
-        cli.setExecutionExceptionHandler((ex, cl, parsed) -> {
-            cl.getErr().println(BENCH + ": " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
-            return 1;
-        });
-        System.exit(cli.execute(args));
+        System.exit(runCommand(new ZmqBench(), args));
     }
 
     public Integer call() throws Exception {
@@ -163,10 +155,9 @@ public class ZmqBench implements Callable<Integer> {
         public Integer call() throws Exception {
             CommandLine cl = spec.commandLine();
             if (spawned) {
-                InputStream stdin = new FileInputStream(FileDescriptor.in);
-                WorkerConfig cfg = JSON.readValue(readLine(stdin), WorkerConfig.class);
-                watchParent(cfg.parentPid);
-                return new Worker(cfg.coordinator, cfg.role, "127.0.0.1", Duration.ofMillis(cfg.timeoutMs), true).run();
+                ChildConfig cfg = Child.readConfig(ChildConfig.class);
+                Child.watchParent(cfg.parentPid, null);     // a worker started by a local coordinator never outlives it
+                return new ChildRole(cfg.coordinator, cfg.role, "127.0.0.1", Duration.ofMillis(cfg.timeoutMs), true).run();
             }
             if (coordinator == null) throw new ParameterException(cl, "Missing required option: '--coordinator=ENDPOINT'");
             if (role == null) throw new ParameterException(cl, "Missing required option: '--role=ROLE'");
@@ -174,7 +165,7 @@ public class ZmqBench implements Callable<Integer> {
             Endpoint at = Endpoint.parse(cl, "--coordinator", coordinator, true);
             if (timeout.compareTo(Duration.ofSeconds(1)) < 0) throw bad(cl, "--timeout", given(cl, "--timeout", timeout), "at least 1s: heartbeats come every quarter second");
             String address = advertise != null ? advertise : at.localAddressTowards();
-            return new Worker(coordinator, role, address, timeout, false).run();
+            return new ChildRole(coordinator, role, address, timeout, false).run();
         }
     }
 
@@ -202,7 +193,7 @@ public class ZmqBench implements Callable<Integer> {
         @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Messages per run (arrays with --elements) (default: 256 MiB worth, 200 to 200,000; a tenth for req-rep).")
         Long count;
 
-        @Option(names = "--elements", paramLabel = "N", description = "Array mode: arrays of N elements of --dtype, --batch per message, as the Python seed's ZeroMQ runs.")
+        @Option(names = "--elements", paramLabel = "N", description = "Array mode: arrays of N elements of --dtype, --batch per message, as the original Python benchmark's ZeroMQ runs.")
         Integer elements;
 
         @Option(names = "--dtype", paramLabel = "TYPE", defaultValue = "float64", description = "Array element type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -252,10 +243,10 @@ public class ZmqBench implements Callable<Integer> {
         @Option(names = "--corrupt", hidden = true, paramLabel = "N", description = "Testing: the sender flips the last byte of message N in transit.")
         long corrupt;
 
+        /** The patterns, then the methods (ZeroMQ's transports). */
         static int printList() {
             for (PatternKind p : PatternKind.values()) System.out.printf("%-10s %s%n", p.label, p.summary);
-            for (Transport t : Transport.values()) System.out.printf("%-10s %s%n", t.name(), t.summary);
-            return 0;
+            return ZmqBench.printList(METHODS);
         }
 
         /** Checks every option before anything is started or written: bad input leaves nothing behind. */
@@ -266,12 +257,7 @@ public class ZmqBench implements Callable<Integer> {
                 if (p == null) throw bad(cl, "--patterns", name, "allowed: push-pull, pub-sub, req-rep");
                 if (!ps.contains(p)) ps.add(p);
             }
-            List<Transport> ts = new ArrayList<>();
-            for (String name : methods == null ? Arrays.stream(Transport.values()).map(Enum::name).toList() : methods) {
-                Transport t = Transport.of(name.trim());
-                if (t == null) throw bad(cl, "--methods", name, "allowed: tcp, ipc, inproc");
-                if (!ts.contains(t)) ts.add(t);
-            }
+            List<Method> ms = chooseMethods(cl, METHODS, methods);
             if (pairs < 1 || pairs > 64) throw bad(cl, "--pairs", pairs, "from 1 to 64");
             if (sndhwm != null && sndhwm < 1) throw bad(cl, "--sndhwm", sndhwm, "at least 1 message");
             if (rcvhwm != null && rcvhwm < 1) throw bad(cl, "--rcvhwm", rcvhwm, "at least 1 message");
@@ -299,18 +285,18 @@ public class ZmqBench implements Callable<Integer> {
                 if (count < 2 * perMessage) throw bad(cl, "--count", count, elements != null ? "at least two messages: " + 2 * perMessage + " arrays with --batch " + batch : "at least 2");
                 if (count % perMessage != 0) throw bad(cl, "--count", count, "arrays: a multiple of --batch " + batch);
             }
-            checkWritable(cl, out);
-            return new Plan(ps, ts, items, elements != null ? dtype : null, batch, count, duration, quick ? 0 : warmup, quick ? 1 : runs, out,
+            Results.checkOut(cl, out);
+            return new Plan(ps, ms, items, elements != null ? dtype : null, batch, count, duration, quick ? 0 : warmup, quick ? 1 : runs, out,
                     zeroCopy, sndhwm, rcvhwm, sockbuf, pairs, timeout, seed, corrupt, quick);
         }
     }
 
-    record Plan(List<PatternKind> patterns, List<Transport> transports, List<Integer> itemSizes, Dtype dtype, int batch, Long count,
+    record Plan(List<PatternKind> patterns, List<Method> methods, List<Integer> itemSizes, Dtype dtype, int batch, Long count,
                 Duration duration, int warmup, int runs, Path out, boolean zeroCopy, Integer sndhwm, Integer rcvhwm, int sockbuf, int pairs,
                 Duration timeout, long seed, long corrupt, boolean quick) {
 
         /** One run's configuration, as the workers get it. */
-        RunSpec spec(PatternKind p, Transport t, int itemBytes, int run, boolean oneClock) {
+        RunSpec spec(PatternKind p, Method method, int itemBytes, int run, boolean oneClock) {
             int msgBytes = dtype == null ? itemBytes : Payload.HEADER + batch * itemBytes;
             long messages;
             if (count != null) messages = dtype == null ? count : count / batch;
@@ -320,14 +306,14 @@ public class ZmqBench implements Callable<Integer> {
             }
             // Up to 16 MiB queued per socket: more only holds more large buffers in flight (4 MiB messages ran 3x slower with 16 queued than with 2 to 4).
             int autoHwm = (int) Math.max(2, Math.min(1000, (16L << 20) / msgBytes));
-            return new RunSpec(p.label, t.name(), itemBytes, dtype == null ? null : dtype.name(), dtype == null ? 1 : batch, msgBytes, messages,
+            return new RunSpec(p.label, method, itemBytes, dtype == null ? null : dtype.name(), dtype == null ? 1 : batch, msgBytes, messages,
                     duration == null ? 0 : duration.toMillis(), zeroCopy, sndhwm != null ? sndhwm : autoHwm,
                     rcvhwm != null ? rcvhwm : sndhwm != null ? sndhwm : autoHwm, sockbuf, seed, corrupt, oneClock, run);
         }
     }
 
     /** A run's configuration: what the coordinator sends to each worker. */
-    record RunSpec(String pattern, String transport, int itemBytes, String dtype, int batch, int msgBytes, long messages, long durationMs,
+    record RunSpec(String pattern, Method method, int itemBytes, String dtype, int batch, int msgBytes, long messages, long durationMs,
                 boolean zeroCopy, int sndhwm, int rcvhwm, int sockbuf, long seed, long corrupt, boolean oneClock, int run) {
         PatternKind kind() { return PatternKind.of(pattern); }
     }
@@ -342,12 +328,16 @@ public class ZmqBench implements Callable<Integer> {
         return matched == null ? String.valueOf(parsed) : matched.stringValues().get(matched.stringValues().size() - 1);
     }
 
-    static void checkWritable(CommandLine cl, Path dir) {
-        Path p = dir.toAbsolutePath();
-        while (p != null && !Files.exists(p)) p = p.getParent();
-        if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
-            throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (must be a folder this user can create or write"
-                    + (p == null ? ")" : "; " + p + " is not a writable folder)"));
+    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+        public Integer convert(String value) {
+            return (int) Units.parseSizeIn(value, Payload.HEADER, MAX_SIZE, "a message size from 16 B, its header, to 64 MiB, such as 100, 64Ki or 1Mi");
+        }
+    }
+
+    static final class SockbufConverter implements CommandLine.ITypeConverter<Integer> {
+        public Integer convert(String value) {
+            return (int) Units.parseSizeIn(value, 4096, 1 << 30, "a buffer size from 4Ki to 1Gi, such as 256Ki or 4Mi");
+        }
     }
 
     /** tcp://HOST:PORT, as the coordinator binds it and the workers reach it. */
@@ -378,7 +368,7 @@ public class ZmqBench implements Callable<Integer> {
         }
     }
 
-    // ---------------------------------------------------------------- patterns, transports, payloads
+    // ---------------------------------------------------------------- patterns, methods (transports), payloads
 
     enum PatternKind {
         PUSH_PULL("push-pull", SocketType.PUSH, SocketType.PULL, "PUSH/PULL stream: the sender blocks at its high-water mark, nothing is lost"),
@@ -401,26 +391,30 @@ public class ZmqBench implements Callable<Integer> {
         }
     }
 
-    enum Transport {
-        tcp("TCP between the two processes (loopback here, the workers' addresses across hosts); JeroMQ sets TCP_NODELAY",
-                "JeroMQ over TCP, TCP_NODELAY"),
-        ipc("JeroMQ's ipc:// (which is loopback TCP underneath: JeroMQ has no Unix-socket transport); both ends on one host",
-                "JeroMQ's ipc:// is TCP over 127.0.0.1 (port hashed from the name), not a Unix socket"),
-        inproc("two threads of the receiver's process over JeroMQ inproc://: no process boundary, the ceiling",
-                "JeroMQ inproc://: sender and receiver are two threads of one process (no process boundary, no socket)");
+    /**
+     * The methods: ZeroMQ's transports, a row's `method` (-zc and -xN added for --zero-copy and --pairs).
+     * Both ends block in JeroMQ's calls (100 ms socket timeouts, then the orders are read and the call
+     * repeated), whatever the pattern.
+     */
+    enum Method implements Described {
+        tcp(MethodInfo.named("tcp").waits("block")
+                .summary("TCP between the two processes (loopback here, the workers' addresses across hosts); JeroMQ sets TCP_NODELAY")
+                .note("JeroMQ over TCP, TCP_NODELAY")),
+        ipc(MethodInfo.named("ipc").waits("block")
+                .summary("JeroMQ's ipc:// (which is loopback TCP underneath: JeroMQ has no Unix-socket transport); both ends on one host")
+                .note("JeroMQ's ipc:// is TCP over 127.0.0.1 (port hashed from the name), not a Unix socket")),
+        inproc(MethodInfo.named("inproc").waits("block")
+                .summary("two threads of the receiver's process over JeroMQ inproc://: no process boundary, the ceiling")
+                .note("JeroMQ inproc://: sender and receiver are two threads of one process (no process boundary, no socket)"));
 
-        final String summary, note;
+        private final MethodInfo info;
 
-        Transport(String summary, String note) {
-            this.summary = summary;
-            this.note = note;
-        }
+        Method(MethodInfo info) { this.info = info; }
 
-        static Transport of(String name) {
-            for (Transport t : values()) if (t.name().equals(name)) return t;
-            return null;
-        }
+        public MethodInfo info() { return info; }
     }
+
+    static final List<Method> METHODS = List.of(Method.values());
 
     /** Element types, as NumPy names them; arrays travel as their little-endian bytes. */
     enum Dtype {
@@ -446,7 +440,7 @@ public class ZmqBench implements Callable<Integer> {
     /**
      * What travels: a 16-byte header (sequence number, sender's System.nanoTime; big-endian) and a body.
      * Bodies are seven distinct random images in rotation (message seq carries body seq % 7), so a stale
-     * or misplaced body cannot pass; both sides build them from the seed, the receiver only keeps their
+     * or misplaced body cannot pass; both sides build them from --seed, the receiver only keeps their
      * CRC32C. In array mode a body is --batch arrays of random --dtype values.
      */
     static final class Payload {
@@ -554,8 +548,8 @@ public class ZmqBench implements Callable<Integer> {
 
     /** What one side measured in one run. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Report(String side, int pair, long messages, long counted, double seconds, long errors, long lost, String firstError,
-                  String histogram) {
+    record RunReport(String side, int pair, long messages, long counted, double seconds, long errors, long lost, String firstError,
+                     String histogram) {
         static String encode(Histogram h) {
             if (h == null) return null;
             ByteBuffer b = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
@@ -580,12 +574,12 @@ public class ZmqBench implements Callable<Integer> {
     /** Every message between coordinator and workers: one JSON object, the fields its type needs. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Ctl(String type, String worker, String role, Integer pair, Long pid, String host, String address, String bootId,
-               RunSpec spec, String endpoint, Report report, Long progress, String error) {
+               RunSpec spec, String endpoint, RunReport report, Long progress, String error) {
         static Ctl of(String type) { return new Ctl(type, null, null, null, null, null, null, null, null, null, null, null, null); }
 
         Ctl withPair(int p) { return new Ctl(type, worker, role, p, pid, host, address, bootId, spec, endpoint, report, progress, error); }
         Ctl withSpec(RunSpec s, String e) { return new Ctl(type, worker, role, pair, pid, host, address, bootId, s, e, report, progress, error); }
-        Ctl withReport(Report r) { return new Ctl(type, worker, role, pair, pid, host, address, bootId, spec, endpoint, r, progress, error); }
+        Ctl withReport(RunReport r) { return new Ctl(type, worker, role, pair, pid, host, address, bootId, spec, endpoint, r, progress, error); }
         Ctl withError(String e) { return new Ctl(type, worker, role, pair, pid, host, address, bootId, spec, endpoint, report, progress, e); }
         Ctl from(String w, long p) { return new Ctl(type, w, role, pair, pid, host, address, bootId, spec, endpoint, report, p, error); }
 
@@ -600,8 +594,6 @@ public class ZmqBench implements Callable<Integer> {
         static Ctl parse(String text) throws IOException { return JSON.readValue(text, Ctl.class); }
     }
 
-    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
     /** The coordinator (or the session) ended while a worker was busy: it stops at once. */
     static final class Ended extends Exception {
         Ended(String why) { super(why); }
@@ -609,14 +601,16 @@ public class ZmqBench implements Callable<Integer> {
 
     // ---------------------------------------------------------------- the worker: sender and receiver
 
-    record WorkerConfig(String coordinator, String role, long parentPid, long timeoutMs) {}
+    /** What a local coordinator tells the workers it starts, on their stdin. */
+    record ChildConfig(String coordinator, String role, long parentPid, long timeoutMs) {}
 
     /**
-     * One sender or receiver. Its control socket (DEALER) takes orders from the coordinator's ROUTER; a
+     * One sender or receiver (the `worker` subcommand): started as a child by a local coordinator, or by
+     * hand on another host. Its control socket (DEALER) takes orders from the coordinator's ROUTER; a
      * second socket in its own thread sends heartbeats with the worker's progress, so a coordinator that
      * vanishes ends the worker, and a worker that vanishes is noticed by the coordinator.
      */
-    static final class Worker {
+    static final class ChildRole {
         final ZContext zmq = new ZContext(1);
         final String id = "w" + ProcessHandle.current().pid() + "-" + Long.toHexString(new Random().nextLong() & 0xFFFFFF);
         final String coordinator, role, address;
@@ -629,7 +623,7 @@ public class ZmqBench implements Callable<Integer> {
         ZMQ.Socket control;
         int pair;
 
-        Worker(String coordinator, String role, String address, Duration timeout, boolean spawned) {
+        ChildRole(String coordinator, String role, String address, Duration timeout, boolean spawned) {
             this.coordinator = coordinator;
             this.role = role;
             this.address = address;
@@ -662,7 +656,7 @@ public class ZmqBench implements Callable<Integer> {
                     switch (c.type) {
                         case "run" -> receive(c.spec);
                         case "send" -> {
-                            Report r = new SenderRun(this, c.spec, payload(c.spec, true), new RemoteControl(this)).run(c.endpoint);
+                            RunReport r = new SenderRun(this, c.spec, payload(c.spec, true), new RemoteControl(this)).run(c.endpoint);
                             send(Ctl.of("result").withReport(r));
                         }
                         case "bye" -> { return 0; }
@@ -759,15 +753,15 @@ public class ZmqBench implements Callable<Integer> {
             Payload p = payload(s, false);
             ZMQ.Socket data = socket(kind.receiverType, s);
             if (kind == PatternKind.PUB_SUB) data.subscribe(ZMQ.SUBSCRIPTION_ALL);
-            String endpoint = bind(data, Transport.valueOf(s.transport));
+            String endpoint = bind(data, s.method);
             send(Ctl.of("bound").withSpec(null, endpoint));
             InprocControl local = null;
-            FutureTask<Report> localSender = null;
-            if (s.transport.equals("inproc")) {
+            FutureTask<RunReport> localSender = null;
+            if (s.method == Method.inproc) {
                 SenderRun sender = new SenderRun(this, s, payload(s, true), local = new InprocControl());
                 daemon("inproc sender", localSender = new FutureTask<>(() -> sender.run(endpoint)));
             }
-            Report senderReport = null;
+            RunReport senderReport = null;
             Checker checker = new Checker(p, kind == PatternKind.PUB_SUB, s.oneClock && kind != PatternKind.REQ_REP);
             boolean joined = false;
             long total;
@@ -814,9 +808,9 @@ public class ZmqBench implements Callable<Integer> {
                 checker.error("received " + checker.received + " messages of " + total + " sent");
             if (checker.received < 2) checker.error("received " + checker.received + " of " + total + " messages: too few to time");
             long counted = Math.max(0, checker.received - 1);
-            Report mine = new Report("receiver", pair, checker.received, counted * s.batch, (checker.lastNanos - checker.firstNanos) / 1e9,
+            RunReport mine = new RunReport("receiver", pair, checker.received, counted * s.batch, (checker.lastNanos - checker.firstNanos) / 1e9,
                     checker.errors, kind == PatternKind.PUB_SUB ? Math.max(0, total - checker.received) : 0, checker.firstError,
-                    Report.encode(checker.latency));
+                    RunReport.encode(checker.latency));
             if (senderReport != null) send(Ctl.of("result").withReport(senderReport));
             send(Ctl.of("result").withReport(mine));
         }
@@ -827,8 +821,8 @@ public class ZmqBench implements Callable<Integer> {
             if (c != null && local != null) local.orders.add(c.type);
         }
 
-        String bind(ZMQ.Socket s, Transport t) throws IOException {
-            switch (t) {
+        String bind(ZMQ.Socket s, Method method) throws IOException {
+            switch (method) {
                 case tcp -> {
                     if (!s.bind("tcp://" + address + ":*")) throw new IOException("cannot bind tcp://" + address + ":* (errno " + s.errno() + ")");
                     return s.getLastEndpoint();
@@ -855,7 +849,7 @@ public class ZmqBench implements Callable<Integer> {
     /** How a sender learns "go" (every subscriber receives), "stop" (the receiver has the end marker, so the socket may close) and "bye". */
     interface SenderControl { String poll() throws IOException, Ended; }
 
-    record RemoteControl(Worker w) implements SenderControl {
+    record RemoteControl(ChildRole w) implements SenderControl {
         public String poll() throws IOException, Ended {
             Ctl c = w.next(false);
             return c == null ? null : c.type;
@@ -879,7 +873,7 @@ public class ZmqBench implements Callable<Integer> {
      * echo, checks it and records the round trip.
      */
     static final class SenderRun {
-        final Worker w;
+        final ChildRole w;
         final RunSpec s;
         final Payload p;
         final SenderControl ctl;
@@ -894,7 +888,7 @@ public class ZmqBench implements Callable<Integer> {
             stop |= "stop".equals(order);
         }
 
-        SenderRun(Worker w, RunSpec s, Payload p, SenderControl ctl) {
+        SenderRun(ChildRole w, RunSpec s, Payload p, SenderControl ctl) {
             this.w = w;
             this.s = s;
             this.p = p;
@@ -902,7 +896,7 @@ public class ZmqBench implements Callable<Integer> {
             this.kind = s.kind();
         }
 
-        Report run(String endpoint) throws Exception {
+        RunReport run(String endpoint) throws Exception {
             try {
                 awaitGo(endpoint);
                 return stream();
@@ -947,7 +941,7 @@ public class ZmqBench implements Callable<Integer> {
             }
         }
 
-        Report stream() throws Exception {
+        RunReport stream() throws Exception {
             boolean reqRep = kind == PatternKind.REQ_REP;
             Histogram rtt = reqRep ? new Histogram(3) : null;
             Checker replies = reqRep ? new Checker(p, false, false) : null;
@@ -983,8 +977,8 @@ public class ZmqBench implements Callable<Integer> {
                     poll();
                 }
             }
-            return new Report("sender", w.pair, seq, reqRep ? seq * s.batch : seq, seconds, reqRep ? replies.errors : 0, 0,
-                    reqRep ? replies.firstError : null, Report.encode(rtt));
+            return new RunReport("sender", w.pair, seq, reqRep ? seq * s.batch : seq, seconds, reqRep ? replies.errors : 0, 0,
+                    reqRep ? replies.firstError : null, RunReport.encode(rtt));
         }
 
         void sendData(long seq, long stamp) throws Exception {
@@ -1016,21 +1010,7 @@ public class ZmqBench implements Callable<Integer> {
         }
     }
 
-    /** A worker started by a local coordinator never outlives it. */
-    static void watchParent(long pid) {
-        daemon("parent watch", () -> {
-            while (alive(pid)) {
-                try { Thread.sleep(100); } catch (InterruptedException e) { return; }
-            }
-            Runtime.getRuntime().halt(3);
-        });
-    }
-
     // ---------------------------------------------------------------- the coordinator
-
-    static final class RunFailure extends Exception {
-        RunFailure(String message) { super(message); }
-    }
 
     /** A registered worker, as the coordinator knows it. */
     static final class Member {
@@ -1053,26 +1033,31 @@ public class ZmqBench implements Callable<Integer> {
             this.pair = pair;
         }
 
-        public String toString() { return role + " " + (pair + 1) + " (pid " + pid + (host == null ? "" : " on " + host) + ")"; }
+        /** "receiver 2": its role and pair. */
+        String label() { return role + " " + (pair + 1); }
+
+        public String toString() { return label() + " (pid " + pid + (host == null ? "" : " on " + host) + ")"; }
     }
 
-    /** A worker this coordinator started itself (the local default). */
+    /** A worker this coordinator started itself (the local default), and whether it has said "ready". */
     static final class LocalChild {
-        final Process process;
-        final String role;
-        final StringBuffer err = new StringBuffer();
+        final Child child;
         volatile boolean ready;
+        volatile String trouble;     // what it wrote on stdout instead of "ready"
 
-        LocalChild(Process process, String role) {
-            this.process = process;
-            this.role = role;
-        }
+        LocalChild(Child child) { this.child = child; }
 
-        String death() {
-            int code = process.exitValue();
-            String text = err.toString().strip();
-            return "exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "")
-                    + (text.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + text.lines().limit(12).collect(Collectors.joining(" | ")));
+        /** In a thread of its own: its "ready" comes once the coordinator has welcomed it; the rest of its stdout is drained so it never blocks. */
+        void watchStdout() {
+            try {
+                child.awaitReady();
+                ready = true;
+                while (true) child.receiveLine();
+            } catch (EOFException e) {
+                // it ended: checkWorkers says how
+            } catch (IOException e) {
+                if (!ready) trouble = e.getMessage();
+            }
         }
     }
 
@@ -1083,7 +1068,12 @@ public class ZmqBench implements Callable<Integer> {
      */
     static final class Coordinator implements AutoCloseable {
         static final Set<LocalChild> CHILDREN = Collections.synchronizedSet(new LinkedHashSet<>());
-        static { Runtime.getRuntime().addShutdownHook(new Thread(Coordinator::destroyChildren)); }
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                SHUTTING_DOWN.set(true);      // Ctrl-C also ends the workers: their exits are no news
+                destroyChildren();
+            }));
+        }
 
         final Plan plan;
         final boolean local;
@@ -1116,12 +1106,9 @@ public class ZmqBench implements Callable<Integer> {
             endpoint = router.getLastEndpoint();
         }
 
-        static int session(Plan plan, String bind, boolean local, Duration joinTimeout) {
+        static int session(Plan plan, String bind, boolean local, Duration joinTimeout) throws RunFailure {
             try (Coordinator c = new Coordinator(plan, bind, local)) {
                 return c.run(joinTimeout);
-            } catch (RunFailure f) {
-                reportFailure(f.getMessage());
-                return 1;
             }
         }
 
@@ -1145,33 +1132,16 @@ public class ZmqBench implements Callable<Integer> {
         void startLocalWorkers() throws RunFailure {
             for (int i = 0; i < plan.pairs; i++) {
                 for (String role : List.of("receiver", "sender")) {
-                    List<String> cmd = new ArrayList<>();
-                    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-                    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-                    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ZmqBench.class.getName(), "worker", "--spawned", "--role", role));
                     try {
-                        LocalChild c = new LocalChild(new ProcessBuilder(cmd).start(), role);
+                        LocalChild c = new LocalChild(Child.start("the " + role, ZmqBench.class, List.of("worker", "--spawned", "--role", role),
+                                new ChildConfig(endpoint, role, ProcessHandle.current().pid(), plan.timeout.toMillis())));
                         CHILDREN.add(c);
-                        daemon("stderr of " + role, () -> drain(c.process.getErrorStream(), line -> {
-                            c.err.append(line).append('\n');
-                            if (c.err.length() > 8000) c.err.delete(0, c.err.length() - 4000);
-                        }));
-                        daemon("stdout of " + role, () -> drain(c.process.getInputStream(), line -> { if (line.equals("ready")) c.ready = true; }));
-                        OutputStream toChild = c.process.getOutputStream();
-                        toChild.write((JSON.writeValueAsString(new WorkerConfig(endpoint, role, ProcessHandle.current().pid(), plan.timeout.toMillis())) + "\n")
-                                .getBytes(StandardCharsets.UTF_8));
-                        toChild.flush();
+                        daemon("stdout of the " + role, c::watchStdout);
                     } catch (IOException e) {
                         throw new RunFailure("cannot start a " + role + ": " + e.getMessage());
                     }
                 }
             }
-        }
-
-        static void drain(InputStream in, java.util.function.Consumer<String> line) {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) line.accept(l);
-            } catch (IOException ignored) { }
         }
 
         void awaitWorkers(Duration joinTimeout) throws RunFailure {
@@ -1191,7 +1161,7 @@ public class ZmqBench implements Callable<Integer> {
                     continue;
                 }
                 Member m = new Member(in.ctl, in.identity, free);
-                CHILDREN.stream().filter(c -> c.process.pid() == m.pid).findFirst().ifPresent(c -> m.child = c);
+                CHILDREN.stream().filter(c -> c.child.process.pid() == m.pid).findFirst().ifPresent(c -> m.child = c);
                 slots[free] = m;
                 members.put(m.id, m);
                 sendTo(m.identity, Ctl.of("welcome").withPair(free));
@@ -1239,11 +1209,14 @@ public class ZmqBench implements Callable<Integer> {
         void checkWorkers() throws RunFailure {
             long now = System.nanoTime();
             for (LocalChild c : CHILDREN) {
-                if (c.process.isAlive()) continue;
-                try { c.process.waitFor(); Thread.sleep(200); } catch (InterruptedException ignored) { }    // its last words on stderr
-                String who = members.values().stream().filter(m -> m.child == c).findFirst().map(Member::toString)
-                        .orElse("the " + c.role + " (pid " + c.process.pid() + ")");
-                throw new RunFailure(stage + ": " + who + " " + c.death());
+                if (!c.child.process.isAlive()) {
+                    try { c.child.process.waitFor(); } catch (InterruptedException ignored) { }
+                    // endText() names it as it was started ("the receiver (pid N) exited ..."); once joined it is "receiver 2 (pid N) exited ...".
+                    String ended = c.child.endText();
+                    Optional<Member> m = members.values().stream().filter(x -> x.child == c).findFirst();
+                    throw new RunFailure(stage + ": " + (m.isPresent() ? m.get().label() + ended.substring(c.child.name.length()) : ended));
+                }
+                if (c.trouble != null) throw new RunFailure(stage + ": " + c.trouble);
             }
             for (Member m : members.values())
                 if (now - m.lastSeen > silence.toNanos())
@@ -1269,26 +1242,26 @@ public class ZmqBench implements Callable<Integer> {
         void measure(Results results) throws RunFailure {
             boolean together = Arrays.stream(senders).allMatch(s -> s.address.equals(receivers[s.pair].address) && s.bootId.equals(receivers[s.pair].bootId));
             boolean oneClock = Arrays.stream(senders).allMatch(s -> s.bootId.equals(receivers[s.pair].bootId));
-            List<Transport> transports = new ArrayList<>(plan.transports);
-            if (!together && transports.remove(Transport.ipc))
+            List<Method> methods = new ArrayList<>(plan.methods);
+            if (!together && methods.remove(Method.ipc))
                 System.err.println(BENCH + ": ipc left out: JeroMQ's ipc:// is loopback TCP, and a sender and its receiver are not on one host");
-            if (transports.isEmpty()) throw new RunFailure("nothing to run: ipc needs each sender on its receiver's host");
+            if (methods.isEmpty()) throw new RunFailure("nothing to run: ipc needs each sender on its receiver's host");
             for (int itemBytes : plan.itemSizes) {
                 for (PatternKind p : plan.patterns) {
-                    for (Transport t : transports) {
+                    for (Method method : methods) {
                         for (int run = 1 - plan.warmup; run <= plan.runs; run++) {
-                            String what = p.label + " " + t + " " + Units.size(itemBytes);
+                            String what = p.label + " " + method.name() + " " + Units.size(itemBytes);
                             stage = what + (run < 1 ? " warm-up run" : " run " + run + "/" + plan.runs);
                             Progress.show(stage);
                             // inproc runs inside the receiver's process: its "one clock" is a given.
-                            RunSpec spec = plan.spec(p, t, itemBytes, run, oneClock || t == Transport.inproc);
-                            List<Report[]> reports = runOnce(spec);
+                            RunSpec spec = plan.spec(p, method, itemBytes, run, oneClock || method == Method.inproc);
+                            List<RunReport[]> reports = runOnce(spec);
                             if (run < 1) {
-                                for (Report[] pr : reports) for (Report r : pr) if (r.errors > 0) throw new RunFailure(what + ": verification failed during the warm-up: " + r.firstError);
+                                for (RunReport[] pr : reports) for (RunReport r : pr) if (r.errors > 0) throw new RunFailure(what + ": verification failed during the warm-up: " + r.firstError);
                                 continue;
                             }
-                            Row row = Row.of(spec, plan, reports, note(spec, t));
-                            results.write(row);
+                            Row row = Row.of(spec, plan, reports, note(spec));
+                            results.write(row.fields, row.hist);
                             rows.add(row);
                             if (!row.verified) throw new RunFailure(what + ": verification failed: " + row.firstError);
                         }
@@ -1297,20 +1270,19 @@ public class ZmqBench implements Callable<Integer> {
             }
         }
 
-        String note(RunSpec s, Transport t) {
-            String where = t == Transport.tcp && !receivers[0].address.equals("127.0.0.1")
+        String note(RunSpec s) {
+            String where = s.method == Method.tcp && !receivers[0].address.equals("127.0.0.1")
                     ? " from " + senders[0].address + " to " + receivers[0].address : "";
-            return t.note + where + "; " + (s.zeroCopy ? "zero-copy: header frame + body frame from a reused direct ByteBuffer" : "body copied into a fresh byte[] per message")
-                    + "; HWM " + s.sndhwm + "/" + s.rcvhwm + (t == Transport.inproc ? "" : "; socket buffers " + Units.size(s.sockbuf));
+            return s.method.note() + where + "; " + (s.zeroCopy ? "zero-copy: header frame + body frame from a reused direct ByteBuffer" : "body copied into a fresh byte[] per message")
+                    + "; HWM " + s.sndhwm + "/" + s.rcvhwm + (s.method == Method.inproc ? "" : "; socket buffers " + Units.size(s.sockbuf));
         }
 
         /** One run on every pair at once; the reports as [sender, receiver] per pair. */
-        List<Report[]> runOnce(RunSpec spec) throws RunFailure {
-            boolean inproc = spec.transport.equals("inproc");
-            PatternKind kind = spec.kind();
+        List<RunReport[]> runOnce(RunSpec spec) throws RunFailure {
+            boolean inproc = spec.method == Method.inproc;
             for (Member r : receivers) sendTo(r.identity, Ctl.of("run").withSpec(spec, null));
-            Report[][] got = new Report[plan.pairs][2];
-            int bound = 0, joined = 0;
+            RunReport[][] got = new RunReport[plan.pairs][2];
+            int joined = 0;
             boolean go = false;
             progressAt = System.nanoTime();
             while (Arrays.stream(got).anyMatch(pr -> pr[0] == null || pr[1] == null)) {
@@ -1322,7 +1294,6 @@ public class ZmqBench implements Callable<Integer> {
                 }
                 switch (in.ctl.type) {
                     case "bound" -> {
-                        bound++;
                         if (!inproc) sendTo(senders[m.pair].identity, Ctl.of("send").withSpec(spec, in.ctl.endpoint));
                     }
                     case "joined" -> {
@@ -1332,7 +1303,7 @@ public class ZmqBench implements Callable<Integer> {
                         }
                     }
                     case "result" -> {
-                        Report r = in.ctl.report;
+                        RunReport r = in.ctl.report;
                         got[r.pair()][r.side().equals("sender") ? 0 : 1] = r;
                         if (r.side().equals("receiver") && !inproc) sendTo(senders[m.pair].identity, Ctl.of("stop"));
                     }
@@ -1362,12 +1333,12 @@ public class ZmqBench implements Callable<Integer> {
                         DoubleSummaryStatistics spread = rs.stream().mapToDouble(r -> r.rate).summaryStatistics();
                         boolean hasLat = rs.get(0).hist != null;
                         String unit = rs.get(0).latKind.equals("rtt") ? " rtt" : "";
-                        System.out.printf(format, label, pe.getKey(), me.getKey(), String.format("%,.0f", rate),
+                        System.out.printf(format, label, pe.getKey(), me.getKey(), fmt(rate),
                                 rs.size() > 1 ? String.format("%.0f%%", 50 * (spread.getMax() - spread.getMin()) / rate) : "",
                                 fmt(median(rs, r -> r.mbps)), fmt(median(rs, r -> r.mbps * 8)),
                                 pe.getKey().equals("pub-sub") ? String.format("%.1f%%", median(rs, r -> r.lostShare) * 100) : "",
                                 hasLat ? fmt(median(rs, r -> r.p50)) + unit : "-", hasLat ? fmt(median(rs, r -> r.p99)) : "-",
-                                hasLat ? fmt(median(rs, r -> r.p999)) : "-", String.format("%.2fx", best / rate));
+                                hasLat ? fmt(median(rs, r -> r.p999)) : "-", times(best / rate));
                         rs.stream().filter(r -> !r.verified).findFirst().ifPresent(r -> System.out.println("         NOT VERIFIED: " + r.firstError));
                         if (plan.pairs > 1) System.out.println("         per pair: " + rs.get(rs.size() / 2).pairRates);
                         label = "";
@@ -1385,53 +1356,22 @@ public class ZmqBench implements Callable<Integer> {
             if (local) {
                 long until = System.nanoTime() + 2_000_000_000L;
                 for (LocalChild c : CHILDREN) {
-                    try { c.process.waitFor(Math.max(1, until - System.nanoTime()), TimeUnit.NANOSECONDS); } catch (InterruptedException ignored) { }
+                    try { c.child.process.waitFor(Math.max(1, until - System.nanoTime()), TimeUnit.NANOSECONDS); } catch (InterruptedException ignored) { }
                 }
             }
             destroyChildren();
             zmq.close();
         }
 
+        /** Ends the local workers still running: all asked at once, then each forced after 2 s (Child.stop). */
         static void destroyChildren() {
-            for (LocalChild c : List.copyOf(CHILDREN)) {
-                if (c.process.isAlive()) c.process.destroyForcibly();
+            List<LocalChild> all = List.copyOf(CHILDREN);
+            for (LocalChild c : all) c.child.process.destroy();
+            for (LocalChild c : all) {
+                c.child.stop();
                 CHILDREN.remove(c);
             }
         }
-    }
-
-    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
-
-    static void reportFailure(String message) {
-        if (FAILURE_REPORTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
-    }
-
-    /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */
-    static boolean alive(long pid) {
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException | RuntimeException e) {
-            return true;
-        }
-    }
-
-    static Thread daemon(String name, Runnable r) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    /** Reads a line byte by byte, so that nothing after it is taken from the stream. */
-    static String readLine(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b; (b = in.read()) != '\n'; ) {
-            if (b < 0) throw new EOFException("the coordinator closed its stream");
-            line.write(b);
-        }
-        return line.toString(StandardCharsets.UTF_8);
     }
 
     // ---------------------------------------------------------------- results
@@ -1449,24 +1389,24 @@ public class ZmqBench implements Callable<Integer> {
          * Throughput adds up the pairs' rates (they run at once); latency merges their histograms. The
          * headline side is the receiver for streams and the sender (round trips) for req-rep.
          */
-        static Row of(RunSpec s, Plan plan, List<Report[]> reports, String note) throws RunFailure {
+        static Row of(RunSpec s, Plan plan, List<RunReport[]> reports, String note) throws RunFailure {
             PatternKind kind = s.kind();
             int side = kind == PatternKind.REQ_REP ? 0 : 1;
             Row r = new Row();
             r.pattern = s.pattern;
             r.size = s.itemBytes;
-            r.method = s.transport + (s.zeroCopy ? "-zc" : "") + (plan.pairs > 1 ? "-x" + plan.pairs : "");
+            r.method = s.method.name() + (s.zeroCopy ? "-zc" : "") + (plan.pairs > 1 ? "-x" + plan.pairs : "");
             long counted = 0, errors = 0, lost = 0, sent = 0;
             double seconds = 0;
             List<String> perPair = new ArrayList<>();
-            for (Report[] pr : reports) {
-                Report head = pr[side];
-                perPair.add(String.format("%,.0f", head.rate()));
+            for (RunReport[] pr : reports) {
+                RunReport head = pr[side];
+                perPair.add(fmt(head.rate()));
                 counted += head.counted;
                 seconds = Math.max(seconds, head.seconds);
                 sent += pr[0].messages;
                 lost += pr[1].lost;
-                for (Report x : pr) {
+                for (RunReport x : pr) {
                     errors += x.errors;
                     if (r.firstError == null && x.firstError != null) r.firstError = x.side + " " + (x.pair + 1) + ": " + x.firstError;
                     if (x == head) {
@@ -1474,7 +1414,7 @@ public class ZmqBench implements Callable<Integer> {
                             Histogram h = x.decode();
                             if (h != null) { if (r.hist == null) r.hist = h; else r.hist.add(h); }
                         } catch (IOException e) {
-                            throw new RunFailure(s.pattern + " " + s.transport + ": " + e.getMessage());
+                            throw new RunFailure(s.pattern + " " + s.method.name() + ": " + e.getMessage());
                         }
                     }
                 }
@@ -1491,7 +1431,7 @@ public class ZmqBench implements Callable<Integer> {
             f.put("bench", BENCH);
             f.put("method", r.method);
             f.put("pattern", s.pattern);
-            f.put("wait", "block");
+            f.put("wait", s.method.waits());
             f.put("payload", s.dtype == null ? "raw" : s.dtype);
             f.put("size_bytes", s.itemBytes);
             f.put("count", counted);
@@ -1524,46 +1464,361 @@ public class ZmqBench implements Callable<Integer> {
             return r;
         }
 
-        static double round(double v, int places) {
-            double scale = Math.pow(10, places);
-            return Math.round(v * scale) / scale;
+    }
+
+    // ---- harness block: format (a copy of harness/BenchHarness.java, kept identical by harness/sync: edit it there)
+
+    /** Sizes and durations: parsed as users type them (10k, 64Ki, 500ms), printed one way everywhere. */
+    static final class Units {
+        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|T|Ki|Mi|Gi|Ti)?B?");
+        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+
+        /** 100, 10k, 2M, 1G (powers of 1000) and 64Ki, 1Mi (powers of 1024); an optional B. */
+        static long parseSize(String text) {
+            Matcher m = SIZE.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException("not a size: " + text);
+            long scale = switch (m.group(2) == null ? "" : m.group(2)) {
+                case "k", "K" -> 1_000L;
+                case "M" -> 1_000_000L;
+                case "G" -> 1_000_000_000L;
+                case "T" -> 1_000_000_000_000L;
+                case "Ki" -> 1L << 10;
+                case "Mi" -> 1L << 20;
+                case "Gi" -> 1L << 30;
+                case "Ti" -> 1L << 40;
+                default -> 1L;
+            };
+            return Math.multiplyExact(Long.parseLong(m.group(1)), scale);
+        }
+
+        /** A size from min to max, else picocli's conversion error naming what is allowed. */
+        static long parseSizeIn(String value, long min, long max, String allowed) {
+            long n;
+            try {
+                n = parseSize(value);
+            } catch (RuntimeException e) {
+                n = -1;
+            }
+            if (n < min || n > max) throw new CommandLine.TypeConversionException("'" + value + "' (" + allowed + ")");
+            return n;
+        }
+
+        /**
+         * 100 B, 10 kB, 2 MB, 64 KiB, 1000 MiB: the largest unit of either family in which the size is whole
+         * (as the user typed it, most likely); else three significant figures in powers of 1000.
+         */
+        static String size(long bytes) {
+            String[] decimal = {"TB", "GB", "MB", "kB"}, binary = {"TiB", "GiB", "MiB", "KiB"};
+            for (int i = 0; i < 4; i++) {
+                long unit = (long) Math.pow(1000, 4 - i), binaryUnit = 1L << (10 * (4 - i));
+                if (bytes >= unit && bytes % unit == 0) return bytes / unit + " " + decimal[i];
+                if (bytes >= binaryUnit && bytes % binaryUnit == 0) return bytes / binaryUnit + " " + binary[i];
+            }
+            for (int i = 0; i < 4; i++) {
+                double unit = Math.pow(1000, 4 - i);
+                if (bytes >= unit) return fmt(bytes / unit) + " " + decimal[i];
+            }
+            return bytes + " B";
+        }
+
+        static Duration parseDuration(String text) {
+            Matcher m = DURATION.matcher(text.trim());
+            if (!m.matches()) throw new IllegalArgumentException("not a duration: " + text);
+            double v = Double.parseDouble(m.group(1));
+            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
+            return Duration.ofNanos(Math.round(ms * 1e6));
+        }
+
+        static String duration(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
         }
     }
 
-    /** Appends rows to results.csv and results.jsonl, writes each latency row's .hgrm beside them. */
+    /** The median of the values that are there: NaN (a figure a row does not have) is skipped; NaN if none is left. */
+    static <T> double median(Collection<T> items, ToDoubleFunction<T> figure) {
+        double[] v = items.stream().mapToDouble(figure).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        if (v.length == 0) return Double.NaN;
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** About three significant figures, '.' for decimals whatever the locale: 0.42, 13.6, 1,868; "-" for a missing value. */
+    static String fmt(double v) {
+        if (Double.isNaN(v)) return "-";
+        return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%,.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
+    }
+
+    /** A ratio as 1.23x; "-" where it is not a number (a missing or zero figure). */
+    static String times(double ratio) {
+        return Double.isFinite(ratio) ? String.format(Locale.ROOT, "%.2fx", ratio) : "-";
+    }
+
+    static double round(double v, int places) {
+        double scale = Math.pow(10, places);
+        return Math.round(v * scale) / scale;
+    }
+
+    // ---- end of harness block: format
+
+    // ---- harness block: run (a copy of harness/BenchHarness.java, kept identical by harness/sync: edit it there)
+
+    /**
+     * Runs the command as every script does: numbers printed with '.' whatever the user's locale; bad input
+     * is exit 2 with one line naming the option and the value; an unexpected exception is exit 1 with one
+     * line, never a stack trace.
+     */
+    static int runCommand(Object command, String... args) {
+        Locale.setDefault(Locale.ROOT);
+        System.setProperty("chronicle.analytics.disable", "true");
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> System.err.println(BENCH + ": " + oneLine(e) + " (thread " + t.getName() + ")"));
+        CommandLine cli = new CommandLine(command);
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
+            ex.getCommandLine().getErr().println(BENCH + ": " + ex.getMessage() + (unknown ? " (see --help)" : ""));
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, cl, parsed) -> {
+            if (ex instanceof RunFailure f) {
+                reportFailure(f.getMessage());
+                return f.code;
+            }
+            cl.getErr().println(BENCH + ": " + oneLine(ex));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    /** An exception as one line: its type and message, and its cause's. */
+    static String oneLine(Throwable e) {
+        String line = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return e.getCause() == null || e.getCause() == e ? line : line + " (cause: " + oneLine(e.getCause()) + ")";
+    }
+
+    /** A failure at run time (a peer died, a timeout, verification failed): exit 1, or code, with one line. */
+    static final class RunFailure extends Exception {
+        final int code;
+
+        RunFailure(String message) { this(message, 1); }
+
+        RunFailure(String message, int code) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    static final AtomicBoolean FAILURE_REPORTED = new AtomicBoolean();
+    static final AtomicBoolean FAILURE_PRINTED = new AtomicBoolean();
+    static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
+
+    /** A watchdog and the main thread may both see the same failure: say it once, and not at all while Ctrl-C ends the run. */
+    static void reportFailure(String message) {
+        FAILURE_REPORTED.set(true);
+        if (!SHUTTING_DOWN.get() && FAILURE_PRINTED.compareAndSet(false, true)) System.err.println(BENCH + ": " + message);
+    }
+
+    /** What a method says of itself, field by field: MethodInfo.named("shm-spin").waits("spin").summary("...").note("..."). */
+    record MethodInfo(String name, String waits, String summary, String note) {
+        static MethodInfo named(String name) { return new MethodInfo(name, "", "", ""); }
+
+        /** How its receiver waits: spin, block, spin-block, yield, park ... (the row's `wait`). */
+        MethodInfo waits(String how) { return new MethodInfo(name, how, summary, note); }
+
+        /** Its line in --list. */
+        MethodInfo summary(String text) { return new MethodInfo(name, waits, text, note); }
+
+        /** What its rows say in `note`: where the library's name promises more than it does, for one. */
+        MethodInfo note(String text) { return new MethodInfo(name, waits, summary, text); }
+    }
+
+    /** A script's method: its description (MethodInfo) and whatever the script needs to run it. */
+    interface Described {
+        MethodInfo info();
+
+        default String name() { return info().name(); }
+
+        default String waits() { return info().waits(); }
+
+        default String summary() { return info().summary(); }
+
+        default String note() { return info().note(); }
+    }
+
+    /** --list: one line per method. */
+    static int printList(List<? extends Described> methods) {
+        int width = methods.stream().mapToInt(m -> m.name().length()).max().orElse(0);
+        for (Described m : methods)
+            System.out.println(String.format("%-" + width + "s  %-10s  %s", m.name(), m.waits(), m.summary()).stripTrailing());
+        return 0;
+    }
+
+    /** --methods: the methods asked for, in the order given, each once; all of them when none is asked for. */
+    static <M extends Described> List<M> chooseMethods(CommandLine cl, List<M> all, List<String> asked) {
+        if (asked == null) return all;
+        List<M> chosen = new ArrayList<>();
+        for (String name : asked) {
+            M m = all.stream().filter(x -> x.name().equals(name.trim())).findFirst().orElseThrow(() -> new ParameterException(cl,
+                    "Invalid value for option '--methods': '" + name + "' (allowed: " + all.stream().map(Described::name).collect(Collectors.joining(", ")) + ")"));
+            if (!chosen.contains(m)) chosen.add(m);
+        }
+        return chosen;
+    }
+
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        public Duration convert(String value) {
+            try {
+                return Units.parseDuration(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
+            }
+        }
+    }
+
+    /**
+     * Run folders live in /dev/shm/ipcbench (else the temp dir), named <script>-<pid>-<random>, owner-only;
+     * POSIX semaphores are /dev/shm/sem.ipcbench-<script>-<pid>-<random>-<role>. A script cleans up only its
+     * own: another script's run folder (a RedisBench server's pid file, say) is that script's to remove.
+     */
+    static final class SuiteFolder {
+        static final Path SHM = Path.of("/dev/shm");
+        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
+        static final String SEMAPHORE_PREFIX = "ipcbench-" + BENCH + "-";
+        static final Pattern RUN_FOLDER = Pattern.compile(Pattern.quote(BENCH) + "-(\\d+)-[0-9a-f]+");
+        static final Pattern SEMAPHORE = Pattern.compile("sem\\." + Pattern.quote(SEMAPHORE_PREFIX) + "(\\d+)-[0-9a-f]+-.+");
+
+        static String newRunId() {
+            return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+        }
+
+        /** The name to pass to sem_open for this run's semaphore of the given role. */
+        static String semaphoreName(String runId, String role) { return "/" + SEMAPHORE_PREFIX + runId + "-" + role; }
+
+        static Path createRunDir(String runId) throws IOException {
+            var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+            if (!Files.isDirectory(ROOT)) {
+                try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
+            }
+            return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
+        }
+
+        /** This script's run folders and semaphores whose owner process is gone (--cleanup, and before each invocation). */
+        static List<Path> removeLeftovers() {
+            List<Path> removed = new ArrayList<>();
+            // Semaphores first: removing a run folder removes its run's semaphores too, unreported.
+            for (var place : List.of(Map.entry(SHM, SEMAPHORE), Map.entry(ROOT, RUN_FOLDER))) {
+                if (!Files.isDirectory(place.getKey())) continue;
+                try (Stream<Path> entries = Files.list(place.getKey())) {
+                    for (Path p : (Iterable<Path>) entries::iterator) {
+                        Matcher m = place.getValue().matcher(p.getFileName().toString());
+                        if (m.matches() && !alive(Long.parseLong(m.group(1)))) {
+                            delete(p);
+                            if (!Files.exists(p)) removed.add(p);
+                        }
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    // another user's suite folder, which we may not read: nothing of ours is in it
+                }
+            }
+            removed.sort(Comparator.naturalOrder());
+            return removed;
+        }
+
+        /** --cleanup: removes this script's leftovers and says what it removed. */
+        static int cleanup() {
+            List<Path> removed = removeLeftovers();
+            System.out.println(removed.isEmpty() ? "Nothing of " + BENCH + "'s to clean in " + ROOT
+                    : "Removed " + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
+            return 0;
+        }
+
+        /**
+         * Removes a run folder (or a leftover semaphore) and the semaphores of the same run. Synchronized: a
+         * child's parent watch and its main thread may both get here at once.
+         */
+        static synchronized void delete(Path p) {
+            try (Stream<Path> walk = Files.walk(p)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | UncheckedIOException ignored) { }
+            String name = p.getFileName().toString();
+            if (RUN_FOLDER.matcher(name).matches() && Files.isDirectory(SHM)) {
+                String semaphores = "sem." + SEMAPHORE_PREFIX + name.substring(BENCH.length() + 1) + "-";
+                try (Stream<Path> sems = Files.list(SHM)) {
+                    sems.filter(s -> s.getFileName().toString().startsWith(semaphores)).forEach(s -> s.toFile().delete());
+                } catch (IOException | UncheckedIOException ignored) { }
+            }
+        }
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /**
+     * Appends rows to <out>/results.csv (the suite's columns) and results.jsonl (every field), and writes a
+     * latency row's histogram beside them (hgrm/*.hgrm). One schema for every script: a results.csv with
+     * another header is never appended to.
+     */
     static final class Results {
         static final List<String> COLUMNS = List.of("timestamp", "bench", "method", "pattern", "wait", "payload", "size_bytes",
                 "count", "batch", "peers", "run", "seconds", "msgs_per_s", "mb_per_s", "lat_kind", "lat_mean_us", "lat_p50_us",
                 "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us", "verified", "errors", "note", "hgrm",
                 "jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host", "run_id");
+        static final String HEADER = String.join(",", COLUMNS);
+
         final Path dir;
         final Map<String, Object> env;
-        final String runId = ProcessHandle.current().pid() + "-" + Long.toHexString(new Random().nextLong() & 0xFFFFFFFFL);
+        final String runId = SuiteFolder.newRunId();
+        int written;
 
         Results(Path dir, Map<String, Object> env) {
             this.dir = dir;
             this.env = env;
         }
 
-        void write(Row row) throws RunFailure {
+        /** Why rows cannot go to dir, or null: it must be a folder this user can create or write, without a results.csv of another schema. */
+        static String unusable(Path dir) {
+            Path p = dir.toAbsolutePath();
+            while (p != null && !Files.exists(p)) p = p.getParent();
+            if (p == null || !Files.isDirectory(p) || !Files.isWritable(p))
+                return "must be a folder this user can create or write" + (p == null ? "" : "; " + p + " is not a writable folder");
+            Path csv = dir.resolve("results.csv");
+            if (Files.isRegularFile(csv)) {
+                String header;
+                try (BufferedReader r = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+                    header = r.readLine();
+                } catch (IOException e) {
+                    return "cannot read " + csv + ": " + e.getMessage();
+                }
+                if (header != null && !header.equals(HEADER))
+                    return csv + " has other columns than this version of the suite writes; move it away or choose another --out";
+            }
+            return null;
+        }
+
+        /** Bad input, before anything runs: --out must be usable. */
+        static void checkOut(CommandLine cl, Path dir) {
+            String why = unusable(dir);
+            if (why != null) throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (" + why + ")");
+        }
+
+        /** Appends one row: fields in the schema's names (more are kept in the jsonl), hist for a latency row, else null. */
+        void write(Map<String, Object> fields, Histogram hist) throws RunFailure {
             try {
-                Map<String, Object> all = new LinkedHashMap<>(row.fields);
+                Files.createDirectories(dir);
+                String why = unusable(dir);
+                if (why != null) throw new IOException(why);
+                Map<String, Object> all = new LinkedHashMap<>(fields);
                 String hgrm = null;
-                if (row.hist != null) {
+                if (hist != null) {
                     Files.createDirectories(dir.resolve("hgrm"));
-                    hgrm = "hgrm/" + String.join("_", BENCH, row.pattern, row.method, (String) row.fields.get("payload"), String.valueOf(row.size),
-                            "r" + row.fields.get("run"), runId) + ".hgrm";
+                    hgrm = "hgrm/" + Stream.of(BENCH, fields.get("method"), fields.get("pattern"), fields.get("size_bytes"), "r" + fields.get("run"), runId,
+                            String.valueOf(++written)).map(String::valueOf).collect(Collectors.joining("_")).replaceAll("[^A-Za-z0-9._-]", "-") + ".hgrm";
                     try (PrintStream ps = new PrintStream(Files.newOutputStream(dir.resolve(hgrm)), false, StandardCharsets.UTF_8)) {
-                        row.hist.outputPercentileDistribution(ps, 1000.0);
+                        hist.outputPercentileDistribution(ps, 1000.0);
                     }
                 }
-                Files.createDirectories(dir);
                 all.put("hgrm", hgrm);
                 all.putAll(env);
                 all.put("run_id", runId);
                 Path csv = dir.resolve("results.csv");
                 StringBuilder line = new StringBuilder();
-                if (!Files.exists(csv)) line.append(String.join(",", COLUMNS)).append('\n');
+                if (!Files.exists(csv)) line.append(HEADER).append('\n');
                 line.append(COLUMNS.stream().map(c -> csvField(all.get(c))).collect(Collectors.joining(","))).append('\n');
                 Files.writeString(csv, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 Files.writeString(dir.resolve("results.jsonl"), JSON.writeValueAsString(all) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -1597,7 +1852,7 @@ public class ZmqBench implements Callable<Integer> {
 
         static String hostname() { return firstLine(Path.of("/proc/sys/kernel/hostname"), "").orElse("unknown"); }
 
-        /** Two processes with the same boot id read the same CLOCK_MONOTONIC. */
+        /** One id per boot of the machine: two processes with the same one share CLOCK_MONOTONIC (System.nanoTime). */
         static String bootId() { return firstLine(Path.of("/proc/sys/kernel/random/boot_id"), "").orElse(hostname()); }
 
         static Optional<String> firstLine(Path file, String key) {
@@ -1628,91 +1883,149 @@ public class ZmqBench implements Callable<Integer> {
         static void clear() { if (TERMINAL) System.err.print("\r\033[K"); }
     }
 
-    // ---------------------------------------------------------------- sizes, durations, summary
+    /**
+     * A child process: this script started again (same java, JVM flags and class path) with its arguments,
+     * its configuration as one JSON line on its stdin, its stderr kept (the last few KiB) to quote when it fails.
+     */
+    static final class Child {
+        final String name;
+        final Process process;
+        final InputStream stdout;
+        final OutputStream stdin;
+        private final StringBuffer err = new StringBuffer();
+        private final Thread errDrain;
 
-    static final class Units {
-        static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(k|K|M|G|Ki|Mi|Gi)?B?");
-
-        static long parseSize(String text) {
-            Matcher m = SIZE.matcher(text.trim());
-            if (!m.matches()) throw new IllegalArgumentException();
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "" : m.group(2);
-            long scale = switch (unit) {
-                case "k", "K" -> 1_000L;
-                case "M" -> 1_000_000L;
-                case "G" -> 1_000_000_000L;
-                case "Ki" -> 1L << 10;
-                case "Mi" -> 1L << 20;
-                case "Gi" -> 1L << 30;
-                default -> 1L;
-            };
-            return Math.multiplyExact(n, scale);
+        private Child(String name, Process process) {
+            this.name = name;
+            this.process = process;
+            this.stdout = process.getInputStream();
+            this.stdin = process.getOutputStream();
+            this.errDrain = daemon("stderr of " + name, () -> {
+                try (Reader r = new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)) {
+                    char[] buf = new char[1024];
+                    for (int n; (n = r.read(buf)) > 0; ) {
+                        err.append(buf, 0, n);
+                        if (err.length() > 8000) err.delete(0, err.length() - 4000);
+                    }
+                } catch (IOException ignored) { }
+            });
         }
 
-        static String size(long bytes) {
-            if (bytes >= 1_000_000 && bytes % 1_000_000 == 0) return bytes / 1_000_000 + " MB";
-            if (bytes >= 1 << 20 && bytes % (1 << 20) == 0) return (bytes >> 20) + " MiB";
-            if (bytes >= 1_000 && bytes % 1_000 == 0) return bytes / 1_000 + " kB";
-            if (bytes >= 1 << 10 && bytes % (1 << 10) == 0) return (bytes >> 10) + " KiB";
-            return bytes + " B";
+        /** The command that starts this program again, with args after the main class. */
+        static List<String> command(Class<?> main, List<String> args) {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+            cmd.addAll(args);
+            return cmd;
         }
 
-        static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
-
-        static Duration parseDuration(String text) {
-            Matcher m = DURATION.matcher(text.trim());
-            if (!m.matches()) throw new IllegalArgumentException();
-            double v = Double.parseDouble(m.group(1));
-            double ms = switch (m.group(2)) { case "ms" -> v; case "s" -> v * 1e3; case "m" -> v * 60e3; default -> v * 3600e3; };
-            return Duration.ofNanos(Math.round(ms * 1e6));
+        /** Starts the child; config, when not null, goes to its stdin as one line of JSON. */
+        static Child start(String name, Class<?> main, List<String> args, Object config) throws IOException {
+            Child c = new Child(name, new ProcessBuilder(command(main, args)).start());
+            if (config != null) c.send(JSON.writeValueAsString(config));
+            return c;
         }
 
-        static String duration(Duration d) {
-            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        void send(String line) throws IOException {
+            stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
         }
-    }
 
-    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
-        public Integer convert(String value) {
-            return parseSizeIn(value, Payload.HEADER, MAX_SIZE, "a message size from 16 B, its header, to 64 MiB, such as 100, 64Ki or 1Mi");
+        /** The next line it writes on stdout. */
+        String receiveLine() throws IOException { return readLine(stdout); }
+
+        /** Waits for the child's "ready" line; returns what follows the word (an endpoint, say), or "". */
+        String awaitReady() throws IOException {
+            String line = receiveLine();
+            if (!line.startsWith("ready")) throw new IOException(name + " answered '" + line + "' instead of 'ready'");
+            return line.substring(5).strip();
         }
-    }
 
-    static final class SockbufConverter implements CommandLine.ITypeConverter<Integer> {
-        public Integer convert(String value) {
-            return parseSizeIn(value, 4096, 1 << 30, "a buffer size from 4Ki to 1Gi, such as 256Ki or 4Mi");
+        /** "(pid N) exited with code C (killed by signal S)" once it has ended. */
+        String exitText() {
+            int code = process.exitValue();
+            return "(pid " + process.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
         }
-    }
 
-    /** Bytes in the range, else a conversion error naming what is allowed. */
-    static int parseSizeIn(String value, int min, int max, String allowed) {
-        long n;
-        try {
-            n = Units.parseSize(value);
-        } catch (RuntimeException e) {
-            n = -1;
+        /** Its last lines on stderr, joined with " | ", after waiting briefly for the rest of them. */
+        String stderrTail() {
+            try { errDrain.join(500); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+            String text = err.toString().strip();
+            return text.isEmpty() ? "" : text.lines().limit(12).collect(Collectors.joining(" | "));
         }
-        if (n < min || n > max) throw new CommandLine.TypeConversionException("'" + value + "' (" + allowed + ")");
-        return (int) n;
-    }
 
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        public Duration convert(String value) {
+        /** How it ended, for a failure message: "the responder (pid 12) exited with code 137 (killed by signal 9); its stderr: ...". */
+        String endText() {
+            String tail = stderrTail();
+            return name + " " + exitText() + (tail.isEmpty() ? "; it wrote nothing on stderr" : "; its stderr: " + tail);
+        }
+
+        /** Asks it to end, then forces it after 2 s. */
+        void stop() {
+            if (!process.isAlive()) return;
+            process.destroy();
             try {
-                return Units.parseDuration(value);
-            } catch (RuntimeException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' (a duration such as 500ms, 10s, 2m)");
+                if (!process.waitFor(2, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
+
+        /** The child's side: its configuration, the first line on stdin. */
+        static <T> T readConfig(Class<T> type) throws IOException {
+            return JSON.readValue(readLine(new FileInputStream(FileDescriptor.in)), type);
+        }
+
+        /** The child's side: it never outlives its parent, whatever it is blocked on. */
+        static void watchParent(long parentPid, Runnable beforeExit) {
+            daemon("parent watch", () -> {
+                while (alive(parentPid)) {
+                    try { Thread.sleep(100); } catch (InterruptedException e) { return; }
+                }
+                if (beforeExit != null) beforeExit.run();
+                Runtime.getRuntime().halt(3);
+            });
+        }
     }
 
-    static double median(List<Row> rows, ToDoubleFunction<Row> f) {
-        double[] v = rows.stream().mapToDouble(f).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */
+    static boolean alive(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return false;
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
     }
 
-    static String fmt(double v) {
-        return v >= 100 ? String.format("%,.0f", v) : v >= 10 ? String.format("%.1f", v) : String.format("%.2f", v);
+    /** A line of UTF-8 without its newline, read byte by byte so nothing after it is taken; EOF is an IOException. */
+    static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) throw new EOFException("the other process closed the pipe");
+            line.write(c);
+        }
+        return line.toString(StandardCharsets.UTF_8);
     }
+
+    static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- end of harness block: run
 }

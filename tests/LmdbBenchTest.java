@@ -39,20 +39,14 @@ public class LmdbBenchTest extends Harness {
 
     // ---------------------------------------------------------------- logic, in-process
 
-    /** A reader's checks over a view that hands out whatever the test gives it. */
-    static LmdbBench.Reading reading(int entries, LmdbBench.Access access, LmdbBench.View view) {
-        var cfg = new LmdbBench.ReaderConfig("shm", 0, 1, 42, null, 0, null, 1000, 0, false);
-        return new LmdbBench.Reading(cfg, new LmdbBench.RunSpec(access, entries, 1, 0, null, 1), view);
+    /** A reader's checks of a dictionary of `entries` entries made from seed 42. */
+    static LmdbBench.Checker checker(int entries) {
+        return new LmdbBench.Checker(42, entries);
     }
 
-    static LmdbBench.View viewOf(Map<String, LmdbBench.Entry> snapshot) {
-        return new LmdbBench.View() {
-            public Map<String, LmdbBench.Entry> snapshot() { return snapshot; }
-
-            public LmdbBench.Entry lookup(int i, byte[] key) { return snapshot.get(LmdbBench.Contents.key(i)); }
-
-            public void close() { }
-        };
+    /** What a reader is told when it starts (a shm reader of seed 42). */
+    static LmdbBench.ChildConfig childConfig() {
+        return new LmdbBench.ChildConfig("shm", 0, 1, 42, null, 0, 1000, 0, false);
     }
 
     static Map<String, LmdbBench.Entry> version(int entries, long version) {
@@ -138,43 +132,43 @@ public class LmdbBenchTest extends Harness {
         });
 
         test("a reader's checks: a whole version passes; entries of two versions count as torn; a wrong entry, a missing key or a wrong count as errors", () -> {
-            var ok = reading(100, LmdbBench.Access.snapshot, null);
-            ok.check(version(100, 4));
+            var ok = checker(100);
+            ok.check(1, version(100, 4));
             check(ok.errors == 0 && ok.torn == 0 && ok.versions == 1 && ok.maxVersion == 4, "one good version");
             Map<String, LmdbBench.Entry> mixed = version(100, 4);
             mixed.put(LmdbBench.Contents.key(60), LmdbBench.Contents.entry(42, 60, 5));
-            var torn = reading(100, LmdbBench.Access.snapshot, null);
-            torn.check(mixed);
+            var torn = checker(100);
+            torn.check(1, mixed);
             check(torn.torn == 1 && torn.errors == 0 && torn.firstError.contains("torn"), "torn: " + torn.firstError);
             Map<String, LmdbBench.Entry> wrong = version(100, 4);
             var e = LmdbBench.Contents.entry(42, 9, 4);
             wrong.put(LmdbBench.Contents.key(9), new LmdbBench.Entry(e.id(), e.name(), e.score(), new double[]{1, 2, 3}, e.meta()));
-            var corrupt = reading(100, LmdbBench.Access.snapshot, null);
-            corrupt.check(wrong);
+            var corrupt = checker(100);
+            corrupt.check(1, wrong);
             check(corrupt.errors == 1 && corrupt.torn == 0 && corrupt.firstError.contains("key-000009"), "names the entry: " + corrupt.firstError);
             Map<String, LmdbBench.Entry> missing = version(100, 4);
             missing.remove(LmdbBench.Contents.key(0));
             missing.put("other", LmdbBench.Contents.entry(42, 0, 4));
-            var gone = reading(100, LmdbBench.Access.snapshot, null);
-            gone.check(missing);
+            var gone = checker(100);
+            gone.check(1, missing);
             check(gone.errors == 1 && gone.firstError.contains("no key-000000"), "a missing key: " + gone.firstError);
-            var small = reading(100, LmdbBench.Access.snapshot, null);
-            small.check(version(99, 4));
+            var small = checker(100);
+            small.check(1, version(99, 4));
             check(small.errors == 1 && small.firstError.contains("99 entries"), "a short dictionary: " + small.firstError);
-            var stale = reading(100, LmdbBench.Access.snapshot, null);
+            var stale = checker(100);
             stale.published = 5;
-            stale.check(version(100, 4));
+            stale.check(1, version(100, 4));
             check(stale.errors == 1 && stale.firstError.contains("stale"), "an older version than the writer had published: " + stale.firstError);
-            var point = reading(100, LmdbBench.Access.point, null);
-            point.check(3, LmdbBench.Contents.entry(42, 3, 8));
-            point.check(3, LmdbBench.Contents.entry(42, 4, 8));
+            var point = checker(100);
+            point.check(1, 3, LmdbBench.Contents.entry(42, 3, 8));
+            point.check(2, 3, LmdbBench.Contents.entry(42, 4, 8));
             check(point.errors == 1 && point.firstError.contains("key-000003"), "a lookup answered with another key's entry: " + point.firstError);
         });
 
         test("a reader's run times and checks every read, and counts reads that fail to decode", () -> {
             Map<String, LmdbBench.Entry> good = version(30, 2);
             AtomicLong calls = new AtomicLong();
-            var view = new LmdbBench.View() {
+            var view = new LmdbBench.Transport.View() {
                 public Map<String, LmdbBench.Entry> snapshot() {
                     if (calls.incrementAndGet() == 5) throw new LmdbBench.BadData("a broken read");
                     return good;
@@ -184,7 +178,7 @@ public class LmdbBenchTest extends Harness {
 
                 public void close() { }
             };
-            var cfg = new LmdbBench.ReaderConfig("shm", 0, 1, 42, null, 0, null, 1000, 0, false);
+            var cfg = childConfig();
             var report = new LmdbBench.Reading(cfg, new LmdbBench.RunSpec(LmdbBench.Access.snapshot, 30, 20, 0, null, 1), view).run(System.nanoTime(), 0, Long.MAX_VALUE, n -> { });
             check(report.reads() == 20 && report.errors() == 1 && report.firstError().contains("broken"), "20 reads, one bad: " + report);
             check(report.decodeHistogram().getTotalCount() == 19 && report.readNanos() > 0, "19 timed");
@@ -219,13 +213,13 @@ public class LmdbBenchTest extends Harness {
             writer.start();
             var view = new LmdbBench.ShmView(false);
             view.prepare(new LmdbBench.RunSpec(LmdbBench.Access.snapshot, entries, 1, 0, file, 1));
-            var checks = reading(entries, LmdbBench.Access.snapshot, view);
+            var checks = checker(entries);
             try {
-                for (int r = 0; r < 300; r++) checks.check(view.snapshot());
-                var lookups = reading(entries, LmdbBench.Access.point, view);
-                for (int i = 0; i < entries; i++) lookups.check(i, view.lookup(i, LmdbBench.ascii(LmdbBench.Contents.key(i))));
+                for (int r = 0; r < 300; r++) checks.check(r + 1, view.snapshot());
+                var lookups = checker(entries);
+                for (int i = 0; i < entries; i++) lookups.check(i + 1, i, view.lookup(i, LmdbBench.ascii(LmdbBench.Contents.key(i))));
                 check(lookups.errors == 0, "every key found: " + lookups.firstError);
-            check(view.retries() < 300L * 10, "retries count reads thrown away, not spins: " + view.retries());
+                check(view.retries() < 300L * 10, "retries count reads thrown away, not spins: " + view.retries());
             } finally {
                 stop.set(true);
                 writer.join();
@@ -281,7 +275,7 @@ public class LmdbBenchTest extends Harness {
             for (String m : ALL_METHODS) check(list.out().contains(m), m);
         });
 
-        test("copied alone into an empty folder, --quick runs every method and access mode verified, writes the seed's summaries, leaves nothing behind", () -> {
+        test("copied alone into an empty folder, --quick runs every method and access mode verified, writes the prototype's summaries, leaves nothing behind", () -> {
             Set<String> before = SCRIPT.suiteEntries();
             Path alone = Files.createDirectory(work.resolve("alone"));
             Files.copy(SCRIPT.file(), alone.resolve("LmdbBench.java"));
@@ -290,7 +284,7 @@ public class LmdbBenchTest extends Harness {
             checkRows(out, r, quickRows);
             check(rows(out).stream().noneMatch(x -> x.get("method").asText().equals("zmq") && x.get("access").asText().equals("point")), "no zmq point row");
             check(r.out().contains("zmq point: not applicable"), "the summary says zmq has no point reads:\n" + r.out());
-            check(r.out().contains("Relative to shm"), "the seed's comparison table:\n" + r.out());
+            check(r.out().contains("Relative to shm"), "the prototype's comparison table:\n" + r.out());
             List<String> writes = Files.readAllLines(out.resolve("LmdbBench_write_summary.csv")), reads = Files.readAllLines(out.resolve("LmdbBench_read_summary.csv"));
             check(writes.get(0).equals("backend,access,entries,write_time_s") && writes.size() == 6, "write summary: " + writes);
             check(reads.get(0).startsWith("backend,access,entries,avg_read_time_s,throughput_ops_s") && reads.size() == 6, "read summary: " + reads);
@@ -482,18 +476,43 @@ public class LmdbBenchTest extends Harness {
             check(row.get("seconds").asDouble() >= 1.0 && row.get("seconds").asDouble() < 4 && row.get("count").asLong() > 1000, "about a second, many lookups: " + row);
         });
 
-        test("--cleanup removes a killed run's folder and nothing else", () -> {
-            Path dead = SUITE_FOLDER.resolve("LmdbBench-" + deadPid() + "-abc123");
-            Path live = SUITE_FOLDER.resolve("LmdbBench-" + ProcessHandle.current().pid() + "-abc123");
-            Files.createDirectories(dead.resolve("lmdb"));
+        test("--cleanup removes this script's dead run folder and says so; another script's dead folder and a live one of its own stay", () -> {
+            Process gone = new ProcessBuilder("true").start();
+            check(gone.waitFor(30, TimeUnit.SECONDS), "a process that ended");
+            long dead = gone.pid();
+            check(ProcessHandle.of(dead).isEmpty(), "pid " + dead + " is not running");
+            Path mine = SUITE_FOLDER.resolve("LmdbBench-" + dead + "-abcdef");
+            Path other = SUITE_FOLDER.resolve("RedisBench-" + dead + "-abcdef");
+            Path live = SUITE_FOLDER.resolve("LmdbBench-" + ProcessHandle.current().pid() + "-abcdef");
+            Files.createDirectories(mine.resolve("lmdb"));
+            Files.createDirectories(other);
+            Files.writeString(other.resolve("redis.pid"), "1");
             Files.createDirectories(live);
             try {
                 Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--cleanup");
-                check(r.code() == 0 && r.out().contains(dead.toString()), "names what it removed: " + r.out() + r.err());
-                check(!Files.exists(dead) && Files.exists(live), "the dead run's folder only");
+                check(r.code() == 0, "exit 0, was " + r.code() + ": " + r.err());
+                check(r.out().contains("Removed") && r.out().contains(mine.toString()), "names what it removed: " + r.out() + r.err());
+                check(!r.out().contains(other.toString()) && !r.out().contains(live.toString()), "names only what it removed: " + r.out());
+                check(!Files.exists(mine), "its dead run's folder removed");
+                // (A RedisBench run at the same time would remove it, rightly: test.sh runs one test file at a time.)
+                check(Files.exists(other.resolve("redis.pid")), "another script's dead run folder is that script's to remove");
+                check(Files.exists(live), "its live run's folder kept");
             } finally {
-                deleteTree(dead);
+                deleteTree(mine);
+                deleteTree(other);
                 deleteTree(live);
+            }
+        });
+
+        test("a results folder whose results.csv has another header: exit 2, one line naming --out, the file unchanged, nothing run", () -> {
+            Path old = Files.createDirectories(work.resolve("old-schema"));
+            Path csv = old.resolve("results.csv");
+            String text = "timestamp,bench,method,msgs_per_s\n2024-01-01T00:00:00Z,LmdbBench,shm,1000\n";
+            Files.writeString(csv, text);
+            SCRIPT.rejects(Files.createDirectory(work.resolve("old-schema-cwd")), List.<String[]>of(new String[]{"--out", old.toString(), "--quick"}));
+            check(Files.readString(csv).equals(text), "results.csv unchanged: " + Files.readString(csv));
+            try (var left = Files.list(old)) {
+                check(left.toList().equals(List.of(csv)), "nothing else written beside it");
             }
         });
 

@@ -51,8 +51,8 @@ public class ShmBenchTest extends Harness {
     }
 
     /** A checker that keeps the consumer's reports. */
-    static ShmBench.Verifier verifier(ShmBench.Payload expected, List<ShmBench.RunReport> reports) {
-        return new ShmBench.Verifier(expected, reports::add);
+    static ShmBench.Checker checker(ShmBench.Payload expected, List<ShmBench.RunReport> reports) {
+        return new ShmBench.Checker(expected, reports::add);
     }
 
     static void unitTests() {
@@ -104,7 +104,7 @@ public class ShmBenchTest extends Harness {
             var payload = new ShmBench.Payload(ShmBench.Dtype.float64, 4096, 1, 5);
             var expected = new ShmBench.Payload(ShmBench.Dtype.float64, 4096, 1, 0);
             List<ShmBench.RunReport> reports = new ArrayList<>();
-            var v = verifier(expected, reports);
+            var v = checker(expected, reports);
             for (long seq = 1; seq <= 10; seq++) v.onArray(seq, System.nanoTime(), seq == 10 ? ShmBench.LAST_OF_RUN : 0, payload.array(seq), null);
             check(reports.size() == 1 && reports.get(0).errors() == 1 && reports.get(0).arrays() == 10, "one bad array of ten: " + reports);
             check(reports.get(0).firstError().startsWith("array 5: CRC32C mismatch"), "names the array: " + reports.get(0).firstError());
@@ -124,7 +124,7 @@ public class ShmBenchTest extends Harness {
             var consumer = new ShmBench.Ring(memory, capacity);
             var payload = new ShmBench.Payload(ShmBench.Dtype.int8, size, 2, 0);
             List<ShmBench.RunReport> reports = new ArrayList<>();
-            var v = verifier(new ShmBench.Payload(ShmBench.Dtype.int8, size, 2, 0), reports);
+            var v = checker(new ShmBench.Payload(ShmBench.Dtype.int8, size, 2, 0), reports);
             long[] straddled = {0};
             ShmBench.Receiver counting = (seq, sent, flags, data, rest) -> {
                 if (rest != null) straddled[0]++;
@@ -163,7 +163,7 @@ public class ShmBenchTest extends Harness {
                 });
                 t.start();
                 List<ShmBench.RunReport> reports = new ArrayList<>();
-                var v = verifier(new ShmBench.Payload(ShmBench.Dtype.float64, size, 1, 0), reports);
+                var v = checker(new ShmBench.Payload(ShmBench.Dtype.float64, size, 1, 0), reports);
                 while (!v.ended) consumer.receive(v);
                 t.join();
                 check(failure.get() == null, "producer failed: " + failure.get());
@@ -196,7 +196,7 @@ public class ShmBenchTest extends Harness {
                 check(sent.get() == fits, "the producer stopped at a full ring: sent " + sent.get() + " of a ring that holds " + fits);
                 check(t.isAlive(), "the producer is waiting");
                 List<ShmBench.RunReport> reports = new ArrayList<>();
-                var v = verifier(new ShmBench.Payload(ShmBench.Dtype.float64, size, 1, 0), reports);
+                var v = checker(new ShmBench.Payload(ShmBench.Dtype.float64, size, 1, 0), reports);
                 consumer.receive(v);
                 check(v.arrays == fits && v.errors == 0, "the " + fits + " waiting arrays are intact: " + v.arrays + " read, " + v.errors + " bad");
                 while (!v.ended) consumer.receive(v);
@@ -230,7 +230,7 @@ public class ShmBenchTest extends Harness {
                 Thread.sleep(500);
                 check(sent.get() == 8, "the producer sends a window (8 arrays) ahead of a consumer that has checked nothing, then waits: sent " + sent.get());
                 List<ShmBench.RunReport> reports = new ArrayList<>();
-                var v = verifier(new ShmBench.Payload(ShmBench.Dtype.float64, size, 1, 0), reports);
+                var v = checker(new ShmBench.Payload(ShmBench.Dtype.float64, size, 1, 0), reports);
                 Set<String> seenQueues = new TreeSet<>();
                 while (!v.ended) {
                     consumer.receive(v);
@@ -256,7 +256,7 @@ public class ShmBenchTest extends Harness {
             var producer = new ShmBench.Ring(memory, capacity);
             var payload = new ShmBench.Payload(ShmBench.Dtype.int8, size, 2, 0);
             List<ShmBench.RunReport> reports = new ArrayList<>();
-            var v = verifier(new ShmBench.Payload(ShmBench.Dtype.int8, size, 2, 0), reports);
+            var v = checker(new ShmBench.Payload(ShmBench.Dtype.int8, size, 2, 0), reports);
             long seq = 0, pos = 0, straddler = -1;
             while (straddler < 0) {                 // consume records until one's data wraps; leave that one unread
                 ++seq;
@@ -280,8 +280,10 @@ public class ShmBenchTest extends Harness {
                 var results = new ShmBench.Results(dir, ShmBench.Environment.capture());
                 Histogram h = new Histogram(3);
                 for (int i = 1; i <= 1000; i++) h.recordValue(i * 1000L);
-                results.write(ShmBench.Row.ofLimit(ShmBench.Dtype.float64, 8192, 1, 1, 0.1, 200_000, 0, null));
-                results.write(ShmBench.Row.of("shm-ring", "spin", "a, \"quoted\" note", ShmBench.Dtype.float64, 8192, 10, 1, 0.5, h, 1000, 0, null));
+                var limitRow = ShmBench.Row.ofLimit(ShmBench.Dtype.float64, 8192, 1, 1, 0.1, 200_000, 0, null);
+                var ringRow = ShmBench.Row.of("shm-ring", "spin", "a, \"quoted\" note", ShmBench.Dtype.float64, 8192, 10, 1, 0.5, h, 1000, 0, null);
+                results.write(limitRow.fields, limitRow.hist);
+                results.write(ringRow.fields, ringRow.hist);
                 List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
                 check(csv.size() == 3 && csv.get(0).equals(String.join(",", ShmBench.Results.COLUMNS)), "csv header and two rows");
                 check(csv.get(2).contains("\"a, \"\"quoted\"\" note; latency clock: System.nanoTime of both processes (CLOCK_MONOTONIC"), "csv quoting, and the latency clock recorded: " + csv.get(2));
@@ -309,17 +311,40 @@ public class ShmBenchTest extends Harness {
             Path mine = ShmBench.SuiteFolder.createRunDir(ShmBench.SuiteFolder.newRunId());
             Path orphan = Files.createDirectories(root.resolve("ShmBench-" + dead + "-abc123"));
             Files.writeString(orphan.resolve("ring"), "x");
-            Path sem = ShmBench.SuiteFolder.SHM.resolve("sem.ipcbench-" + dead + "-abc123-filled");
+            Path sem = ShmBench.SuiteFolder.SHM.resolve("sem.ipcbench-ShmBench-" + dead + "-abc123-filled");
             Files.writeString(sem, "x");
+            Path othersSem = ShmBench.SuiteFolder.SHM.resolve("sem.ipcbench-OtherBench-" + dead + "-abc123-filled");
+            Files.writeString(othersSem, "x");
             Path unrelated = Files.createDirectories(root.resolve("keep-me"));
             try {
-                ShmBench.SuiteFolder.removeLeftovers();
+                List<Path> removed = ShmBench.SuiteFolder.removeLeftovers();
                 check(!Files.exists(orphan) && !Files.exists(sem), "leftovers of dead pid " + dead + " removed");
+                check(removed.contains(orphan) && removed.contains(sem), "and listed as removed: " + removed);
                 check(Files.exists(mine) && Files.exists(unrelated), "a live run's folder and an unrelated folder are kept");
+                check(Files.exists(othersSem), "another script's semaphore is that script's to remove");
             } finally {
                 ShmBench.SuiteFolder.delete(mine);
                 Files.deleteIfExists(unrelated);
+                Files.deleteIfExists(othersSem);
             }
+        });
+
+        test("semaphores are named after this script and the run, and go with the run folder", () -> {
+            String runId = ShmBench.SuiteFolder.newRunId();
+            check(ShmBench.SuiteFolder.semaphoreName(runId, "filled").equals("/ipcbench-ShmBench-" + runId + "-filled"),
+                    "name: " + ShmBench.SuiteFolder.semaphoreName(runId, "filled"));
+            Path dir = ShmBench.SuiteFolder.createRunDir(runId);
+            var payload = new ShmBench.Payload(ShmBench.Dtype.float64, 1000, 1, 0);
+            var event = new ShmBench.ShmEventTransport(new ShmBench.Context(true, dir, runId, 1000, 1, 4096, ShmBench.WaitMode.spin, 0, payload, new ShmBench.Abort()));
+            try {
+                for (String role : List.of("filled", "emptied"))
+                    check(Files.exists(ShmBench.SuiteFolder.SHM.resolve("sem.ipcbench-ShmBench-" + runId + "-" + role)), "semaphore " + role + " in /dev/shm");
+            } finally {
+                ShmBench.SuiteFolder.delete(dir);
+            }
+            for (String role : List.of("filled", "emptied"))
+                check(!Files.exists(ShmBench.SuiteFolder.SHM.resolve("sem.ipcbench-ShmBench-" + runId + "-" + role)), "semaphore " + role + " removed with the run folder");
+            event.close();
         });
     }
 
@@ -506,7 +531,43 @@ public class ShmBenchTest extends Harness {
 
         test("--cleanup runs without a benchmark", () -> {
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--cleanup");
-            check(r.code() == 0 && (r.out().startsWith("Nothing to clean") || r.out().startsWith("Removed")), "cleanup: " + r.out() + r.err());
+            check(r.code() == 0 && (r.out().startsWith("Nothing of ShmBench's to clean") || r.out().startsWith("Removed")), "cleanup: " + r.out() + r.err());
+        });
+
+        test("--cleanup removes this script's dead run folder and says so; another script's dead one and a live one of its own stay", () -> {
+            Process gone = new ProcessBuilder("true").start();
+            gone.waitFor();
+            long dead = gone.pid();
+            check(ProcessHandle.of(dead).isEmpty(), "pid " + dead + " has ended");
+            Files.createDirectories(SUITE_FOLDER);
+            Path mineDead = Files.createDirectory(SUITE_FOLDER.resolve("ShmBench-" + dead + "-abcdef"));
+            Files.writeString(mineDead.resolve("ring"), "x");
+            Path othersDead = Files.createDirectory(SUITE_FOLDER.resolve("RedisBench-" + dead + "-abcdef"));
+            Files.writeString(othersDead.resolve("redis.pid"), "1");
+            Path mineLive = Files.createDirectory(SUITE_FOLDER.resolve("ShmBench-" + ProcessHandle.current().pid() + "-abcdef"));
+            try {
+                Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--cleanup");
+                check(r.code() == 0, "exit 0: " + r.err());
+                check(!Files.exists(mineDead), "its dead run folder removed");
+                check(r.out().startsWith("Removed") && r.out().contains(mineDead.toString()), "says what it removed: " + r.out());
+                check(Files.exists(othersDead.resolve("redis.pid")), "RedisBench's dead run folder is RedisBench's to remove");
+                check(Files.exists(mineLive), "a live run's folder stays");
+                check(!r.out().contains(othersDead.toString()) && !r.out().contains(mineLive.toString()), "names only what it removed: " + r.out());
+            } finally {
+                for (Path p : List.of(mineDead, othersDead, mineLive)) deleteTree(p);
+            }
+        });
+
+        test("a results folder whose results.csv has other columns: exit 2, one line naming --out, the file unchanged, nothing run", () -> {
+            Path outDir = Files.createDirectory(work.resolve("other-schema"));
+            Path csv = Files.writeString(outDir.resolve("results.csv"), "timestamp,bench,method,throughput\n2024-01-01T00:00:00Z,OldBench,x,1\n");
+            byte[] before = Files.readAllBytes(csv);
+            SCRIPT.rejects(Files.createDirectory(work.resolve("other-schema-cwd")), List.<String[]>of(new String[]{"--out", outDir.toString(), "--quick"}));
+            check(Arrays.equals(Files.readAllBytes(csv), before), "results.csv unchanged");
+            try (Stream<Path> files = Files.list(outDir)) {
+                List<String> names = files.map(f -> f.getFileName().toString()).toList();
+                check(names.equals(List.of("results.csv")), "nothing else written beside it: " + names);
+            }
         });
 
         deleteTree(work);

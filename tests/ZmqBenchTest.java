@@ -27,7 +27,7 @@ public class ZmqBenchTest extends Harness {
 
     static final Script SCRIPT = new Script("ZmqBench", "--spawned", false);   // no files: its sockets are ports and in-process names
     static final List<String> PATTERNS = List.of("push-pull", "pub-sub", "req-rep");
-    static final List<String> TRANSPORTS = List.of("tcp", "ipc", "inproc");
+    static final List<String> METHODS = List.of("tcp", "ipc", "inproc");   // ZeroMQ's transports
 
     public static void main(String[] args) throws Exception {
         filter = args.length > 0 ? args[0] : null;
@@ -39,7 +39,7 @@ public class ZmqBenchTest extends Harness {
     // ---------------------------------------------------------------- logic, in-process
 
     static ZmqBench.RunSpec spec(String pattern, int msgBytes) {
-        return new ZmqBench.RunSpec(pattern, "tcp", msgBytes, null, 1, msgBytes, 100, 0, false, 1000, 1000, 4 << 20, 42, 0, true, 1);
+        return new ZmqBench.RunSpec(pattern, ZmqBench.Method.tcp, msgBytes, null, 1, msgBytes, 100, 0, false, 1000, 1000, 4 << 20, 42, 0, true, 1);
     }
 
     /** Message seq as the sender builds it (header, then the body of its variant), as a receiver sees it. */
@@ -127,17 +127,17 @@ public class ZmqBenchTest extends Harness {
             ZmqBench.Matrix m = ((ZmqBench) cl.getCommand()).matrix;
             cl.parseArgs("-o", System.getProperty("java.io.tmpdir") + "/zmq-plan");
             ZmqBench.Plan plan = m.plan(cl);
-            var small = plan.spec(ZmqBench.PatternKind.PUSH_PULL, ZmqBench.Transport.tcp, 64, 1, true);
-            var big = plan.spec(ZmqBench.PatternKind.PUSH_PULL, ZmqBench.Transport.tcp, 4 << 20, 1, true);
-            var rr = plan.spec(ZmqBench.PatternKind.REQ_REP, ZmqBench.Transport.tcp, 64, 1, true);
+            var small = plan.spec(ZmqBench.PatternKind.PUSH_PULL, ZmqBench.Method.tcp, 64, 1, true);
+            var big = plan.spec(ZmqBench.PatternKind.PUSH_PULL, ZmqBench.Method.tcp, 4 << 20, 1, true);
+            var rr = plan.spec(ZmqBench.PatternKind.REQ_REP, ZmqBench.Method.tcp, 64, 1, true);
             check(small.messages() == 200_000 && big.messages() == 200 && rr.messages() == 10_000, "counts: " + small.messages() + ", " + big.messages() + ", " + rr.messages());
             check(small.sndhwm() == 1000 && big.sndhwm() == 4 && big.rcvhwm() == 4, "HWM: " + small.sndhwm() + ", " + big.sndhwm());
-            check(plan.itemSizes().size() == 9 && plan.patterns().size() == 3 && plan.transports().size() == 3, "the default matrix");
+            check(plan.itemSizes().size() == 9 && plan.patterns().size() == 3 && plan.methods().size() == 3, "the default matrix");
 
             cl = new picocli.CommandLine(new ZmqBench());
             m = ((ZmqBench) cl.getCommand()).matrix;
             cl.parseArgs("--elements", "1000", "--dtype", "int32", "-b", "10", "-n", "500", "--sndhwm", "7", "--sockbuf", "256Ki", "-o", System.getProperty("java.io.tmpdir") + "/zmq-plan");
-            var arrays = m.plan(cl).spec(ZmqBench.PatternKind.PUB_SUB, ZmqBench.Transport.ipc, 4000, 1, true);
+            var arrays = m.plan(cl).spec(ZmqBench.PatternKind.PUB_SUB, ZmqBench.Method.ipc, 4000, 1, true);
             check(arrays.msgBytes() == 16 + 10 * 4000 && arrays.messages() == 50 && arrays.batch() == 10, "array messages: " + arrays);
             check(arrays.sndhwm() == 7 && arrays.rcvhwm() == 7 && arrays.sockbuf() == 256 << 10, "--rcvhwm follows --sndhwm; --sockbuf");
         });
@@ -149,21 +149,21 @@ public class ZmqBenchTest extends Harness {
                 ZmqBench.Matrix m = ((ZmqBench) cl.getCommand()).matrix;
                 cl.parseArgs("--pairs", "2", "-o", dir.toString());
                 ZmqBench.Plan plan = m.plan(cl);
-                var s = plan.spec(ZmqBench.PatternKind.PUB_SUB, ZmqBench.Transport.tcp, 1000, 1, true);
+                var s = plan.spec(ZmqBench.PatternKind.PUB_SUB, ZmqBench.Method.tcp, 1000, 1, true);
                 Histogram h = new Histogram(3);
                 for (int i = 1; i <= 100; i++) h.recordValue(i * 1000L);
-                String hist = ZmqBench.Report.encode(h);
-                List<ZmqBench.Report[]> reports = List.of(
-                        new ZmqBench.Report[]{new ZmqBench.Report("sender", 0, 1000, 1000, 0.5, 0, 0, null, null),
-                                new ZmqBench.Report("receiver", 0, 900, 899, 0.5, 0, 100, null, hist)},
-                        new ZmqBench.Report[]{new ZmqBench.Report("sender", 1, 1000, 1000, 0.5, 0, 0, null, null),
-                                new ZmqBench.Report("receiver", 1, 1000, 999, 1.0, 0, 0, null, hist)});
+                String hist = ZmqBench.RunReport.encode(h);
+                List<ZmqBench.RunReport[]> reports = List.of(
+                        new ZmqBench.RunReport[]{new ZmqBench.RunReport("sender", 0, 1000, 1000, 0.5, 0, 0, null, null),
+                                new ZmqBench.RunReport("receiver", 0, 900, 899, 0.5, 0, 100, null, hist)},
+                        new ZmqBench.RunReport[]{new ZmqBench.RunReport("sender", 1, 1000, 1000, 0.5, 0, 0, null, null),
+                                new ZmqBench.RunReport("receiver", 1, 1000, 999, 1.0, 0, 0, null, hist)});
                 var row = ZmqBench.Row.of(s, plan, reports, "a, \"quoted\" note");
                 check(Math.abs(row.rate - (899 + 999) / 1.0) < 1e-6, "what both pairs moved over the longest window: " + row.rate);
                 check(row.hist.getTotalCount() == 200 && row.lostShare == 0.05, "histograms merged, 100 of 2000 lost");
                 check(row.method.equals("tcp-x2") && row.fields.get("peers").equals(4), "two pairs: " + row.method);
                 var results = new ZmqBench.Results(dir, ZmqBench.Environment.capture());
-                results.write(row);
+                results.write(row.fields, row.hist);
                 List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
                 check(csv.size() == 2 && csv.get(0).equals(String.join(",", ZmqBench.Results.COLUMNS)), "csv header and a row");
                 check(csv.get(1).contains("\"a, \"\"quoted\"\" note"), "csv quoting: " + csv.get(1));
@@ -236,17 +236,19 @@ public class ZmqBenchTest extends Harness {
             check(w.code() == 0 && w.out().contains("--coordinator") && w.out().contains("--role") && w.out().contains("--advertise"), "worker help: " + w.out());
         });
 
-        test("--list names every pattern and transport, one line each", () -> {
+        test("--list names every pattern and method (transport), one line each; each method says how it waits", () -> {
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--list");
             check(r.code() == 0 && r.out().lines().count() == 6, "six lines:\n" + r.out());
-            for (String name : Stream.concat(PATTERNS.stream(), TRANSPORTS.stream()).toList()) check(r.out().contains(name), name);
+            for (String name : Stream.concat(PATTERNS.stream(), METHODS.stream()).toList()) check(r.out().contains(name), name);
+            for (String method : METHODS)
+                check(r.out().lines().anyMatch(l -> l.matches(method + " +block +\\S.*")), method + ": name, wait, summary:\n" + r.out());
         });
 
         test("copied alone into an empty folder, --quick runs every pattern on every transport, verified", () -> {
             Path alone = Files.createDirectory(work.resolve("alone"));
             Files.copy(SCRIPT.file(), alone.resolve("ZmqBench.java"));
             Result r = SCRIPT.run(alone, null, Duration.ofMinutes(5), "--quick");
-            List<JsonNode> rows = checkRows(alone.resolve("results"), r, PATTERNS, TRANSPORTS, List.of(64, 64 << 10));
+            List<JsonNode> rows = checkRows(alone.resolve("results"), r, PATTERNS, METHODS, List.of(64, 64 << 10));
             check(rows.stream().filter(row -> row.get("pattern").asText().equals("pub-sub")).allMatch(row -> row.has("lost") && row.get("note").asText().contains("lost ")),
                     "pub-sub rows count what was lost");
             check(rows.stream().allMatch(row -> row.get("peers").asInt() == 2), "two worker processes");
@@ -256,7 +258,7 @@ public class ZmqBenchTest extends Harness {
             if (JDK25 == null) throw new Skip("no JDK 25 under /usr/lib/jvm");
             Path out = work.resolve("jdk25");
             Result r = SCRIPT.run(REPO, JDK25, Duration.ofMinutes(5), "--quick", "--out", out.toString());
-            checkRows(out, r, PATTERNS, TRANSPORTS, List.of(64, 64 << 10));
+            checkRows(out, r, PATTERNS, METHODS, List.of(64, 64 << 10));
             check(rows(out).get(0).get("jdk").asText().contains("25"), "ran on 25: " + rows(out).get(0).get("jdk"));
         });
 
@@ -319,6 +321,28 @@ public class ZmqBenchTest extends Harness {
                     new String[]{"--dtype", "float16"},
                     new String[]{"--out", file.resolve("results").toString()});
             SCRIPT.rejects(Files.createDirectory(work.resolve("bad-input")), cases);
+        });
+
+        // No --cleanup test: ZmqBench keeps no run folder and no semaphore (its sockets are ports and in-process names).
+        test("a results folder whose results.csv has other columns: exit 2, one line naming --out, the file unchanged, nothing run", () -> {
+            Path cwd = Files.createDirectory(work.resolve("other-header"));
+            Path out = Files.createDirectory(work.resolve("other-header-out"));
+            String old = "when,what,how_fast\n2020-01-01T00:00:00Z,zmq,1\n";
+            Files.writeString(out.resolve("results.csv"), old);
+            Result r = SCRIPT.run(cwd, null, Duration.ofMinutes(2), "--quick", "--out", out.toString());
+            check(r.code() == 2, "exit 2, was " + r.code() + ": " + r.err());
+            check(r.errLines().size() == 1, "one line on stderr: " + r.errLines());
+            String line = r.errLines().get(0);
+            check(line.contains("'--out'") && line.contains("'" + out + "'") && line.contains("other columns"), "names --out, the folder and why: " + line);
+            check(r.out().isEmpty(), "nothing on stdout, no summary: " + r.out());
+            check(Files.readString(out.resolve("results.csv")).equals(old), "results.csv unchanged");
+            try (Stream<Path> files = Files.list(out)) {
+                List<String> names = files.map(f -> f.getFileName().toString()).toList();
+                check(names.equals(List.of("results.csv")), "nothing else written: " + names);
+            }
+            try (Stream<Path> left = Files.list(cwd)) {
+                check(left.findAny().isEmpty(), "nothing written in the working folder");
+            }
         });
 
         test("bad endpoints and roles of the coordinator and the worker: exit 2, one line, nothing started", () -> {
@@ -395,9 +419,9 @@ public class ZmqBenchTest extends Harness {
     }
 
     /**
-     * Seed 004's multi-host shape on one machine: two network namespaces joined by a veth pair stand for two
-     * hosts. The coordinator and two receivers run in the first, two senders in the second; the workers
-     * are started the way a user starts them on other machines. ipc (loopback TCP) cannot cross, so the
+     * The original Python benchmark's multi-host shape on one machine: two network namespaces joined by a
+     * veth pair stand for two hosts. The coordinator and two receivers run in the first, two senders in the
+     * second; the workers are started the way a user starts them on other machines. ipc (loopback TCP) cannot cross, so the
      * coordinator leaves it out; tcp rows name both addresses.
      */
     static void netnsRun(Path work) throws Exception {
