@@ -1401,7 +1401,12 @@ public class ArrowBench implements Callable<Integer> {
     /** A running consumer (or a Flight server) and the producer's end of the method, from start to clean-up. */
     static final class Session implements AutoCloseable {
         static final Set<Session> LIVE = Collections.synchronizedSet(new HashSet<>());
-        static { Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(s -> s.end(false)))); }
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                SHUTTING_DOWN.set(true);    // Ctrl-C: the children's ends are no failure to report
+                List.copyOf(LIVE).forEach(s -> s.end(false));
+            }));
+        }
 
         final Method method;
         final ArrowBench options;
@@ -1925,12 +1930,12 @@ public class ArrowBench implements Callable<Integer> {
             String[] decimal = {"TB", "GB", "MB", "kB"}, binary = {"TiB", "GiB", "MiB", "KiB"};
             for (int i = 0; i < 4; i++) {
                 long unit = (long) Math.pow(1000, 4 - i), binaryUnit = 1L << (10 * (4 - i));
-                if (bytes >= unit && bytes % unit == 0) return bytes / unit + " " + decimal[i];
-                if (bytes >= binaryUnit && bytes % binaryUnit == 0) return bytes / binaryUnit + " " + binary[i];
+                if (bytes >= unit && bytes % unit == 0 && bytes / unit < 10_000) return bytes / unit + " " + decimal[i];
+                if (bytes >= binaryUnit && bytes % binaryUnit == 0 && bytes / binaryUnit < 10_000) return bytes / binaryUnit + " " + binary[i];
             }
             for (int i = 0; i < 4; i++) {
                 double unit = Math.pow(1000, 4 - i);
-                if (bytes >= unit) return fmt(bytes / unit) + " " + decimal[i];
+                if (bytes >= unit * 0.9995) return fmt(bytes / unit) + " " + decimal[i];   // 999,999 B is 1.00 MB, not 1,000 kB
             }
             return bytes + " B";
         }
@@ -1944,20 +1949,21 @@ public class ArrowBench implements Callable<Integer> {
         }
 
         static String duration(Duration d) {
+            if (d.toNanos() % 1_000_000 != 0) return fmt(d.toNanos() / 1e3) + " µs";
             return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
         }
     }
 
-    /** The median of the values that are there: NaN (a figure a row does not have) is skipped; NaN if none is left. */
+    /** The median of the values that are there: NaN (a figure a row does not have) and infinities are skipped; NaN if none is left. */
     static <T> double median(Collection<T> items, ToDoubleFunction<T> figure) {
-        double[] v = items.stream().mapToDouble(figure).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        double[] v = items.stream().mapToDouble(figure).filter(Double::isFinite).sorted().toArray();
         if (v.length == 0) return Double.NaN;
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     /** About three significant figures, '.' for decimals whatever the locale: 0.42, 13.6, 1,868; "-" for a missing value. */
     static String fmt(double v) {
-        if (Double.isNaN(v)) return "-";
+        if (!Double.isFinite(v)) return "-";
         return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%,.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
     }
 
@@ -1983,7 +1989,9 @@ public class ArrowBench implements Callable<Integer> {
     static int runCommand(Object command, String... args) {
         Locale.setDefault(Locale.ROOT);
         System.setProperty("chronicle.analytics.disable", "true");
-        Thread.setDefaultUncaughtExceptionHandler((t, e) -> System.err.println(BENCH + ": " + oneLine(e) + " (thread " + t.getName() + ")"));
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            if (!SHUTTING_DOWN.get() && !FAILURE_PRINTED.get()) System.err.println(BENCH + ": " + oneLine(e) + " (thread " + t.getName() + ")");
+        });
         CommandLine cli = new CommandLine(command);
         cli.setParameterExceptionHandler((ex, argv) -> {
             boolean unknown = ex instanceof CommandLine.UnmatchedArgumentException;
@@ -2001,10 +2009,13 @@ public class ArrowBench implements Callable<Integer> {
         return cli.execute(args);
     }
 
-    /** An exception as one line: its type and message, and its cause's. */
+    /** An exception as one line: its type and message, and its causes' (three at most). */
     static String oneLine(Throwable e) {
-        String line = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-        return e.getCause() == null || e.getCause() == e ? line : line + " (cause: " + oneLine(e.getCause()) + ")";
+        StringBuilder line = new StringBuilder(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        Throwable cause = e.getCause();
+        for (int depth = 0; cause != null && depth < 3; cause = cause.getCause(), depth++)
+            line.append("; cause: ").append(cause.getClass().getSimpleName()).append(cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return line.toString();
     }
 
     /** A failure at run time (a peer died, a timeout, verification failed): exit 1, or code, with one line. */
@@ -2095,8 +2106,8 @@ public class ArrowBench implements Callable<Integer> {
         static final Path SHM = Path.of("/dev/shm");
         static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
         static final String SEMAPHORE_PREFIX = "ipcbench-" + BENCH + "-";
-        static final Pattern RUN_FOLDER = Pattern.compile(Pattern.quote(BENCH) + "-(\\d+)-[0-9a-f]+");
-        static final Pattern SEMAPHORE = Pattern.compile("sem\\." + Pattern.quote(SEMAPHORE_PREFIX) + "(\\d+)-[0-9a-f]+-.+");
+        static final Pattern RUN_FOLDER = Pattern.compile(Pattern.quote(BENCH) + "-(\\d{1,10})-[0-9a-f]+");
+        static final Pattern SEMAPHORE = Pattern.compile("sem\\." + Pattern.quote(SEMAPHORE_PREFIX) + "(\\d{1,10})-[0-9a-f]+-.+");
 
         static String newRunId() {
             return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
@@ -2232,7 +2243,7 @@ public class ArrowBench implements Callable<Integer> {
                 all.put("run_id", runId);
                 Path csv = dir.resolve("results.csv");
                 StringBuilder line = new StringBuilder();
-                if (!Files.exists(csv)) line.append(HEADER).append('\n');
+                if (!Files.exists(csv) || Files.size(csv) == 0) line.append(HEADER).append('\n');
                 line.append(COLUMNS.stream().map(c -> csvField(all.get(c))).collect(Collectors.joining(","))).append('\n');
                 Files.writeString(csv, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 Files.writeString(dir.resolve("results.jsonl"), JSON.writeValueAsString(all) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -2338,7 +2349,12 @@ public class ArrowBench implements Callable<Integer> {
         /** Starts the child; config, when not null, goes to its stdin as one line of JSON. */
         static Child start(String name, Class<?> main, List<String> args, Object config) throws IOException {
             Child c = new Child(name, new ProcessBuilder(command(main, args)).start());
-            if (config != null) c.send(JSON.writeValueAsString(config));
+            try {
+                if (config != null) c.send(JSON.writeValueAsString(config));
+            } catch (IOException e) {
+                c.stop();
+                throw new IOException(c.endText(), e);
+            }
             return c;
         }
 
@@ -2357,11 +2373,7 @@ public class ArrowBench implements Callable<Integer> {
             return line.substring(5).strip();
         }
 
-        /** "(pid N) exited with code C (killed by signal S)" once it has ended. */
-        String exitText() {
-            int code = process.exitValue();
-            return "(pid " + process.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
-        }
+        String exitText() { return howEnded(process); }
 
         /** Its last lines on stderr, joined with " | ", after waiting briefly for the rest of them. */
         String stderrTail() {
@@ -2377,14 +2389,21 @@ public class ArrowBench implements Callable<Integer> {
         }
 
         /** Asks it to end, then forces it after 2 s. */
-        void stop() {
-            if (!process.isAlive()) return;
-            process.destroy();
+        void stop() { stopAll(List.of(this)); }
+
+        /** Asks them all to end at once, then forces whichever still runs 2 s later. */
+        static void stopAll(Collection<Child> children) {
+            children.forEach(c -> c.process.destroy());
+            long deadline = System.nanoTime() + 2_000_000_000L;
             try {
-                if (!process.waitFor(2, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
+                for (Child c : children) c.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
-                process.destroyForcibly();
                 Thread.currentThread().interrupt();
+            }
+            for (Child c : children) {
+                if (!c.process.isAlive()) continue;
+                c.process.destroyForcibly();
+                try { c.process.waitFor(2, TimeUnit.SECONDS); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
             }
         }
 
@@ -2403,6 +2422,12 @@ public class ArrowBench implements Callable<Integer> {
                 Runtime.getRuntime().halt(3);
             });
         }
+    }
+
+    /** "(pid N) exited with code C (killed by signal S)" of a process that has ended. */
+    static String howEnded(Process p) {
+        int code = p.exitValue();
+        return "(pid " + p.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
     }
 
     /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */

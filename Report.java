@@ -635,7 +635,7 @@ public class Report implements Callable<Integer> {
         return rows.collect(Collectors.groupingBy(key, LinkedHashMap::new, Collectors.toList()));
     }
 
-    /** The median of a value of the rows, missing values (NaN) left out; NaN if none has it. */
+    /** The median of values already sorted; NaN if there are none. */
     static double median(double[] sorted) {
         int n = sorted.length;
         return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
@@ -699,12 +699,12 @@ public class Report implements Callable<Integer> {
             String[] decimal = {"TB", "GB", "MB", "kB"}, binary = {"TiB", "GiB", "MiB", "KiB"};
             for (int i = 0; i < 4; i++) {
                 long unit = (long) Math.pow(1000, 4 - i), binaryUnit = 1L << (10 * (4 - i));
-                if (bytes >= unit && bytes % unit == 0) return bytes / unit + " " + decimal[i];
-                if (bytes >= binaryUnit && bytes % binaryUnit == 0) return bytes / binaryUnit + " " + binary[i];
+                if (bytes >= unit && bytes % unit == 0 && bytes / unit < 10_000) return bytes / unit + " " + decimal[i];
+                if (bytes >= binaryUnit && bytes % binaryUnit == 0 && bytes / binaryUnit < 10_000) return bytes / binaryUnit + " " + binary[i];
             }
             for (int i = 0; i < 4; i++) {
                 double unit = Math.pow(1000, 4 - i);
-                if (bytes >= unit) return fmt(bytes / unit) + " " + decimal[i];
+                if (bytes >= unit * 0.9995) return fmt(bytes / unit) + " " + decimal[i];   // 999,999 B is 1.00 MB, not 1,000 kB
             }
             return bytes + " B";
         }
@@ -718,20 +718,21 @@ public class Report implements Callable<Integer> {
         }
 
         static String duration(Duration d) {
+            if (d.toNanos() % 1_000_000 != 0) return fmt(d.toNanos() / 1e3) + " µs";
             return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
         }
     }
 
-    /** The median of the values that are there: NaN (a figure a row does not have) is skipped; NaN if none is left. */
+    /** The median of the values that are there: NaN (a figure a row does not have) and infinities are skipped; NaN if none is left. */
     static <T> double median(Collection<T> items, ToDoubleFunction<T> figure) {
-        double[] v = items.stream().mapToDouble(figure).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        double[] v = items.stream().mapToDouble(figure).filter(Double::isFinite).sorted().toArray();
         if (v.length == 0) return Double.NaN;
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     /** About three significant figures, '.' for decimals whatever the locale: 0.42, 13.6, 1,868; "-" for a missing value. */
     static String fmt(double v) {
-        if (Double.isNaN(v)) return "-";
+        if (!Double.isFinite(v)) return "-";
         return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%,.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
     }
 

@@ -29,6 +29,12 @@ public class Sync {
     record Block(String name, int start, int end) {}   // line indexes, end inclusive
 
     public static void main(String[] args) throws IOException {
+        for (String a : args) {
+            if (a.startsWith("--") && !a.equals("--check")) {
+                System.err.println("sync: unknown option " + a + " (usage: ./harness/sync [--check] [REPO] [FILE.java ...])");
+                System.exit(2);
+            }
+        }
         boolean check = Arrays.asList(args).contains("--check");
         Path repo = Arrays.stream(args).filter(a -> !a.startsWith("--") && !a.endsWith(".java")).findFirst().map(Path::of).orElse(Path.of(""));
         Set<String> only = new HashSet<>();
@@ -41,6 +47,10 @@ public class Sync {
         List<String> canonical = lines(source);
         Map<String, List<String>> blocks = new LinkedHashMap<>();
         for (Block b : blocks(canonical, source)) blocks.put(b.name, canonical.subList(b.start, b.end + 1));
+        if (!blocks.keySet().containsAll(List.of("format", "run"))) {
+            System.err.println("sync: " + source + " must hold the blocks 'format' and 'run'; it holds " + blocks.keySet());
+            System.exit(2);
+        }
 
         Map<Path, List<String>> targets = new TreeMap<>();
         try (Stream<Path> top = Files.list(repo)) {
@@ -48,13 +58,24 @@ public class Sync {
         }
         REPORT_BLOCKS.forEach((file, names) -> { if (Files.exists(repo.resolve(file))) targets.put(repo.resolve(file), names); });
         if (!only.isEmpty()) targets.keySet().removeIf(p -> !only.contains(p.getFileName().toString()));
+        for (String name : only) {
+            if (targets.keySet().stream().noneMatch(p -> p.getFileName().toString().equals(name))) {
+                System.err.println("sync: " + name + " carries no harness blocks (the *Bench.java scripts and Report.java do)");
+                System.exit(2);
+            }
+        }
 
         int differing = 0, missing = 0, rewritten = 0;
         for (var target : targets.entrySet()) {
             Path file = target.getKey();
             List<String> text = new ArrayList<>(lines(file));
             Map<String, Block> found = new HashMap<>();
-            for (Block b : blocks(text, file)) found.put(b.name, b);
+            for (Block b : blocks(text, file)) {
+                if (found.put(b.name, b) != null) {
+                    System.err.println(file.getFileName() + ":" + (b.start + 1) + ": harness block '" + b.name + "' a second time: keep one");
+                    System.exit(2);
+                }
+            }
             List<String> absent = target.getValue().stream().filter(name -> !found.containsKey(name)).toList();
             for (String name : absent)
                 System.err.println(file.getFileName() + ": no harness block '" + name + "' (add the marker lines, then run ./harness/sync)");
@@ -109,7 +130,7 @@ public class Sync {
             if (!m.matches()) continue;
             String name = m.group(1);
             int end = i + 1;
-            while (end < text.size() && !text.get(end).strip().startsWith(END + name)) end++;
+            while (end < text.size() && !text.get(end).strip().equals(END + name)) end++;
             if (end == text.size()) {
                 System.err.println(file.getFileName() + ":" + (i + 1) + ": harness block '" + name + "' has no end marker '" + END + name + "'");
                 System.exit(2);
