@@ -236,6 +236,14 @@ public class HarnessTest extends Harness {
             }
         });
 
+        test("harness: every script starts through the harness's runCommand (its one-line failures, Locale.ROOT)", () -> {
+            for (String bench : BENCHES) {
+                String text = Files.readString(REPO.resolve(bench + ".java"));
+                check(text.contains("System.exit(runCommand(new " + bench + "(), args));"), bench + "'s main calls runCommand");
+                check(!text.replace(block(text, "run"), "").contains("setExecutionExceptionHandler"), bench + " has no handler of its own");
+            }
+        });
+
         test("harness: every script's --help ends by naming its doc page", () -> {
             for (String bench : BENCHES) {
                 Result r = new Script(bench, "--role").run(REPO, null, Duration.ofMinutes(3), "--help");
