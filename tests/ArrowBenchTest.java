@@ -32,7 +32,6 @@ import org.apache.arrow.vector.types.pojo.Schema;
 import java.io.*;
 import java.nio.channels.Channels;
 import java.nio.file.*;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.*;
 import java.util.concurrent.*;
@@ -361,19 +360,7 @@ public class ArrowBenchTest extends Harness {
             SCRIPT.rejects(Files.createDirectory(work.resolve("bad-input")), cases);
         });
 
-        test("a results folder whose results.csv has another header: exit 2, one line naming --out, the file unchanged, nothing run", () -> {
-            Path out = Files.createDirectory(work.resolve("other-schema"));
-            Path csv = out.resolve("results.csv");
-            String before = "timestamp,bench,method,msgs_per_s\n2026-01-01T00:00:00Z,ArrowBench,arrow-shm,1000\n";
-            Files.writeString(csv, before);
-            // rejects: exit 2, one line naming --out and the folder, nothing on stdout, nothing in cwd, no run folder
-            SCRIPT.rejects(Files.createDirectory(work.resolve("other-schema-cwd")), List.<String[]>of(new String[]{"--out", out.toString(), "--quick"}));
-            check(Files.readString(csv).equals(before), "results.csv unchanged: " + Files.readString(csv));
-            try (var files = Files.list(out)) {
-                List<Path> left = files.toList();
-                check(left.equals(List.of(csv)), "nothing else written in the folder: " + left);
-            }
-        });
+        test("a results folder whose results.csv has other columns: exit 2, one line naming --out, the file unchanged, nothing run", SCRIPT::refusesAnotherSchema);
 
         test("a Flight URI that answers nothing: exit 1 within the timeout, one line naming it", () -> {
             int port = freePort();
@@ -454,31 +441,7 @@ public class ArrowBenchTest extends Harness {
             check(r.code() == 0 && (r.out().startsWith("Nothing of ArrowBench's to clean") || r.out().startsWith("Removed")), "cleanup: " + r.out() + r.err());
         });
 
-        test("--cleanup removes this script's dead run folder and says so; another script's dead folder and a live one of its own stay", () -> {
-            Process gone = new ProcessBuilder("true").start();
-            check(gone.waitFor(30, TimeUnit.SECONDS), "a process that ends");
-            long dead = gone.pid();
-            if (!Files.isDirectory(SUITE_FOLDER))
-                Files.createDirectories(SUITE_FOLDER, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Path mineDead = Files.createDirectory(SUITE_FOLDER.resolve("ArrowBench-" + dead + "-abcdef"));
-            Files.writeString(mineDead.resolve("arrow-shm"), "x");
-            Path otherDead = Files.createDirectory(SUITE_FOLDER.resolve("RedisBench-" + dead + "-abcdef"));
-            Files.writeString(otherDead.resolve("redis.pid"), "1");
-            Path mineLive = Files.createDirectory(SUITE_FOLDER.resolve("ArrowBench-" + ProcessHandle.current().pid() + "-abcdef"));
-            try {
-                Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--cleanup");
-                check(r.code() == 0, "exit 0: " + r.code() + " " + r.err());
-                check(!Files.exists(mineDead), "the dead run's folder is removed");
-                check(r.out().startsWith("Removed") && r.out().contains(mineDead.toString()), "and named on stdout: " + r.out());
-                check(Files.exists(otherDead.resolve("redis.pid")), "another script's dead run folder stays, with its files");
-                check(Files.exists(mineLive), "a live run's folder stays");
-                check(!r.out().contains(otherDead.toString()) && !r.out().contains(mineLive.toString()), "and neither is named: " + r.out());
-            } finally {
-                deleteTree(mineDead);
-                deleteTree(otherDead);
-                deleteTree(mineLive);
-            }
-        });
+        test("--cleanup removes this script's dead run folder and says so; another script's dead one and a live one of its own stay", SCRIPT::cleansOnlyItsOwn);
 
         deleteTree(work);
     }

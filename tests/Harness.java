@@ -176,6 +176,52 @@ public class Harness {
         }
 
         /**
+         * --cleanup removes this script's dead run folder and names it on stdout; another script's dead run folder
+         * (RedisBench's, with the pid file of the server only RedisBench may stop) and a live one of its own stay, unnamed.
+         */
+        void cleansOnlyItsOwn() throws Exception {
+            Process gone = new ProcessBuilder("true").start();
+            check(gone.waitFor(30, TimeUnit.SECONDS), "a process that ends");
+            long dead = gone.pid();
+            check(ProcessHandle.of(dead).isEmpty(), "pid " + dead + " has ended");
+            Files.createDirectories(SUITE_FOLDER);
+            String other = name.equals("RedisBench") ? "ShmBench" : "RedisBench";
+            Path mineDead = Files.createDirectory(SUITE_FOLDER.resolve(name + "-" + dead + "-abcdef"));
+            Files.writeString(mineDead.resolve("data"), "x");
+            Path othersDead = Files.createDirectory(SUITE_FOLDER.resolve(other + "-" + dead + "-abcdef"));
+            Files.writeString(othersDead.resolve("redis.pid"), "1");
+            Path mineLive = Files.createDirectory(SUITE_FOLDER.resolve(name + "-" + ProcessHandle.current().pid() + "-abcdef"));
+            try {
+                Result r = run(REPO, null, Duration.ofMinutes(1), "--cleanup");
+                check(r.code() == 0, "exit 0, was " + r.code() + ": " + r.err());
+                check(!Files.exists(mineDead), "its dead run folder removed");
+                check(r.out().startsWith("Removed") && r.out().contains(mineDead.toString()), "says what it removed: " + r.out());
+                check(Files.exists(othersDead.resolve("redis.pid")), other + "'s dead run folder is " + other + "'s to remove");
+                check(Files.exists(mineLive), "a live run's folder stays");
+                check(!r.out().contains(othersDead.toString()) && !r.out().contains(mineLive.toString()), "names only what it removed: " + r.out());
+            } finally {
+                for (Path p : List.of(mineDead, othersDead, mineLive)) deleteTree(p);
+            }
+        }
+
+        /** A results folder whose results.csv has other columns: bad input (see rejects), its reason given, the file unchanged, nothing written beside it. */
+        void refusesAnotherSchema() throws Exception {
+            Path work = Files.createTempDirectory("other-schema");
+            Path outDir = Files.createDirectory(work.resolve("out"));
+            Path csv = Files.writeString(outDir.resolve("results.csv"), "timestamp,bench,method,throughput\n2024-01-01T00:00:00Z,OldBench,x,1\n");
+            byte[] before = Files.readAllBytes(csv);
+            rejects(Files.createDirectory(work.resolve("cwd")), List.<String[]>of(new String[]{"--out", outDir.toString(), "--quick"}));
+            Result r = run(work.resolve("cwd"), null, Duration.ofMinutes(1), "--out", outDir.toString(), "--quick");
+            check(r.errLines().get(0).contains("results.csv has other columns"), "says why: " + r.errLines());
+            check(Arrays.equals(Files.readAllBytes(csv), before), "results.csv unchanged");
+            try (Stream<Path> files = Files.list(outDir)) {
+                List<String> names = files.map(f -> f.getFileName().toString()).toList();
+                check(names.equals(List.of("results.csv")), "nothing else written beside it: " + names);
+            }
+            deleteTree(work);
+        }
+
+        /**
          * The child killed with SIGKILL in the middle of a run of method started with args: the script exits 1
          * within 5 s, naming the method and the child's death by signal 9, and none of the run's files is left.
          * Prints how long the script took to end.

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.*;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 public class HarnessTest extends Harness {
 
@@ -195,44 +194,6 @@ public class HarnessTest extends Harness {
             for (String bench : BENCHES) {
                 String text = Files.readString(REPO.resolve(bench + ".java"));
                 check(text.contains("results.write(") && !text.replace(block(text, "run"), "").contains("COLUMNS"), bench + " writes its rows through the harness's Results, with no columns of its own");
-            }
-        });
-
-        test("harness: each script's --cleanup removes its own dead run folders only, and says which", () -> {
-            Path root = SUITE_FOLDER;
-            Files.createDirectories(root);
-            long dead = deadPid();
-            Map<String, Path> leftovers = new LinkedHashMap<>();
-            for (String bench : BENCHES) leftovers.put(bench, Files.createDirectories(root.resolve(bench + "-" + dead + "-abc123")));
-            Path live = Files.createDirectories(root.resolve("TransportBench-" + ProcessHandle.current().pid() + "-abc123"));
-            try {
-                for (String bench : BENCHES) {
-                    Result r = new Script(bench, "--role").run(REPO, null, Duration.ofMinutes(3), "--cleanup");
-                    if (r.code() == 2 && r.err().contains("Unknown option: '--cleanup'")) continue;    // ZmqBench: no files to leave behind
-                    check(r.code() == 0, bench + " --cleanup exit 0: " + r.err());
-                    check(!Files.exists(leftovers.get(bench)) && r.out().contains(leftovers.get(bench).toString()), bench + " removed its own and said so: " + r.out());
-                    for (String other : BENCHES)
-                        if (BENCHES.indexOf(other) > BENCHES.indexOf(bench)) check(Files.exists(leftovers.get(other)), bench + " kept " + other + "'s dead run folder");
-                    check(Files.exists(live), bench + " kept a live run's folder");
-                }
-            } finally {
-                for (Path p : leftovers.values()) deleteTree(p);
-                deleteTree(live);
-            }
-        });
-
-        test("harness: --out with another schema's results.csv is bad input in every script: exit 2, one line, the file unchanged", () -> {
-            Path cwd = Files.createDirectories(work.resolve("schema-cwd"));
-            Path out = Files.createDirectories(work.resolve("old-results"));
-            String old = "when,what,how_fast\n2025-01-01,x,1\n";
-            Files.writeString(out.resolve("results.csv"), old);
-            for (String bench : BENCHES) {
-                Result r = new Script(bench, "--role").run(cwd, null, Duration.ofMinutes(3), "--quick", "--out", out.toString());
-                check(r.code() == 2, bench + ": exit 2, was " + r.code() + ": " + r.err());
-                check(r.errLines().size() == 1 && r.errLines().get(0).contains("--out") && r.errLines().get(0).contains("results.csv has other columns"),
-                        bench + ": one line naming --out and why: " + r.errLines());
-                check(Files.readString(out.resolve("results.csv")).equals(old), bench + ": results.csv unchanged");
-                try (Stream<Path> files = Files.list(out)) { check(files.count() == 1, bench + ": nothing else written in " + out); }
             }
         });
 

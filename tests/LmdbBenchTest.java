@@ -476,45 +476,9 @@ public class LmdbBenchTest extends Harness {
             check(row.get("seconds").asDouble() >= 1.0 && row.get("seconds").asDouble() < 4 && row.get("count").asLong() > 1000, "about a second, many lookups: " + row);
         });
 
-        test("--cleanup removes this script's dead run folder and says so; another script's dead folder and a live one of its own stay", () -> {
-            Process gone = new ProcessBuilder("true").start();
-            check(gone.waitFor(30, TimeUnit.SECONDS), "a process that ended");
-            long dead = gone.pid();
-            check(ProcessHandle.of(dead).isEmpty(), "pid " + dead + " is not running");
-            Path mine = SUITE_FOLDER.resolve("LmdbBench-" + dead + "-abcdef");
-            Path other = SUITE_FOLDER.resolve("RedisBench-" + dead + "-abcdef");
-            Path live = SUITE_FOLDER.resolve("LmdbBench-" + ProcessHandle.current().pid() + "-abcdef");
-            Files.createDirectories(mine.resolve("lmdb"));
-            Files.createDirectories(other);
-            Files.writeString(other.resolve("redis.pid"), "1");
-            Files.createDirectories(live);
-            try {
-                Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--cleanup");
-                check(r.code() == 0, "exit 0, was " + r.code() + ": " + r.err());
-                check(r.out().contains("Removed") && r.out().contains(mine.toString()), "names what it removed: " + r.out() + r.err());
-                check(!r.out().contains(other.toString()) && !r.out().contains(live.toString()), "names only what it removed: " + r.out());
-                check(!Files.exists(mine), "its dead run's folder removed");
-                // (A RedisBench run at the same time would remove it, rightly: test.sh runs one test file at a time.)
-                check(Files.exists(other.resolve("redis.pid")), "another script's dead run folder is that script's to remove");
-                check(Files.exists(live), "its live run's folder kept");
-            } finally {
-                deleteTree(mine);
-                deleteTree(other);
-                deleteTree(live);
-            }
-        });
+        test("--cleanup removes this script's dead run folder and says so; another script's dead one and a live one of its own stay", SCRIPT::cleansOnlyItsOwn);
 
-        test("a results folder whose results.csv has another header: exit 2, one line naming --out, the file unchanged, nothing run", () -> {
-            Path old = Files.createDirectories(work.resolve("old-schema"));
-            Path csv = old.resolve("results.csv");
-            String text = "timestamp,bench,method,msgs_per_s\n2024-01-01T00:00:00Z,LmdbBench,shm,1000\n";
-            Files.writeString(csv, text);
-            SCRIPT.rejects(Files.createDirectory(work.resolve("old-schema-cwd")), List.<String[]>of(new String[]{"--out", old.toString(), "--quick"}));
-            check(Files.readString(csv).equals(text), "results.csv unchanged: " + Files.readString(csv));
-            try (var left = Files.list(old)) {
-                check(left.toList().equals(List.of(csv)), "nothing else written beside it");
-            }
-        });
+        test("a results folder whose results.csv has other columns: exit 2, one line naming --out, the file unchanged, nothing run", SCRIPT::refusesAnotherSchema);
 
         deleteTree(work);
     }

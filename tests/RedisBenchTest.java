@@ -454,44 +454,9 @@ public class RedisBenchTest extends Harness {
             }
         });
 
-        test("--cleanup removes this script's dead run folder and says so; another script's dead one and a live one of its own stay", () -> {
-            Process ended = new ProcessBuilder("true").start();
-            check(ended.waitFor(30, TimeUnit.SECONDS), "true ended");
-            long dead = ended.pid();
-            check(ProcessHandle.of(dead).isEmpty(), "pid " + dead + " runs no more");
-            Path ours = Files.createDirectories(SUITE_FOLDER.resolve("RedisBench-" + dead + "-abcdef"));
-            Files.writeString(ours.resolve("redis.log"), "what a killed run left");
-            // Another script's: named after none of the suite's, whose own runs (at the same time as this test, on a shared
-            // machine) may rightly remove their dead run folders.
-            Path theirs = Files.createDirectories(SUITE_FOLDER.resolve("OtherBench-" + dead + "-abcdef"));
-            Path live = Files.createDirectories(SUITE_FOLDER.resolve("RedisBench-" + ProcessHandle.current().pid() + "-abcdef"));
-            try {
-                Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--cleanup");
-                check(r.code() == 0 && r.errLines().isEmpty(), "exit 0, nothing on stderr: " + r.code() + " " + r.errLines());
-                check(r.out().contains(ours.toString()), "says what it removed: " + r.out());
-                check(!r.out().contains(theirs.toString()) && !r.out().contains(live.toString()), "names nothing it kept: " + r.out());
-                check(!Files.exists(ours), "its dead run folder removed");
-                check(Files.isDirectory(theirs), "another script's dead run folder kept: that script's to remove");
-                check(Files.isDirectory(live), "a run folder whose owner runs kept");
-            } finally {
-                deleteTree(ours);
-                deleteTree(theirs);
-                deleteTree(live);
-            }
-        });
+        test("--cleanup removes this script's dead run folder and says so; another script's dead one and a live one of its own stay", SCRIPT::cleansOnlyItsOwn);
 
-        test("a results folder whose results.csv has other columns: exit 2, one line naming --out, the file unchanged, nothing run", () -> {
-            Path results = Files.createDirectories(work.resolve("other-columns"));
-            Path csv = Files.writeString(results.resolve("results.csv"), "when,what,how_fast\n2024-01-01T00:00:00Z,x,1\n");
-            byte[] before = Files.readAllBytes(csv);
-            SCRIPT.rejects(Files.createDirectory(work.resolve("other-columns-cwd")), List.<String[]>of(new String[]{"--out", results.toString(), "--quick"}));
-            check(Arrays.equals(Files.readAllBytes(csv), before), "results.csv unchanged");
-            try (Stream<Path> files = Files.list(results)) {
-                List<String> names = files.map(f -> f.getFileName().toString()).toList();
-                check(names.equals(List.of("results.csv")), "nothing else written in the results folder: " + names);
-            }
-            check(ourServers().isEmpty(), "no server started");
-        });
+        test("a results folder whose results.csv has other columns: exit 2, one line naming --out, the file unchanged, nothing run", SCRIPT::refusesAnotherSchema);
 
         test("a server in another network namespace, reached through --redis-url", () -> netnsRun(work));
 

@@ -534,41 +534,9 @@ public class ShmBenchTest extends Harness {
             check(r.code() == 0 && (r.out().startsWith("Nothing of ShmBench's to clean") || r.out().startsWith("Removed")), "cleanup: " + r.out() + r.err());
         });
 
-        test("--cleanup removes this script's dead run folder and says so; another script's dead one and a live one of its own stay", () -> {
-            Process gone = new ProcessBuilder("true").start();
-            gone.waitFor();
-            long dead = gone.pid();
-            check(ProcessHandle.of(dead).isEmpty(), "pid " + dead + " has ended");
-            Files.createDirectories(SUITE_FOLDER);
-            Path mineDead = Files.createDirectory(SUITE_FOLDER.resolve("ShmBench-" + dead + "-abcdef"));
-            Files.writeString(mineDead.resolve("ring"), "x");
-            Path othersDead = Files.createDirectory(SUITE_FOLDER.resolve("RedisBench-" + dead + "-abcdef"));
-            Files.writeString(othersDead.resolve("redis.pid"), "1");
-            Path mineLive = Files.createDirectory(SUITE_FOLDER.resolve("ShmBench-" + ProcessHandle.current().pid() + "-abcdef"));
-            try {
-                Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--cleanup");
-                check(r.code() == 0, "exit 0: " + r.err());
-                check(!Files.exists(mineDead), "its dead run folder removed");
-                check(r.out().startsWith("Removed") && r.out().contains(mineDead.toString()), "says what it removed: " + r.out());
-                check(Files.exists(othersDead.resolve("redis.pid")), "RedisBench's dead run folder is RedisBench's to remove");
-                check(Files.exists(mineLive), "a live run's folder stays");
-                check(!r.out().contains(othersDead.toString()) && !r.out().contains(mineLive.toString()), "names only what it removed: " + r.out());
-            } finally {
-                for (Path p : List.of(mineDead, othersDead, mineLive)) deleteTree(p);
-            }
-        });
+        test("--cleanup removes this script's dead run folder and says so; another script's dead one and a live one of its own stay", SCRIPT::cleansOnlyItsOwn);
 
-        test("a results folder whose results.csv has other columns: exit 2, one line naming --out, the file unchanged, nothing run", () -> {
-            Path outDir = Files.createDirectory(work.resolve("other-schema"));
-            Path csv = Files.writeString(outDir.resolve("results.csv"), "timestamp,bench,method,throughput\n2024-01-01T00:00:00Z,OldBench,x,1\n");
-            byte[] before = Files.readAllBytes(csv);
-            SCRIPT.rejects(Files.createDirectory(work.resolve("other-schema-cwd")), List.<String[]>of(new String[]{"--out", outDir.toString(), "--quick"}));
-            check(Arrays.equals(Files.readAllBytes(csv), before), "results.csv unchanged");
-            try (Stream<Path> files = Files.list(outDir)) {
-                List<String> names = files.map(f -> f.getFileName().toString()).toList();
-                check(names.equals(List.of("results.csv")), "nothing else written beside it: " + names);
-            }
-        });
+        test("a results folder whose results.csv has other columns: exit 2, one line naming --out, the file unchanged, nothing run", SCRIPT::refusesAnotherSchema);
 
         deleteTree(work);
     }

@@ -248,6 +248,9 @@ public class TransportBenchTest extends Harness {
             SCRIPT.rejects(Files.createDirectory(work.resolve("bad-input")), cases);
         });
 
+        test("--cleanup removes this script's dead run folder and says so; another script's dead one and a live one of its own stay", SCRIPT::cleansOnlyItsOwn);
+        test("a results folder whose results.csv has other columns: exit 2, one line naming --out, the file unchanged, nothing run", SCRIPT::refusesAnotherSchema);
+
         for (String method : ALL_METHODS) {
             test("responder killed with SIGKILL during " + method + ": parent exits 1 within 5 s, nothing left", () ->
                     SCRIPT.killChildMidRun(work, method, "-m", method, "-s", "1k", "-n", "1000000000", "-w", "0", "-r", "1", "-o", work.resolve("kill-" + method).toString()));
