@@ -746,5 +746,54 @@ public class Report implements Callable<Integer> {
         return Math.round(v * scale) / scale;
     }
 
+    /**
+     * A figure over several runs: its median, and the distribution-free interval around the median from the
+     * runs' order statistics: the narrowest [x(j), x(n+1-j)] whose confidence, 1 - 2 P(Binomial(n, 1/2) < j),
+     * is at least 95%. Six runs are the fewest that allow 95%; with fewer the interval is the whole range and
+     * its confidence is lower (75% for 3 runs), which `confidence` says. Non-finite values are skipped.
+     */
+    record Interval(int runs, double median, double low, double high, double min, double max, double confidence) {
+        static final double LEVEL = 0.95;
+        static final double SPREAD_MARK = 0.10;
+
+        static Interval of(Collection<Double> values) {
+            double[] v = values.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).sorted().toArray();
+            int n = v.length;
+            if (n == 0) return new Interval(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
+            double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+            int j = 1;
+            while (j + 1 <= (n + 1) / 2 && coverage(n, j + 1) >= LEVEL) j++;
+            return new Interval(n, median, v[j - 1], v[n - j], v[0], v[n - 1], n < 2 ? 0 : coverage(n, j));
+        }
+
+        /** P(x(j) <= true median <= x(n+1-j)) for n runs of a continuous figure. */
+        static double coverage(int n, int j) {
+            double below = 0, term = Math.pow(0.5, n);   // P(Bin(n, 1/2) = i), i from 0
+            for (int i = 0; i < j; i++) {
+                below += term;
+                term = term * (n - i) / (i + 1);
+            }
+            return Math.max(0, 1 - 2 * below);
+        }
+
+        /** Half the range of the runs, relative to the median: what a `~` mark flags above 10%. */
+        double spread() { return runs < 2 || median == 0 ? 0 : (max - min) / 2 / Math.abs(median); }
+
+        /** The interval's larger distance from the median, relative to it. */
+        double halfWidth() { return runs < 2 || median == 0 ? Double.POSITIVE_INFINITY : Math.max(median - low, high - median) / Math.abs(median); }
+
+        boolean is95() { return confidence >= LEVEL; }
+
+        /** Two intervals that overlap: the two figures are not distinguishable with these runs. */
+        boolean overlaps(Interval other) { return runs > 1 && other.runs > 1 && low <= other.high && other.low <= high; }
+
+        /** "12.3 [11.9, 12.8]", with a leading ~ when the runs spread more than 10%. */
+        String text() {
+            if (runs == 0) return "-";
+            String mark = spread() > SPREAD_MARK ? "~" : "";
+            return runs == 1 ? fmt(median) : mark + fmt(median) + " [" + fmt(low) + ", " + fmt(high) + "]";
+        }
+    }
+
     // ---- end of harness block: format
 }

@@ -1143,6 +1143,55 @@ public class TransportBench implements Callable<Integer> {
         return Math.round(v * scale) / scale;
     }
 
+    /**
+     * A figure over several runs: its median, and the distribution-free interval around the median from the
+     * runs' order statistics: the narrowest [x(j), x(n+1-j)] whose confidence, 1 - 2 P(Binomial(n, 1/2) < j),
+     * is at least 95%. Six runs are the fewest that allow 95%; with fewer the interval is the whole range and
+     * its confidence is lower (75% for 3 runs), which `confidence` says. Non-finite values are skipped.
+     */
+    record Interval(int runs, double median, double low, double high, double min, double max, double confidence) {
+        static final double LEVEL = 0.95;
+        static final double SPREAD_MARK = 0.10;
+
+        static Interval of(Collection<Double> values) {
+            double[] v = values.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).sorted().toArray();
+            int n = v.length;
+            if (n == 0) return new Interval(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
+            double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+            int j = 1;
+            while (j + 1 <= (n + 1) / 2 && coverage(n, j + 1) >= LEVEL) j++;
+            return new Interval(n, median, v[j - 1], v[n - j], v[0], v[n - 1], n < 2 ? 0 : coverage(n, j));
+        }
+
+        /** P(x(j) <= true median <= x(n+1-j)) for n runs of a continuous figure. */
+        static double coverage(int n, int j) {
+            double below = 0, term = Math.pow(0.5, n);   // P(Bin(n, 1/2) = i), i from 0
+            for (int i = 0; i < j; i++) {
+                below += term;
+                term = term * (n - i) / (i + 1);
+            }
+            return Math.max(0, 1 - 2 * below);
+        }
+
+        /** Half the range of the runs, relative to the median: what a `~` mark flags above 10%. */
+        double spread() { return runs < 2 || median == 0 ? 0 : (max - min) / 2 / Math.abs(median); }
+
+        /** The interval's larger distance from the median, relative to it. */
+        double halfWidth() { return runs < 2 || median == 0 ? Double.POSITIVE_INFINITY : Math.max(median - low, high - median) / Math.abs(median); }
+
+        boolean is95() { return confidence >= LEVEL; }
+
+        /** Two intervals that overlap: the two figures are not distinguishable with these runs. */
+        boolean overlaps(Interval other) { return runs > 1 && other.runs > 1 && low <= other.high && other.low <= high; }
+
+        /** "12.3 [11.9, 12.8]", with a leading ~ when the runs spread more than 10%. */
+        String text() {
+            if (runs == 0) return "-";
+            String mark = spread() > SPREAD_MARK ? "~" : "";
+            return runs == 1 ? fmt(median) : mark + fmt(median) + " [" + fmt(low) + ", " + fmt(high) + "]";
+        }
+    }
+
     // ---- end of harness block: format
 
     // ---- harness block: run (a copy of harness/BenchHarness.java, kept identical by harness/sync: edit it there)
@@ -1264,6 +1313,104 @@ public class TransportBench implements Callable<Integer> {
     }
 
     /**
+     * -r/--runs: a number of runs, or "auto": runs until the 95% interval of the headline figure (Interval) is
+     * within 5% of its median, 6 runs at least (the fewest that give a 95% interval) and 10 at most.
+     */
+    record Runs(int count, boolean auto) {
+        static final int AUTO_MIN = 6, AUTO_MAX = 10;
+        static final double AUTO_WITHIN = 0.05;
+
+        /** Whether to measure another run, given the headline figure of each run so far. */
+        boolean another(List<Double> headlines) {
+            int done = headlines.size();
+            if (!auto) return done < count;
+            if (done < AUTO_MIN) return true;
+            if (done >= AUTO_MAX) return false;
+            Interval i = Interval.of(headlines);
+            return !(i.is95() && i.halfWidth() <= AUTO_WITHIN);
+        }
+
+        @Override public String toString() { return auto ? "auto" : String.valueOf(count); }
+    }
+
+    static final class RunsConverter implements CommandLine.ITypeConverter<Runs> {
+        public Runs convert(String value) {
+            if (value.trim().equalsIgnoreCase("auto")) return new Runs(0, true);
+            try {
+                int n = Integer.parseInt(value.trim());
+                if (n >= 1 && n <= 1000) return new Runs(n, false);
+            } catch (NumberFormatException ignored) { }
+            throw new CommandLine.TypeConversionException("'" + value + "' (a number of runs from 1 to 1000, or auto)");
+        }
+    }
+
+    /**
+     * How long runs last when the user gives no count or duration: warm-up at least WARMUP, then a measured run
+     * of at least MEASURED, its count taken from the rate the warm-up reached (the row says the count used).
+     */
+    static final class RunLength {
+        static final Duration WARMUP = Duration.ofSeconds(1);
+        static final Duration MEASURED = Duration.ofSeconds(1);
+        /** Head room over the warm-up's rate, which a warm JIT usually beats. */
+        static final double MARGIN = 1.2;
+
+        /** Messages for a measured run of at least MEASURED at the warm-up's rate: at least floor, at most cap. */
+        static long count(long warmupMessages, long warmupNanos, long floor, long cap) {
+            if (warmupMessages <= 0 || warmupNanos <= 0) return Math.min(Math.max(floor, 1), cap);
+            double perSecond = warmupMessages * 1e9 / warmupNanos;
+            long wanted = (long) Math.ceil(perSecond * MEASURED.toNanos() / 1e9 * MARGIN);
+            return Math.max(1, Math.min(cap, Math.max(floor, wanted)));
+        }
+    }
+
+    /**
+     * The CPU cost of a measured window: user + system CPU time of every process of the run (this one, its
+     * children, a server it started), as the kernel accounts it (/proc/<pid>/stat, through ProcessHandle, in
+     * 10 ms ticks), from start() to stop(). cpu_us_per_msg = that time / messages; cpu_cores = that time /
+     * the window's wall time (2 on a 2-core machine is both cores busy throughout).
+     */
+    static final class CpuMeter {
+        private final List<ProcessHandle> processes = new ArrayList<>();
+        private final long[] before;
+        private final long wallBefore;
+
+        private CpuMeter(Collection<Long> otherPids) {
+            processes.add(ProcessHandle.current());
+            for (long pid : otherPids) ProcessHandle.of(pid).ifPresent(processes::add);
+            before = new long[processes.size()];
+            for (int i = 0; i < before.length; i++) before[i] = cpuNanos(processes.get(i));
+            wallBefore = System.nanoTime();
+        }
+
+        /** Starts measuring this process and the others given by pid. */
+        static CpuMeter start(Collection<Long> otherPids) { return new CpuMeter(otherPids); }
+
+        static CpuMeter start(Child... children) { return new CpuMeter(Arrays.stream(children).map(c -> c.process.pid()).toList()); }
+
+        /** The two row fields, cpu_us_per_msg and cpu_cores, for this many messages measured in the window. */
+        Map<String, Object> stop(long messages) {
+            long wall = System.nanoTime() - wallBefore, cpu = 0;
+            for (int i = 0; i < before.length; i++) {
+                long now = cpuNanos(processes.get(i));
+                if (now >= 0 && before[i] >= 0) cpu += now - before[i];
+            }
+            return fields(cpu, wall, messages);
+        }
+
+        static Map<String, Object> fields(long cpuNanos, long wallNanos, long messages) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("cpu_us_per_msg", round(cpuNanos / 1e3 / Math.max(1, messages), 4));
+            f.put("cpu_cores", round((double) cpuNanos / Math.max(1, wallNanos), 3));
+            return f;
+        }
+
+        /** A process's CPU time so far, or -1 where the system does not say (it ended, or another user's). */
+        static long cpuNanos(ProcessHandle p) {
+            return p.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+        }
+    }
+
+    /**
      * Run folders live in /dev/shm/ipcbench (else the temp dir), named <script>-<pid>-<random>, owner-only;
      * POSIX semaphores are /dev/shm/sem.ipcbench-<script>-<pid>-<random>-<role>. A script cleans up only its
      * own: another script's run folder (a RedisBench server's pid file, say) is that script's to remove.
@@ -1346,11 +1493,13 @@ public class TransportBench implements Callable<Integer> {
      * another header is never appended to.
      */
     static final class Results {
-        static final List<String> COLUMNS = List.of("timestamp", "bench", "method", "pattern", "wait", "payload", "size_bytes",
-                "count", "batch", "peers", "run", "seconds", "msgs_per_s", "mb_per_s", "lat_kind", "lat_mean_us", "lat_p50_us",
+        static final List<String> COLUMNS = List.of("timestamp", "bench", "method", "kind", "pattern", "wait", "payload", "size_bytes",
+                "count", "batch", "peers", "run", "seconds", "msgs_per_s", "mb_per_s", "cpu_us_per_msg", "cpu_cores", "lat_kind", "lat_mean_us", "lat_p50_us",
                 "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us", "verified", "errors", "note", "hgrm",
                 "jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host", "run_id");
         static final String HEADER = String.join(",", COLUMNS);
+        /** A row's kind: an inter-process method, or a reference beside them (the machine's limit, threads of one process, a server's own tool), never ranked. */
+        static final String KIND_METHOD = "method", KIND_REFERENCE = "reference";
 
         final Path dir;
         final Map<String, Object> env;
@@ -1388,8 +1537,14 @@ public class TransportBench implements Callable<Integer> {
             if (why != null) throw new ParameterException(cl, "Invalid value for option '--out': '" + dir + "' (" + why + ")");
         }
 
-        /** Appends one row: fields in the schema's names (more are kept in the jsonl), hist for a latency row, else null. */
+        /**
+         * Appends one row: fields in the schema's names (more are kept in the jsonl), hist for a latency row, else
+         * null. Every row says its kind (method or reference) and its CPU cost (CpuMeter's two fields).
+         */
         void write(Map<String, Object> fields, Histogram hist) throws RunFailure {
+            if (!List.of(KIND_METHOD, KIND_REFERENCE).contains(fields.get("kind")) || !(fields.get("cpu_us_per_msg") instanceof Number)
+                    || !(fields.get("cpu_cores") instanceof Number))
+                throw new IllegalStateException("a row without kind or CPU cost: " + fields.get("method"));
             try {
                 Files.createDirectories(dir);
                 String why = unusable(dir);
