@@ -109,7 +109,7 @@ public class Report implements Callable<Integer> {
      * encoded bytes vary a little with the version written.
      */
     record Row(Instant time, String bench, String pattern, String payload, String method, String waits, long size, boolean entries,
-               boolean rtt, double value, boolean ok, JsonNode json) {
+               boolean rtt, double value, boolean ok, boolean reference, JsonNode json) {
         /** A number of the row, NaN when absent. */
         double number(String field) {
             JsonNode n = json.path(field);
@@ -117,22 +117,25 @@ public class Report implements Callable<Integer> {
         }
     }
 
-    /** The runs of one (bench, pattern, payload, method, size): median, spread (half the range over the median). */
-    record Cell(List<Row> runs, double median, double spread, boolean ok) {
+    /** The runs of one (bench, pattern, payload, method, size): the headline's median and interval over the runs (Interval). */
+    record Cell(List<Row> runs, Interval interval, boolean ok) {
         static Cell of(List<Row> runs) {
-            double[] v = sortedFinite(runs, Row::value);
-            double median = Report.median(v);
-            return new Cell(runs, median, median == 0 ? 0 : (v[v.length - 1] - v[0]) / 2 / median, runs.stream().allMatch(Row::ok));
+            return new Cell(runs, Interval.of(runs.stream().map(Row::value).toList()), runs.stream().allMatch(Row::ok));
         }
+
+        double median() { return interval.median(); }
+
+        /** The median of another figure of the rows (cpu_cores, say). */
+        double median(String field) { return Report.median(runs, r -> r.number(field)); }
     }
 
     /**
      * One experiment: the rows of one (bench, pattern, payload, headline), in cells per method and size.
-     * The best of each size is the best verified cell (if none is verified, the best of the rest),
-     * and never a limit-* row: that is the machine's limit, a reference rather than a contender.
+     * The best of each size is the best verified method's cell (if none is verified, the best of the rest),
+     * never a reference (kind=reference: a limit-* row, threads of one process, a server's own tool).
      */
     record Experiment(String bench, String pattern, String payload, String variant, boolean rtt, boolean entries, List<Long> sizes,
-                      Map<String, Map<Long, Cell>> cells, Map<Long, Double> best) {
+                      Map<String, Map<Long, Cell>> cells, Set<String> references, Map<Long, Cell> best) {
         /** variant: what tells this experiment from the script's others beyond pattern and payload ("batch 64, 4 peers, "), or "". */
         static Experiment of(List<Row> rows, String variant) {
             Row any = rows.get(0);
@@ -140,16 +143,16 @@ public class Report implements Callable<Integer> {
             Map<String, Map<Long, Cell>> cells = new LinkedHashMap<>();     // methods in first-seen order
             group(rows.stream(), Row::method).forEach((method, rs) -> cells.put(method,
                     group(rs.stream(), Row::size).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> Cell.of(e.getValue())))));
-            Map<Long, Double> best = new HashMap<>();
+            Set<String> references = rows.stream().filter(Row::reference).map(Row::method).collect(Collectors.toCollection(TreeSet::new));
+            Map<Long, Cell> best = new HashMap<>();
             for (long size : sizes) {
-                List<Cell> all = cells.values().stream().map(m -> m.get(size)).filter(Objects::nonNull).toList();
-                List<Cell> methods = cells.entrySet().stream().filter(e -> !isLimit(e.getKey()))
+                List<Cell> methods = cells.entrySet().stream().filter(e -> !references.contains(e.getKey()))
                         .map(e -> e.getValue().get(size)).filter(Objects::nonNull).toList();
-                List<Cell> here = methods.isEmpty() ? all : methods;
-                List<Cell> contenders = here.stream().anyMatch(Cell::ok) ? here.stream().filter(Cell::ok).toList() : here;
-                best.put(size, contenders.stream().mapToDouble(Cell::median).reduce(any.rtt ? Math::min : Math::max).orElseThrow());
+                List<Cell> contenders = methods.stream().anyMatch(Cell::ok) ? methods.stream().filter(Cell::ok).toList() : methods;
+                Comparator<Cell> faster = Comparator.comparingDouble(Cell::median);
+                contenders.stream().filter(c -> Double.isFinite(c.median())).min(any.rtt ? faster : faster.reversed()).ifPresent(c -> best.put(size, c));
             }
-            return new Experiment(any.bench, any.pattern, any.payload, variant, any.rtt, any.entries, sizes, cells, best);
+            return new Experiment(any.bench, any.pattern, any.payload, variant, any.rtt, any.entries, sizes, cells, references, best);
         }
 
         List<Row> rows() { return cells.values().stream().flatMap(m -> m.values().stream()).flatMap(c -> c.runs.stream()).toList(); }
@@ -158,10 +161,22 @@ public class Report implements Callable<Integer> {
         boolean measures(String latKind) { return rows().stream().anyMatch(r -> r.json.path("lat_kind").asText("").equals(latKind)); }
 
         String title() {
-            int runs = cells.values().stream().flatMap(m -> m.values().stream()).mapToInt(c -> c.runs.size()).max().orElse(1);
+            int runs = cells.values().stream().flatMap(m -> m.values().stream()).mapToInt(c -> c.runs.size()).min().orElse(1);
+            int most = cells.values().stream().flatMap(m -> m.values().stream()).mapToInt(c -> c.runs.size()).max().orElse(1);
+            double confidence = Interval.coverage(runs, 1);
+            for (int j = 2; j <= (runs + 1) / 2 && Interval.coverage(runs, j) >= Interval.LEVEL; j++) confidence = Interval.coverage(runs, j);
             return (pattern.isEmpty() ? "" : pattern + ", ") + (payload.isEmpty() ? "" : payload + " payload, ") + variant
                     + (rtt ? "RTT p50 µs (lower is better)" : "MB/s (higher is better)")
-                    + (runs > 1 ? ", median of " + runs + " runs (± half their range)" : "");
+                    + (most > 1 ? ", median of " + (runs == most ? runs : runs + " to " + most) + " runs [its interval, "
+                    + String.format(Locale.ROOT, "%.0f%%", confidence * 100) + " confidence" + (runs == most ? "" : " or more") + "]" : "");
+        }
+
+        boolean isReference(String method) { return references.contains(method); }
+
+        /** A method whose interval overlaps the fastest method's: not distinguishable from it with these runs. */
+        boolean tiesBest(String method, long size, Cell c) {
+            Cell b = best.get(size);
+            return b != null && c != b && !isReference(method) && c.interval.overlaps(b.interval);
         }
 
         /** The same experiment in another folder: same pattern, payload, variant and headline. */
@@ -169,8 +184,11 @@ public class Report implements Callable<Integer> {
             return pattern.equals(o.pattern) && payload.equals(o.payload) && variant.equals(o.variant) && rtt == o.rtt && entries == o.entries;
         }
 
-        /** How many times slower than the best of its size. */
-        double slower(Cell c, long size) { return rtt ? c.median / best.get(size) : best.get(size) / c.median; }
+        /** How many times slower than the best method of its size. */
+        double slower(Cell c, long size) {
+            Cell b = best.get(size);
+            return b == null ? Double.NaN : rtt ? c.median() / b.median() : b.median() / c.median();
+        }
 
         /** The first limit-* method, if the experiment has one. */
         Optional<String> limit() { return cells.keySet().stream().filter(Report::isLimit).findFirst(); }
@@ -183,7 +201,7 @@ public class Report implements Callable<Integer> {
             List<List<String>> t = new ArrayList<>(List.of(withWait ? header("method", "wait") : header("method")));
             cells.forEach((method, bySize) -> {
                 if (!include.test(method)) return;
-                List<String> line = new ArrayList<>(List.of(method));
+                List<String> line = new ArrayList<>(List.of(method + (isReference(method) ? " (reference)" : "")));
                 if (withWait) line.add(distinctOf(bySize.values().stream().flatMap(c -> c.runs.stream()).toList(), r -> r.waits));
                 for (long size : sizes) {
                     Cell c = bySize.get(size);
@@ -195,11 +213,22 @@ public class Report implements Callable<Integer> {
             return t;
         }
 
-        /** The figures with their spread, the best of each size in **bold**. */
+        /**
+         * The figures with their interval ("~" first where the runs spread more than 10%), the best method of each
+         * size in **bold**, "≈" after a method not distinguishable from it.
+         */
         List<List<String>> figures() {
             return table(true, m -> true, (method, size, c) -> {
-                String figure = fmt(c.median) + (c.runs.size() > 1 ? String.format(Locale.ROOT, " (±%.0f%%)", c.spread * 100) : "");
-                return c.ok && c.median == best.get(size) && !isLimit(method) ? "**" + figure + "**" : figure;
+                String figure = c.interval.text();
+                return c.ok && c == best.get(size) ? "**" + figure + "**" : figure + (tiesBest(method, size, c) ? " ≈" : "");
+            });
+        }
+
+        /** What each cell costs in CPU: cores busy during the window and µs of CPU per message (medians over the runs). */
+        List<List<String>> cpu() {
+            return table(false, m -> true, (method, size, c) -> {
+                double cores = c.median("cpu_cores"), perMessage = c.median("cpu_us_per_msg");
+                return Double.isNaN(cores) ? null : fmt(cores) + " cores, " + fmt(perMessage) + " µs";
             });
         }
 
@@ -211,18 +240,19 @@ public class Report implements Callable<Integer> {
             });
         }
 
-        /** Each method's times slower than the fastest of its size. */
+        /** Each method's times slower than the fastest method of its size; references are not ranked. */
         List<List<String>> ratios() {
-            return table(false, m -> true, (method, size, c) -> isLimit(method) ? "limit" : times(slower(c, size)));
+            return table(false, m -> true, (method, size, c) -> isReference(method) ? "reference"
+                    : times(slower(c, size)) + (tiesBest(method, size, c) ? " ≈" : ""));
         }
 
         /** Each method's share of the machine's limit of its size (rtt: the limit's time over the method's). */
         List<List<String>> limitShares(String limit) {
             Map<Long, Cell> reference = cells.get(limit);
-            return table(false, m -> !isLimit(m), (method, size, c) -> {
+            return table(false, m -> !isReference(m), (method, size, c) -> {
                 Cell l = reference.get(size);
-                if (l == null || l.median == 0 || c.median == 0) return null;
-                double share = 100 * (rtt ? l.median / c.median : c.median / l.median);
+                if (l == null || l.median() == 0 || c.median() == 0) return null;
+                double share = 100 * (rtt ? l.median() / c.median() : c.median() / l.median());
                 return String.format(Locale.ROOT, share >= 10 ? "%.0f%%" : share >= 1 ? "%.1f%%" : "%.2f%%", share);
             });
         }
@@ -231,7 +261,9 @@ public class Report implements Callable<Integer> {
         List<Block> blocks() {
             List<Block> b = new ArrayList<>(List.of(new Block("", figures(), 2, List.of())));
             if (rtt) b.add(new Block("RTT p99 µs:", p99(), 1, List.of()));
-            if (cells.size() > 1) b.add(new Block("Times slower than the fastest of each size:", ratios(), 1, List.of()));
+            if (cells.size() > 1) b.add(new Block("Times slower than the fastest method of each size (≈: not distinguishable from it):", ratios(), 1, List.of()));
+            if (rows().stream().anyMatch(r -> !Double.isNaN(r.number("cpu_cores"))))
+                b.add(new Block("CPU cost: cores busy during the measured window, CPU µs per message (all processes of the run):", cpu(), 1, List.of()));
             limit().ifPresent(l -> b.add(new Block("Share of the machine's limit (" + l + "):", limitShares(l), 1, List.of())));
             List<String> problems = problems(), notes = notes();
             if (!problems.isEmpty()) b.add(new Block("Not verified or with errors (a benchmark that moves wrong bytes is not ranked):", null, 0, problems));
@@ -364,10 +396,12 @@ public class Report implements Callable<Integer> {
                 if (!value.isNumber()) throw new IllegalArgumentException("'" + (rtt ? "lat_p50_us" : "mb_per_s") + "' is not a number");
                 if (!n.get("size_bytes").isNumber()) throw new IllegalArgumentException("'size_bytes' is not a number");
                 boolean entries = n.path("entries").isNumber();
+                // Rows written before the kind column: a limit-* method was the only reference.
+                boolean reference = n.has("kind") ? "reference".equals(n.path("kind").asText()) : isLimit(n.get("method").asText());
                 rows.add(new Row(time, n.get("bench").asText(), n.path("pattern").asText(""), n.path("payload").asText(""),
                         n.get("method").asText(), n.path("wait").asText(""), (entries ? n.get("entries") : n.get("size_bytes")).asLong(),
                         entries, rtt, value.asDouble(),
-                        n.get("verified").asBoolean() && n.path("errors").asLong(0) == 0, n));
+                        n.get("verified").asBoolean() && n.path("errors").asLong(0) == 0, reference, n));
             } catch (IOException | RuntimeException e) {
                 String why = Objects.requireNonNullElse(e.getMessage(), e.toString()).lines().findFirst().orElse("");
                 throw bad(file + " line " + (i + 1) + " is not a results row: " + why);
@@ -378,11 +412,19 @@ public class Report implements Callable<Integer> {
 
     // ---------------------------------------------------------------- summary.md
 
+    static final String HOW_TO_READ = "How to read: each cell is the median of the runs and, in brackets, the interval of that median from the "
+            + "runs' order statistics (distribution-free): a 95% confidence interval with 6 runs or more; with fewer it is the runs' "
+            + "whole range, whose confidence is lower (75% with 3 runs: run -r 6 or --runs auto for 95%). "
+            + "~ marks a cell whose runs spread more than ±10% around the median. ≈ marks a method whose interval overlaps the "
+            + "fastest method's: the two are not distinguishable here. A (reference) row is not a way for two processes to talk "
+            + "(the machine's limit, threads of one process, a server's own tool): shown beside the methods, never ranked. "
+            + "CPU cost counts every process of the run: 2 cores on a 2-core machine means both were busy throughout (spinning).";
+
     String markdown(Results results) {
         StringBuilder md = new StringBuilder("# IPC benchmark summary\n\n");
         if (results.rows.isEmpty()) md.append("No results were written.\n\n");
         results.environment().forEach(e -> md.append("- ").append(e[0]).append(": ").append(e[1]).append("\n"));
-        if (!results.rows.isEmpty()) md.append("\n");
+        if (!results.rows.isEmpty()) md.append("\n").append(HOW_TO_READ).append("\n\n");
         results.byBench.forEach((bench, experiments) -> {
             md.append("## ").append(bench).append("\n\n");
             for (Experiment x : experiments) {
@@ -458,6 +500,7 @@ public class Report implements Callable<Integer> {
                     : "<li>" + escape(e[0]) + ": " + escape(e[1]) + "</li>\n"));
             h.append("</ul>\n");
         }
+        if (!results.rows.isEmpty()) h.append("<p>").append(escape(HOW_TO_READ)).append("</p>\n");
         h.append("<nav>");
         results.byBench.keySet().forEach(b -> h.append("<a href=\"#").append(escape(b)).append("\">").append(escape(b)).append("</a>"));
         h.append("</nav>\n");
@@ -603,8 +646,8 @@ public class Report implements Callable<Integer> {
                     List<String> line = new ArrayList<>(List.of(method));
                     for (long size : sizes) {
                         Cell ca = aCells.get(size), cb = bCells.get(size);
-                        line.add(ca == null || cb == null ? "–" : fmt(ca.median) + " -> " + fmt(cb.median)
-                                + " (" + times(cb.median / ca.median) + ")" + (ca.ok && cb.ok ? "" : " ✗"));
+                        line.add(ca == null || cb == null ? "–" : fmt(ca.median()) + " -> " + fmt(cb.median())
+                                + " (" + times(cb.median() / ca.median()) + ")" + (ca.ok && cb.ok ? "" : " ✗"));
                     }
                     t.add(line);
                 });
@@ -633,16 +676,6 @@ public class Report implements Callable<Integer> {
 
     static <K> Map<K, List<Row>> group(Stream<Row> rows, Function<Row, K> key) {
         return rows.collect(Collectors.groupingBy(key, LinkedHashMap::new, Collectors.toList()));
-    }
-
-    /** The median of values already sorted; NaN if there are none. */
-    static double median(double[] sorted) {
-        int n = sorted.length;
-        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    static double[] sortedFinite(List<Row> rows, ToDoubleFunction<Row> value) {
-        return rows.stream().mapToDouble(value).filter(Double::isFinite).sorted().toArray();
     }
 
     /** The values of one field across rows, without repeats, "; " between them. */

@@ -539,7 +539,8 @@ class BenchHarness {
          * null. Every row says its kind (method or reference) and its CPU cost (CpuMeter's two fields).
          */
         void write(Map<String, Object> fields, Histogram hist) throws RunFailure {
-            if (!List.of(KIND_METHOD, KIND_REFERENCE).contains(fields.get("kind")) || !(fields.get("cpu_us_per_msg") instanceof Number)
+            Object kind = fields.get("kind");
+            if (!(KIND_METHOD.equals(kind) || KIND_REFERENCE.equals(kind)) || !(fields.get("cpu_us_per_msg") instanceof Number)
                     || !(fields.get("cpu_cores") instanceof Number))
                 throw new IllegalStateException("a row without kind or CPU cost: " + fields.get("method"));
             try {

@@ -149,6 +149,75 @@ public class HarnessTest extends Harness {
             }
         });
 
+        test("harness: a median's interval is the order statistics' with its true confidence; ~ above 10% spread; overlaps", () -> {
+            var three = BenchHarness.Interval.of(List.of(10.0, 12.0, 11.0));
+            check(three.median() == 11 && three.low() == 10 && three.high() == 12 && Math.abs(three.confidence() - 0.75) < 1e-9 && !three.is95(),
+                    "3 runs: their range, 75%: " + three);
+            var six = BenchHarness.Interval.of(List.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0));
+            check(six.low() == 1 && six.high() == 6 && Math.abs(six.confidence() - (1 - 2 / 64.0)) < 1e-9 && six.is95(), "6 runs: the fewest for 95%: " + six);
+            var nine = BenchHarness.Interval.of(List.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0));
+            check(nine.low() == 2 && nine.high() == 8 && nine.confidence() >= 0.95, "9 runs: x(2)..x(8), " + nine);
+            var ten = BenchHarness.Interval.of(List.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0));
+            check(ten.low() == 2 && ten.high() == 9 && Math.abs(ten.confidence() - (1 - 2 * 11 / 1024.0)) < 1e-9, "10 runs: x(2)..x(9), " + ten);
+            check(BenchHarness.Interval.of(List.of(100.0, 105.0, 95.0)).text().equals("100 [95.0, 105]"), "within 10%: no mark, "
+                    + BenchHarness.Interval.of(List.of(100.0, 105.0, 95.0)).text());
+            check(BenchHarness.Interval.of(List.of(100.0, 125.0, 95.0)).text().startsWith("~100 "), "spread above 10%: marked");
+            check(BenchHarness.Interval.of(List.of(5.0, Double.NaN)).text().equals("5.00"), "one run: its figure, no interval");
+            check(three.overlaps(BenchHarness.Interval.of(List.of(11.5, 13.0, 14.0))) && !three.overlaps(BenchHarness.Interval.of(List.of(12.5, 13.0, 14.0))),
+                    "overlapping intervals are not distinguishable; disjoint ones are");
+        });
+
+        test("harness: --runs N runs N; --runs auto runs 6 to 10, stopping when the 95% interval is within 5%", () -> {
+            var converter = new BenchHarness.RunsConverter();
+            BenchHarness.Runs three = converter.convert("3"), auto = converter.convert("auto");
+            List<Double> done = new ArrayList<>();
+            int runs = 0;
+            while (three.another(done)) { done.add(1.0); runs++; }
+            check(runs == 3, "-r 3 ran " + runs);
+            for (String bad : List.of("0", "-1", "many", ""))
+                check(throwsAny(() -> converter.convert(bad)), "'" + bad + "' refused");
+            List<Double> steady = new ArrayList<>();
+            while (auto.another(steady)) steady.add(100.0 + steady.size() % 2);
+            check(steady.size() == 6, "steady runs stop at the first 95% interval, 6 runs: " + steady.size());
+            List<Double> noisy = new ArrayList<>();
+            while (auto.another(noisy)) noisy.add(noisy.size() % 2 == 0 ? 50.0 : 150.0);
+            check(noisy.size() == 10, "noisy runs stop at 10: " + noisy.size());
+        });
+
+        test("harness: with no count given, a measured run is sized from the warm-up's rate to last at least 1 s", () -> {
+            // warm-up: 5,000 messages in 1 s -> at least 5,000 in the measured second, plus the margin
+            long n = BenchHarness.RunLength.count(5_000, 1_000_000_000L, 100, 1_000_000);
+            check(n >= 5_000 && n <= 7_000, "5,000/s -> " + n);
+            check(BenchHarness.RunLength.count(10, 1_000_000_000L, 100, 1_000_000) == 100, "never under the floor");
+            check(BenchHarness.RunLength.count(50_000_000, 1_000_000_000L, 100, 1_000_000) == 1_000_000, "never over the cap");
+            check(BenchHarness.RunLength.WARMUP.toMillis() >= 1000 && BenchHarness.RunLength.MEASURED.toMillis() >= 1000, "1 s each");
+        });
+
+        test("harness: CPU cost counts the children's CPU too, per message and in cores; a row without it is refused", () -> {
+            // A child that spins while this process sleeps: the meter must see it busy (up to a core, less on a loaded machine).
+            Process busy = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+            var meter = BenchHarness.CpuMeter.start(List.of(busy.pid()));
+            Thread.sleep(1000);
+            var fields = meter.stop(1000);
+            busy.destroyForcibly();
+            double cores = ((Number) fields.get("cpu_cores")).doubleValue(), perMessage = ((Number) fields.get("cpu_us_per_msg")).doubleValue();
+            check(cores > 0.2 && cores < 2.5, "a busy child is counted: " + fields);
+            check(Math.abs(perMessage - cores * 1000) < 200, "per message = CPU / messages: " + fields);
+            var results = new BenchHarness.Results(work.resolve("kind-check"), Map.of());
+            Map<String, Object> row = new LinkedHashMap<>(Map.of("method", "x", "run", 1));
+            boolean refused = false;
+            try {
+                results.write(row, null);
+            } catch (IllegalStateException e) {
+                refused = true;
+            }
+            check(refused, "a row without kind and CPU cost is refused");
+            row.put("kind", "method");
+            row.putAll(fields);
+            results.write(row, null);
+            check(Files.readAllLines(work.resolve("kind-check/results.csv")).size() == 2, "with them it is written");
+        });
+
         test("harness: bad input is exit 2 with one line; an unexpected exception exit 1 with one line, no stack trace", () -> {
             int[] code = new int[1];
             String bad = stderrOf(() -> code[0] = BenchHarness.runCommand(new Throws(), "--nonsense"));

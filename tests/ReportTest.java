@@ -33,7 +33,8 @@ public class ReportTest extends Harness {
                 .put("wait", "spin").put("lat_kind", latKind).put("size_bytes", size).put("count", 1000).put("run", 1)
                 .put("msgs_per_s", mbPerS * 1e6 / size).put("mb_per_s", mbPerS).put("verified", true).put("errors", 0)
                 .put("jdk", "Test JDK 17").put("host", "testhost").put("cpu", "Test CPU").put("cores", 2).put("os", "TestOS")
-                .put("libs", bench + "-lib-1.0");
+                .put("libs", bench + "-lib-1.0")
+                .put("kind", method.startsWith("limit-") ? "reference" : "method").put("cpu_us_per_msg", 1.5).put("cpu_cores", 0.9);
         if (!Double.isNaN(p50))
             n.put("lat_mean_us", p50 * 1.1).put("lat_p50_us", p50).put("lat_p90_us", p50 * 2).put("lat_p99_us", p50 * 5).put("lat_p999_us", p50 * 9);
         for (int i = 0; i < extra.length; i += 2) n.set((String) extra[i], JSON.valueToTree(extra[i + 1]));
@@ -167,17 +168,42 @@ public class ReportTest extends Harness {
             check(all.code() == 0 && Files.readString(none.resolve("summary.md")).contains("No results were written."), "every script failed: said so: " + all.err());
         });
 
-        test("several runs: the median and ± half their range; --since leaves the earlier rows out", () -> {
+        test("several runs: the median and its interval (the runs' range at 3, with its confidence); --since leaves the earlier rows out", () -> {
             Path dir = Files.createDirectories(work.resolve("runs"));
             StringBuilder rows = new StringBuilder();
             for (int run = 1; run <= 3; run++)
                 rows.append(row("ShmBench", "stream", "one-way", "m", 8192, 100 * run, 1, "run", run, "timestamp", "2026-11-20T10:0" + run + ":00Z"));
             Files.writeString(dir.resolve("results.jsonl"), rows);
             Result all = report(work, "--out", dir.toString());
-            check(all.code() == 0 && line(Files.readString(dir.resolve("summary.md")), "| m ").orElseThrow().contains("**200 (±50%)**"), "median 200 of 100, 200, 300: " + all.out());
-            check(Files.readString(dir.resolve("summary.md")).contains("median of 3 runs"), "says how many runs");
+            check(all.code() == 0 && line(Files.readString(dir.resolve("summary.md")), "| m ").orElseThrow().contains("**~200 [100, 300]**"), "median 200 of 100, 200, 300, marked ~ for its spread: " + all.out());
+            check(Files.readString(dir.resolve("summary.md")).contains("median of 3 runs [its interval, 75% confidence]"), "says how many runs and the interval's confidence");
             Result later = report(work, "--out", dir.toString(), "--since", "2026-11-20T10:02:00Z");
-            check(later.code() == 0 && line(Files.readString(dir.resolve("summary.md")), "| m ").orElseThrow().contains("**250 (±20%)**"), "median 250 of 200, 300: " + later.out());
+            check(later.code() == 0 && line(Files.readString(dir.resolve("summary.md")), "| m ").orElseThrow().contains("**~250 [200, 300]**"), "median 250 of 200, 300: " + later.out());
+        });
+
+        test("6 runs: 95% intervals; a method whose interval overlaps the fastest's is marked not distinguishable; a reference is never ranked; CPU cost shown", () -> {
+            Path dir = Files.createDirectories(work.resolve("intervals"));
+            StringBuilder rows = new StringBuilder();
+            for (int run = 1; run <= 6; run++) {
+                rows.append(row("ZmqBench", "push-pull", "one-way", "fast", 64, 100 + run, 1, "run", run));
+                rows.append(row("ZmqBench", "push-pull", "one-way", "close", 64, 98 + run, 1, "run", run));
+                rows.append(row("ZmqBench", "push-pull", "one-way", "slow", 64, 50 + run, 1, "run", run, "cpu_cores", 2.0, "cpu_us_per_msg", 0.25));
+                rows.append(row("ZmqBench", "push-pull", "one-way", "inproc", 64, 900 + run, 1, "run", run, "kind", "reference"));
+            }
+            Files.writeString(dir.resolve("results.jsonl"), rows);
+            Result r = report(work, "--out", dir.toString());
+            String md = Files.readString(dir.resolve("summary.md"));
+            check(r.code() == 0 && md.contains("median of 6 runs [its interval, 97% confidence]"), "6 runs give a 95% interval:\n" + md);
+            check(line(md, "| fast ").orElseThrow().contains("**104 [101, 106]**"), "the fastest method in bold, with its interval:\n" + md);
+            check(line(md, "| close ").orElseThrow().contains("102 [99.0, 104] ≈"), "overlapping: not distinguishable:\n" + md);
+            check(!line(md, "| slow ").orElseThrow().contains("≈"), "apart: ranked:\n" + md);
+            check(line(md, "| inproc (reference) ").orElseThrow().contains("904 [901, 906]") && !line(md, "| inproc (reference) ").orElseThrow().contains("**"),
+                    "a reference beside the methods, never the fastest:\n" + md);
+            check(md.lines().anyMatch(l -> l.startsWith("| inproc (reference) ") && l.contains("reference |")), "not ranked in the ratios:\n" + md);
+            check(md.lines().anyMatch(l -> l.startsWith("| slow ") && l.contains("2.00 cores, 0.25 µs")), "CPU cost per method:\n" + md);
+            check(md.contains("not distinguishable") && md.contains("~ marks a cell"), "the marks are explained:\n" + md);
+            String html = Files.readString(dir.resolve("report.html"));
+            check(html.contains("102 [99.0, 104] ≈") && html.contains("<strong>104 [101, 106]</strong>") && html.contains("not distinguishable"), "report.html too");
         });
 
         test("rows of another batch or number of peers are another experiment, not more runs", () -> {
@@ -187,7 +213,7 @@ public class ReportTest extends Harness {
             Result r = report(work, "--out", dir.toString());
             String md = Files.readString(dir.resolve("summary.md"));
             check(r.code() == 0 && md.contains("### push-pull, bytes payload, batch 1, MB/s") && md.contains("### push-pull, bytes payload, batch 64, MB/s"), "two tables:\n" + md);
-            check(!md.contains("±"), "no spread: each cell is one run:\n" + md);
+            check(md.lines().noneMatch(l -> l.startsWith("| tcp ") && l.contains("[")) && !md.matches("(?s).*median of \\d.*"), "no interval: each cell is one run:\n" + md);
         });
 
         test("a row not verified is marked, listed and not ranked", () -> {
