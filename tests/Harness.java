@@ -191,6 +191,12 @@ public class Harness {
             Path othersDead = Files.createDirectory(SUITE_FOLDER.resolve(other + "-" + dead + "-abcdef"));
             Files.writeString(othersDead.resolve("redis.pid"), "1");
             Path mineLive = Files.createDirectory(SUITE_FOLDER.resolve(name + "-" + ProcessHandle.current().pid() + "-abcdef"));
+            // Semaphores live in /dev/shm itself: its own dead run's (a lone one, its folder gone), another script's, a live run's.
+            Path shm = Path.of("/dev/shm");
+            Path semMineDead = shm.resolve("sem.ipcbench-" + name + "-" + dead + "-fedcba-reply");
+            Path semOthersDead = shm.resolve("sem.ipcbench-" + other + "-" + dead + "-fedcba-reply");
+            Path semMineLive = shm.resolve("sem.ipcbench-" + name + "-" + ProcessHandle.current().pid() + "-abcdef-reply");
+            for (Path p : List.of(semMineDead, semOthersDead, semMineLive)) Files.writeString(p, "s");
             try {
                 Result r = run(REPO, null, Duration.ofMinutes(1), "--cleanup");
                 check(r.code() == 0, "exit 0, was " + r.code() + ": " + r.err());
@@ -198,9 +204,12 @@ public class Harness {
                 check(r.out().startsWith("Removed") && r.out().contains(mineDead.toString()), "says what it removed: " + r.out());
                 check(Files.exists(othersDead.resolve("redis.pid")), other + "'s dead run folder is " + other + "'s to remove");
                 check(Files.exists(mineLive), "a live run's folder stays");
-                check(!r.out().contains(othersDead.toString()) && !r.out().contains(mineLive.toString()), "names only what it removed: " + r.out());
+                check(!Files.exists(semMineDead) && r.out().contains(semMineDead.toString()), "its dead run's semaphore removed and named: " + r.out());
+                check(Files.exists(semOthersDead) && Files.exists(semMineLive), "another script's semaphore and a live run's stay");
+                check(!r.out().contains(othersDead.toString()) && !r.out().contains(mineLive.toString())
+                        && !r.out().contains(semOthersDead.toString()) && !r.out().contains(semMineLive.toString()), "names only what it removed: " + r.out());
             } finally {
-                for (Path p : List.of(mineDead, othersDead, mineLive)) deleteTree(p);
+                for (Path p : List.of(mineDead, othersDead, mineLive, semMineDead, semOthersDead, semMineLive)) deleteTree(p);
             }
         }
 
