@@ -34,9 +34,12 @@
  * semaphores through JNA), zmq-tcp and zmq-ipc (JeroMQ REQ/REP), uds (Unix domain socket),
  * tcp (loopback, TCP_NODELAY), pipe (the child's stdin/stdout), chronicle (two Chronicle Queues).
  *
- * RTT is timed from encoding the request to the reply having arrived (and, with --payload json,
- * been decoded); checking the reply against what was sent happens after the clock stops, but
- * inside the round trips/s figure. Results: <out>/results.csv, results.jsonl, hgrm/*.hgrm.
+ * RTT is timed from encoding the request to the whole reply in the requester's own memory (the
+ * shared-memory methods copy it out of the mapping, as a socket's read does; with --payload json,
+ * parsed); checking the reply against what was sent happens after the clock stops, but inside the
+ * round trips/s figure. With no -n/-d each (method, size) warms up for at least 1 s and each measured
+ * run lasts at least about 1 s. Every row has its CPU cost (requester + responder). Results:
+ * <out>/results.csv, results.jsonl, hgrm/*.hgrm.
  */
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -98,16 +101,25 @@ import java.util.stream.Stream;
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Request/reply round trips of raw bytes between two processes, every reply verified.",
                 "Sizes accept 100, 10k, 2M (powers of 1000) and 64Ki, 1Mi (powers of 1024); from 8 B to 64 MiB."},
-        footer = {"", "Default counts per size: 10,000 up to 64 KiB, 1,000 up to 1 MiB, 300 above; "
-                + "warm-up is half the count. The default run takes about 3 minutes on 2 cores.", "Documentation: docs/TransportBench.md in the suite's repository."})
+        footer = {"", "With no --count or --duration, each method and size warms up for at least 1 s (and at least --warmup round trips, "
+                + "default " + TransportBench.AUTO_FLOOR + "), then every run measures as many round trips as the warm-up's rate fits in about 1 s "
+                + "(at least " + TransportBench.AUTO_FLOOR + "; the row's count says how many). The runs of one method and size reuse the warmed-up processes. "
+                + "--quick and --count: fixed counts, warm-up of --warmup or half the count. The default run takes about 3 to 3.5 minutes on 2 cores.",
+                "Documentation: docs/TransportBench.md in the suite's repository."})
 public class TransportBench implements Callable<Integer> {
 
     static final String BENCH = "TransportBench";
     static final int MIN_SIZE = 8, MAX_SIZE = 64 << 20;
+    /** With no -n/-d: the fewest round trips of a warm-up and of a measured run, and the most of a measured run. */
+    static final long AUTO_FLOOR = 100, AUTO_CAP = 20_000_000;
+    /** With no -n/-d: a run that the machine slowed down (far below the warm-up's rate) stops after this long; its count says how many. */
+    static final Duration AUTO_RUN_LIMIT = Duration.ofSeconds(10);
+    /** The test-only --stall-reply: how long the responder pauses before that reply. */
+    static final long STALL_MILLIS = 50;
 
     // ---------------------------------------------------------------- options
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Measured round trips per run (default: by size, see below).")
+    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Measured round trips per run, exactly (default: as many as fit in about 1 s, see below).")
     Integer count;
 
     @Option(names = {"-s", "--size"}, paramLabel = "SIZE", converter = SizeConverter.class,
@@ -118,7 +130,8 @@ public class TransportBench implements Callable<Integer> {
             description = "Sizes to sweep (default: 100,10k,500k,2M).")
     List<Integer> sizes;
 
-    @Option(names = {"-w", "--warmup"}, paramLabel = "N", description = "Warm-up round trips before each size, not counted (default: half the count).")
+    @Option(names = {"-w", "--warmup"}, paramLabel = "N", description = "Warm-up round trips before each size, not counted: at least this many (default: at least 1 s and "
+            + AUTO_FLOOR + " round trips; with --count or --quick, half the count).")
     Integer warmup;
 
     @Option(names = {"-d", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class,
@@ -131,8 +144,11 @@ public class TransportBench implements Callable<Integer> {
     @Option(names = "--list", description = "Print the methods, one line each, and exit.")
     boolean list;
 
-    @Option(names = {"-r", "--runs"}, paramLabel = "N", defaultValue = "3", description = "Repeats of each configuration (default: ${DEFAULT-VALUE}); the summary quotes the median.")
-    int runs;
+    @Option(names = {"-r", "--runs"}, paramLabel = "N|auto", converter = RunsConverter.class, defaultValue = "3",
+            description = "Measured runs of each configuration, in the same warmed-up processes (default: ${DEFAULT-VALUE}); the summary quotes the median "
+                    + "and its 95% interval. auto: at least 6 and at most 10 runs, stopping once the 95% interval of the median RTT p50 "
+                    + "is within ±5% of it.")
+    Runs runs;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "results", description = "Results folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -163,6 +179,12 @@ public class TransportBench implements Callable<Integer> {
     @Option(names = "--corrupt-reply", hidden = true, paramLabel = "N", description = "Testing: the responder flips one byte of its N-th reply.")
     long corruptReply;
 
+    @Option(names = "--stall-reply", hidden = true, paramLabel = "N", description = "Testing: the responder pauses " + STALL_MILLIS + " ms before its N-th reply.")
+    long stallReply;
+
+    @Option(names = "--scribble-reply", hidden = true, description = "Testing: shm-spin and shm-sem overwrite the shared reply slot right after the requester copied the reply out.")
+    boolean scribbleReply;
+
     @Spec CommandSpec spec;
 
     enum PayloadKind { raw, json }
@@ -183,6 +205,8 @@ public class TransportBench implements Callable<Integer> {
         void send(ByteBuffer frame) throws IOException;
         /** Waits for the next frame; the returned view is valid until the next send or receive. */
         ByteBuffer receive() throws IOException;
+        /** Testing (--scribble-reply): overwrite the memory the peer wrote the last frame into, where that is shared. */
+        default void scribbleShared() {}
         @Override void close();
     }
 
@@ -191,7 +215,10 @@ public class TransportBench implements Callable<Integer> {
 
     interface TransportFactory { Transport open(Context ctx, String endpoint) throws IOException; }
 
-    record Method(MethodInfo info, TransportFactory factory) implements Described {}
+    /** freshPerSize: a new pair of processes (and new files) for each size; else one pair serves every size. */
+    record Method(MethodInfo info, TransportFactory factory, boolean freshPerSize) implements Described {
+        Method(MethodInfo info, TransportFactory factory) { this(info, factory, false); }
+    }
 
     static final List<Method> METHODS = List.of(
             new Method(MethodInfo.named("shm-spin").waits("spin")
@@ -223,7 +250,8 @@ public class TransportBench implements Callable<Integer> {
             new Method(MethodInfo.named("chronicle").waits("spin")
                     .summary("two Chronicle Queues (request, reply), tailers busy-polling")
                     .note("two Chronicle Queues in the suite folder, tailers polling"),
-                    (ctx, ep) -> new ChronicleTransport(ctx)));
+                    // A queue keeps every message until its files are removed: a new pair per size keeps /dev/shm's peak use to one size's.
+                    (ctx, ep) -> new ChronicleTransport(ctx), true));
 
     static Method method(String name) {
         return METHODS.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
@@ -253,6 +281,10 @@ public class TransportBench implements Callable<Integer> {
         final int sendCtl, receiveCtl, sendData, receiveData;
         final Abort abort;
         final Semaphores sems;
+        final boolean requester;
+        /** The requester's own copy of the reply, as a socket's read would leave it. */
+        final byte[] own;
+        final ByteBuffer ownView;
         long sent, received;
 
         ShmTransport(Context ctx, boolean semaphores) throws IOException {
@@ -270,6 +302,9 @@ public class TransportBench implements Callable<Integer> {
             sendData = ctx.requester ? DATA : DATA + slot;
             receiveData = ctx.requester ? DATA + slot : DATA;
             abort = ctx.abort;
+            requester = ctx.requester;
+            own = new byte[requester ? ctx.capacity : 0];
+            ownView = ByteBuffer.wrap(own);
             sems = semaphores ? new Semaphores(ctx) : null;
         }
 
@@ -290,8 +325,21 @@ public class TransportBench implements Callable<Integer> {
                 if ((++spins & 0x3FF) == 0) abort.check();
             }
             int length = map.getInt(receiveCtl + 8);
-            view.clear().position(receiveData).limit(receiveData + length);
-            return view;
+            if (!requester) {
+                // The responder echoes from the request slot straight into the reply slot (one copy, as the C reference does).
+                view.clear().position(receiveData).limit(receiveData + length);
+                return view;
+            }
+            // RTT ends with the whole reply in the requester's own memory: copy it out of the mapping, as a
+            // socket's read does, and verify that copy (README "How figures are defined").
+            map.get(receiveData, own, 0, length);
+            return ownView.clear().limit(length);
+        }
+
+        /** The reply slot, every byte flipped: a reply still read from the slot would no longer verify. */
+        public void scribbleShared() {
+            int length = map.getInt(receiveCtl + 8);
+            for (int i = 0; i < length; i++) map.put(receiveData + i, (byte) ~map.get(receiveData + i));
         }
 
         public void close() {
@@ -719,17 +767,28 @@ public class TransportBench implements Callable<Integer> {
         return 0;
     }
 
-    record Plan(List<Method> methods, List<Integer> sizes, int runs) {}
+    record Plan(List<Method> methods, List<Integer> sizes, Runs runs) {}
 
-    /** Round trips per run at this size: --count, else fewer for larger payloads (see the footer of --help). */
-    int countFor(int size) {
+    /** No --count, --duration or --quick: warm-up of at least RunLength.WARMUP, runs of at least about RunLength.MEASURED. */
+    boolean autoLength() {
+        return count == null && duration == null && !quick;
+    }
+
+    /** Round trips per run at this size: --count, else (--quick, or the warm-up of a --duration run) fewer for larger payloads. */
+    long fixedCount(int size) {
         if (count != null) return count;
         if (quick) return size <= 64 << 10 ? 300 : 40;
         return size <= 64 << 10 ? 10_000 : size <= 1 << 20 ? 1_000 : 300;
     }
 
-    int warmupFor(int size) {
-        return warmup != null ? warmup : countFor(size) / 2;
+    /** The fewest warm-up round trips; with autoLength() the warm-up also lasts at least RunLength.WARMUP. */
+    long warmupFor(int size) {
+        return warmup != null ? warmup : autoLength() ? AUTO_FLOOR : fixedCount(size) / 2;
+    }
+
+    /** With autoLength(): the most round trips of one run, so that Chronicle's files (every message kept) stay within 2 GB a run. */
+    long autoCap(Method m, int capacity) {
+        return m.freshPerSize() ? Math.max(AUTO_FLOOR, 2_000_000_000L / (2L * capacity)) : AUTO_CAP;
     }
 
     /** Checks every option before anything is started or written: bad input leaves nothing behind. */
@@ -738,30 +797,52 @@ public class TransportBench implements Callable<Integer> {
         if (count != null && count < 1) throw new ParameterException(cl, "Invalid value for option '--count': '" + count + "' (must be at least 1)");
         if (warmup != null && warmup < 0) throw new ParameterException(cl, "Invalid value for option '--warmup': '" + warmup + "' (must be 0 or more)");
         if (semSpins < 0) throw new ParameterException(cl, "Invalid value for option '--sem-spin': '" + semSpins + "' (must be 0 or more)");
-        if (runs < 1) throw new ParameterException(cl, "Invalid value for option '--runs': '" + runs + "' (must be at least 1)");
         if (duration != null && duration.isZero()) throw new ParameterException(cl, "Invalid value for option '--duration': '0s' (must be positive)");
         if (size != null && sizes != null) throw new ParameterException(cl, "Options '--size' and '--sizes' exclude each other: give one");
         List<Method> chosen = chooseMethods(cl, METHODS, methods);
         Results.checkOut(cl, out);
         List<Integer> chosenSizes = size != null ? List.of(size) : sizes != null ? sizes : List.of(100, 10_000, 500_000, 2_000_000);
-        return new Plan(chosen, chosenSizes, quick ? 1 : runs);
+        if (stallReply < 0) throw new ParameterException(cl, "Invalid value for option '--stall-reply': '" + stallReply + "' (must be 0 or more)");
+        return new Plan(chosen, chosenSizes, quick ? new Runs(1, false) : runs);
     }
 
     void runMethod(Method m, Plan plan, Results results, List<Row> rows) throws RunFailure {
-        int capacity = plan.sizes.stream().mapToInt(s -> Checker.capacity(payload, s)).max().orElseThrow();
+        if (m.freshPerSize()) {
+            for (int size : plan.sizes) runSizes(m, List.of(size), plan.runs, results, rows);
+        } else {
+            runSizes(m, plan.sizes, plan.runs, results, rows);
+        }
+    }
+
+    /**
+     * One pair of processes for these sizes. Per size: a warm-up (with autoLength() at least RunLength.WARMUP, its
+     * rate sets the count of every run), then the runs, in the same processes: one warm-up covers them all.
+     */
+    void runSizes(Method m, List<Integer> sizes, Runs runs, Results results, List<Row> rows) throws RunFailure {
+        int capacity = sizes.stream().mapToInt(s -> Checker.capacity(payload, s)).max().orElseThrow();
         try (Session session = Session.start(m, this, capacity)) {
-            for (int size : plan.sizes) {
+            for (int size : sizes) {
                 Checker checker = payload == PayloadKind.raw ? new RawChecker(size, seed) : new JsonChecker(size, seed);
                 session.stage = Units.size(size) + " warm-up";
-                Session.Outcome warm = session.roundTrips(checker, warmupFor(size), null, null);
+                Progress.show(m.name() + " " + session.stage);
+                Duration minWarmup = autoLength() ? RunLength.WARMUP : Duration.ZERO;
+                Session.Warmup warm = session.warmUp(checker, warmupFor(size), minWarmup);
                 if (warm.errors() > 0) throw new RunFailure(m.name() + ": verification failed during the warm-up at " + Units.size(size) + ": " + warm.firstError());
-                for (int run = 1; run <= plan.runs; run++) {
-                    session.stage = Units.size(size) + " run " + run + "/" + plan.runs;
-                    Row row = session.measure(checker, countFor(size), duration, size, run);
+                long perRun = autoLength()
+                        ? RunLength.count(warm.rateMessages(), warm.rateNanos(), AUTO_FLOOR, autoCap(m, Checker.capacity(payload, size)))
+                        : fixedCount(size);
+                List<Double> headlines = new ArrayList<>();
+                for (int run = 1; runs.another(headlines); run++) {
+                    session.stage = Units.size(size) + " run " + run + (runs.auto() ? " (auto)" : "/" + runs.count());
+                    Row row = duration != null ? session.measure(checker, Long.MAX_VALUE, duration, size, run)
+                            : session.measure(checker, perRun, autoLength() ? AUTO_RUN_LIMIT : null, size, run);
+                    row.fields.put("warmup_count", warm.messages());
+                    row.fields.put("warmup_seconds", round(warm.nanos() / 1e9, 6));
                     results.write(row.fields, row.hist);
                     rows.add(row);
                     if (!row.verified)
                         throw new RunFailure(m.name() + ": verification failed at " + Units.size(size) + ": " + row.firstError);
+                    headlines.add(row.p50);     // the headline figure of --runs auto: this run's RTT p50
                 }
             }
             session.stopResponder();
@@ -791,6 +872,7 @@ public class TransportBench implements Callable<Integer> {
         volatile String stage = "starting the responder";
         String responderEndpoint;
         volatile boolean failureReported, stopping;
+        boolean scribbleReply;
         long seq;
 
         private Session(Method method, Path runDir, Duration timeout, PayloadKind payload, String note) {
@@ -810,10 +892,11 @@ public class TransportBench implements Callable<Integer> {
                 throw new RunFailure("cannot create the run folder in " + SuiteFolder.ROOT + ": " + e.getMessage());
             }
             LIVE.add(s);
+            s.scribbleReply = o.scribbleReply;
             try {
                 s.transport = m.factory.open(new Context(true, s.runDir, runId, capacity, o.semSpins, s.abort), null);
                 s.launch(new ChildConfig(m.name(), o.payload, s.runDir.toString(), runId, s.transport.endpoint(), capacity,
-                        o.semSpins, ProcessHandle.current().pid(), o.corruptReply));
+                        o.semSpins, ProcessHandle.current().pid(), o.corruptReply, o.stallReply));
                 s.transport.awaitPeer(s.child, s.responderEndpoint);
                 return s;
             } catch (Exception e) {
@@ -860,39 +943,93 @@ public class TransportBench implements Callable<Integer> {
             }
         }
 
-        record Outcome(long errors, String firstError) {}
+        /** What a series of round trips did: how many, the errors, and its window (first send to last verified receipt). */
+        record Outcome(long messages, long errors, String firstError, long startNanos, long endNanos) {}
 
-        /** Round trips until count is reached or the clock passes `until`; records each RTT unless hist is null. */
+        /**
+         * Round trips until count is reached or the clock passes `until`; records each RTT unless hist is null.
+         * RTT = request encoded to the whole reply in the requester's own memory; the window runs from the first
+         * send to the last verified receipt, its end stamped before any bookkeeping (README "How figures are defined").
+         */
         Outcome roundTrips(Checker checker, long count, Long until, Histogram hist) throws RunFailure {
-            long errors = 0;
+            long errors = 0, done = 0, first = 0, end = 0;
             String firstError = null;
             try {
                 for (long i = 0; i < count; i++) {
                     long s = ++seq, t0 = System.nanoTime();
+                    if (i == 0) first = t0;
                     transport.send(checker.request(s));
                     Object reply = checker.decode(transport.receive());
                     long t1 = System.nanoTime();
+                    if (scribbleReply) transport.scribbleShared();    // testing: what is checked must be the requester's own copy
                     String error = checker.check(s, reply);
+                    done++;
+                    boolean last = i == count - 1 || (until != null && t1 - until >= 0);
+                    if (last) end = System.nanoTime();    // the last receipt, verified: the window ends before its bookkeeping
                     if (error != null && errors++ == 0) firstError = "message " + s + ": " + error;
                     if (hist != null) hist.recordValue(t1 - t0);
                     progress.lazySet(s);
-                    if (until != null && t1 - until >= 0) break;
+                    if (last) break;
                 }
             } catch (Exception e) {
                 throw failure(e);
             }
-            return new Outcome(errors, firstError);
+            return new Outcome(done, errors, firstError, first, done == 0 ? first : end);
         }
 
-        Row measure(Checker checker, int count, Duration duration, int size, int run) throws RunFailure {
+        /** A warm-up: how many round trips in how long, and the part of it whose rate sets a run's count (rateMessages in rateNanos). */
+        record Warmup(long messages, long nanos, long rateMessages, long rateNanos, long errors, String firstError) {}
+
+        /**
+         * At least minMessages round trips and at least minTime. The rate that sets a run's count is the fastest of
+         * five slices of the second half of minTime (the first half includes the JIT compiling the loop; the fastest
+         * slice, because a run measured faster than the rate would end before its second), or the whole warm-up's
+         * without minTime.
+         */
+        Warmup warmUp(Checker checker, long minMessages, Duration minTime) throws RunFailure {
+            long start = System.nanoTime();
+            List<Outcome> parts = new ArrayList<>();
+            Outcome fastest = null;
+            if (!minTime.isZero()) {
+                long half = start + minTime.toNanos() / 2, end = start + minTime.toNanos(), slice = Math.max(1, (end - half) / 5);
+                parts.add(roundTrips(checker, Long.MAX_VALUE, half, null));
+                for (long until = half + slice; ; until += slice) {
+                    Outcome o = roundTrips(checker, Long.MAX_VALUE, Math.min(until, end), null);
+                    parts.add(o);
+                    if (fastest == null || rate(o) > rate(fastest)) fastest = o;
+                    if (o.endNanos() - end >= 0) break;
+                }
+            }
+            long done = parts.stream().mapToLong(Outcome::messages).sum();
+            if (done < minMessages) parts.add(roundTrips(checker, minMessages - done, null, null));
+            long nanos = System.nanoTime() - start, messages = parts.stream().mapToLong(Outcome::messages).sum();
+            long errors = parts.stream().mapToLong(Outcome::errors).sum();
+            String firstError = parts.stream().map(Outcome::firstError).filter(Objects::nonNull).findFirst().orElse(null);
+            return fastest != null && fastest.messages() > 0
+                    ? new Warmup(messages, nanos, fastest.messages(), Math.max(1, fastest.endNanos() - fastest.startNanos()), errors, firstError)
+                    : new Warmup(messages, nanos, messages, nanos, errors, firstError);
+        }
+
+        static double rate(Outcome o) {
+            return o.messages() / (double) Math.max(1, o.endNanos() - o.startNanos());
+        }
+
+        /**
+         * One measured run of count round trips, or fewer if limit (when not null) passes first; its CPU cost is the
+         * requester's (this process) and the responder's during the window.
+         */
+        Row measure(Checker checker, long count, Duration limit, int size, int run) throws RunFailure {
             Histogram hist = new Histogram(3);
             Progress.show(method.name() + " " + stage);
+            CpuMeter cpu = CpuMeter.start(child);
             long start = System.nanoTime();
-            Long until = duration == null ? null : start + duration.toNanos();
-            Outcome outcome = roundTrips(checker, duration == null ? count : Long.MAX_VALUE, until, hist);
-            double seconds = (System.nanoTime() - start) / 1e9;
+            Long until = limit == null ? null : start + limit.toNanos();
+            Outcome o = roundTrips(checker, count, until, hist);
+            Map<String, Object> cpuFields = cpu.stop(o.messages());
+            // throughput = messages / the window from the first send to the last verified receipt (README "How figures are defined")
+            double seconds = (o.endNanos() - o.startNanos()) / 1e9;
             Progress.clear();
-            return Row.of(method, payload, note, size, run, seconds, hist, outcome.errors, outcome.firstError);
+            return Row.of(method, payload, note, size, run, seconds, hist, cpuFields, o.errors(), o.firstError());
         }
 
         void stopResponder() throws RunFailure {
@@ -940,7 +1077,7 @@ public class TransportBench implements Callable<Integer> {
     // ---------------------------------------------------------------- the child
 
     record ChildConfig(String method, PayloadKind payload, String runDir, String runId, String endpoint, int capacity,
-                       int semSpins, long parentPid, long corruptReply) {}
+                       int semSpins, long parentPid, long corruptReply, long stallReply) {}
 
     /** The child: reads its configuration from stdin, opens its end, says "ready", echoes until told to stop. */
     static final class ChildRole {
@@ -959,6 +1096,7 @@ public class TransportBench implements Callable<Integer> {
                 for (long n = 1; ; n++) {
                     ByteBuffer request = transport.receive();
                     if (!request.hasRemaining()) return 0;
+                    if (n == cfg.stallReply) Thread.sleep(STALL_MILLIS);     // testing: a stall inside the window and the RTT
                     transport.send(checker.answer(request, n == cfg.corruptReply));
                 }
             }
@@ -973,11 +1111,15 @@ public class TransportBench implements Callable<Integer> {
         boolean verified;
         String firstError, method, wait;
         int size;
-        double p50, p99, mean, rate, mbps;
+        double p50, p99, mean, rate, mbps, cpuCores;
+        String kind;
         Histogram hist;
 
-        static Row of(Method m, PayloadKind payload, String note, int size, int run, double seconds, Histogram h, long errors, String firstError) {
+        static Row of(Method m, PayloadKind payload, String note, int size, int run, double seconds, Histogram h,
+                      Map<String, Object> cpu, long errors, String firstError) {
             Row r = new Row();
+            r.kind = Results.KIND_METHOD;     // every method here is two processes; this script has no reference rows
+            r.cpuCores = ((Number) cpu.get("cpu_cores")).doubleValue();
             r.method = m.name(); r.wait = m.waits(); r.size = size; r.hist = h;
             r.verified = errors == 0;
             r.firstError = firstError;
@@ -991,6 +1133,7 @@ public class TransportBench implements Callable<Integer> {
             f.put("timestamp", Instant.now().toString());
             f.put("bench", BENCH);
             f.put("method", m.name());
+            f.put("kind", r.kind);
             f.put("pattern", "req-rep");
             f.put("wait", m.waits());
             f.put("payload", payload.name());
@@ -1002,6 +1145,8 @@ public class TransportBench implements Callable<Integer> {
             f.put("seconds", round(seconds, 6));
             f.put("msgs_per_s", round(r.rate, 1));
             f.put("mb_per_s", round(r.mbps, 3));
+            f.put("cpu_us_per_msg", cpu.get("cpu_us_per_msg"));
+            f.put("cpu_cores", cpu.get("cpu_cores"));
             f.put("lat_kind", "rtt");
             f.put("lat_mean_us", round(r.mean, 3));
             f.put("lat_p50_us", round(r.p50, 3));
@@ -1024,30 +1169,66 @@ public class TransportBench implements Callable<Integer> {
         }
     }
 
-    /** The Python prototype's summary: per size, each method's round trip and how much slower it is than the fastest. */
+    /**
+     * The Python prototype's summary: per size, each method's round trip and how much slower it is than the fastest
+     * method at that size (same payload, same invocation). Each cell is the median over the runs; the RTT p50 also
+     * shows its 95% interval (Interval, order statistics), marked ~ when the runs spread more than 10%.
+     */
     void printSummary(List<Row> rows) {
         if (rows.isEmpty()) return;
-        System.out.printf("%nTransportBench: request/reply round trip (RTT), payload %s, median of %d run(s); ratio = p50 RTT / fastest p50 RTT at that size%n",
-                payload, rows.stream().mapToInt(r -> (Integer) r.fields.get("run")).max().orElse(1));
-        String format = "%-8s %-10s %-10s %12s %12s %12s %14s %10s  %s%n";
-        System.out.printf(format, "size", "method", "wait", "RTT p50 µs", "RTT mean µs", "RTT p99 µs", "round trips/s", "MB/s", "vs fastest");
+        System.out.printf("%nTransportBench: request/reply round trip (RTT), payload %s, runs: %s; each cell the median over the runs%n",
+                payload, quick ? "1" : runs);
+        List<String[]> table = new ArrayList<>();
+        table.add(new String[]{"size", "method", "wait", "RTT p50 µs [interval]", "RTT p99 µs", "round trips/s", "MB/s", "CPU cores", "vs fastest"});
         Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
                 Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
-        bySize.forEach((size, byMethod) -> {
-            Map<String, Double> p50 = new LinkedHashMap<>();
-            byMethod.forEach((m, rs) -> p50.put(m, median(rs, r -> r.p50)));
-            double best = Collections.min(p50.values());
-            String label = Units.size(size);
-            for (var e : byMethod.entrySet()) {
+        boolean overlapSeen = false, spreadSeen = false;
+        double confidence = 1;     // the lowest confidence of a shown interval
+        for (var sizeEntry : bySize.entrySet()) {
+            Map<String, Interval> p50 = new LinkedHashMap<>();
+            sizeEntry.getValue().forEach((m, rs) -> p50.put(m, Interval.of(rs.stream().map(r -> r.p50).toList())));
+            // The fastest is a method, never a reference row.
+            String fastest = sizeEntry.getValue().entrySet().stream().filter(e -> e.getValue().get(0).kind.equals(Results.KIND_METHOD))
+                    .map(Map.Entry::getKey).min(Comparator.comparingDouble(m -> p50.get(m).median())).orElse(null);
+            String label = Units.size(sizeEntry.getKey());
+            for (var e : sizeEntry.getValue().entrySet()) {
                 List<Row> rs = e.getValue();
-                double ratio = p50.get(e.getKey()) / best;
-                System.out.printf(format, label, e.getKey(), rs.get(0).wait, fmt(p50.get(e.getKey())), fmt(median(rs, r -> r.mean)),
-                        fmt(median(rs, r -> r.p99)), String.format("%,.0f", median(rs, r -> r.rate)), fmt(median(rs, r -> r.mbps)),
-                        String.format("%.2fx%s%s", ratio, ratio > 1.005 ? String.format(" (%.0f%% slower)", (ratio - 1) * 100) : "",
-                                rs.stream().allMatch(r -> r.verified) ? "" : "  NOT VERIFIED"));
+                Interval i = p50.get(e.getKey());
+                spreadSeen |= i.text().startsWith("~");
+                if (i.runs() > 1) confidence = Math.min(confidence, i.confidence());
+                String vs;
+                if (!rs.get(0).kind.equals(Results.KIND_METHOD)) {
+                    vs = "(reference)";
+                } else if (e.getKey().equals(fastest)) {
+                    vs = "1.00x fastest";
+                } else {
+                    double ratio = i.median() / p50.get(fastest).median();
+                    boolean overlaps = i.overlaps(p50.get(fastest));
+                    overlapSeen |= overlaps;
+                    vs = String.format("%.2fx", ratio) + (ratio > 1.005 ? String.format(" (%.0f%% slower)", (ratio - 1) * 100) : "") + (overlaps ? " ≈" : "");
+                }
+                if (!rs.stream().allMatch(r -> r.verified)) vs += "  NOT VERIFIED";
+                table.add(new String[]{label, e.getKey(), rs.get(0).wait, i.text(), fmt(median(rs, r -> r.p99)),
+                        String.format("%,.0f", median(rs, r -> r.rate)), fmt(median(rs, r -> r.mbps)), String.format("%.2f", median(rs, r -> r.cpuCores)), vs});
                 label = "";
             }
-        });
+        }
+        int[] width = new int[table.get(0).length];
+        for (String[] line : table) for (int c = 0; c < line.length; c++) width[c] = Math.max(width[c], line[c].length());
+        for (String[] line : table) {
+            StringBuilder sb = new StringBuilder();
+            for (int c = 0; c < line.length; c++) {
+                boolean left = c <= 2 || c == line.length - 1;
+                String cell = left ? String.format("%-" + width[c] + "s", line[c]) : String.format("%" + width[c] + "s", line[c]);
+                sb.append(c == 0 ? "" : "  ").append(cell);
+            }
+            System.out.println(sb.toString().stripTrailing());
+        }
+        System.out.println("vs fastest = median RTT p50 / the fastest method's at that size. CPU cores = requester + responder CPU time / the run's wall time.");
+        if (confidence < 1) System.out.printf("[low, high] = order-statistics interval of the median over the runs: %.0f%% confidence%s.%n",
+                confidence * 100, confidence < Interval.LEVEL ? " (95% takes 6 runs or more: -r 6, -r auto)" : " or more");
+        if (spreadSeen) System.out.println("~ = that cell's runs spread more than 10% around the median.");
+        if (overlapSeen) System.out.println("≈ = its interval overlaps the fastest's: not distinguishable here.");
         System.out.println("All replies verified: " + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO") + ". Rows in " + out.resolve("results.csv"));
     }
 
@@ -1542,7 +1723,8 @@ public class TransportBench implements Callable<Integer> {
          * null. Every row says its kind (method or reference) and its CPU cost (CpuMeter's two fields).
          */
         void write(Map<String, Object> fields, Histogram hist) throws RunFailure {
-            if (!List.of(KIND_METHOD, KIND_REFERENCE).contains(fields.get("kind")) || !(fields.get("cpu_us_per_msg") instanceof Number)
+            Object kind = fields.get("kind");
+            if (!(KIND_METHOD.equals(kind) || KIND_REFERENCE.equals(kind)) || !(fields.get("cpu_us_per_msg") instanceof Number)
                     || !(fields.get("cpu_cores") instanceof Number))
                 throw new IllegalStateException("a row without kind or CPU cost: " + fields.get("method"));
             try {

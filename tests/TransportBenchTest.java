@@ -99,8 +99,9 @@ public class TransportBenchTest extends Harness {
             Histogram h = new Histogram(3);
             for (int i = 1; i <= 1000; i++) h.recordValue(i * 1000L);
             var method = TransportBench.method("uds");
-            for (var row : List.of(TransportBench.Row.of(method, TransportBench.PayloadKind.raw, "a, \"quoted\" note", 100, 1, 0.5, h, 0, null),
-                    TransportBench.Row.of(method, TransportBench.PayloadKind.json, "", 100, 2, 0.5, h, 1, "x")))
+            var cpu = TransportBench.CpuMeter.fields(250_000_000L, 500_000_000L, 1000);
+            for (var row : List.of(TransportBench.Row.of(method, TransportBench.PayloadKind.raw, "a, \"quoted\" note", 100, 1, 0.5, h, cpu, 0, null),
+                    TransportBench.Row.of(method, TransportBench.PayloadKind.json, "", 100, 2, 0.5, h, cpu, 1, "x")))
                 results.write(row.fields, row.hist);
             List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
             check(csv.size() == 3, "a header and two rows: " + csv.size());
@@ -113,11 +114,51 @@ public class TransportBenchTest extends Harness {
             check(keys.equals(TransportBench.Results.COLUMNS), "jsonl keys are the columns: " + keys);
             check(Math.abs(row.get("lat_p50_us").asDouble() - 500) < 1, "p50 in µs: " + row.get("lat_p50_us"));
             check(row.get("msgs_per_s").asDouble() == 2000, "1000 round trips in 0.5 s");
+            check(row.get("kind").asText().equals("method"), "an inter-process method's row: kind=method");
+            check(row.get("cpu_us_per_msg").asDouble() == 250 && row.get("cpu_cores").asDouble() == 0.5, "CPU cost: 0.25 s of CPU over 1000 round trips in 0.5 s: " + row);
             check(row.get("verified").asBoolean() && !JSON.readTree(lines.get(1)).get("verified").asBoolean(), "verified flags");
             check(Files.readString(dir.resolve(row.get("hgrm").asText())).contains("Percentile"), "hgrm file written");
             for (String key : List.of("jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host"))
                 check(!row.get(key).asText().isEmpty(), "environment field " + key);
             check(row.get("libs").asText().contains("jeromq-0.6.0"), "library versions recorded: " + row.get("libs"));
+        });
+        test("shm-spin's requester verifies its own heap copy of the reply, not a view of the shared slot", () -> {
+            String id = TransportBench.SuiteFolder.newRunId();
+            Path dir = TransportBench.SuiteFolder.createRunDir(id);
+            var abort = new TransportBench.Abort();
+            var requester = new TransportBench.ShmTransport(new TransportBench.Context(true, dir, id, 1000, 0, abort), false);
+            var responder = new TransportBench.ShmTransport(new TransportBench.Context(false, dir, id, 1000, 0, abort), false);
+            try {
+                var checker = new TransportBench.RawChecker(1000, 3);
+                requester.send(checker.request(1));
+                responder.send(responder.receive());
+                ByteBuffer reply = requester.receive();
+                check(!reply.isDirect() && reply.hasArray() && reply.remaining() == 1000, "a heap buffer of the reply's length, not the mapping");
+                check(checker.check(1, reply) == null, "the copy verifies");
+                requester.scribbleShared();
+                ByteBuffer slot = requester.map.duplicate().position(requester.receiveData).limit(requester.receiveData + 1000);
+                check(checker.check(1, slot) != null, "--scribble-reply's overwrite changes the shared slot (so the end-to-end test has teeth)");
+                check(checker.check(1, reply) == null, "the requester's copy still verifies after the slot was overwritten");
+            } finally {
+                requester.close();
+                responder.close();
+                TransportBench.SuiteFolder.delete(dir);
+            }
+        });
+        test("--runs takes N or auto; auto stops between 6 and 10 runs once the 95% interval is within 5%", () -> {
+            var c = new TransportBench.RunsConverter();
+            check(c.convert("auto").auto() && c.convert("3").count() == 3, "auto and 3");
+            for (String bad : List.of("0", "many", "-1")) {
+                try {
+                    c.convert(bad);
+                    throw new AssertionError("accepted --runs " + bad);
+                } catch (picocli.CommandLine.TypeConversionException expected) { }
+            }
+            var auto = c.convert("auto");
+            check(auto.another(new ArrayList<>(List.of(1.0, 1.0, 1.0, 1.0, 1.0))), "5 equal runs: another (6 at least)");
+            check(!auto.another(new ArrayList<>(List.of(1.0, 1.0, 1.0, 1.0, 1.0, 1.01))), "6 runs within 1%: done");
+            check(auto.another(new ArrayList<>(List.of(1.0, 2.0, 1.0, 2.0, 1.0, 2.0))), "6 runs spread 2x: another");
+            check(!auto.another(List.of(1.0, 3.0, 1.0, 3.0, 1.0, 3.0, 1.0, 3.0, 1.0, 3.0)), "10 runs: done, however spread");
         });
         test("cleanup removes what this script's dead processes left and nothing else", () -> {
             Path root = TransportBench.SuiteFolder.ROOT, shm = TransportBench.SuiteFolder.SHM;
@@ -167,12 +208,43 @@ public class TransportBenchTest extends Harness {
             for (String f : List.of("seconds", "msgs_per_s", "mb_per_s", "lat_mean_us", "lat_p50_us", "lat_p99_us", "lat_max_us"))
                 check(row.get(f).asDouble() > 0, f + " positive at " + where);
             check(row.get("count").asLong() > 0 && row.get("lat_kind").asText().equals("rtt"), "count and lat_kind at " + where);
+            checkKindAndCpu(row, where, false);
             check(Files.exists(outDir.resolve(row.get("hgrm").asText())), "hgrm of " + where);
         }
         for (String m : ALL_METHODS)
             for (int size : DEFAULT_SIZES) check(seen.contains(m + "@" + size), "row for " + m + " at " + size);
         check(r.out().contains("vs fastest") && r.out().contains("All replies verified: yes"), "summary printed:\n" + r.out());
         check(Files.readString(outDir.resolve("results.csv")).lines().count() == rows.size() + 1, "csv has the same rows");
+    }
+
+    /**
+     * Every row: kind=method (all of this script's methods are two processes), and a CPU cost. The kernel counts CPU
+     * time in 10 ms ticks, so a run of a few milliseconds (--quick, small -n) may show 0 or more than the cores:
+     * only a run of about a second or more (long) must show CPU above 0 and at most the cores (+0.5).
+     */
+    static void checkKindAndCpu(JsonNode row, String where, boolean longRun) {
+        check(row.get("kind").asText().equals("method"), "kind=method at " + where + ": " + row.get("kind"));
+        check(row.get("cpu_us_per_msg").isNumber() && row.get("cpu_cores").isNumber(), "CPU cost present at " + where);
+        double perMsg = row.get("cpu_us_per_msg").asDouble(), cores = row.get("cpu_cores").asDouble();
+        check(perMsg >= 0 && cores >= 0, "CPU cost not negative at " + where + ": " + perMsg + ", " + cores);
+        if (longRun) {
+            int machine = Runtime.getRuntime().availableProcessors();
+            check(perMsg > 0, "cpu_us_per_msg > 0 at " + where + ": " + perMsg);
+            check(cores > 0 && cores <= machine + 0.5, "cpu_cores within (0, " + machine + " + 0.5] at " + where + ": " + cores);
+        }
+    }
+
+    /** P(x(j) <= median <= x(n+1-j)) for n runs: the order-statistics interval, computed here independently of the script. */
+    static double coverage(int n, int j) {
+        double below = 0;
+        for (int i = 0; i < j; i++) below += binomial(n, i) / Math.pow(2, n);
+        return 1 - 2 * below;
+    }
+
+    static double binomial(int n, int k) {
+        double b = 1;
+        for (int i = 1; i <= k; i++) b = b * (n - k + i) / i;
+        return b;
     }
 
     static void endToEndTests() throws Exception {
@@ -184,6 +256,8 @@ public class TransportBenchTest extends Harness {
             for (String opt : List.of("--count", "--size", "--sizes", "--warmup", "--duration", "--methods", "--list", "--runs",
                     "--out", "--quick", "--payload", "--sem-spin", "--timeout", "--seed", "--cleanup", "--help", "--version"))
                 check(r.out().contains(opt), "help mentions " + opt);
+            check(r.out().contains("auto") && r.out().contains("95% interval"), "help describes --runs auto");
+            check(!r.out().contains("--stall-reply") && !r.out().contains("--scribble-reply"), "the test-only options are hidden");
         });
 
         test("--list names every method, one line each", () -> {
@@ -223,6 +297,70 @@ public class TransportBenchTest extends Harness {
             check(row.get("count").asLong() > 1000, "many round trips in a second: " + row.get("count"));
         });
 
+        test("no -n: warm-up of at least 1 s, a measured run of at least about 1 s, a count scaled up from the old 10,000, CPU cost > 0", () -> {
+            Path out = work.resolve("auto-length");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "uds", "-s", "100", "-r", "1", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            JsonNode row = rows(out).get(0);
+            check(row.get("seconds").asDouble() >= 0.9, "the measured run lasts about 1 s or more: " + row.get("seconds"));
+            check(row.get("warmup_seconds").asDouble() >= 1.0, "the warm-up lasted at least 1 s: " + row.get("warmup_seconds"));
+            check(row.get("warmup_count").asLong() >= TransportBench.AUTO_FLOOR, "and at least the warm-up count: " + row.get("warmup_count"));
+            check(row.get("count").asLong() > 10_000, "more round trips than the old fixed 10,000 at 100 B: " + row.get("count"));
+            checkKindAndCpu(row, "uds@100", true);
+        });
+
+        test("--runs auto: 6 to 10 runs; under 10, the 95% interval of RTT p50 over the rows is within 5% of the median", () -> {
+            Path out = work.resolve("runs-auto");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "-m", "uds", "-s", "100", "-n", "1000", "-w", "200", "--runs", "auto", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            List<JsonNode> rows = rows(out);
+            int n = rows.size();
+            check(n >= 6 && n <= 10, "between 6 and 10 runs: " + n);
+            for (int i = 0; i < n; i++) check(rows.get(i).get("run").asInt() == i + 1, "runs numbered 1.." + n);
+            double[] p50 = rows.stream().mapToDouble(row -> row.get("lat_p50_us").asDouble()).sorted().toArray();
+            double median = n % 2 == 1 ? p50[n / 2] : (p50[n / 2 - 1] + p50[n / 2]) / 2;
+            int j = 1;
+            while (j + 1 <= (n + 1) / 2 && coverage(n, j + 1) >= 0.95) j++;
+            double low = p50[j - 1], high = p50[n - j];
+            if (n < 10) {
+                check(coverage(n, j) >= 0.95, "a 95% interval exists with " + n + " runs");
+                check(median - low <= 0.05 * median + 1e-9 && high - median <= 0.05 * median + 1e-9,
+                        "stopped at " + n + " runs with the interval [" + low + ", " + high + "] within 5% of " + median);
+            }
+            check(r.out().contains("runs: auto") && r.out().contains(" ["), "the summary shows the interval:\n" + r.out());
+        });
+
+        test("a 50 ms stall of the responder in mid-run is inside the window and the RTT", () -> {
+            Path out = work.resolve("stall");
+            // warm-up is messages 1-10, the measured run 11-210: the 110th reply is in the middle
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "uds", "-s", "100", "-n", "200", "-w", "10", "-r", "1",
+                    "--stall-reply", "110", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            JsonNode row = rows(out).get(0);
+            check(row.get("seconds").asDouble() >= 0.05, "the window contains the stall: " + row.get("seconds"));
+            check(row.get("lat_max_us").asDouble() >= 50_000, "the RTT contains the stall: " + row.get("lat_max_us"));
+            check(row.get("lat_p50_us").asDouble() < 50_000, "one round trip stalled, not the median");
+            check(row.get("count").asLong() == 200, "exactly -n round trips measured");
+        });
+
+        test("a stall of the last measured reply is inside the window: it ends at the last verified receipt", () -> {
+            Path out = work.resolve("stall-last");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "shm-sem", "-s", "100", "-n", "200", "-w", "10", "-r", "1",
+                    "--stall-reply", "210", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            JsonNode row = rows(out).get(0);
+            check(row.get("seconds").asDouble() >= 0.05, "the window contains the last reply's stall: " + row.get("seconds"));
+            check(row.get("lat_max_us").asDouble() >= 50_000, "the RTT contains the stall: " + row.get("lat_max_us"));
+        });
+
+        test("shm-spin and shm-sem verify the requester's own copy: overwriting the shared reply slot after the copy changes nothing", () -> {
+            Path out = work.resolve("scribble");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "shm-spin,shm-sem", "-s", "1k", "-n", "200", "-w", "10", "-r", "1",
+                    "--scribble-reply", "-o", out.toString());
+            check(r.code() == 0, "exit 0 (a reply read from the slot would fail verification): " + r.err());
+            check(rows(out).size() == 2 && rows(out).stream().allMatch(row -> row.get("verified").asBoolean() && row.get("errors").asInt() == 0), "both rows verified");
+        });
+
         test("a corrupted reply is caught: row verified=false, exit 1", () -> {
             Path out = work.resolve("corrupt");
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "shm-spin", "-s", "1k", "-n", "200", "-w", "10", "-r", "1",
@@ -244,6 +382,8 @@ public class TransportBenchTest extends Harness {
                     new String[]{"--methods", "nosuch"},
                     new String[]{"--duration", "abc"},
                     new String[]{"--payload", "xml"},
+                    new String[]{"--runs", "0"},
+                    new String[]{"--runs", "many"},
                     new String[]{"--out", file.resolve("results").toString()});
             SCRIPT.rejects(Files.createDirectory(work.resolve("bad-input")), cases);
         });
