@@ -26,7 +26,8 @@
  * (multiprocessing.Queue, mmap with an event, ZeroMQ + shared memory), grown with a lock-free ring and
  * Chronicle Queue.
  *
- *   jbang ShmBench.java                           all methods, 1000 arrays of 1024 float64 (8 KiB)
+ *   jbang ShmBench.java                           all methods, 1024 float64 (8 KiB), 3 runs of at least 1 s each
+ *   jbang ShmBench.java -m shm-ring --runs auto   runs until the 95% interval of arrays/s is within 5%
  *   jbang ShmBench.java --size 2000000            2 MB arrays
  *   jbang ShmBench.java -n 10000 -b 10            10 arrays per publish
  *   jbang ShmBench.java -m shm-ring --wait park   the ring, its consumer sleeping when idle
@@ -38,7 +39,9 @@
  * (Chronicle Queue). Before them, limit-memcpy: one thread copying the same arrays into memory of
  * the ring's size, the limit of any method that copies each array once.
  *
- * Throughput runs from the producer's first send to the consumer having checked the last array.
+ * Throughput runs from the producer's first send to the consumer having checked the last array; one-way
+ * latency from the time an array was due to be sent to its verified receipt; CPU cost of both processes
+ * over the window (README "How figures are defined"). limit-memcpy rows are references, never ranked.
  * Results: <out>/results.csv, results.jsonl, hgrm/*.hgrm (one-way latency distributions).
  */
 
@@ -88,6 +91,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -100,7 +104,8 @@ import java.util.zip.CRC32C;
         description = {"Streams numeric arrays from a producer process to a consumer process, every array verified.",
                 "Sizes accept 100, 10k, 2M (powers of 1000) and 64Ki, 1Mi (powers of 1024)."},
         footer = {"", "Warm-up: at least --warmup runs like the measured ones, repeated for at least 1 s, so that both JVMs "
-                + "have compiled the timed paths before the clock starts. The default run (1000 arrays of 8 KiB) takes about 15 s.", "Documentation: docs/ShmBench.md in the suite's repository."})
+                + "have compiled the timed paths before the clock starts. Without -n or -d, each measured run lasts at least about 1 s "
+                + "(its count scaled from the warm-up's rate, in the row's count). The default run (8 KiB arrays, 3 runs) takes about 40 s.", "Documentation: docs/ShmBench.md in the suite's repository."})
 public class ShmBench implements Callable<Integer> {
 
     static final String BENCH = "ShmBench";
@@ -109,7 +114,9 @@ public class ShmBench implements Callable<Integer> {
 
     // ---------------------------------------------------------------- options
 
-    @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Arrays per run (default: 1000; 200 with --quick).")
+    @Option(names = {"-n", "--count"}, paramLabel = "N",
+            description = "Arrays per run, exactly (default: as many as last 1 s at the rate the warm-up reached, at least 100, and more "
+                    + "should the run reach 1 s later; 200 with --quick).")
     Integer count;
 
     @Option(names = {"-s", "--size"}, paramLabel = "SIZE", converter = SizeConverter.class,
@@ -129,7 +136,7 @@ public class ShmBench implements Callable<Integer> {
     int batch;
 
     @Option(names = {"-w", "--warmup"}, paramLabel = "N", defaultValue = "1",
-            description = "Warm-up runs before measuring, not counted; repeated for at least 1 s, 0 for none (default: ${DEFAULT-VALUE}).")
+            description = "Warm-up runs before measuring, not counted; repeated for at least 1 s, 0 for none (then, without -n, each run lasts 1 s) (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = {"-d", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class,
@@ -142,8 +149,10 @@ public class ShmBench implements Callable<Integer> {
     @Option(names = "--list", description = "Print the methods, one line each, and exit.")
     boolean list;
 
-    @Option(names = {"-r", "--runs"}, paramLabel = "N", defaultValue = "3", description = "Repeats of each configuration (default: ${DEFAULT-VALUE}); the summary quotes the median.")
-    int runs;
+    @Option(names = {"-r", "--runs"}, paramLabel = "N|auto", converter = RunsConverter.class, defaultValue = "3",
+            description = "Measured runs of each configuration (default: ${DEFAULT-VALUE}); the summary quotes the median of arrays/s and its 95%% interval. "
+                    + "auto: at least 6 runs, at most 10, stopping once the 95%% interval of arrays/s is within 5%% of its median.")
+    Runs runs;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "results", description = "Results folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -182,6 +191,10 @@ public class ShmBench implements Callable<Integer> {
 
     @Option(names = "--corrupt", hidden = true, paramLabel = "N", description = "Testing: the producer flips the last byte of array N in transit.")
     long corrupt;
+
+    @Option(names = "--stall-at", hidden = true, paramLabel = "N",
+            description = "Testing: the consumer stops for 50 ms once, when array N (counted over the session, warm-up included) arrives.")
+    long stallAt;
 
     @Spec CommandSpec spec;
 
@@ -711,6 +724,30 @@ public class ShmBench implements Callable<Integer> {
         static native int sem_timedwait(Pointer sem, Pointer absTimeout);
         static native int sem_close(Pointer sem);
         static native int sem_unlink(String name);
+        static native int clock_gettime(int clock, Pointer timespec);
+    }
+
+    /**
+     * This process's CPU time (user + system, all threads) to the nanosecond: clock_gettime(CLOCK_PROCESS_CPUTIME_ID).
+     * The harness's CpuMeter reads /proc/<pid>/stat, which counts in 10 ms ticks: a 1 ms run (--quick) would cost 0
+     * or 10 cores. Each process reads its own (the consumer reports its part with its run's report); CpuMeter.fields
+     * turns the sum into the row's two fields. Where the clock is not there, the kernel's ticks (ProcessHandle).
+     */
+    static final class ProcessCpu {
+        static final int CLOCK_PROCESS_CPUTIME_ID = Platform.isLinux() ? 2 : Platform.isMac() ? 12 : -1;
+        static final ThreadLocal<Memory> TIMESPEC = ThreadLocal.withInitial(() -> new Memory(16));
+
+        static long nanos() {
+            if (CLOCK_PROCESS_CPUTIME_ID >= 0) {
+                try {
+                    Memory ts = TIMESPEC.get();
+                    if (Posix.clock_gettime(CLOCK_PROCESS_CPUTIME_ID, ts) == 0) return ts.getLong(0) * 1_000_000_000L + ts.getLong(8);
+                } catch (LinkageError e) {
+                    // no C library through JNA here: the kernel's ticks below
+                }
+            }
+            return CpuMeter.cpuNanos(ProcessHandle.current());
+        }
     }
 
     /** A POSIX named semaphore: waiting tries sem_trywait `spins` times, then sleeps in sem_timedwait slices of 100 ms. */
@@ -1007,7 +1044,8 @@ public class ShmBench implements Callable<Integer> {
     // ---------------------------------------------------------------- the consumer's check
 
     /** What the consumer reports after each run, one JSON line on its stdout. */
-    record RunReport(int run, long arrays, long errors, String firstError, long lastNanos, String histogram) {
+    /** cpuNanos: the consumer's CPU time from the run's first array to its last verified receipt (ProcessCpu). */
+    record RunReport(int run, long arrays, long errors, String firstError, long lastNanos, long cpuNanos, String histogram) {
         Histogram decodeHistogram() throws IOException {
             try {
                 return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(histogram)), 0);
@@ -1019,29 +1057,41 @@ public class ShmBench implements Callable<Integer> {
 
     /**
      * Checks every array: the sequence number follows the previous one, the length is right, and the
-     * CRC32C over every byte is the one the producer's array has. Records one-way latency (now minus
-     * the producer's timestamp: System.nanoTime is one clock for all processes on Linux). At the end of
-     * a run it hands on a report and starts the next run afresh.
+     * CRC32C over every byte is the one the producer's array has. Records one-way latency: the time of
+     * the verified receipt (once the check is done) minus the time the producer stamped, the time the
+     * array was due to be sent (System.nanoTime is one clock for all processes on Linux). The last array
+     * of a run ends the run's window at its verified receipt: that time is taken first, onWindowEnd hears
+     * of it at once, and only then is the histogram encoded and the report handed on; the next run starts
+     * afresh.
      */
-    static final class Checker implements Receiver {
+    static class Checker implements Receiver {
+        static final long STALL_NANOS = 50_000_000L;
         final Payload expected;
         final Consumer<RunReport> onRunEnd;
+        final LongConsumer onWindowEnd;
         final CRC32C crc = new CRC32C();
         Histogram latency = new Histogram(3);
-        long nextSeq = 1, arrays, errors;
+        long nextSeq = 1, arrays, errors, cpuAtFirst;
+        /** Testing (--stall-at): the sequence number at which the consumer stops for STALL_NANOS, once; 0 for none. */
+        long stallAt;
         int runsDone;
         boolean ended;
         String firstError;
 
-        Checker(Payload expected, Consumer<RunReport> onRunEnd) {
+        Checker(Payload expected, Consumer<RunReport> onRunEnd) { this(expected, end -> { }, onRunEnd); }
+
+        Checker(Payload expected, LongConsumer onWindowEnd, Consumer<RunReport> onRunEnd) {
             this.expected = expected;
+            this.onWindowEnd = onWindowEnd;
             this.onRunEnd = onRunEnd;
         }
 
         public void onArray(long seq, long sentNanos, int flags, ByteBuffer data, ByteBuffer rest) {
-            long now = System.nanoTime();
-            latency.recordValue(Math.max(0, now - sentNanos));
-            arrays++;
+            if (stallAt > 0 && seq == stallAt) {
+                stallAt = 0;
+                for (long until = System.nanoTime() + STALL_NANOS; System.nanoTime() - until < 0; ) LockSupport.parkNanos(until - System.nanoTime());
+            }
+            if (arrays++ == 0) cpuAtFirst = ProcessCpu.nanos();
             int length = data.remaining() + (rest == null ? 0 : rest.remaining());
             String error = null;
             if (seq != nextSeq) error = (seq < nextSeq ? "duplicate or stale" : "gap") + ": sequence " + seq + " instead of " + nextSeq;
@@ -1052,18 +1102,28 @@ public class ShmBench implements Callable<Integer> {
                 if (rest != null) crc.update(rest);
                 if ((int) crc.getValue() != expected.crcOf(seq)) error = "CRC32C mismatch (the bytes differ from what was sent)";
             }
+            // One-way latency = verified receipt - due time (README "How figures are defined").
+            long received = System.nanoTime();
+            latency.recordValue(Math.max(0, received - sentNanos));
             if (error != null && errors++ == 0) firstError = "array " + seq + ": " + error;
             nextSeq = Math.max(nextSeq, seq + 1);
             if ((flags & LAST_OF_RUN) != 0) {
+                // The window ends at the last verified receipt, before any bookkeeping (README "How figures are defined").
+                long end = received, cpu = ProcessCpu.nanos() - cpuAtFirst;
+                onWindowEnd.accept(end);
                 ended = (flags & END) != 0;
-                ByteBuffer encoded = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
-                latency.encodeIntoCompressedByteBuffer(encoded);
-                onRunEnd.accept(new RunReport(++runsDone, arrays, errors, firstError, System.nanoTime(),
-                        Base64.getEncoder().encodeToString(Arrays.copyOf(encoded.array(), encoded.position()))));
+                onRunEnd.accept(new RunReport(++runsDone, arrays, errors, firstError, end, cpu, encode(latency)));
                 latency = new Histogram(3);
                 arrays = errors = 0;
                 firstError = null;
             }
+        }
+
+        /** The run's latency histogram, compressed, in Base64: bookkeeping, after the window's end. */
+        String encode(Histogram h) {
+            ByteBuffer encoded = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+            h.encodeIntoCompressedByteBuffer(encoded);
+            return Base64.getEncoder().encodeToString(Arrays.copyOf(encoded.array(), encoded.position()));
         }
     }
 
@@ -1096,7 +1156,35 @@ public class ShmBench implements Callable<Integer> {
         return 0;
     }
 
-    record Plan(List<Method> methods, List<Integer> sizes, int count, int runs, long ringBytes, Duration warmupMinimum) {}
+    /** count: arrays per run as given (-n, or --quick's 200), or null: runs of at least about 1 s (RunLength). */
+    record Plan(List<Method> methods, List<Integer> sizes, Integer count, Runs runs, long ringBytes, Duration warmupMinimum) {}
+
+    /** The fewest arrays of a run whose length is scaled from the warm-up (no -n): enough for a latency distribution. */
+    static final long FLOOR_COUNT = 100;
+
+    /**
+     * The most arrays of a run whose length is scaled from the warm-up: chronicle keeps a run's arrays in its
+     * queue in /dev/shm until the run is read, so at most 2 GiB of them, and never more than a quarter of the
+     * space free there; the other methods reuse their memory (the cap only bounds a runaway estimate).
+     */
+    static long countCap(Method m, int size, int batch) {
+        long cap = 100_000_000L;
+        if (m.name().equals("chronicle")) {
+            long free;
+            try {
+                free = Files.getFileStore(SuiteFolder.ROOT).getUsableSpace();
+            } catch (IOException | RuntimeException e) {
+                free = 8L << 30;
+            }
+            cap = Math.min(2L << 30, free / 4) / (Records.bytes(size) + 24);
+        }
+        return Math.max(cap, batch);
+    }
+
+    /** The first warm-up run's length without -n: up to 1000 arrays and 64 MiB; later ones double until a run lasts 50 ms. */
+    static long firstWarmupCount(int size, int batch, long cap) {
+        return Math.min(cap, Math.max(batch, Math.min(1000, (64L << 20) / size)));
+    }
 
     /** Checks every option before anything is started or written: bad input leaves nothing behind. */
     Plan plan() {
@@ -1104,7 +1192,6 @@ public class ShmBench implements Callable<Integer> {
         if (count != null && count < 1) throw bad(cl, "--count", count, "must be at least 1");
         if (batch < 1) throw bad(cl, "--batch", batch, "must be at least 1");
         if (warmup < 0) throw bad(cl, "--warmup", warmup, "must be 0 or more");
-        if (runs < 1) throw bad(cl, "--runs", runs, "must be at least 1");
         if (semSpins < 0) throw bad(cl, "--sem-spin", semSpins, "must be 0 or more");
         if (timeout.isZero()) throw bad(cl, "--timeout", given("--timeout", timeout), "must be positive");
         if (duration != null && duration.isZero()) throw bad(cl, "--duration", "0s", "must be positive");
@@ -1137,8 +1224,9 @@ public class ShmBench implements Callable<Integer> {
             if (ringBytes > MAX_RING) throw bad(cl, "--batch", batch, "batches of " + Units.size(largestBatch) + " are too large for a ring of at most 1 GiB");
         }
         Results.checkOut(cl, out);
-        return new Plan(chosen, chosenSizes, count != null ? count : quick ? 200 : 1000, quick ? 1 : runs, ringBytes,
-                quick ? Duration.ZERO : Duration.ofSeconds(1));
+        if (stallAt < 0) throw bad(cl, "--stall-at", stallAt, "must be 0 (none) or an array's sequence number");
+        return new Plan(chosen, chosenSizes, count != null ? Integer.valueOf(count) : quick ? Integer.valueOf(200) : null,
+                quick ? new Runs(1, false) : runs, ringBytes, quick ? Duration.ZERO : RunLength.WARMUP);
     }
 
     /** The value as the user typed it (64Ki rather than 65536), for error messages. */
@@ -1154,7 +1242,9 @@ public class ShmBench implements Callable<Integer> {
     /**
      * The machine's limit for a method that copies each array once: this JVM, one thread, copying the
      * same arrays (stamped, in rotation) into direct memory of the ring's size, as shm-ring's producer
-     * does. At least 0.1 s per run, so that the figure is a steady state.
+     * does. A reference, not a method between processes: kind=reference, never ranked. Warm-up as the
+     * methods' (at least --warmup runs and 1 s); each measured run lasts at least 1 s without -n (-d: that
+     * long, 1 s at most; with -n: at least 0.1 s, in rounds of -n copies), so that the figure is a steady state.
      */
     void measureMemcpy(int size, Plan plan, Results results, List<Row> rows) throws RunFailure {
         Progress.show(LIMIT.name() + " " + Units.size(size));
@@ -1162,13 +1252,26 @@ public class ShmBench implements Callable<Integer> {
         ByteBuffer target = ByteBuffer.allocateDirect((int) plan.ringBytes);
         Records area = new Records(target, 0, (int) plan.ringBytes);
         int recordBytes = Records.bytes(size);
+        long round = plan.count != null ? plan.count : firstWarmupCount(size, 1, Long.MAX_VALUE);
+        long minNanos = duration != null ? Math.min(duration.toNanos(), RunLength.MEASURED.toNanos())
+                : plan.count == null ? RunLength.MEASURED.toNanos() : 100_000_000L;
+        long warmMin = warmup > 0 ? Math.min(minNanos, 100_000_000L) : 0, warmupEnds = System.nanoTime() + plan.warmupMinimum.toNanos();
         long seq = 0;
-        for (int run = 1 - warmup; run <= plan.runs; run++) {
+        List<Double> headlines = new ArrayList<>();
+        for (int w = 1; warmup > 0 && (w <= warmup || System.nanoTime() - warmupEnds < 0); w++) {
+            long start = System.nanoTime(), pos = 0;
+            do {
+                for (int i = 0; i < round; i++, seq++) pos += area.putBatch(pos, payload, seq + 1, 1, 0, 0);
+            } while (System.nanoTime() - start < warmMin);
+        }
+        for (int run = 1; plan.runs.another(headlines); run++) {
+            long cpuBefore = ProcessCpu.nanos();
             long copies = 0, pos = 0, start = System.nanoTime(), elapsed;
             do {
-                for (int i = 0; i < plan.count; i++, seq++) pos += area.putBatch(pos, payload, seq + 1, 1, 0, 0);
-                copies += plan.count;
-            } while ((elapsed = System.nanoTime() - start) < 100_000_000L);
+                for (int i = 0; i < round; i++, seq++) pos += area.putBatch(pos, payload, seq + 1, 1, 0, 0);
+                copies += round;
+            } while ((elapsed = System.nanoTime() - start) < minNanos);
+            Map<String, Object> cpuFields = CpuMeter.fields(ProcessCpu.nanos() - cpuBefore, elapsed, copies);
             long lastPos = pos - recordBytes;
             Checker check = new Checker(payload, r -> { });
             check.nextSeq = seq;
@@ -1177,31 +1280,52 @@ public class ShmBench implements Callable<Integer> {
             } catch (IOException e) {
                 throw new RunFailure(LIMIT.name() + ": " + e.getMessage());
             }
-            if (run < 1) continue;
-            Row row = Row.ofLimit(dtype, size, batch, run, elapsed / 1e9, copies, check.errors, check.firstError);
+            Row row = Row.ofLimit(dtype, size, batch, run, elapsed / 1e9, copies, cpuFields, check.errors, check.firstError);
             results.write(row.fields, row.hist);
             rows.add(row);
             if (!row.verified) throw new RunFailure(LIMIT.name() + ": the copy does not match at " + Units.size(size) + ": " + row.firstError);
+            headlines.add(row.rate);
         }
         Progress.clear();
     }
 
     void runMethod(Method m, int size, Plan plan, Results results, List<Row> rows) throws RunFailure {
-        long arraysPerRun = duration == null ? plan.count : batch;
+        long cap = countCap(m, size, batch);
         try (Session session = Session.start(m, this, size, plan)) {
-            // Warm-up runs are measured runs thrown away, so that the JIT compiles the very paths that are then timed.
-            long warmupEnds = System.nanoTime() + plan.warmupMinimum.toNanos();
+            // Warm-up runs are runs thrown away, so that the JIT compiles the very paths that are then timed: at least
+            // --warmup of them and at least 1 s (RunLength.WARMUP), in this session, whose consumer then serves every
+            // measured run. Without -n or -d they start at up to 1000 arrays and double until one lasts 50 ms; the
+            // rate of the later half of them gives the measured runs' count.
+            long warmupEnds = System.nanoTime() + plan.warmupMinimum.toNanos(), warmArrays = plan.count != null ? plan.count
+                    : duration != null ? batch : firstWarmupCount(size, batch, cap);
+            if (rate != null && plan.count == null) warmArrays = Math.max(batch, Math.min(warmArrays, (long) Math.ceil(rate * 0.05)));   // 50 ms at --rate
+            List<long[]> warmRuns = new ArrayList<>();     // {arrays, window nanos} of each warm-up run
             for (int w = 1; warmup > 0 && (w <= warmup || System.nanoTime() - warmupEnds < 0); w++) {
                 session.stage = Units.size(size) + " warm-up run " + w;
                 Progress.show(m.name() + " " + session.stage);
-                Session.Outcome warm = session.stream(arraysPerRun, duration, false);
+                Session.Outcome warm = session.stream(warmArrays, duration, false, false);
                 if (warm.report.errors > 0)
                     throw new RunFailure(m.name() + ": verification failed during the warm-up at " + Units.size(size) + ": " + warm.report.firstError);
+                warmRuns.add(new long[]{warm.report.arrays, Math.round(warm.seconds * 1e9)});
+                if (plan.count == null && duration == null && warm.seconds < 0.05) warmArrays = Math.min(cap, 2 * warmArrays);
             }
-            for (int run = 1; run <= plan.runs; run++) {
-                session.stage = Units.size(size) + " run " + run + "/" + plan.runs;
+            long arraysPerRun;
+            Duration minTime = duration;
+            if (duration != null) arraysPerRun = batch;
+            else if (plan.count != null) arraysPerRun = plan.count;
+            else {
+                // Without -n or -d: the count that lasts RunLength.MEASURED (1 s) at the warm-up's rate (-w 0: no rate, so
+                // one batch), and, should the run go faster than the warm-up did (a VM's calm spell), at least 1 s by the clock.
+                List<long[]> later = warmRuns.subList(warmRuns.size() / 2, warmRuns.size());
+                arraysPerRun = warmRuns.isEmpty() ? batch
+                        : RunLength.count(later.stream().mapToLong(r -> r[0]).sum(), later.stream().mapToLong(r -> r[1]).sum(), FLOOR_COUNT, cap);
+                minTime = RunLength.MEASURED;
+            }
+            List<Double> headlines = new ArrayList<>();
+            for (int run = 1; plan.runs.another(headlines); run++) {
+                session.stage = Units.size(size) + " run " + run + (plan.runs.auto() ? " (auto)" : "/" + plan.runs.count());
                 Progress.show(m.name() + " " + session.stage);
-                Session.Outcome o = session.stream(arraysPerRun, duration, run == plan.runs);
+                Session.Outcome o = session.stream(arraysPerRun, minTime, duration != null ? Long.MAX_VALUE : Math.max(cap, arraysPerRun), false, true);
                 Progress.clear();
                 Histogram h;
                 try {
@@ -1209,11 +1333,18 @@ public class ShmBench implements Callable<Integer> {
                 } catch (IOException e) {
                     throw session.failure(e);
                 }
-                Row row = Row.of(m.name(), m.waits(this), session.note, dtype, size, batch, run, o.seconds, h, o.report.arrays, o.report.errors, o.report.firstError);
+                Row row = Row.of(m.name(), m.waits(this), session.note, dtype, size, batch, run, o.seconds, h, o.report.arrays, o.cpu,
+                        o.report.errors, o.report.firstError);
                 results.write(row.fields, row.hist);
                 rows.add(row);
                 if (!row.verified) throw new RunFailure(m.name() + ": verification failed at " + Units.size(size) + ": " + row.firstError);
+                headlines.add(row.rate);    // the headline figure of --runs auto: arrays/s
             }
+            // One batch more, not measured, tells the consumer that the session is over (with --runs auto, which run is
+            // the last is known only after it).
+            session.stage = "ending the session";
+            Session.Outcome end = session.stream(batch, null, true, false);
+            if (end.report.errors > 0) throw new RunFailure(m.name() + ": verification failed at the session's end: " + end.report.firstError);
             session.awaitConsumerExit();
         }
     }
@@ -1266,7 +1397,7 @@ public class ShmBench implements Callable<Integer> {
                 Context ctx = new Context(true, s.runDir, runId, size, o.batch, plan.ringBytes, o.waitMode, o.semSpins, payload, s.abort);
                 s.transport = m.factory().open(ctx, null);
                 s.launch(new ChildConfig(m.name(), o.dtype, size, o.batch, s.runDir.toString(), runId, s.transport.endpoint(),
-                        plan.ringBytes, o.waitMode, o.semSpins, o.seed, ProcessHandle.current().pid()));
+                        plan.ringBytes, o.waitMode, o.semSpins, o.seed, ProcessHandle.current().pid(), o.stallAt));
                 s.transport.awaitPeer(s.child);
                 return s;
             } catch (Exception e) {
@@ -1312,14 +1443,24 @@ public class ShmBench implements Callable<Integer> {
             }
         }
 
-        record Outcome(RunReport report, double seconds) {}
+        /** A run's report, its window (first send to last verified receipt) and, for a measured run, CpuMeter's two fields. */
+        record Outcome(RunReport report, double seconds, Map<String, Object> cpu) {}
 
         /**
          * One run: at least minArrays arrays and, when minTime is given, until that much time has passed;
          * then the consumer's report. The last array of the session tells the consumer to exit. With --rate, batches leave at fixed times (open loop) and carry
          * their due time, so that a late send shows up as latency rather than as a gap.
          */
-        Outcome stream(long minArrays, Duration minTime, boolean endOfSession) throws RunFailure {
+        Outcome stream(long minArrays, Duration minTime, boolean endOfSession, boolean measured) throws RunFailure {
+            return stream(minArrays, minTime, Long.MAX_VALUE, endOfSession, measured);
+        }
+
+        /** A run as above that ends at maxArrays (arrays, rounded up to a whole batch) even before minTime. */
+        Outcome stream(long minArrays, Duration minTime, long maxArrays, boolean endOfSession, boolean measured) throws RunFailure {
+            // CPU cost (README "How figures are defined"): the producer's CPU from just before the first send to the consumer's
+            // "done", plus the consumer's from its first array to its last verified receipt (ProcessCpu: CpuMeter's ticks are 10 ms).
+            long cpuBefore = measured ? ProcessCpu.nanos() : 0;
+            // The window starts at the first send (README "How figures are defined": throughput).
             long sent = 0, start = System.nanoTime();
             Long until = minTime == null ? null : start + minTime.toNanos();
             double interval = rate == null ? 0 : batch * 1e9 / rate;
@@ -1328,7 +1469,9 @@ public class ShmBench implements Callable<Integer> {
                     abort.check();      // a method that never waits for the consumer (chronicle) would not notice its death
                     long now = System.nanoTime();
                     int n = until == null ? (int) Math.min(batch, minArrays - sent) : batch;
-                    boolean last = sent + n >= minArrays && (until == null || now - until >= 0);
+                    boolean last = sent + n >= minArrays && (until == null || now - until >= 0) || sent + n >= maxArrays;
+                    // One-way latency counts from the time the batch is due (README "How figures are defined"): stamped here,
+                    // before send() waits for ring room, a free slot, the chronicle window, the pipe or a semaphore.
                     long stamp = now;
                     if (rate != null) {
                         stamp = start + (long) (b * interval);
@@ -1342,23 +1485,37 @@ public class ShmBench implements Callable<Integer> {
                     progress.lazySet(seq);
                     if (last) break;
                 }
-                // Wait for the report spinning, not blocked: a blocked thread lets its vCPU halt, and on a VM waking
-                // it again delays the next run by up to milliseconds (the ring's 1000-array runs were 2x slower).
-                while (child.stdout.available() == 0) {
-                    boolean dead = !child.process.isAlive();      // read before the stream: a report written just before exiting still counts
-                    if (dead && child.stdout.available() == 0) throw new EOFException("the consumer exited before its report");
-                    Thread.onSpinWait();
-                    abort.check();
-                }
-                String line = child.receiveLine();
+                // The consumer says "done" as soon as it has checked the last array, then encodes its histogram and
+                // reports: the CPU meter stops at "done", the window ends at the report's lastNanos (its last verified receipt).
+                String done = awaitLine();
+                if (!done.equals("done")) throw new IOException("the consumer said '" + done + "' instead of 'done'");
+                long producerCpu = measured ? ProcessCpu.nanos() - cpuBefore : 0, doneSeen = System.nanoTime();
+                String line = awaitLine();
                 progress.incrementAndGet();
                 RunReport report = JSON.readValue(line, RunReport.class);
                 if (report.arrays != sent && report.errors == 0)
-                    report = new RunReport(report.run, report.arrays, 1, "the consumer saw " + report.arrays + " arrays of " + sent, report.lastNanos, report.histogram);
-                return new Outcome(report, (report.lastNanos - start) / 1e9);
+                    report = new RunReport(report.run, report.arrays, 1, "the consumer saw " + report.arrays + " arrays of " + sent, report.lastNanos,
+                            report.cpuNanos, report.histogram);
+                // Throughput = arrays / (last verified receipt - first send) (README "How figures are defined").
+                return new Outcome(report, (report.lastNanos - start) / 1e9,
+                        measured ? CpuMeter.fields(producerCpu + report.cpuNanos, doneSeen - start, sent) : null);
             } catch (Exception e) {
                 throw failure(e);
             }
+        }
+
+        /**
+         * The consumer's next line, waiting spinning, not blocked: a blocked thread lets its vCPU halt, and on a VM
+         * waking it again delays the next run by up to milliseconds (the ring's 1000-array runs were 2x slower).
+         */
+        private String awaitLine() throws IOException {
+            while (child.stdout.available() == 0) {
+                boolean dead = !child.process.isAlive();      // read before the stream: a report written just before exiting still counts
+                if (dead && child.stdout.available() == 0) throw new EOFException("the consumer exited before its report");
+                Thread.onSpinWait();
+                abort.check();
+            }
+            return child.receiveLine();
         }
 
         void awaitConsumerExit() throws RunFailure {
@@ -1404,7 +1561,7 @@ public class ShmBench implements Callable<Integer> {
     // ---------------------------------------------------------------- the child
 
     record ChildConfig(String method, Dtype dtype, int size, int batch, String runDir, String runId, String endpoint,
-                       long ringBytes, WaitMode waitMode, int semSpins, long seed, long parentPid) {}
+                       long ringBytes, WaitMode waitMode, int semSpins, long seed, long parentPid, long stallAt) {}
 
     /** The consumer: reads its configuration from stdin, opens its end, says "ready", checks arrays and reports each run. */
     static final class ChildRole {
@@ -1420,7 +1577,9 @@ public class ShmBench implements Callable<Integer> {
             Method method = METHODS.stream().filter(m -> m.name().equals(cfg.method)).findFirst()
                     .orElseThrow(() -> new IOException("no method " + cfg.method));
             List<RunReport> finished = new ArrayList<>();
-            Checker checker = new Checker(expected, finished::add);
+            // "done" as soon as a run's last array is checked (the producer stops its CPU meter), the report after it.
+            Checker checker = new Checker(expected, end -> stdout.println("done"), finished::add);
+            checker.stallAt = cfg.stallAt;
             try (Transport transport = method.factory().open(ctx, cfg.endpoint)) {
                 stdout.println("ready");
                 while (!checker.ended) {
@@ -1445,15 +1604,16 @@ public class ShmBench implements Callable<Integer> {
     /** One measured configuration, in the suite's schema (README.md, "Results files"). */
     static final class Row {
         final Map<String, Object> fields = new LinkedHashMap<>();
-        boolean verified;
+        boolean verified, reference;
         String firstError, method, wait;
         int size;
-        double rate, mbps, seconds, p50, p99, p999;
+        double rate, mbps, seconds, p50, p99, p999, cpuCores, cpuPerArray;
         Histogram hist;
 
+        /** A method's row; cpu: CpuMeter's fields for the run (producer and consumer). */
         static Row of(String method, String wait, String note, Dtype dtype, int size, int batch, int run, double seconds,
-                      Histogram h, long arrays, long errors, String firstError) {
-            Row r = common(method, wait, dtype, size, batch, run, seconds, arrays, errors, firstError);
+                      Histogram h, long arrays, Map<String, Object> cpu, long errors, String firstError) {
+            Row r = common(method, Results.KIND_METHOD, wait, dtype, size, batch, run, seconds, arrays, cpu, errors, firstError);
             r.hist = h;
             r.p50 = h.getValueAtPercentile(50) / 1e3;
             r.p99 = h.getValueAtPercentile(99) / 1e3;
@@ -1470,8 +1630,9 @@ public class ShmBench implements Callable<Integer> {
             return r;
         }
 
-        static Row ofLimit(Dtype dtype, int size, int batch, int run, double seconds, long copies, long errors, String firstError) {
-            Row r = common(LIMIT.name(), LIMIT.waits(), dtype, size, batch, run, seconds, copies, errors, firstError);
+        /** limit-memcpy's row: a reference (kind=reference), never ranked; cpu: CpuMeter's fields (this process). */
+        static Row ofLimit(Dtype dtype, int size, int batch, int run, double seconds, long copies, Map<String, Object> cpu, long errors, String firstError) {
+            Row r = common(LIMIT.name(), Results.KIND_REFERENCE, LIMIT.waits(), dtype, size, batch, run, seconds, copies, cpu, errors, firstError);
             r.p50 = r.p99 = r.p999 = Double.NaN;
             r.fields.put("lat_kind", "none");
             for (String k : List.of("lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us")) r.fields.put(k, null);
@@ -1479,19 +1640,21 @@ public class ShmBench implements Callable<Integer> {
             return r;
         }
 
-        private static Row common(String method, String wait, Dtype dtype, int size, int batch, int run, double seconds,
-                                  long arrays, long errors, String firstError) {
+        private static Row common(String method, String kind, String wait, Dtype dtype, int size, int batch, int run, double seconds,
+                                  long arrays, Map<String, Object> cpu, long errors, String firstError) {
             Row r = new Row();
             r.method = method; r.wait = wait; r.size = size;
+            r.reference = kind.equals(Results.KIND_REFERENCE);
             r.verified = errors == 0;
             r.firstError = firstError;
             r.seconds = seconds;
-            r.rate = arrays / seconds;
+            r.rate = arrays / seconds;      // throughput = arrays / window (README "How figures are defined")
             r.mbps = r.rate * size / 1e6;
             var f = r.fields;
             f.put("timestamp", Instant.now().toString());
             f.put("bench", BENCH);
             f.put("method", method);
+            f.put("kind", kind);
             f.put("pattern", "stream");
             f.put("wait", wait);
             f.put("payload", dtype.name());
@@ -1503,6 +1666,10 @@ public class ShmBench implements Callable<Integer> {
             f.put("seconds", round(seconds, 6));
             f.put("msgs_per_s", round(r.rate, 1));
             f.put("mb_per_s", round(r.mbps, 3));
+            f.put("cpu_us_per_msg", cpu.get("cpu_us_per_msg"));
+            f.put("cpu_cores", cpu.get("cpu_cores"));
+            r.cpuPerArray = ((Number) cpu.get("cpu_us_per_msg")).doubleValue();
+            r.cpuCores = ((Number) cpu.get("cpu_cores")).doubleValue();
             return r;
         }
 
@@ -1520,41 +1687,80 @@ public class ShmBench implements Callable<Integer> {
     // ---------------------------------------------------------------- the summary
 
     /**
-     * Per size, each method's throughput (median of the runs, ± half their range), its share of
-     * limit-memcpy, its one-way latency, and how it compares with the fastest method and with queue,
-     * the built-in baseline.
+     * Per size, each method's throughput (the median of the runs, with its 95% interval: Interval), its share
+     * of limit-memcpy, its one-way latency, its CPU cost, and how it compares with the fastest method of the
+     * same size and with queue, the built-in baseline. limit-memcpy is shown as a reference, never ranked.
      */
     void printSummary(List<Row> rows, Plan plan, boolean stoppedEarly) {
         if (rows.isEmpty()) return;
-        System.out.printf("%nShmBench: %s arrays streamed to a second process, batch %d, median of %d run(s)%s%n",
-                dtype, batch, plan.runs, rate == null ? "; latency at full throughput (queueing included)" : "; sent at " + fmt(rate) + " arrays/s");
-        System.out.println("One-way latency: the consumer's System.nanoTime minus the producer's (" + LATENCY_CLOCK + ").");
-        String format = "%-8s %-13s %-10s %9s %12s %5s %9s %9s %15s %9s %9s %11s %9s%n";
-        System.out.printf(format, "size", "method", "wait", "time ms", "arrays/s", "±", "MB/s", "of memcpy", "latency p50 µs", "p99 µs", "p99.9 µs", "vs fastest", "vs queue");
+        System.out.printf("%nShmBench: %s arrays streamed to a second process, batch %d, %s%s%n",
+                dtype, batch, plan.runs.auto() ? "runs until the 95% interval is within 5% (--runs auto)" : plan.runs.count() + " run(s) per cell",
+                rate == null ? "; latency at full throughput (queueing included)" : "; sent at " + fmt(rate) + " arrays/s");
+        System.out.println("One-way latency: the consumer's System.nanoTime at the verified receipt minus the time the array was due to be sent ("
+                + LATENCY_CLOCK + ").");
+        List<String[]> table = new ArrayList<>();
+        table.add(new String[]{"size", "method", "wait", "count", "arrays/s [95% interval]", "MB/s", "of memcpy", "p50 µs", "p99 µs", "p99.9 µs",
+                "cores", "cpu µs/array", "vs fastest", "vs queue"});
+        List<String> notes = new ArrayList<>();
         Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
                 Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
-        bySize.forEach((size, byMethod) -> {
-            Map<String, Double> rates = new LinkedHashMap<>();
-            byMethod.forEach((m, rs) -> rates.put(m, median(rs, r -> r.rate)));
-            Double limit = rates.get(LIMIT.name()), queue = rates.get("queue");
-            double best = rates.entrySet().stream().filter(e -> !e.getKey().equals(LIMIT.name())).mapToDouble(Map.Entry::getValue).max().orElse(Double.NaN);
-            String label = Units.size(size);
-            for (var e : byMethod.entrySet()) {
+        double confidence = Double.NaN;
+        boolean spreadMarked = false, overlapMarked = false;
+        for (var bySizeEntry : bySize.entrySet()) {
+            Map<String, Interval> rates = new LinkedHashMap<>();
+            bySizeEntry.getValue().forEach((m, rs) -> rates.put(m, Interval.of(rs.stream().map(x -> x.rate).toList())));
+            Interval limit = rates.get(LIMIT.name()), queue = rates.get("queue");
+            // The fastest METHOD: references (limit-memcpy) are shown but never ranked.
+            String fastest = bySizeEntry.getValue().entrySet().stream().filter(e -> !e.getValue().get(0).reference)
+                    .max(Comparator.comparingDouble(e -> rates.get(e.getKey()).median())).map(Map.Entry::getKey).orElse(null);
+            String label = Units.size(bySizeEntry.getKey());
+            for (var e : bySizeEntry.getValue().entrySet()) {
                 List<Row> rs = e.getValue();
-                double r = rates.get(e.getKey());
-                boolean isReference = e.getKey().equals(LIMIT.name());      // shown beside the methods, never ranked
-                DoubleSummaryStatistics spread = rs.stream().mapToDouble(x -> x.rate).summaryStatistics();
-                System.out.printf(format, label, e.getKey(), rs.get(0).wait, fmt(median(rs, x -> x.seconds) * 1e3), fmt(r),
-                        rs.size() > 1 ? String.format("%.0f%%", 50 * (spread.getMax() - spread.getMin()) / r) : "", fmt(median(rs, x -> x.mbps)),
-                        limit == null ? "" : String.format("%.0f%%", 100 * r / limit),
+                Interval r = rates.get(e.getKey());
+                boolean reference = rs.get(0).reference;
+                if (r.runs() > 1 && Double.isNaN(confidence)) confidence = r.confidence();
+                spreadMarked |= r.spread() > Interval.SPREAD_MARK;
+                String vsFastest;
+                if (reference) vsFastest = "(reference)";
+                else if (fastest == null) vsFastest = "";
+                else {
+                    vsFastest = times(rates.get(fastest).median() / r.median());
+                    if (!e.getKey().equals(fastest) && r.overlaps(rates.get(fastest))) {
+                        vsFastest += " (≈)";
+                        overlapMarked = true;
+                    }
+                }
+                table.add(new String[]{label, e.getKey(), rs.get(0).wait, fmt(median(rs, x -> x.fields.get("count") instanceof Number n ? n.doubleValue() : Double.NaN)),
+                        r.text(), fmt(median(rs, x -> x.mbps)), limit == null ? "" : String.format("%.0f%%", 100 * r.median() / limit.median()),
                         fmt(median(rs, x -> x.p50)), fmt(median(rs, x -> x.p99)), fmt(median(rs, x -> x.p999)),
-                        isReference ? "" : times(best / r), isReference || queue == null ? "" : times(r / queue));
-                rs.stream().filter(x -> !x.verified).findFirst().ifPresent(x -> System.out.println("         NOT VERIFIED: " + x.firstError));
+                        fmt(median(rs, x -> x.cpuCores)), fmt(median(rs, x -> x.cpuPerArray)),
+                        vsFastest, reference || queue == null ? "" : times(r.median() / queue.median())});
+                rs.stream().filter(x -> !x.verified).findFirst().ifPresent(x -> notes.add("NOT VERIFIED: " + e.getKey() + " at " + Units.size(x.size) + ": " + x.firstError));
                 label = "";
             }
-        });
-        System.out.println("time: one run; ±: half the range of the runs' arrays/s; vs fastest: times slower than the fastest method; "
-                + "vs queue: times faster than the built-in baseline.");
+        }
+        int[] widths = new int[table.get(0).length];
+        for (String[] line : table) for (int i = 0; i < line.length; i++) widths[i] = Math.max(widths[i], line[i].length());
+        for (String[] line : table) {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < line.length; i++) {
+                boolean left = i < 3;       // size, method, wait; the figures are right-aligned
+                text.append(i == 0 ? "" : "  ").append(String.format("%" + (left ? "-" : "") + widths[i] + "s", line[i]));
+            }
+            System.out.println(text.toString().stripTrailing());
+        }
+        notes.forEach(System.out::println);
+        System.out.println("arrays/s: the median of the runs, each run's arrays over its window (first send to last verified receipt), and its "
+                + (Double.isNaN(confidence) ? "95% interval (one run: none)"
+                : confidence >= Interval.LEVEL ? "95% interval (order statistics of the runs)"
+                : "interval from the runs' order statistics, here their range, which covers the median with only "
+                  + String.format(Locale.ROOT, "%.0f%%", 100 * confidence) + " confidence (6 runs or more give 95%: -r 6, or --runs auto)") + ".");
+        if (spreadMarked) System.out.println("~: the runs spread more than 10% (half their range over the median): a figure to take with care.");
+        if (overlapMarked) System.out.println("(≈): its interval overlaps the fastest method's: not distinguishable from it with these runs.");
+        System.out.println("cores: CPU time of the producer and the consumer in the window over its wall time (1 = one core busy throughout); "
+                + "cpu µs/array: that CPU time per array (medians; limit-memcpy: this process).");
+        System.out.println("vs fastest: times slower than the fastest method of the same size; limit-memcpy is a reference (one thread copying, "
+                + "not a method between processes), never ranked. vs queue: times faster than the built-in baseline.");
         System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All arrays verified: "
                 + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv"));
     }
@@ -2050,7 +2256,8 @@ public class ShmBench implements Callable<Integer> {
          * null. Every row says its kind (method or reference) and its CPU cost (CpuMeter's two fields).
          */
         void write(Map<String, Object> fields, Histogram hist) throws RunFailure {
-            if (!List.of(KIND_METHOD, KIND_REFERENCE).contains(fields.get("kind")) || !(fields.get("cpu_us_per_msg") instanceof Number)
+            Object kind = fields.get("kind");
+            if (!(KIND_METHOD.equals(kind) || KIND_REFERENCE.equals(kind)) || !(fields.get("cpu_us_per_msg") instanceof Number)
                     || !(fields.get("cpu_cores") instanceof Number))
                 throw new IllegalStateException("a row without kind or CPU cost: " + fields.get("method"));
             try {
