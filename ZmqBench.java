@@ -17,7 +17,7 @@
  * PUB/SUB, size and count sweeps, zero-copy, high-water marks, several pairs and hosts), here on
  * JeroMQ, the pure-Java ZeroMQ.
  *
- *   jbang ZmqBench.java                                  everything, on this machine (about 3 minutes)
+ *   jbang ZmqBench.java                                  everything, on this machine (about 4 minutes: 45 cells x 3 runs of 1 s or more)
  *   jbang ZmqBench.java -p push-pull -m tcp --sizes 100,64Ki,1Mi
  *   jbang ZmqBench.java --pairs 2 --zero-copy            two pairs at once, bodies sent without a copy
  *   jbang ZmqBench.java --elements 1024 -b 10            arrays of 1024 float64, 10 per message
@@ -35,9 +35,13 @@
  * loopback TCP) and inproc (two threads of the receiver's process: the ceiling without a process
  * boundary). The receiver binds, the sender connects; sockets are fresh for every run.
  *
- * Throughput is measured by the receiver from its first message to its last (the way ZeroMQ's own
- * local_thr does), so it needs no clock shared between hosts; req-rep's by the sender. One-way
- * latency (sender's System.nanoTime to receiver's) is reported only where both run on one machine.
+ * Figures as README "How figures are defined" has them: throughput = messages / (first send to last
+ * verified receipt), per pair and in total (several pairs: all messages / (last end - first start));
+ * where sender and receiver share no clock (other hosts), the receiver's first receipt to its last, as
+ * ZeroMQ's local_thr. One-way latency = verified receipt - the sender's stamp taken before any wait at
+ * the high-water mark (one machine only); req-rep's RTT = request stamped to the whole reply received
+ * and checked. inproc rows are references (kind=reference), never ranked the fastest. CPU: the
+ * coordinator and the workers on its machine during the window (cpu_us_per_msg, cpu_cores).
  * Results: <out>/results.csv, results.jsonl, hgrm/*.hgrm.
  */
 
@@ -88,7 +92,9 @@ import java.util.zip.CRC32C;
 @Command(name = "ZmqBench", mixinStandardHelpOptions = true, version = "ZmqBench 1.0", sortOptions = false,
         subcommands = {ZmqBench.CoordinatorCommand.class, ZmqBench.WorkerCommand.class},
         description = {"ZeroMQ (JeroMQ) streaming between processes: patterns x transports x message sizes, verified message by message.",
-                "Without a subcommand everything runs on this machine: a coordinator (this process) and 2 x --pairs worker processes."},
+                "Without a subcommand everything runs on this machine: a coordinator (this process) and 2 x --pairs worker processes.",
+                "Default: 3 patterns x 3 transports x 5 sizes (64,1Ki,16Ki,256Ki,4Mi), a warm-up and 3 measured runs of at least 1 s each: about 4 minutes.",
+                "inproc (threads of one process) is a reference, shown beside tcp and ipc, never ranked the fastest."},
         footer = {"", "Across hosts: 'ZmqBench coordinator --bind tcp://0.0.0.0:PORT' on one, 'ZmqBench worker --coordinator tcp://HOST:PORT "
                 + "--role sender|receiver' on any.", "Documentation: docs/ZmqBench.md in the suite's repository."})
 public class ZmqBench implements Callable<Integer> {
@@ -187,10 +193,11 @@ public class ZmqBench implements Callable<Integer> {
         Integer size;
 
         @Option(names = "--sizes", paramLabel = "LIST", split = ",", converter = SizeConverter.class,
-                description = "Message sizes to sweep (default: 64,256,1Ki,4Ki,16Ki,64Ki,256Ki,1Mi,4Mi; 64,64Ki with --quick).")
+                description = "Message sizes to sweep (default: 64,1Ki,16Ki,256Ki,4Mi; 64,64Ki with --quick); any list may be given, e.g. 64,256,1Ki,4Ki,16Ki,64Ki,256Ki,1Mi,4Mi.")
         List<Integer> sizes;
 
-        @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Messages per run (arrays with --elements) (default: 256 MiB worth, 200 to 200,000; a tenth for req-rep).")
+        @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Messages per run, exactly (arrays with --elements) (default: as many as last at least 1 s at the warm-up's rate; "
+                + "with -w 0, 256 MiB worth, 200 to 200,000, a tenth for req-rep).")
         Long count;
 
         @Option(names = "--elements", paramLabel = "N", description = "Array mode: arrays of N elements of --dtype, --batch per message, as the original Python benchmark's ZeroMQ runs.")
@@ -218,14 +225,17 @@ public class ZmqBench implements Callable<Integer> {
         @Option(names = "--pairs", paramLabel = "N", defaultValue = "1", description = "Sender/receiver pairs running at once (default: ${DEFAULT-VALUE}).")
         int pairs;
 
-        @Option(names = {"-w", "--warmup"}, paramLabel = "N", defaultValue = "1", description = "Warm-up runs of each configuration, not counted (default: ${DEFAULT-VALUE}).")
+        @Option(names = {"-w", "--warmup"}, paramLabel = "N", defaultValue = "1", description = "Warm-up runs of each configuration, not counted (default: ${DEFAULT-VALUE}). "
+                + "Without -n/-d each lasts 1 s for the session's first configuration (the workers' JIT) and 0.25 s for the others (fresh sockets; it sets the count).")
         int warmup;
 
         @Option(names = {"-d", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class, description = "Send for this long (e.g. 5s) instead of --count messages.")
         Duration duration;
 
-        @Option(names = {"-r", "--runs"}, paramLabel = "N", defaultValue = "3", description = "Repeats of each configuration (default: ${DEFAULT-VALUE}); the summary quotes the median.")
-        int runs;
+        @Option(names = {"-r", "--runs"}, paramLabel = "N|auto", converter = RunsConverter.class, defaultValue = "3",
+                description = "Measured runs of each configuration, or auto: at least 6 and at most 10, until the 95%% interval of the headline "
+                        + "(msgs/s; req-rep: RTT p50) is within ±5%% of its median (default: ${DEFAULT-VALUE}); the summary quotes the median and its 95%% interval.")
+        Runs runs;
 
         @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "results", description = "Results folder (default: ${DEFAULT-VALUE}).")
         Path out;
@@ -242,6 +252,14 @@ public class ZmqBench implements Callable<Integer> {
 
         @Option(names = "--corrupt", hidden = true, paramLabel = "N", description = "Testing: the sender flips the last byte of message N in transit.")
         long corrupt;
+
+        @Option(names = "--stall", hidden = true, paramLabel = "TIME", converter = DurationConverter.class,
+                description = "Testing: receiver 1 pauses this long once, halfway through each measured run (after message count/2).")
+        Duration stall;
+
+        @Option(names = "--delay-pair", hidden = true, paramLabel = "TIME", converter = DurationConverter.class,
+                description = "Testing: the sender of the last pair starts this long after the go of each measured run.")
+        Duration delayPair;
 
         /** The patterns, then the methods (ZeroMQ's transports). */
         static int printList() {
@@ -264,7 +282,6 @@ public class ZmqBench implements Callable<Integer> {
             if (batch < 1) throw bad(cl, "--batch", batch, "must be at least 1");
             if (batch > 1 && elements == null) throw bad(cl, "--batch", batch, "arrays per message: give --elements too");
             if (warmup < 0) throw bad(cl, "--warmup", warmup, "must be 0 or more");
-            if (runs < 1) throw bad(cl, "--runs", runs, "must be at least 1");
             if (timeout.compareTo(Duration.ofSeconds(1)) < 0) throw bad(cl, "--timeout", given(cl, "--timeout", timeout), "at least 1s: heartbeats come every quarter second");
             if (duration != null && duration.compareTo(Duration.ofMillis(10)) < 0) throw bad(cl, "--duration", given(cl, "--duration", duration), "at least 10ms");
             if (duration != null && count != null) throw new ParameterException(cl, "Options '--count' and '--duration' exclude each other: give one");
@@ -278,7 +295,7 @@ public class ZmqBench implements Callable<Integer> {
                     throw bad(cl, "--elements", elements, "from 1 to " + (MAX_SIZE - Payload.HEADER) / batch / dtype.width + " " + dtype + " elements (a message holds at most 64 MiB)");
                 items = List.of((int) bytes);
             } else {
-                items = size != null ? List.of(size) : sizes != null ? sizes : quick ? List.of(64, 64 << 10) : List.of(64, 256, 1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20, 4 << 20);
+                items = size != null ? List.of(size) : sizes != null ? sizes : quick ? List.of(64, 64 << 10) : DEFAULT_SIZES;
             }
             if (count != null) {
                 long perMessage = elements != null ? batch : 1;
@@ -286,20 +303,28 @@ public class ZmqBench implements Callable<Integer> {
                 if (count % perMessage != 0) throw bad(cl, "--count", count, "arrays: a multiple of --batch " + batch);
             }
             Results.checkOut(cl, out);
-            return new Plan(ps, ms, items, elements != null ? dtype : null, batch, count, duration, quick ? 0 : warmup, quick ? 1 : runs, out,
-                    zeroCopy, sndhwm, rcvhwm, sockbuf, pairs, timeout, seed, corrupt, quick);
+            return new Plan(ps, ms, items, elements != null ? dtype : null, batch, count, duration, quick ? 0 : warmup, quick ? new Runs(1, false) : runs, out,
+                    zeroCopy, sndhwm, rcvhwm, sockbuf, pairs, timeout, seed, corrupt, quick,
+                    stall == null ? 0 : stall.toMillis(), delayPair == null ? 0 : delayPair.toMillis());
         }
     }
 
+    /** The default size sweep: five sizes, 16x apart, so that the default run (1 s runs) stays within about 4 minutes. */
+    static final List<Integer> DEFAULT_SIZES = List.of(64, 1 << 10, 16 << 10, 256 << 10, 4 << 20);
+
     record Plan(List<PatternKind> patterns, List<Method> methods, List<Integer> itemSizes, Dtype dtype, int batch, Long count,
-                Duration duration, int warmup, int runs, Path out, boolean zeroCopy, Integer sndhwm, Integer rcvhwm, int sockbuf, int pairs,
-                Duration timeout, long seed, long corrupt, boolean quick) {
+                Duration duration, int warmup, Runs runs, Path out, boolean zeroCopy, Integer sndhwm, Integer rcvhwm, int sockbuf, int pairs,
+                Duration timeout, long seed, long corrupt, boolean quick, long stallMs, long delayMs) {
+
+        /** No -n, -d or --quick: runs are sized from the warm-up's rate to last at least RunLength.MEASURED. */
+        boolean autoLength() { return count == null && duration == null && !quick; }
 
         /** One run's configuration, as the workers get it. */
         RunSpec spec(PatternKind p, Method method, int itemBytes, int run, boolean oneClock) {
             int msgBytes = dtype == null ? itemBytes : Payload.HEADER + batch * itemBytes;
             long messages;
             if (count != null) messages = dtype == null ? count : count / batch;
+            else if (duration != null) messages = 0;
             else {
                 long stream = quick ? Math.max(50, Math.min(20_000, (16L << 20) / msgBytes)) : Math.max(200, Math.min(200_000, (256L << 20) / msgBytes));
                 messages = p == PatternKind.REQ_REP ? (quick ? 200 : Math.max(100, Math.min(10_000, stream / 10))) : stream;
@@ -308,14 +333,22 @@ public class ZmqBench implements Callable<Integer> {
             int autoHwm = (int) Math.max(2, Math.min(1000, (16L << 20) / msgBytes));
             return new RunSpec(p.label, method, itemBytes, dtype == null ? null : dtype.name(), dtype == null ? 1 : batch, msgBytes, messages,
                     duration == null ? 0 : duration.toMillis(), zeroCopy, sndhwm != null ? sndhwm : autoHwm,
-                    rcvhwm != null ? rcvhwm : sndhwm != null ? sndhwm : autoHwm, sockbuf, seed, corrupt, oneClock, run);
+                    rcvhwm != null ? rcvhwm : sndhwm != null ? sndhwm : autoHwm, sockbuf, seed, corrupt, oneClock, run,
+                    run >= 1 ? stallMs : 0, run >= 1 ? delayMs : 0, pairs - 1);
         }
     }
 
     /** A run's configuration: what the coordinator sends to each worker. */
     record RunSpec(String pattern, Method method, int itemBytes, String dtype, int batch, int msgBytes, long messages, long durationMs,
-                boolean zeroCopy, int sndhwm, int rcvhwm, int sockbuf, long seed, long corrupt, boolean oneClock, int run) {
+                boolean zeroCopy, int sndhwm, int rcvhwm, int sockbuf, long seed, long corrupt, boolean oneClock, int run,
+                long stallMs, long delayMs, int delayedPair) {
         PatternKind kind() { return PatternKind.of(pattern); }
+
+        /** The same run, of this many messages, and (durationMs > 0) for at least this long. */
+        RunSpec withLength(long messages, long durationMs) {
+            return new RunSpec(pattern, method, itemBytes, dtype, batch, msgBytes, messages, durationMs, zeroCopy, sndhwm, rcvhwm, sockbuf, seed,
+                    corrupt, oneClock, run, stallMs, delayMs, delayedPair);
+        }
     }
 
     static ParameterException bad(CommandLine cl, String option, Object value, String why) {
@@ -404,8 +437,8 @@ public class ZmqBench implements Callable<Integer> {
                 .summary("JeroMQ's ipc:// (which is loopback TCP underneath: JeroMQ has no Unix-socket transport); both ends on one host")
                 .note("JeroMQ's ipc:// is TCP over 127.0.0.1 (port hashed from the name), not a Unix socket")),
         inproc(MethodInfo.named("inproc").waits("block")
-                .summary("two threads of the receiver's process over JeroMQ inproc://: no process boundary, the ceiling")
-                .note("JeroMQ inproc://: sender and receiver are two threads of one process (no process boundary, no socket)"));
+                .summary("a reference, not an IPC method: two threads of the receiver's process over JeroMQ inproc://, no process boundary")
+                .note("reference, not an inter-process method: JeroMQ inproc://, sender and receiver are two threads of one process (no process boundary, no socket)"));
 
         private final MethodInfo info;
 
@@ -526,8 +559,27 @@ public class ZmqBench implements Callable<Integer> {
         }
 
         void check(Received m, long now) {
+            verify(m);
+            stamp(m, now);
+        }
+
+        /** Verifies the message, then takes the receipt time: a verified receipt (README "How figures are defined"). */
+        long checkNow(Received m) {
+            verify(m);
+            long now = System.nanoTime();
+            stamp(m, now);
+            return now;
+        }
+
+        void stamp(Received m, long now) {
             if (received++ == 0) firstNanos = now;
             lastNanos = now;
+            // One-way latency = verified receipt - the time the message was due to be sent (the sender's stamp, taken
+            // before any wait at the high-water mark).
+            if (latency != null) latency.recordValue(Math.max(0, now - m.stamp));
+        }
+
+        void verify(Received m) {
             if (m.seq < next || (m.seq > next && !lossy)) error(m.seq < next ? "message " + m.seq + " came again or out of order (expected " + next + ")"
                     : "messages " + next + " to " + (m.seq - 1) + " are missing");
             next = Math.max(next, m.seq + 1);
@@ -538,7 +590,6 @@ public class ZmqBench implements Callable<Integer> {
                 crc.update(m.body);
                 if ((int) crc.getValue() != p.crc(m.seq)) error("message " + m.seq + ": CRC32C of its body does not match");
             }
-            if (latency != null) latency.recordValue(Math.max(0, now - m.stamp));
         }
 
         void error(String what) {
@@ -548,8 +599,14 @@ public class ZmqBench implements Callable<Integer> {
 
     /** What one side measured in one run. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    /**
+     * start/end: this side's System.nanoTime at its window's ends. Sender: its first send, and its last send returned
+     * (req-rep: its last reply checked). Receiver: its first and its last verified receipt. messages: sent, or received;
+     * counted: what this side's own window counts (receiver: all but the first, its window starting at the first receipt).
+     * tailMessages, tailNanos: a timed sender's second half (-d, warm-ups): its warm rate, which sizes the measured runs.
+     */
     record RunReport(String side, int pair, long messages, long counted, double seconds, long errors, long lost, String firstError,
-                     String histogram) {
+                     String histogram, long start, long end, long tailMessages, long tailNanos) {
         static String encode(Histogram h) {
             if (h == null) return null;
             ByteBuffer b = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
@@ -762,6 +819,7 @@ public class ZmqBench implements Callable<Integer> {
                 daemon("inproc sender", localSender = new FutureTask<>(() -> sender.run(endpoint)));
             }
             RunReport senderReport = null;
+            long stallAt = s.stallMs > 0 && pair == 0 ? Math.max(1, s.messages / 2) : -1;
             Checker checker = new Checker(p, kind == PatternKind.PUB_SUB, s.oneClock && kind != PatternKind.REQ_REP);
             boolean joined = false;
             long total;
@@ -773,7 +831,6 @@ public class ZmqBench implements Callable<Integer> {
                         if (localSender != null && localSender.isDone()) localSender.get();     // throws what the sender thread failed with
                         continue;
                     }
-                    long now = System.nanoTime();
                     Received r = Received.of(data, m);
                     if (kind == PatternKind.REQ_REP) r.echo(data);
                     if (r.seq == Payload.PROBE) {
@@ -784,10 +841,14 @@ public class ZmqBench implements Callable<Integer> {
                     }
                     if (r.seq == Payload.END) {
                         total = r.stamp;
+                        // The window has ended (the last receipt was stamped already): the coordinator stops its CPU meter now;
+                        // the checks and the histogram's encoding below come after.
+                        send(Ctl.of("done"));
                         break;
                     }
-                    checker.check(r, now);
+                    checker.checkNow(r);
                     progress.lazySet(progress.get() + 1);
+                    if (checker.received == stallAt) Thread.sleep(s.stallMs);     // testing (--stall): a receiver that falls behind once
                     if ((checker.received & 4095) == 0) relay(local);
                 }
                 if (local != null) {
@@ -810,7 +871,7 @@ public class ZmqBench implements Callable<Integer> {
             long counted = Math.max(0, checker.received - 1);
             RunReport mine = new RunReport("receiver", pair, checker.received, counted * s.batch, (checker.lastNanos - checker.firstNanos) / 1e9,
                     checker.errors, kind == PatternKind.PUB_SUB ? Math.max(0, total - checker.received) : 0, checker.firstError,
-                    RunReport.encode(checker.latency));
+                    RunReport.encode(checker.latency), checker.firstNanos, checker.lastNanos, 0, 0);
             if (senderReport != null) send(Ctl.of("result").withReport(senderReport));
             send(Ctl.of("result").withReport(mine));
         }
@@ -899,6 +960,7 @@ public class ZmqBench implements Callable<Integer> {
         RunReport run(String endpoint) throws Exception {
             try {
                 awaitGo(endpoint);
+                if (s.delayMs > 0 && w.pair == s.delayedPair) Thread.sleep(s.delayMs);    // testing (--delay-pair): this pair starts late
                 return stream();
             } finally {
                 if (out != null) out.close();
@@ -946,19 +1008,33 @@ public class ZmqBench implements Callable<Integer> {
             Histogram rtt = reqRep ? new Histogram(3) : null;
             Checker replies = reqRep ? new Checker(p, false, false) : null;
             long start = System.nanoTime(), deadline = start + s.durationMs * 1_000_000L, seq = 0, lastReply = start;
-            while (s.durationMs == 0 ? seq < s.messages : seq < 2 || System.nanoTime() - deadline < 0) {
+            long half = start + s.durationMs * 500_000L, halfSeq = 0, halfAt = start;
+            boolean halfway = s.durationMs == 0;
+            // -n: exactly s.messages; -d: for s.durationMs; neither (measured run): the count sized from the warm-up and at least
+            // RunLength.MEASURED, whichever ends later (a shared machine is not always as fast as during the warm-up).
+            while (seq < Math.max(2, s.messages) || (s.durationMs > 0 && System.nanoTime() - deadline < 0)) {
+                // One-way latency = verified receipt - the time this message was due to be sent: stamped here, before sendData
+                // builds it and before send waits at the high-water mark, so that wait (back-pressure) is inside the latency.
+                // See README "How figures are defined".
                 long now = System.nanoTime();
+                if (!halfway && now - half >= 0) {
+                    halfway = true;
+                    halfSeq = seq;
+                    halfAt = now;
+                }
                 sendData(seq, now);
                 if (reqRep) {
                     Msg m = receiveReply();
-                    lastReply = System.nanoTime();
-                    replies.check(Received.of(out, m), lastReply);
+                    // RTT = request stamped (before it is built) to the whole reply in this process's memory (a JeroMQ Msg), checked
+                    // (README "How figures are defined").
+                    lastReply = replies.checkNow(Received.of(out, m));
                     rtt.recordValue(lastReply - now);
                 }
                 seq++;
                 w.progress.lazySet(w.progress.get() + 1);     // per message: a 4 MiB message over a slow link takes a while
             }
-            double seconds = ((reqRep ? lastReply : System.nanoTime()) - start) / 1e9;
+            long lastAt = reqRep ? lastReply : System.nanoTime();     // the end first: nothing is done between the last reply and this
+            double seconds = (lastAt - start) / 1e9;
             byte[] end = Payload.header(Payload.END, seq);
             if (kind == PatternKind.PUB_SUB) {
                 // PUB may drop the marker too: repeat it until the coordinator (or the inproc receiver) says stop.
@@ -978,7 +1054,7 @@ public class ZmqBench implements Callable<Integer> {
                 }
             }
             return new RunReport("sender", w.pair, seq, reqRep ? seq * s.batch : seq, seconds, reqRep ? replies.errors : 0, 0,
-                    reqRep ? replies.firstError : null, RunReport.encode(rtt));
+                    reqRep ? replies.firstError : null, RunReport.encode(rtt), start, lastAt, seq - halfSeq, lastAt - halfAt);
         }
 
         void sendData(long seq, long stamp) throws Exception {
@@ -1239,47 +1315,94 @@ public class ZmqBench implements Callable<Integer> {
             }
         }
 
+        /** A short warm-up for every configuration after the session's first: the processes are warm, the sockets fresh; it sets the count. */
+        static final Duration LATER_WARMUP = Duration.ofMillis(250);
+        /** Messages per measured run sized from the warm-up (per sender): at least FLOOR, at most CAP. */
+        static final long FLOOR = 20, CAP = 100_000_000;
+
         void measure(Results results) throws RunFailure {
             boolean together = Arrays.stream(senders).allMatch(s -> s.address.equals(receivers[s.pair].address) && s.bootId.equals(receivers[s.pair].bootId));
             boolean oneClock = Arrays.stream(senders).allMatch(s -> s.bootId.equals(receivers[s.pair].bootId));
+            // The total over several pairs spans first start to last end: it needs every worker on one clock.
+            boolean sharedClock = members.values().stream().map(m -> m.bootId).distinct().count() == 1;
             List<Method> methods = new ArrayList<>(plan.methods);
             if (!together && methods.remove(Method.ipc))
                 System.err.println(BENCH + ": ipc left out: JeroMQ's ipc:// is loopback TCP, and a sender and its receiver are not on one host");
             if (methods.isEmpty()) throw new RunFailure("nothing to run: ipc needs each sender on its receiver's host");
+            boolean first = true;
             for (int itemBytes : plan.itemSizes) {
                 for (PatternKind p : plan.patterns) {
                     for (Method method : methods) {
-                        for (int run = 1 - plan.warmup; run <= plan.runs; run++) {
-                            String what = p.label + " " + method.name() + " " + Units.size(itemBytes);
-                            stage = what + (run < 1 ? " warm-up run" : " run " + run + "/" + plan.runs);
+                        String what = p.label + " " + method.name() + " " + Units.size(itemBytes);
+                        // inproc runs inside the receiver's process: its "one clock" is a given.
+                        boolean clock = oneClock || method == Method.inproc;
+                        long sized = 0;
+                        for (int w = 1; w <= plan.warmup; w++) {
+                            stage = what + " warm-up run" + (plan.warmup > 1 ? " " + w + "/" + plan.warmup : "");
                             Progress.show(stage);
-                            // inproc runs inside the receiver's process: its "one clock" is a given.
-                            RunSpec spec = plan.spec(p, method, itemBytes, run, oneClock || method == Method.inproc);
-                            List<RunReport[]> reports = runOnce(spec);
-                            if (run < 1) {
-                                for (RunReport[] pr : reports) for (RunReport r : pr) if (r.errors > 0) throw new RunFailure(what + ": verification failed during the warm-up: " + r.firstError);
-                                continue;
-                            }
-                            Row row = Row.of(spec, plan, reports, note(spec));
+                            RunSpec spec = plan.spec(p, method, itemBytes, w - plan.warmup, clock);
+                            // No -n/-d: a warm-up of at least 1 s for the session's first configuration (the same worker processes
+                            // run every configuration: their JIT is warm after it), LATER_WARMUP for the others.
+                            if (plan.autoLength()) spec = spec.withLength(0, (first ? RunLength.WARMUP : LATER_WARMUP).toMillis());
+                            Outcome o = runOnce(spec);
+                            for (RunReport[] pr : o.reports) for (RunReport r : pr) if (r.errors > 0) throw new RunFailure(what + ": verification failed during the warm-up: " + r.firstError);
+                            // The fastest sender's rate sets the count: every pair's measured run lasts at least RunLength.MEASURED.
+                            if (plan.autoLength())
+                                sized = o.reports.stream().mapToLong(pr -> pr[0].tailMessages > 0 ? RunLength.count(pr[0].tailMessages, pr[0].tailNanos, FLOOR, CAP)
+                                        : RunLength.count(pr[0].messages, pr[0].end - pr[0].start, FLOOR, CAP)).max().orElse(0);
+                            first = false;
+                        }
+                        List<Double> headlines = new ArrayList<>();
+                        for (int run = 1; plan.runs.another(headlines); run++) {
+                            stage = what + " run " + run + (plan.runs.auto() ? " (auto)" : "/" + plan.runs.count());
+                            Progress.show(stage);
+                            RunSpec spec = plan.spec(p, method, itemBytes, run, clock);
+                            if (plan.autoLength()) spec = spec.withLength(sized > 0 ? sized : spec.messages(), RunLength.MEASURED.toMillis());
+                            Outcome o = runOnce(spec);
+                            Row row = Row.of(spec, plan, o.reports, note(spec), sharedClock || plan.pairs == 1, o.cpu());
                             results.write(row.fields, row.hist);
                             rows.add(row);
                             if (!row.verified) throw new RunFailure(what + ": verification failed: " + row.firstError);
+                            headlines.add(row.headline());
+                            // A run that came out shorter than RunLength.MEASURED (the JIT warmer than in the warm-up) lengthens the next.
+                            if (sized > 0) sized = Math.max(sized, RunLength.count(sized, (long) (row.longestPair * 1e9), FLOOR, CAP));
                         }
                     }
                 }
             }
         }
 
+        /** The workers whose CPU is counted: those on this machine (same boot id); the others are named in the row's note. */
+        List<Long> localPids() {
+            String here = Environment.bootId();
+            return members.values().stream().filter(m -> here.equals(m.bootId) && ProcessHandle.of(m.pid).isPresent()).map(m -> m.pid).toList();
+        }
+
+        String notCounted() {
+            String here = Environment.bootId();
+            List<String> away = members.values().stream().filter(m -> !here.equals(m.bootId)).map(m -> m.label() + " on " + m.host).toList();
+            return away.isEmpty() ? "" : "; CPU of " + String.join(", ", away) + " not counted (another host)";
+        }
+
         String note(RunSpec s) {
             String where = s.method == Method.tcp && !receivers[0].address.equals("127.0.0.1")
                     ? " from " + senders[0].address + " to " + receivers[0].address : "";
-            return s.method.note() + where + "; " + (s.zeroCopy ? "zero-copy: header frame + body frame from a reused direct ByteBuffer" : "body copied into a fresh byte[] per message")
+            return s.method.note() + where + notCounted() + "; " + (s.zeroCopy ? "zero-copy: header frame + body frame from a reused direct ByteBuffer" : "body copied into a fresh byte[] per message")
                     + "; HWM " + s.sndhwm + "/" + s.rcvhwm + (s.method == Method.inproc ? "" : "; socket buffers " + Units.size(s.sockbuf));
         }
 
-        /** One run on every pair at once; the reports as [sender, receiver] per pair. */
-        List<RunReport[]> runOnce(RunSpec spec) throws RunFailure {
+        /** A run's reports, [sender, receiver] per pair, and the CPU time of this machine's processes during its window. */
+        record Outcome(List<RunReport[]> reports, long cpuNanos, long wallNanos) {
+            /** CPU time per message, later (the row knows the messages): cpu_us_per_msg and cpu_cores for n messages. */
+            java.util.function.LongFunction<Map<String, Object>> cpu() { return n -> CpuMeter.fields(cpuNanos, wallNanos, n); }
+        }
+
+        /** One run on every pair at once. */
+        Outcome runOnce(RunSpec spec) throws RunFailure {
             boolean inproc = spec.method == Method.inproc;
+            CpuMeter meter = null;
+            long meterFrom = 0, cpuNanos = -1, wallNanos = 0;
+            int done = 0;
             for (Member r : receivers) sendTo(r.identity, Ctl.of("run").withSpec(spec, null));
             RunReport[][] got = new RunReport[plan.pairs][2];
             int joined = 0;
@@ -1299,7 +1422,18 @@ public class ZmqBench implements Callable<Integer> {
                     case "joined" -> {
                         if (++joined == plan.pairs && !go) {
                             go = true;
+                            // The window starts at the senders' first send, right after this go: the CPU meter starts now,
+                            // over this process and the workers on this machine (an inproc sender is a thread of its receiver).
+                            meter = CpuMeter.start(localPids());
+                            meterFrom = System.nanoTime();
                             for (int i = 0; i < plan.pairs; i++) sendTo((inproc ? receivers[i] : senders[i]).identity, Ctl.of("go"));
+                        }
+                    }
+                    case "done" -> {
+                        // A receiver has its last message; once every one has, the window is over: the meter stops.
+                        if (++done == plan.pairs && meter != null) {
+                            wallNanos = System.nanoTime() - meterFrom;
+                            cpuNanos = Math.round(((Number) meter.stop(1).get("cpu_us_per_msg")).doubleValue() * 1e3);
                         }
                     }
                     case "result" -> {
@@ -1310,43 +1444,70 @@ public class ZmqBench implements Callable<Integer> {
                     default -> { }
                 }
             }
-            return Arrays.asList(got);
+            if (cpuNanos < 0 && meter != null) {      // a receiver's "done" did not come (it cannot: it precedes its result); measured to here
+                wallNanos = System.nanoTime() - meterFrom;
+                cpuNanos = Math.round(((Number) meter.stop(1).get("cpu_us_per_msg")).doubleValue() * 1e3);
+            }
+            return new Outcome(Arrays.asList(got), Math.max(0, cpuNanos), wallNanos);
         }
 
+        /**
+         * Per size, pattern and method: the headline's median over the runs with its 95% interval (Interval; "~" when the
+         * runs spread more than 10%), MB/s, losses, latency, CPU cores, and how many times slower than the fastest
+         * METHOD of the same configuration (tcp, ipc; inproc is a reference: shown, never the fastest).
+         */
         void printSummary(boolean stoppedEarly) {
             if (rows.isEmpty()) return;
-            System.out.printf("%nZmqBench: JeroMQ between processes, %d pair(s), median of %d run(s)%s%n", plan.pairs, plan.runs,
+            System.out.printf("%nZmqBench: JeroMQ between processes, %d pair(s), %s run(s) per cell%s%n", plan.pairs, plan.runs,
                     plan.dtype == null ? "" : "; arrays of " + plan.dtype + ", " + plan.batch + " per message");
-            System.out.println("Throughput measured by the receiver from its first message to its last (req-rep: round trips, by the sender).");
-            String format = "%-8s %-10s %-14s %12s %5s %9s %10s %8s %9s %9s %9s %11s%n";
-            System.out.printf(format, "size", "pattern", "method", plan.dtype == null ? "msgs/s" : "arrays/s", "±", "MB/s", "Mbit/s", "lost",
-                    "lat p50", "p99", "p99.9", "vs fastest");
+            System.out.println("Throughput: messages / (first send to last verified receipt); req-rep's headline is its round trip's p50.");
+            String unit = plan.dtype == null ? "msgs/s" : "arrays/s";
+            String format = "%-8s %-10s %-14s %-34s %-8s %9s %7s %9s %9s %6s %-16s";
+            System.out.println(String.format(format, "size", "pattern", "method", "median [95% interval]", "unit", "MB/s", "lost", "lat p50", "p99", "cores", "vs fastest method").stripTrailing());
             Map<Integer, Map<String, Map<String, List<Row>>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
                     Collectors.groupingBy(r -> r.pattern, LinkedHashMap::new, Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList()))));
+            boolean[] marked = new boolean[2];
             bySize.forEach((size, byPattern) -> {
                 String label = Units.size(size);
                 for (var pe : byPattern.entrySet()) {
-                    double best = pe.getValue().values().stream().mapToDouble(rs -> median(rs, r -> r.rate)).max().orElse(Double.NaN);
+                    boolean rtt = pe.getKey().equals("req-rep");
+                    Map<String, Interval> heads = new LinkedHashMap<>();
+                    pe.getValue().forEach((m, rs) -> heads.put(m, Interval.of(rs.stream().map(Row::headline).toList())));
+                    // The fastest method: highest msgs/s, or lowest RTT; references are left out.
+                    String best = heads.entrySet().stream().filter(e -> !pe.getValue().get(e.getKey()).get(0).reference() && Double.isFinite(e.getValue().median()))
+                            .min(Comparator.comparingDouble(e -> rtt ? e.getValue().median() : -e.getValue().median())).map(Map.Entry::getKey).orElse(null);
                     for (var me : pe.getValue().entrySet()) {
                         List<Row> rs = me.getValue();
-                        double rate = median(rs, r -> r.rate);
-                        DoubleSummaryStatistics spread = rs.stream().mapToDouble(r -> r.rate).summaryStatistics();
+                        Interval head = heads.get(me.getKey());
                         boolean hasLat = rs.get(0).hist != null;
-                        String unit = rs.get(0).latKind.equals("rtt") ? " rtt" : "";
-                        System.out.printf(format, label, pe.getKey(), me.getKey(), fmt(rate),
-                                rs.size() > 1 ? String.format("%.0f%%", 50 * (spread.getMax() - spread.getMin()) / rate) : "",
-                                fmt(median(rs, r -> r.mbps)), fmt(median(rs, r -> r.mbps * 8)),
-                                pe.getKey().equals("pub-sub") ? String.format("%.1f%%", median(rs, r -> r.lostShare) * 100) : "",
-                                hasLat ? fmt(median(rs, r -> r.p50)) + unit : "-", hasLat ? fmt(median(rs, r -> r.p99)) : "-",
-                                hasLat ? fmt(median(rs, r -> r.p999)) : "-", times(best / rate));
+                        String vs;
+                        if (rs.get(0).reference()) vs = "(reference)";
+                        else if (best == null) vs = "-";
+                        else {
+                            Interval b = heads.get(best);
+                            vs = times(rtt ? head.median() / b.median() : b.median() / head.median());
+                            if (!me.getKey().equals(best) && head.overlaps(b)) {
+                                vs += " ≈";
+                                marked[1] = true;
+                            }
+                        }
+                        marked[0] |= head.spread() > Interval.SPREAD_MARK;
+                        System.out.println(String.format(format, label, pe.getKey(), me.getKey(), head.text(), rtt ? "µs rtt" : unit,
+                                fmt(median(rs, r -> r.mbps)), pe.getKey().equals("pub-sub") ? String.format(Locale.ROOT, "%.1f%%", median(rs, r -> r.lostShare) * 100) : "",
+                                hasLat ? fmt(median(rs, r -> r.p50)) : "-", hasLat ? fmt(median(rs, r -> r.p99)) : "-",
+                                fmt(median(rs, r -> ((Number) r.fields.get("cpu_cores")).doubleValue())), vs).stripTrailing());
                         rs.stream().filter(r -> !r.verified).findFirst().ifPresent(r -> System.out.println("         NOT VERIFIED: " + r.firstError));
                         if (plan.pairs > 1) System.out.println("         per pair: " + rs.get(rs.size() / 2).pairRates);
                         label = "";
                     }
                 }
             });
-            System.out.println("±: half the range of the runs; lost: pub-sub messages the subscriber never got (PUB drops at its high-water mark); "
-                    + "latency in µs, one-way unless marked rtt; vs fastest: times slower than the best transport for that size and pattern.");
+            System.out.println("median [95% interval]: over the runs (order statistics; with fewer than 6 runs the interval is the runs' range, of lower confidence)"
+                    + (marked[0] ? "; ~: the runs spread more than 10%, read with care" : "") + ".");
+            System.out.println("lost: pub-sub messages the subscriber never got (PUB drops at its high-water mark); latency in µs, one-way for streams, the round trip for req-rep; "
+                    + "cores: CPU time of this machine's processes of the run / the window (2 = two cores busy).");
+            System.out.println("vs fastest method: times slower than the fastest transport between processes (tcp, ipc) of that size and pattern"
+                    + (marked[1] ? "; ≈: its interval overlaps the fastest's, not distinguishable here" : "") + "; inproc (threads of one process) is a reference, never ranked.");
             System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All messages verified: "
                     + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + plan.out.resolve("results.csv"));
         }
@@ -1379,28 +1540,59 @@ public class ZmqBench implements Callable<Integer> {
         boolean verified;
         String firstError, method, pattern, latKind, pairRates;
         int size;
-        double rate, mbps, lostShare, p50 = Double.NaN, p99 = Double.NaN, p999 = Double.NaN;
+        double rate, mbps, lostShare, longestPair, p50 = Double.NaN, p99 = Double.NaN, p999 = Double.NaN;
         Histogram hist;
 
+        /** The figure --runs auto watches and the summary leads with: msgs/s for streams, the RTT's p50 (µs) for req-rep. */
+        double headline() { return latKind.equals("rtt") ? p50 : rate; }
+
+        boolean reference() { return KIND_REFERENCE.equals(fields.get("kind")); }
+
+        static final String KIND_REFERENCE = Results.KIND_REFERENCE;
+
         /**
-         * Throughput adds up the pairs' rates (they run at once); latency merges their histograms. The
-         * headline side is the receiver for streams and the sender (round trips) for req-rep.
+         * Throughput = messages / wall time of the measured window, first send to last verified receipt (README "How
+         * figures are defined"), per pair and in total: the total is all messages / (last pair's end - first pair's start).
+         * Streams: the sender's first send to the receiver's last receipt where both share a clock (one machine); across
+         * machines, the receiver's first receipt to its last (all but the first message counted), as ZeroMQ's local_thr.
+         * req-rep: the sender's first request to its last reply. Latency merges the pairs' histograms (receiver's one-way
+         * for streams, sender's round trips for req-rep). sharedClock: every worker on one clock, so pairs' windows compare.
          */
-        static Row of(RunSpec s, Plan plan, List<RunReport[]> reports, String note) throws RunFailure {
+        static Row of(RunSpec s, Plan plan, List<RunReport[]> reports, String note, boolean sharedClock,
+                      java.util.function.LongFunction<Map<String, Object>> cpu) throws RunFailure {
             PatternKind kind = s.kind();
             int side = kind == PatternKind.REQ_REP ? 0 : 1;
             Row r = new Row();
             r.pattern = s.pattern;
             r.size = s.itemBytes;
             r.method = s.method.name() + (s.zeroCopy ? "-zc" : "") + (plan.pairs > 1 ? "-x" + plan.pairs : "");
-            long counted = 0, errors = 0, lost = 0, sent = 0;
-            double seconds = 0;
+            long counted = 0, errors = 0, lost = 0, sent = 0, first = Long.MAX_VALUE, last = Long.MIN_VALUE;
+            double longest = 0;
+            boolean ownWindows = false;
             List<String> perPair = new ArrayList<>();
             for (RunReport[] pr : reports) {
                 RunReport head = pr[side];
-                perPair.add(fmt(head.rate()));
-                counted += head.counted;
-                seconds = Math.max(seconds, head.seconds);
+                long n, from, to;
+                if (kind == PatternKind.REQ_REP) {
+                    n = head.counted;
+                    from = pr[0].start;
+                    to = pr[0].end;
+                } else if (s.oneClock) {
+                    n = pr[1].messages * s.batch;     // every verified message, from the first send
+                    from = pr[0].start;
+                    to = pr[1].end;
+                } else {
+                    n = pr[1].counted;                // no shared clock: the receiver's own window, from its first receipt
+                    from = pr[1].start;
+                    to = pr[1].end;
+                    ownWindows = true;
+                }
+                double secs = (to - from) / 1e9;
+                perPair.add(fmt(n / secs));
+                counted += n;
+                longest = Math.max(longest, secs);
+                first = Math.min(first, from);
+                last = Math.max(last, to);
                 sent += pr[0].messages;
                 lost += pr[1].lost;
                 for (RunReport x : pr) {
@@ -1416,7 +1608,11 @@ public class ZmqBench implements Callable<Integer> {
                     }
                 }
             }
-            // The pairs start together (one go for all); their throughput is what they moved together over the longest window.
+            // Several pairs: all messages / (last end - first start), where their windows share a clock; else (pairs on
+            // several machines' clocks, or receivers' own windows) over the longest pair's window, which the note says.
+            boolean span = (sharedClock && !ownWindows) || reports.size() == 1;
+            double seconds = span ? (last - first) / 1e9 : longest;
+            r.longestPair = longest;
             r.rate = counted / seconds;
             r.pairRates = String.join(", ", perPair) + " " + (s.dtype == null ? "msgs/s" : "arrays/s");
             r.verified = errors == 0;
@@ -1427,6 +1623,8 @@ public class ZmqBench implements Callable<Integer> {
             f.put("timestamp", Instant.now().toString());
             f.put("bench", BENCH);
             f.put("method", r.method);
+            // inproc is two threads of one process: a reference beside the methods, never ranked the fastest.
+            f.put("kind", s.method == Method.inproc ? Results.KIND_REFERENCE : Results.KIND_METHOD);
             f.put("pattern", s.pattern);
             f.put("wait", s.method.waits());
             f.put("payload", s.dtype == null ? "raw" : s.dtype);
@@ -1438,6 +1636,7 @@ public class ZmqBench implements Callable<Integer> {
             f.put("seconds", round(seconds, 6));
             f.put("msgs_per_s", round(r.rate, 1));
             f.put("mb_per_s", round(r.mbps, 3));
+            f.putAll(cpu.apply(counted));
             f.put("lat_kind", r.latKind);
             if (r.hist != null) {
                 r.p50 = r.hist.getValueAtPercentile(50) / 1e3;
@@ -1454,8 +1653,11 @@ public class ZmqBench implements Callable<Integer> {
             f.put("errors", errors);
             String latency = r.latKind.equals("one-way") ? "; latency: receiver's System.nanoTime minus the sender's (one machine, CLOCK_MONOTONIC), queueing included"
                     : r.latKind.equals("none") && kind != PatternKind.REQ_REP ? "; no one-way latency: sender and receiver on different machines' clocks" : "";
+            String window = kind == PatternKind.REQ_REP ? "" : ownWindows ? "; window: the receiver's first receipt to its last (no clock shared with the sender)"
+                    : "; window: first send to last verified receipt";
             f.put("note", note + (kind == PatternKind.PUB_SUB ? "; lost " + lost + " of " + sent : "")
-                    + (plan.pairs > 1 ? "; per pair " + r.pairRates : "") + latency);
+                    + (plan.pairs > 1 ? "; per pair " + r.pairRates + (span ? "; total over first start to last end" : "; total over the longest pair's window (pairs on different clocks)") : "")
+                    + window + latency);
             f.put("lost", lost);
             f.put("mbit_per_s", round(r.mbps * 8, 3));
             return r;
@@ -1954,7 +2156,8 @@ public class ZmqBench implements Callable<Integer> {
          * null. Every row says its kind (method or reference) and its CPU cost (CpuMeter's two fields).
          */
         void write(Map<String, Object> fields, Histogram hist) throws RunFailure {
-            if (!List.of(KIND_METHOD, KIND_REFERENCE).contains(fields.get("kind")) || !(fields.get("cpu_us_per_msg") instanceof Number)
+            Object kind = fields.get("kind");
+            if (!(KIND_METHOD.equals(kind) || KIND_REFERENCE.equals(kind)) || !(fields.get("cpu_us_per_msg") instanceof Number)
                     || !(fields.get("cpu_cores") instanceof Number))
                 throw new IllegalStateException("a row without kind or CPU cost: " + fields.get("method"));
             try {

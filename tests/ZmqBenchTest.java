@@ -39,7 +39,7 @@ public class ZmqBenchTest extends Harness {
     // ---------------------------------------------------------------- logic, in-process
 
     static ZmqBench.RunSpec spec(String pattern, int msgBytes) {
-        return new ZmqBench.RunSpec(pattern, ZmqBench.Method.tcp, msgBytes, null, 1, msgBytes, 100, 0, false, 1000, 1000, 4 << 20, 42, 0, true, 1);
+        return new ZmqBench.RunSpec(pattern, ZmqBench.Method.tcp, msgBytes, null, 1, msgBytes, 100, 0, false, 1000, 1000, 4 << 20, 42, 0, true, 1, 0, 0, 0);
     }
 
     /** Message seq as the sender builds it (header, then the body of its variant), as a receiver sees it. */
@@ -122,7 +122,7 @@ public class ZmqBenchTest extends Harness {
             check(c.errors == 1, "an older message after a newer one is");
         });
 
-        test("plan: default counts by size, req-rep a tenth; high-water marks capped at 16 MiB queued; array messages hold a batch", () -> {
+        test("plan: fallback counts by size (-w 0), req-rep a tenth; high-water marks capped at 16 MiB queued; array messages hold a batch; the default sweep of five sizes", () -> {
             var cl = new picocli.CommandLine(new ZmqBench());
             ZmqBench.Matrix m = ((ZmqBench) cl.getCommand()).matrix;
             cl.parseArgs("-o", System.getProperty("java.io.tmpdir") + "/zmq-plan");
@@ -132,7 +132,8 @@ public class ZmqBenchTest extends Harness {
             var rr = plan.spec(ZmqBench.PatternKind.REQ_REP, ZmqBench.Method.tcp, 64, 1, true);
             check(small.messages() == 200_000 && big.messages() == 200 && rr.messages() == 10_000, "counts: " + small.messages() + ", " + big.messages() + ", " + rr.messages());
             check(small.sndhwm() == 1000 && big.sndhwm() == 4 && big.rcvhwm() == 4, "HWM: " + small.sndhwm() + ", " + big.sndhwm());
-            check(plan.itemSizes().size() == 9 && plan.patterns().size() == 3 && plan.methods().size() == 3, "the default matrix");
+            check(plan.itemSizes().equals(List.of(64, 1 << 10, 16 << 10, 256 << 10, 4 << 20)) && plan.patterns().size() == 3 && plan.methods().size() == 3, "the default matrix: " + plan.itemSizes());
+            check(plan.autoLength() && plan.runs().count() == 3 && !plan.runs().auto(), "no -n/-d: runs sized from the warm-up; 3 runs");
 
             cl = new picocli.CommandLine(new ZmqBench());
             m = ((ZmqBench) cl.getCommand()).matrix;
@@ -142,7 +143,7 @@ public class ZmqBenchTest extends Harness {
             check(arrays.sndhwm() == 7 && arrays.rcvhwm() == 7 && arrays.sockbuf() == 256 << 10, "--rcvhwm follows --sndhwm; --sockbuf");
         });
 
-        test("rows: pairs add up over the longest window, latency histograms merge, pub-sub losses counted; csv and jsonl follow the suite schema", () -> {
+        test("rows: the total of several pairs is all messages over first start to last end; histograms merge; pub-sub losses counted; csv and jsonl follow the suite schema", () -> {
             Path dir = Files.createTempDirectory("zmq-results");
             try {
                 var cl = new picocli.CommandLine(new ZmqBench());
@@ -153,15 +154,31 @@ public class ZmqBenchTest extends Harness {
                 Histogram h = new Histogram(3);
                 for (int i = 1; i <= 100; i++) h.recordValue(i * 1000L);
                 String hist = ZmqBench.RunReport.encode(h);
+                long ms = 1_000_000L, t0 = 5_000 * ms;
+                // A synthetic timeline on one clock: pair 1 sends from t0, its last receipt at t0 + 500 ms; pair 2 starts 200 ms
+                // late and ends at t0 + 700 ms. Each pair's window is 0.5 s; the total spans 0.7 s.
                 List<ZmqBench.RunReport[]> reports = List.of(
-                        new ZmqBench.RunReport[]{new ZmqBench.RunReport("sender", 0, 1000, 1000, 0.5, 0, 0, null, null),
-                                new ZmqBench.RunReport("receiver", 0, 900, 899, 0.5, 0, 100, null, hist)},
-                        new ZmqBench.RunReport[]{new ZmqBench.RunReport("sender", 1, 1000, 1000, 0.5, 0, 0, null, null),
-                                new ZmqBench.RunReport("receiver", 1, 1000, 999, 1.0, 0, 0, null, hist)});
-                var row = ZmqBench.Row.of(s, plan, reports, "a, \"quoted\" note");
-                check(Math.abs(row.rate - (899 + 999) / 1.0) < 1e-6, "what both pairs moved over the longest window: " + row.rate);
+                        new ZmqBench.RunReport[]{new ZmqBench.RunReport("sender", 0, 1000, 1000, 0.49, 0, 0, null, null, t0, t0 + 490 * ms, 0, 0),
+                                new ZmqBench.RunReport("receiver", 0, 900, 899, 0.45, 0, 100, null, hist, t0 + 50 * ms, t0 + 500 * ms, 0, 0)},
+                        new ZmqBench.RunReport[]{new ZmqBench.RunReport("sender", 1, 1000, 1000, 0.49, 0, 0, null, null, t0 + 200 * ms, t0 + 690 * ms, 0, 0),
+                                new ZmqBench.RunReport("receiver", 1, 1000, 999, 0.45, 0, 0, null, hist, t0 + 250 * ms, t0 + 700 * ms, 0, 0)});
+                var row = ZmqBench.Row.of(s, plan, reports, "a, \"quoted\" note", true, n -> ZmqBench.CpuMeter.fields(700 * ms, 700 * ms, n));
+                check(Math.abs(row.rate - (900 + 1000) / 0.7) < 1e-6, "all messages over first start to last end: " + row.rate + ", not the longest pair's window");
+                check(row.fields.get("seconds").equals(0.7) && row.fields.get("count").equals(1900L), "seconds and count: " + row.fields);
+                check(row.pairRates.startsWith("1,800, 2,000 "), "each pair over its own window, first send to last receipt: " + row.pairRates);
                 check(row.hist.getTotalCount() == 200 && row.lostShare == 0.05, "histograms merged, 100 of 2000 lost");
-                check(row.method.equals("tcp-x2") && row.fields.get("peers").equals(4), "two pairs: " + row.method);
+                check(row.method.equals("tcp-x2") && row.fields.get("peers").equals(4) && row.fields.get("kind").equals("method"), "two pairs, a method: " + row.method);
+                check(Math.abs(((Number) row.fields.get("cpu_cores")).doubleValue() - 1.0) < 1e-9
+                        && Math.abs(((Number) row.fields.get("cpu_us_per_msg")).doubleValue() - 700_000.0 / 1900) < 1e-3, "CPU per message and cores: " + row.fields);
+
+                // Pairs whose workers are on different clocks: the receivers' own windows (first receipt to last), over the longest.
+                var apart = plan.spec(ZmqBench.PatternKind.PUB_SUB, ZmqBench.Method.tcp, 1000, 1, false);
+                var far = ZmqBench.Row.of(apart, plan, reports, "n", false, n -> ZmqBench.CpuMeter.fields(0, 1, n));
+                check(Math.abs(far.rate - (899 + 999) / 0.45) < 1e-6 && far.fields.get("note").toString().contains("longest pair"), "no shared clock: " + far.rate + " " + far.fields.get("note"));
+
+                var inproc = plan.spec(ZmqBench.PatternKind.PUSH_PULL, ZmqBench.Method.inproc, 1000, 1, true);
+                check(ZmqBench.Row.of(inproc, plan, reports, "n", true, n -> ZmqBench.CpuMeter.fields(0, 1, n)).reference(), "inproc rows are references");
+
                 var results = new ZmqBench.Results(dir, ZmqBench.Environment.capture());
                 results.write(row.fields, row.hist);
                 List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
@@ -170,12 +187,23 @@ public class ZmqBenchTest extends Harness {
                 JsonNode j = rows(dir).get(0);
                 for (String key : ZmqBench.Results.COLUMNS) check(j.has(key), "jsonl has " + key);
                 check(j.get("lost").asLong() == 100 && j.get("note").asText().contains("lost 100 of 2000") && j.get("note").asText().contains("per pair"), "losses and pairs in the row: " + j);
+                check(j.get("note").asText().contains("first start to last end"), "the note says how the total is taken: " + j.get("note"));
                 check(j.get("lat_kind").asText().equals("one-way") && Math.abs(j.get("lat_p50_us").asDouble() - 50) < 1, "one-way p50 in µs");
                 check(Files.readString(dir.resolve(j.get("hgrm").asText())).contains("Percentile"), "hgrm written");
                 check(Math.abs(j.get("mbit_per_s").asDouble() - j.get("mb_per_s").asDouble() * 8) < 0.01, "Mbit/s is 8 x MB/s");
             } finally {
                 deleteTree(dir);
             }
+        });
+
+        test("the checker takes the receipt time after verifying: one-way latency = verified receipt - due time", () -> {
+            var s = spec("push-pull", 1024);
+            var c = new ZmqBench.Checker(new ZmqBench.Payload(s, false), false, true);
+            var m = message(s, 0);
+            long before = System.nanoTime();
+            long at = c.checkNow(new ZmqBench.Received(0, before - 50_000_000L, m.body(), null, null));
+            check(at >= before && c.firstNanos == at && c.lastNanos == at, "stamped after the check");
+            check(c.latency.getMaxValue() >= 50_000_000L, "due 50 ms ago: the latency holds those 50 ms: " + c.latency.getMaxValue());
         });
 
         test("endpoints: tcp://HOST:PORT; a worker cannot reach a wildcard", () -> {
@@ -216,9 +244,24 @@ public class ZmqBenchTest extends Harness {
             check(kind.equals(row.get("pattern").asText().equals("req-rep") ? "rtt" : "one-way"), "latency kind " + kind + ": " + row);
             check(row.get("lat_p50_us").asDouble() > 0 && !row.get("hgrm").isNull(), "latency recorded");
             if (row.get("method").asText().startsWith("ipc")) check(row.get("note").asText().contains("TCP"), "ipc's row says it is TCP: " + row.get("note"));
+            checkKindAndCpu(row);
         }
         check(r.out().contains("All messages verified: yes"), "summary printed:\n" + r.out());
         return rows;
+    }
+
+    /**
+     * Every row: kind reference for inproc (threads of one process), method otherwise; its CPU cost. The kernel counts CPU
+     * time in 10 ms ticks per process, so the bounds are only asserted where the window is long enough for them to mean
+     * something: above 0 from 0.1 s (a busy core gives 100 ms), at most the cores + 0.5 from 0.2 s (three processes' ticks).
+     */
+    static void checkKindAndCpu(JsonNode row) {
+        String kind = row.get("kind").asText();
+        check(kind.equals(row.get("method").asText().startsWith("inproc") ? "reference" : "method"), "kind " + kind + " of " + row.get("method"));
+        double perMsg = row.get("cpu_us_per_msg").asDouble(), cores = row.get("cpu_cores").asDouble(), seconds = row.get("seconds").asDouble();
+        check(row.get("cpu_us_per_msg").isNumber() && row.get("cpu_cores").isNumber() && perMsg >= 0 && cores >= 0, "CPU figures: " + row);
+        if (seconds >= 0.1) check(perMsg > 0, "CPU used in a window of " + seconds + " s: " + perMsg);
+        if (seconds >= 0.2) check(cores <= Runtime.getRuntime().availableProcessors() + 0.5, "at most the machine's cores: " + cores);
     }
 
     static void endToEndTests() throws Exception {
@@ -228,8 +271,11 @@ public class ZmqBenchTest extends Harness {
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "--help");
             check(r.code() == 0, "exit 0");
             for (String opt : List.of("--patterns", "--methods", "--list", "--size", "--sizes", "--count", "--elements", "--dtype", "--batch", "--zero-copy",
-                    "--sndhwm", "--rcvhwm", "--pairs", "--warmup", "--duration", "--runs", "--out", "--quick", "--timeout", "--seed", "coordinator", "worker"))
+                    "--sndhwm", "--rcvhwm", "--pairs", "--warmup", "--duration", "--runs", "--out", "--quick", "--timeout", "--seed", "coordinator", "worker",
+                    "auto", "64,1Ki,16Ki,256Ki,4Mi"))
                 check(r.out().contains(opt), "help mentions " + opt);
+            check(!r.out().contains("--stall") && !r.out().contains("--delay-pair"), "the testing options stay hidden");
+            check(!r.err().contains("WARN") && !r.out().contains("WARN"), "help formats cleanly: " + r.err());
             Result c = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "coordinator", "--help");
             check(c.code() == 0 && c.out().contains("--bind") && c.out().contains("--join-timeout") && c.out().contains("--pairs"), "coordinator help: " + c.out());
             Result w = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "worker", "--help");
@@ -252,6 +298,16 @@ public class ZmqBenchTest extends Harness {
             check(rows.stream().filter(row -> row.get("pattern").asText().equals("pub-sub")).allMatch(row -> row.has("lost") && row.get("note").asText().contains("lost ")),
                     "pub-sub rows count what was lost");
             check(rows.stream().allMatch(row -> row.get("peers").asInt() == 2), "two worker processes");
+            // inproc (threads of one process) is shown as a reference, never the fastest: the fastest (1.00x) is tcp or ipc.
+            List<String> lines = r.out().lines().filter(l -> l.matches("^.{8} (push-pull|pub-sub|req-rep) .*")).toList();
+            check(lines.size() == 18, "a summary line per cell:\n" + r.out());
+            for (String l : lines) {
+                if (l.contains(" inproc ")) check(l.endsWith("(reference)") && !l.contains("1.00x"), "inproc is a reference: " + l);
+                else check(l.matches(".* [0-9.]+x( ≈)?$"), "methods are compared: " + l);
+            }
+            for (String p : PATTERNS)
+                for (String size : List.of("64 B", "64 KiB"))
+                    check(lines.stream().filter(l -> l.contains(" " + p + " ") && l.contains("1.00x") && !l.contains(" inproc ")).count() >= 1, "a fastest method for " + p);
         });
 
         test("--quick on JDK 25", () -> {
@@ -273,6 +329,49 @@ public class ZmqBenchTest extends Harness {
                 if (!row.get("pattern").asText().equals("pub-sub")) check(row.get("count").asLong() >= 2 * 1980, "arrays counted over both pairs: " + row.get("count"));
             }
             check(r.out().contains("per pair:"), "summary shows each pair:\n" + r.out());
+        });
+
+        test("no -n: a measured run lasts at least about 1 s (count sized from the warm-up), a method row with its CPU cost", () -> {
+            Path out = work.resolve("auto-length");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-p", "push-pull", "-m", "tcp", "--size", "64", "-r", "1", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            JsonNode row = rows(out).get(0);
+            double seconds = row.get("seconds").asDouble(), rate = row.get("msgs_per_s").asDouble();
+            long count = row.get("count").asLong();
+            check(seconds >= 0.9, "at least about a second: " + seconds);
+            check(Math.abs(count / seconds - rate) / rate < 1e-3, "count / seconds is the rate: " + row);
+            // The old fixed default was 200,000 messages of 64 B: a second at more than 250,000 msgs/s must count more.
+            if (rate > 250_000) check(count > 200_000, "more than the old fixed count: " + count);
+            check(row.get("kind").asText().equals("method") && row.get("cpu_us_per_msg").asDouble() > 0
+                    && row.get("cpu_cores").asDouble() > 0 && row.get("cpu_cores").asDouble() <= Runtime.getRuntime().availableProcessors() + 0.5, "CPU cost: " + row);
+            check(r.out().contains("median [95% interval]") && r.out().contains("cores") && r.out().contains("vs fastest method"), "summary columns:\n" + r.out());
+        });
+
+        test("--runs auto: 6 to 10 runs of the configuration, numbered, and the summary's interval", () -> {
+            Path out = work.resolve("runs-auto");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "-p", "push-pull", "-m", "tcp", "--size", "1Ki", "-n", "300", "-w", "0", "--runs", "auto", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            List<JsonNode> rows = rows(out);
+            check(rows.size() >= 6 && rows.size() <= 10, "6 to 10 runs: " + rows.size());
+            for (int i = 0; i < rows.size(); i++) check(rows.get(i).get("run").asInt() == i + 1, "run " + (i + 1) + ": " + rows.get(i).get("run"));
+            check(r.out().contains("auto run(s)") && r.out().matches("(?s).*tcp +~?[0-9,.]+ \\[[0-9,.]+, [0-9,.]+\\].*"), "median [interval] in the summary:\n" + r.out());
+        });
+
+        test("two pairs, receiver 1 stalls 50 ms mid-run, pair 2 starts 200 ms late: the stall is in the window and the latency, the total spans first start to last end", () -> {
+            Path out = work.resolve("stall-late-pair");
+            // Small high-water marks and socket buffers: sender 1 waits at its mark during the stall, and that wait is in the
+            // one-way latency (stamped before the wait). The delayed pair's own window leaves its 200 ms out; the total does not.
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-p", "push-pull", "-m", "tcp", "--size", "1Ki", "-n", "2000", "-w", "0", "-r", "1",
+                    "--sndhwm", "10", "--sockbuf", "4Ki", "--pairs", "2", "--stall", "50ms", "--delay-pair", "200ms", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            JsonNode row = rows(out).get(0);
+            double seconds = row.get("seconds").asDouble();
+            check(seconds >= 0.2, "the total covers the late pair (and the stall): " + seconds + " s");
+            check(row.get("lat_max_us").asDouble() >= 50_000, "the latency holds the stall: " + row.get("lat_max_us"));
+            check(row.get("verified").asBoolean() && row.get("count").asLong() == 4000 && Math.abs(4000 / seconds - row.get("msgs_per_s").asDouble()) / row.get("msgs_per_s").asDouble() < 1e-3,
+                    "all messages, verified, over the span: " + row);
+            check(row.get("note").asText().contains("first start to last end"), "the note says so: " + row.get("note"));
+            check(r.out().contains("per pair:"), "each pair's own rate in the summary");
         });
 
         test("--duration bounds a run by time", () -> {
@@ -319,6 +418,8 @@ public class ZmqBenchTest extends Harness {
                     new String[]{"--duration", "1ms"},
                     new String[]{"--dtype", "int32"},
                     new String[]{"--dtype", "float16"},
+                    new String[]{"--runs", "0"},
+                    new String[]{"--runs", "many"},
                     new String[]{"--out", file.resolve("results").toString()});
             SCRIPT.rejects(Files.createDirectory(work.resolve("bad-input")), cases);
         });
@@ -442,6 +543,7 @@ public class ZmqBenchTest extends Harness {
             check(rows.size() == PATTERNS.size() * 2 * 2, "pattern x (tcp, inproc) x 2 sizes: " + rows.size());
             for (JsonNode row : rows) {
                 check(row.get("verified").asBoolean() && row.get("peers").asInt() == 4 && row.get("msgs_per_s").asDouble() > 0, "verified, two pairs: " + row);
+                checkKindAndCpu(row);
                 if (row.get("method").asText().startsWith("tcp"))
                     check(row.get("note").asText().contains("from " + addrB + " to " + addrA), "the tcp row names both hosts' addresses: " + row.get("note"));
             }
