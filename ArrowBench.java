@@ -135,7 +135,8 @@ public class ArrowBench implements Callable<Integer> {
     // ---------------------------------------------------------------- options
 
     @Option(names = {"-n", "--count"}, paramLabel = "N",
-            description = "Arrays per run, rounded up to whole batches (default: 1000, or 64 MiB of arrays where that is more; 100 with --quick).")
+            description = "Arrays per run, exactly, rounded up to whole batches (default: as many as make a measured run of at least about 1 s "
+                    + "at the rate the warm-up reached, per method and size; 100 with --quick).")
     Integer count;
 
     @Option(names = {"-s", "--size"}, paramLabel = "SIZE", converter = SizeConverter.class,
@@ -163,7 +164,8 @@ public class ArrowBench implements Callable<Integer> {
     Compression compression;
 
     @Option(names = {"-w", "--warmup"}, paramLabel = "N", defaultValue = "1",
-            description = "Warm-up runs before measuring, not counted; repeated for at least 1 s, 0 for none (default: ${DEFAULT-VALUE}).")
+            description = "Warm-up runs before measuring, not counted: at least this many, repeated for at least 1 s; 0 for none with -n or -d "
+                    + "(without them the warm-up, at least 1 s, sets the count) (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = {"-d", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class,
@@ -176,8 +178,10 @@ public class ArrowBench implements Callable<Integer> {
     @Option(names = "--list", description = "Print the methods, one line each, and exit.")
     boolean list;
 
-    @Option(names = {"-r", "--runs"}, paramLabel = "N", defaultValue = "3", description = "Repeats of each configuration (default: ${DEFAULT-VALUE}); the summary quotes the median.")
-    int runs;
+    @Option(names = {"-r", "--runs"}, paramLabel = "N|auto", converter = RunsConverter.class, defaultValue = "3",
+            description = "Measured runs of each configuration (default: ${DEFAULT-VALUE}), or 'auto': at least 6 and at most 10, until the 95% interval "
+                    + "of the median arrays/s is within 5% of it. The summary quotes the median and its 95% interval.")
+    Runs runs;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "results", description = "Results folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -207,6 +211,10 @@ public class ArrowBench implements Callable<Integer> {
 
     @Option(names = "--corrupt", hidden = true, paramLabel = "N", description = "Testing: the producer flips the last byte of array N in transit.")
     long corrupt;
+
+    @Option(names = "--stall-consumer", hidden = true,
+            description = "Testing: the consumer pauses once for 50 ms, at a batch in the middle of the first measured run, before it takes that batch in.")
+    boolean stallConsumer;
 
     @Option(names = "--leak", hidden = true, description = "Testing: the producer keeps one Arrow buffer unreleased, which the check at the session's end must catch.")
     boolean leak;
@@ -318,7 +326,8 @@ public class ArrowBench implements Callable<Integer> {
      */
     static final class Payload {
         static final int DISTINCT = 7;
-        static final long LAST_OF_RUN = 1L << 62, END = 1L << 63, SEQ = (1L << 60) - 1;
+        /** Flags in an array's sequence word: last of its run, last of the session, and (testing, --stall-consumer) the batch to pause at. */
+        static final long LAST_OF_RUN = 1L << 62, END = 1L << 63, STALL = 1L << 61, SEQ = (1L << 60) - 1;
         final Shape shape;
         final long seed, corruptSeq;
         final ByteBuffer[] images = new ByteBuffer[DISTINCT];
@@ -436,9 +445,14 @@ public class ArrowBench implements Callable<Integer> {
      * At a batch flagged last of its run, hands on a report and starts the next run afresh.
      */
     static final class Checker {
+        /** --stall-consumer: how long the consumer pauses at the batch flagged STALL (a test may set another). */
+        static final long STALL_NANOS = 50_000_000L;
+        long stallNanos = STALL_NANOS;
         final Payload expected;
         final Schema schema;
         final Consumer<RunReport> onRunEnd;
+        /** Told the end of the run's window (its last verified receipt) before any bookkeeping: the child says "done" with it. */
+        java.util.function.LongConsumer onWindowEnd = end -> { };
         final CRC32C crc = new CRC32C();
         final ByteBuffer stamp = ByteBuffer.allocate(STAMP).order(ByteOrder.LITTLE_ENDIAN);
         Histogram latency = new Histogram(3);
@@ -455,8 +469,11 @@ public class ArrowBench implements Callable<Integer> {
 
         /** Checks one batch; returns its flags (Payload.LAST_OF_RUN, END). */
         long check(VectorSchemaRoot root) {
-            long now = System.nanoTime();
             Shape shape = expected.shape;
+            List<FieldVector> vectors = root.getFieldVectors();
+            ArrowBuf first = vectors.isEmpty() ? null : vectors.get(0).getDataBuffer();
+            // --stall-consumer: a pause before this batch is taken in, while it (and, in arrow-shm, its slot) is held.
+            if (first != null && first.capacity() >= STAMP && (first.getLong(0) & Payload.STALL) != 0) pause(stallNanos);
             batches++;
             String error = null;
             if (root.getSchema() != checkedSchema && !root.getSchema().equals(schema)) error = "schema " + root.getSchema() + " instead of " + schema;
@@ -470,20 +487,31 @@ public class ArrowBench implements Callable<Integer> {
                 }
             }
             long flags = 0;
-            List<FieldVector> vectors = root.getFieldVectors();
-            ArrowBuf first = vectors.isEmpty() ? null : vectors.get(0).getDataBuffer();
             if (first != null && first.capacity() >= STAMP) flags = first.getLong(0) & (Payload.LAST_OF_RUN | Payload.END);
+            long received;
             if (error == null) {
                 checkedSchema = root.getSchema();     // a reader keeps its schema object: compared once, not per batch
-                error = checkArrays(vectors, now);
+                error = checkArrays(vectors);
+                // One-way latency = verified receipt - the time the batch was due to be sent, which the producer stamped
+                // before any wait for room (README "How figures are defined").
+                received = System.nanoTime();
+                latency.recordValue(Math.max(0, received - first.getLong(8)));
+            } else {
+                arrays += Math.max(1, root.getRowCount() / shape.rows);
+                received = System.nanoTime();
             }
-            else arrays += Math.max(1, root.getRowCount() / shape.rows);
             if (error != null && errors++ == 0) firstError = "batch " + batches + " of the run: " + error;
-            if ((flags & Payload.LAST_OF_RUN) != 0) endRun((flags & Payload.END) != 0);
+            if ((flags & Payload.LAST_OF_RUN) != 0) endRun((flags & Payload.END) != 0, received);
             return flags;
         }
 
-        private String checkArrays(List<FieldVector> vectors, long now) {
+        /** Pauses this thread for nanos (--stall-consumer), whatever wakes it early. */
+        static void pause(long nanos) {
+            long until = System.nanoTime() + nanos;
+            for (long left; (left = until - System.nanoTime()) > 0; ) LockSupport.parkNanos(left);
+        }
+
+        private String checkArrays(List<FieldVector> vectors) {
             Shape shape = expected.shape;
             int slice = shape.sliceBytes();
             String error = null;
@@ -491,8 +519,7 @@ public class ArrowBench implements Callable<Integer> {
             for (int c = 0; c < shape.columns; c++) views[c] = vectors.get(c).getDataBuffer().nioBuffer(0, slice * shape.batch);
             ArrowBuf stamps = vectors.get(0).getDataBuffer();
             long batchSent = stamps.getLong(8), batchFlags = stamps.getLong(0) & ~Payload.SEQ;
-            if ((batchFlags & ~(Payload.LAST_OF_RUN | Payload.END)) != 0) error = "array " + (stamps.getLong(0) & Payload.SEQ) + " has unknown flag bits";
-            latency.recordValue(Math.max(0, now - batchSent));
+            if ((batchFlags & ~(Payload.LAST_OF_RUN | Payload.END | Payload.STALL)) != 0) error = "array " + (stamps.getLong(0) & Payload.SEQ) + " has unknown flag bits";
             stampHash = mixStamp(stampHash, batchSent);
             for (int j = 0; j < shape.batch; j++) {
                 arrays++;
@@ -516,14 +543,19 @@ public class ArrowBench implements Callable<Integer> {
         /** A run cut short (the stream ended before its last batch): report what arrived, as an error. */
         void endRunEarly(String why) {
             if (errors++ == 0) firstError = why;
-            endRun(false);
+            endRun(false, System.nanoTime());
         }
 
-        private void endRun(boolean end) {
+        /**
+         * The run ended at lastNanos, its last verified receipt: the window's end is taken there, before the
+         * histogram is encoded (no bookkeeping inside the clock, README "How figures are defined").
+         */
+        private void endRun(boolean end, long lastNanos) {
             ended = end;
+            onWindowEnd.accept(lastNanos);
             ByteBuffer encoded = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
             latency.encodeIntoCompressedByteBuffer(encoded);
-            onRunEnd.accept(new RunReport(arrays, batches, errors, firstError, System.nanoTime(),
+            onRunEnd.accept(new RunReport(arrays, batches, errors, firstError, lastNanos,
                     Base64.getEncoder().encodeToString(Arrays.copyOf(encoded.array(), encoded.position())), stampHash));
             latency = new Histogram(3);
             arrays = batches = errors = stampHash = 0;
@@ -985,6 +1017,7 @@ public class ArrowBench implements Callable<Integer> {
         SyncPutListener results;
         RunSpec spec;
         RunReport report;
+        Runnable windowEnded = () -> { };     // the session's: DoPut's server said its window ended
 
         FlightTransport(Context ctx, String uri) {
             this.ctx = ctx;
@@ -1025,19 +1058,29 @@ public class ArrowBench implements Callable<Integer> {
             if ((flags & Payload.LAST_OF_RUN) == 0) return;
             put.completed();
             try {
-                put.getResult();
-                try (PutResult r = results.read()) {
-                    if (r == null || r.getApplicationMetadata() == null) throw new IOException("the Flight server sent no report");
-                    ArrowBuf body = r.getApplicationMetadata();
-                    byte[] json = new byte[(int) body.readableBytes()];
-                    body.getBytes(0, json);
-                    report = JSON.readValue(json, RunReport.class);
+                byte[] answer = readResult();
+                if (Arrays.equals(answer, DONE)) {
+                    windowEnded.run();
+                    answer = readResult();
                 }
+                report = JSON.readValue(answer, RunReport.class);
+                put.getResult();
             } catch (FlightRuntimeException | InterruptedException | java.util.concurrent.ExecutionException e) {
                 throw new IOException("DoPut failed: " + e.getMessage());
             } finally {
                 results.close();
                 put = null;
+            }
+        }
+
+        /** DoPut's next result from the server: "done" (the window ended), then the run's report. */
+        byte[] readResult() throws IOException, InterruptedException, java.util.concurrent.ExecutionException {
+            try (PutResult r = results.read()) {
+                if (r == null || r.getApplicationMetadata() == null) throw new IOException("the Flight server sent no report");
+                ArrowBuf body = r.getApplicationMetadata();
+                byte[] bytes = new byte[(int) body.readableBytes()];
+                body.getBytes(0, bytes);
+                return bytes;
             }
         }
 
@@ -1100,11 +1143,14 @@ public class ArrowBench implements Callable<Integer> {
 
     /** What a Flight call asks of the server: the shape and seed of the data, which run, and (DoGet) how much to send. */
     record RunSpec(Dtype dtype, int columns, int rows, int batch, long seed, long corrupt, Compression compression,
-                   long firstSeq, long arrays, long durationNanos, boolean endOfSession) {
+                   long firstSeq, long arrays, long durationNanos, boolean endOfSession, long stallSeq) {
         Shape shape() { return new Shape(dtype, columns, rows, batch); }
     }
 
     record Hello(String host, String bootId, long pid, String version) {}
+
+    /** What a consumer says the moment a run's window ends (its last verified receipt), before it encodes its report. */
+    static final byte[] DONE = "done".getBytes(StandardCharsets.UTF_8);
 
     /**
      * The Flight server: a child for local runs, or 'ArrowBench server' on another host. Each DoPut is
@@ -1146,6 +1192,15 @@ public class ArrowBench implements Callable<Integer> {
                     List<RunReport> reports = new ArrayList<>();
                     Checker checker = new Checker(payload(spec), reports::add);
                     checker.nextSeq = spec.firstSeq;
+                    // The window ended: say so first, so that the client stops its clock and CPU meter before this side's bookkeeping.
+                    checker.onWindowEnd = end -> {
+                        ArrowBuf done = allocator.buffer(DONE.length);
+                        done.setBytes(0, DONE);
+                        done.writerIndex(DONE.length);
+                        try (PutResult result = PutResult.metadata(done)) {
+                            ack.onNext(result);
+                        }
+                    };
                     while (reports.isEmpty() && stream.next()) checker.check(stream.getRoot());
                     if (reports.isEmpty()) checker.endRunEarly("the DoPut stream ended before the run's last batch");
                     byte[] json = JSON.writeValueAsBytes(reports.get(0));
@@ -1192,7 +1247,7 @@ public class ArrowBench implements Callable<Integer> {
                         public void close() { }
                     };
                     produce(sender, p, spec.firstSeq, spec.arrays, spec.durationNanos > 0 ? System.nanoTime() + spec.durationNanos : null,
-                            spec.endOfSession, null, new AtomicLong(), () -> { });
+                            spec.endOfSession, null, new AtomicLong(), () -> { }, spec.stallSeq);
                     listener.completed();
                 }
             } catch (Exception e) {
@@ -1215,16 +1270,25 @@ public class ArrowBench implements Callable<Integer> {
      */
     static Sent produce(Transport t, Payload payload, long first, long minArrays, Long deadline, boolean endOfSession,
                         Abort abort, AtomicLong progress, Runnable beforeLast) throws IOException {
+        return produce(t, payload, first, minArrays, deadline, endOfSession, abort, progress, beforeLast, -1);
+    }
+
+    /** The same, flagging the batch holding array stallSeq (if any) for the consumer to pause at (--stall-consumer). */
+    static Sent produce(Transport t, Payload payload, long first, long minArrays, Long deadline, boolean endOfSession,
+                        Abort abort, AtomicLong progress, Runnable beforeLast, long stallSeq) throws IOException {
         int batch = payload.shape.batch;
         long sent = 0, hash = 0, seq = first;
         while (true) {
             if (abort != null) abort.check();
+            // The time the batch is due to be sent, stamped BEFORE any wait for room (a ring slot, Flight's back-pressure),
+            // so that a wait counts in its one-way latency (README "How figures are defined").
+            long due = System.nanoTime();
             VectorSchemaRoot root = t.nextBatch();
-            long now = System.nanoTime();
-            boolean last = sent + batch >= minArrays && (deadline == null || now - deadline >= 0);
+            boolean last = sent + batch >= minArrays && (deadline == null || due - deadline >= 0);
             long flags = !last ? 0 : endOfSession ? Payload.LAST_OF_RUN | Payload.END : Payload.LAST_OF_RUN;
-            payload.fill(root, seq, now, flags);
-            hash = mixStamp(hash, now);
+            if (stallSeq >= seq && stallSeq < seq + batch) flags |= Payload.STALL;
+            payload.fill(root, seq, due, flags);
+            hash = mixStamp(hash, due);
             if (last) beforeLast.run();
             t.send(flags, hash);
             seq += batch;
@@ -1264,10 +1328,33 @@ public class ArrowBench implements Callable<Integer> {
         return 0;
     }
 
-    record Plan(List<Method> methods, List<Shape> shapes, Integer count, int runs, long ringBytes, Duration warmupMinimum) {
-        /** Arrays per run: --count, else 100 (--quick), else 1000 or 64 MiB worth, so that small arrays make runs long enough to time. */
+    /** What to run; auto: neither -n nor -d nor --quick, so that the measured runs' length comes from the warm-up (RunLength). */
+    record Plan(List<Method> methods, List<Shape> shapes, Integer count, Runs runs, long ringBytes, Duration warmupMinimum, boolean auto) {
+        /** Arrays per run given a count: --count, else 100 (--quick). */
         long arrays(Shape shape, boolean quick) {
-            return count != null ? count : quick ? 100 : Math.max(1000, (64L << 20) / shape.arrayBytes());
+            return count != null ? count : 100;
+        }
+
+        /**
+         * Arrays per warm-up run without a count: 16 MiB worth, from one array to 2048 (8 KiB arrays), rounded up to
+         * whole batches; short, so that the warm-up ends soon after its second.
+         */
+        long warmupArrays(Shape shape) {
+            return roundUp(Math.max(1, Math.min(2048, (16L << 20) / shape.arrayBytes())), shape.batch());
+        }
+
+        /**
+         * The most arrays a measured run may take: 100 million, and for arrow-file (one file per run, written whole
+         * on /dev/shm) a file of at most a quarter of the space left there.
+         */
+        long cap(Method m, Shape shape, Path runDir) {
+            long cap = 100_000_000L;
+            if (m.name().equals("arrow-file") && runDir != null) {
+                try {
+                    cap = Math.min(cap, Files.getFileStore(runDir).getUsableSpace() / 4 / shape.arrayBytes());
+                } catch (IOException ignored) { }
+            }
+            return Math.max(shape.batch(), cap);
         }
     }
 
@@ -1278,7 +1365,6 @@ public class ArrowBench implements Callable<Integer> {
         if (batch < 1) throw bad(cl, "--batch", batch, "must be at least 1");
         if (columns < 1 || columns > 1000) throw bad(cl, "--columns", columns, "must be from 1 to 1000");
         if (warmup < 0) throw bad(cl, "--warmup", warmup, "must be 0 or more");
-        if (runs < 1) throw bad(cl, "--runs", runs, "must be at least 1");
         if (timeout.compareTo(Duration.ofSeconds(1)) < 0) throw bad(cl, "--timeout", given("--timeout", timeout), "at least 1s");
         if (duration != null && duration.toMillis() < 10) throw bad(cl, "--duration", given("--duration", duration), "at least 10ms");
         if (duration != null && count != null) throw new ParameterException(cl, "Options '--count' and '--duration' exclude each other: give one");
@@ -1322,7 +1408,8 @@ public class ArrowBench implements Callable<Integer> {
             if (problem != null) throw bad(cl, "--flight-uri", flightUri, problem);
         }
         Results.checkOut(cl, out);
-        return new Plan(chosen, shapes, count, quick ? 1 : runs, ringBytes, quick ? Duration.ZERO : Duration.ofSeconds(1));
+        return new Plan(chosen, shapes, count, quick ? new Runs(1, false) : runs, ringBytes, quick ? Duration.ZERO : RunLength.WARMUP,
+                count == null && duration == null && !quick);
     }
 
     /** --flight-uri: grpc:// or grpc+tcp://, a host and a port. */
@@ -1351,23 +1438,40 @@ public class ArrowBench implements Callable<Integer> {
 
     void runMethod(Method m, Shape shape, Plan plan, BufferAllocator root, Results results, List<Row> rows) throws RunFailure {
         String name = m.name() + compression.suffix();
-        long arrays = duration != null ? batch : plan.arrays(shape, quick);
+        String label = Units.size(shape.arrayBytes());
+        // With neither -n nor -d, the measured runs' count comes from the warm-up's rate (RunLength): warm-up runs of
+        // warmupArrays repeated for at least 1 s, then runs of at least about 1 s each. -n and -d are taken as given.
+        boolean auto = plan.auto();
+        long arrays = duration != null ? batch : auto ? plan.warmupArrays(shape) : plan.arrays(shape, quick);
         Session session = Session.start(m, this, shape, plan, root);
-        Row last = null;
+        Row pending = null;
         try {
             // Warm-up runs are measured runs thrown away, so that the JIT compiles the very paths that are then timed.
-            long warmupEnds = System.nanoTime() + plan.warmupMinimum.toNanos();
-            for (int w = 1; warmup > 0 && (w <= warmup || System.nanoTime() - warmupEnds < 0); w++) {
-                session.stage = Units.size(shape.arrayBytes()) + " warm-up run " + w;
+            long warmupEnds = System.nanoTime() + plan.warmupMinimum.toNanos(), warmedArrays = 0, warmedNanos = 0;
+            for (int w = 1; (warmup > 0 || auto) && (w <= warmup || System.nanoTime() - warmupEnds < 0); w++) {
+                session.stage = label + " warm-up run " + w;
                 Progress.show(name + " " + session.stage);
-                Session.Outcome warm = session.stream(arrays, duration, false);
+                Session.Outcome warm = session.stream(arrays, duration, false, false, -1);
                 if (warm.report.errors > 0)
-                    throw new RunFailure(name + ": verification failed during the warm-up at " + Units.size(shape.arrayBytes()) + ": " + warm.report.firstError);
+                    throw new RunFailure(name + ": verification failed during the warm-up at " + label + ": " + warm.report.firstError);
+                warmedArrays += warm.report.arrays;
+                warmedNanos += (long) (warm.seconds * 1e9);
             }
-            for (int run = 1; run <= plan.runs; run++) {
-                session.stage = Units.size(shape.arrayBytes()) + " run " + run + "/" + plan.runs;
+            // Without -n or -d: the count for about 1 s at the warm-up's rate, and at least 1 s in any case (a run slower than the
+            // warm-up, on a busy machine, goes on to its second); the row's count is the count it took.
+            Duration runTime = duration;
+            if (auto) {
+                long cap = plan.cap(m, shape, session.runDir);
+                arrays = roundUp(RunLength.count(warmedArrays, warmedNanos, batch, cap), batch);
+                runTime = arrays < cap ? RunLength.MEASURED : null;      // a capped arrow-file run stops at its cap
+            }
+            List<Double> headlines = new ArrayList<>();
+            for (int run = 1; plan.runs.another(headlines); run++) {
+                session.stage = label + " run " + run + (plan.runs.auto() ? " (--runs auto)" : "/" + plan.runs.count());
                 Progress.show(name + " " + session.stage);
-                Session.Outcome o = session.stream(arrays, duration, run == plan.runs);
+                // --stall-consumer: the consumer pauses at the batch in the middle of the first measured run.
+                long stallSeq = stallConsumer && run == 1 ? session.seq + 1 + arrays / 2 / batch * batch : -1;
+                Session.Outcome o = session.stream(arrays, runTime, false, true, stallSeq);
                 Progress.clear();
                 Histogram h;
                 try {
@@ -1376,27 +1480,38 @@ public class ArrowBench implements Callable<Integer> {
                     throw session.failure(e);
                 }
                 Row row = Row.of(name, m.waits(), session.note, shape, compression, run, o.seconds, o.sameClock ? h : null,
-                        o.report.arrays, o.report.batches, o.report.errors, o.report.firstError);
-                if (run < plan.runs || !row.verified) {
+                        o.report.arrays, o.report.batches, o.report.errors, o.report.firstError, Objects.requireNonNull(o.cpu, "CPU cost"));
+                headlines.add(row.rate);      // the headline figure of --runs auto: arrays/s (msgs_per_s), batches/s times --batch
+                if (pending != null) {
+                    results.write(pending.fields, pending.hist);
+                    rows.add(pending);
+                }
+                pending = row;      // the last one is written once the session closed cleanly: a leak at close fails it
+                if (!row.verified) {
+                    pending = null;
                     results.write(row.fields, row.hist);
                     rows.add(row);
-                    if (!row.verified) throw new RunFailure(name + ": verification failed at " + Units.size(shape.arrayBytes()) + ": " + row.firstError);
-                } else {
-                    last = row;      // written once the session closed cleanly: a leak at close fails it
+                    throw new RunFailure(name + ": verification failed at " + label + ": " + row.firstError);
                 }
             }
+            // How many runs --runs auto takes is known only after each: one batch, not measured, then ends the session.
+            session.stage = label + " closing";
+            Session.Outcome closing = session.stream(batch, null, true, false, -1);
+            if (closing.report.errors > 0) throw new RunFailure(name + ": verification failed at " + label + ": " + closing.report.firstError);
             session.finish();
         } catch (RunFailure f) {
-            if (last != null) last.fail(f.getMessage());
+            if (pending != null) pending.fail(f.getMessage());
             throw f;
         } finally {
             session.close();
-            if (last != null) {
-                results.write(last.fields, last.hist);
-                rows.add(last);
+            if (pending != null) {
+                results.write(pending.fields, pending.hist);
+                rows.add(pending);
             }
         }
     }
+
+    static long roundUp(long n, int to) { return (n + to - 1) / to * to; }
 
     /** A running consumer (or a Flight server) and the producer's end of the method, from start to clean-up. */
     static final class Session implements AutoCloseable {
@@ -1466,7 +1581,11 @@ public class ArrowBench implements Callable<Integer> {
                     else s.transport.awaitPeer(s.child, ready);
                     where = m.flight() ? "a child process at " + ready : ready;
                 }
-                if (m.pulls()) s.pullChecker = new Checker(s.payload, s.pulled::add);
+                if (m.pulls()) {
+                    s.pullChecker = new Checker(s.payload, s.pulled::add);
+                    s.pullChecker.onWindowEnd = end -> s.windowEnded();
+                }
+                if (s.transport instanceof FlightTransport ft) ft.windowEnded = s::windowEnded;
                 if (o.leak) s.allocator.buffer(64);
                 s.note = s.describe(plan, where);
                 return s;
@@ -1490,7 +1609,8 @@ public class ArrowBench implements Callable<Integer> {
             };
             String clock = sameClock ? "; latency clock: System.nanoTime of both processes (" + LATENCY_CLOCK + ")"
                     : "; no latency: the server runs on another machine (another clock); time until its report arrived";
-            return text + compressed + "; allocator: Arrow on Netty's pooled memory" + clock;
+            String cpu = child != null ? "; CPU: both processes" : "; CPU: this process only, the server at " + options.flightUri + " is not counted";
+            return text + compressed + "; allocator: Arrow on Netty's pooled memory" + clock + cpu;
         }
 
         /** Starts this same program again (same java, class path and JVM flags) as the consumer; returns what followed its "ready". */
@@ -1529,13 +1649,47 @@ public class ArrowBench implements Callable<Integer> {
             }
         }
 
-        record Outcome(RunReport report, double seconds, boolean sameClock) {}
+        /** A run's outcome: the consumer's report, the window in seconds, and its CPU cost (CpuMeter's fields) when measured. */
+        record Outcome(RunReport report, double seconds, boolean sameClock, Map<String, Object> cpu) {}
+
+        CpuMeter meter;
+        Map<String, Object> cpuForOne;     // the meter's fields at the window's end, per one message (scaled once the count is known)
+
+        /** The run's window ended (the consumer said so): the CPU meter stops here, before anyone's bookkeeping. */
+        synchronized void windowEnded() {
+            if (meter != null && cpuForOne == null) cpuForOne = meter.stop(1);
+        }
+
+        /** CpuMeter's fields for one message, as for n. */
+        static Map<String, Object> perMessages(Map<String, Object> forOne, long n) {
+            Map<String, Object> f = new LinkedHashMap<>(forOne);
+            f.put("cpu_us_per_msg", round(((Number) forOne.get("cpu_us_per_msg")).doubleValue() / Math.max(1, n), 4));
+            return f;
+        }
+
+        /** Spins (a blocked thread lets its vCPU halt, and on a VM waking it again delays the next run) until the child writes a line. */
+        String awaitLine() throws IOException {
+            while (child.stdout.available() == 0) {
+                boolean dead = !child.process.isAlive();      // read before the stream: a report written just before exiting still counts
+                if (dead && child.stdout.available() == 0) throw new EOFException("the consumer exited before its report");
+                Thread.onSpinWait();
+                abort.check();
+            }
+            return child.receiveLine();
+        }
 
         /**
          * One run: at least minArrays arrays and, when minTime is given, until that much time has passed;
-         * then the consumer's report. The last batch of the session tells the consumer to exit.
+         * then the consumer's report. The last batch of the session tells the consumer to exit. A measured
+         * run has its CPU cost metered from just before the first send to the consumer's "done"; stallSeq
+         * is the array whose batch the consumer pauses at (--stall-consumer), else -1.
          */
-        Outcome stream(long minArrays, Duration minTime, boolean endOfSession) throws RunFailure {
+        Outcome stream(long minArrays, Duration minTime, boolean endOfSession, boolean measured, long stallSeq) throws RunFailure {
+            // CPU cost: this process and the local child (the consumer or the Flight server); a server elsewhere is not counted (the note says so).
+            synchronized (this) {
+                cpuForOne = null;
+                meter = measured ? CpuMeter.start(child == null ? List.of() : List.of(child.process.pid())) : null;
+            }
             long start = System.nanoTime();
             Long deadline = minTime == null ? null : start + minTime.toNanos();
             try {
@@ -1543,7 +1697,7 @@ public class ArrowBench implements Callable<Integer> {
                 long producedHash, arraysSent;
                 if (method.flight())
                     ((FlightTransport) transport).startRun(new RunSpec(shape.dtype, shape.columns, shape.rows, shape.batch, options.seed,
-                            options.corrupt, options.compression, seq + 1, minArrays, minTime == null ? 0 : minTime.toNanos(), endOfSession));
+                            options.corrupt, options.compression, seq + 1, minArrays, minTime == null ? 0 : minTime.toNanos(), endOfSession, stallSeq));
                 if (method.pulls()) {
                     pullChecker.nextSeq = seq + 1;
                     Long serverHash = ((FlightTransport) transport).pull(pullChecker, progress);
@@ -1556,29 +1710,36 @@ public class ArrowBench implements Callable<Integer> {
                     seq = pullChecker.nextSeq - 1;
                 } else {
                     // The consumer exits after the session's last batch: from then on its end is no failure.
-                    Sent sent = produce(transport, payload, seq + 1, minArrays, deadline, endOfSession, abort, progress, () -> ending = endOfSession);
+                    Sent sent = produce(transport, payload, seq + 1, minArrays, deadline, endOfSession, abort, progress, () -> ending = endOfSession, stallSeq);
                     seq = sent.lastSeq;
                     arraysSent = sent.arrays;
                     producedHash = sent.stampHash;
                     report = transport.report();
                     if (report == null) {
-                        // Wait for the report spinning, not blocked: a blocked thread lets its vCPU halt, and on a VM waking it again delays the next run.
-                        while (child.stdout.available() == 0) {
-                            boolean dead = !child.process.isAlive();      // read before the stream: a report written just before exiting still counts
-                            if (dead && child.stdout.available() == 0) throw new EOFException("the consumer exited before its report");
-                            Thread.onSpinWait();
-                            abort.check();
+                        // The consumer says "done" at its last verified receipt, then encodes and sends its report.
+                        String line = awaitLine();
+                        if (line.equals("done")) {
+                            windowEnded();
+                            line = awaitLine();
                         }
-                        report = JSON.readValue(child.receiveLine(), RunReport.class);
+                        report = JSON.readValue(line, RunReport.class);
                     }
                 }
+                // Throughput = arrays / the window: from the first send to the last verified receipt, which the consumer
+                // stamped before its bookkeeping (README "How figures are defined"). Another host's clock: until its report came.
                 long end = sameClock ? report.lastNanos : System.nanoTime();
+                windowEnded();       // where no one said "done" (a server of an older version)
                 progress.incrementAndGet();
                 if (report.errors == 0 && report.arrays != arraysSent)
                     report = withError(report, "the consumer saw " + report.arrays + " arrays of " + arraysSent);
                 else if (report.errors == 0 && report.stampHash != producedHash)
                     report = withError(report, "the batches' timestamps differ from the ones sent");
-                return new Outcome(report, (end - start) / 1e9, sameClock);
+                Map<String, Object> cpu;
+                synchronized (this) {
+                    cpu = cpuForOne == null ? null : perMessages(cpuForOne, report.arrays);
+                    meter = null;
+                }
+                return new Outcome(report, (end - start) / 1e9, sameClock, cpu);
             } catch (Exception e) {
                 throw failure(e);
             }
@@ -1677,6 +1838,7 @@ public class ArrowBench implements Callable<Integer> {
                     Shape shape = new Shape(cfg.dtype, cfg.columns, cfg.rows, cfg.batch);
                     List<RunReport> finished = new ArrayList<>();
                     Checker checker = new Checker(new Payload(shape, cfg.seed, 0), finished::add);
+                    checker.onWindowEnd = end -> stdout.println("done");      // before the report is encoded: the parent's CPU meter stops here
                     Context ctx = new Context(false, runDir, shape, cfg.compression, cfg.ringBytes, allocator, new Abort());
                     try (Transport transport = method.factory.open(ctx, null)) {
                         stdout.println("ready" + (transport instanceof StreamTransport st ? st.pipeNote : ""));
@@ -1747,11 +1909,12 @@ public class ArrowBench implements Callable<Integer> {
         boolean verified;
         String firstError, method, wait;
         int size;
-        double rate, batchRate, mbps, seconds, p50, p99, p999;
+        double rate, batchRate, mbps, seconds, p50, p99, p999, cpuCores, cpuPerArray;
+        long count;
         Histogram hist;
 
         static Row of(String method, String wait, String note, Shape shape, Compression compression, int run, double seconds,
-                      Histogram h, long arrays, long batches, long errors, String firstError) {
+                      Histogram h, long arrays, long batches, long errors, String firstError, Map<String, Object> cpu) {
             Row r = new Row();
             r.method = method;
             r.wait = wait;
@@ -1759,14 +1922,19 @@ public class ArrowBench implements Callable<Integer> {
             r.verified = errors == 0;
             r.firstError = firstError;
             r.seconds = seconds;
+            r.count = arrays;
+            // Throughput = arrays / the measured window, first send to last verified receipt (README "How figures are defined").
             r.rate = arrays / seconds;
             r.batchRate = batches / seconds;
+            r.cpuCores = ((Number) cpu.get("cpu_cores")).doubleValue();
+            r.cpuPerArray = ((Number) cpu.get("cpu_us_per_msg")).doubleValue();
             r.mbps = r.rate * r.size / 1e6;
             r.hist = h;
             var f = r.fields;
             f.put("timestamp", Instant.now().toString());
             f.put("bench", BENCH);
             f.put("method", method);
+            f.put("kind", Results.KIND_METHOD);       // every ArrowBench row is an inter-process method
             f.put("pattern", "stream");
             f.put("wait", wait);
             f.put("payload", shape.columns == 1 ? shape.dtype.name() : shape.columns + "x" + shape.dtype.name());
@@ -1778,6 +1946,7 @@ public class ArrowBench implements Callable<Integer> {
             f.put("seconds", round(seconds, 6));
             f.put("msgs_per_s", round(r.rate, 1));
             f.put("mb_per_s", round(r.mbps, 3));
+            f.putAll(cpu);
             if (h != null) {
                 r.p50 = h.getValueAtPercentile(50) / 1e3;
                 r.p99 = h.getValueAtPercentile(99) / 1e3;
@@ -1819,68 +1988,109 @@ public class ArrowBench implements Callable<Integer> {
 
     // ---------------------------------------------------------------- the summary
 
+    /** ShmBench's shm-ring arrays/s per size, where a row of the same configuration exists; else why the column is empty. */
+    record RingComparison(Map<Integer, Double> rates, String why) {}
+
     /**
-     * ShmBench's shm-ring throughput per size, where run_all.sh ran it earlier in this same session
-     * (it exports IPCBENCH_SINCE, its start): the ceiling of a copy through shared memory, for comparison.
+     * ShmBench's shm-ring throughput per size, from the rows of the same configuration run earlier in this
+     * same session (run_all.sh exports IPCBENCH_SINCE, its start): the same size, payload (one column of the
+     * dtype), batch and peers, and the same run length: the same count with -n (or --quick), runs at least as
+     * long as -d, or with neither, runs of the suite's default length (at least about 1 s, as ShmBench's default
+     * makes them). The median of those rows: the ceiling of a copy through shared memory, for comparison.
      */
-    Map<Integer, Double> shmRingRates() {
-        Map<Integer, List<Double>> found = new TreeMap<>();
+    RingComparison shmRingRates(List<Row> rows) {
         String since = System.getenv("IPCBENCH_SINCE");
         Path jsonl = out.resolve("results.jsonl");
-        if (since == null || !Files.exists(jsonl)) return Map.of();
-        try (Stream<String> lines = Files.lines(jsonl)) {
-            lines.forEach(l -> {
-                try {
-                    JsonNode n = JSON.readTree(l);
-                    if (n.path("bench").asText().equals("ShmBench") && n.path("method").asText().equals("shm-ring")
-                            && n.path("payload").asText().equals(dtype.name()) && n.path("verified").asBoolean()
-                            && n.path("timestamp").asText().compareTo(since) >= 0)
-                        found.computeIfAbsent(n.path("size_bytes").asInt(), k -> new ArrayList<>()).add(n.path("msgs_per_s").asDouble());
-                } catch (IOException | RuntimeException ignored) { }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            return Map.of();
+        String sameConfig = "the same size, payload, batch, " + (count != null || quick ? "count" : duration != null ? "duration" : "default run length (at least about 1 s)") + " and one peer";
+        if (since == null)
+            return new RingComparison(Map.of(), "vs shm-ring: empty; it compares with ShmBench's shm-ring rows of this run_all.sh session only (IPCBENCH_SINCE is not set)");
+        Map<Integer, Set<Long>> counts = new HashMap<>();
+        Map<Integer, String> payloads = new HashMap<>();
+        for (Row r : rows) {
+            counts.computeIfAbsent(r.size, k -> new HashSet<>()).add(r.count);
+            payloads.put(r.size, String.valueOf(r.fields.get("payload")));
+        }
+        Map<Integer, List<Double>> found = new TreeMap<>();
+        if (Files.exists(jsonl)) {
+            try (Stream<String> lines = Files.lines(jsonl)) {
+                lines.forEach(l -> {
+                    try {
+                        JsonNode n = JSON.readTree(l);
+                        int size = n.path("size_bytes").asInt();
+                        boolean sameLength = count != null || quick ? counts.getOrDefault(size, Set.of()).contains(n.path("count").asLong())
+                                : n.path("seconds").asDouble() >= (duration != null ? duration.toNanos() : 0.9 * RunLength.MEASURED.toNanos()) / 1e9;
+                        if (n.path("bench").asText().equals("ShmBench") && n.path("method").asText().equals("shm-ring")
+                                && !n.path("kind").asText().equals(Results.KIND_REFERENCE) && n.path("verified").asBoolean()
+                                && n.path("timestamp").asText().compareTo(since) >= 0 && payloads.containsKey(size)
+                                && n.path("payload").asText().equals(payloads.get(size)) && n.path("batch").asInt() == batch
+                                && n.path("peers").asInt() == 1 && sameLength)
+                            found.computeIfAbsent(size, k -> new ArrayList<>()).add(n.path("msgs_per_s").asDouble());
+                    } catch (IOException | RuntimeException ignored) { }
+                });
+            } catch (IOException | UncheckedIOException e) {
+                found.clear();
+            }
         }
         Map<Integer, Double> medians = new TreeMap<>();
-        found.forEach((s, v) -> medians.put(s, v.stream().sorted().toList().get(v.size() / 2)));
-        return medians;
+        found.forEach((s, v) -> medians.put(s, Interval.of(v).median()));
+        String why = medians.isEmpty() ? "vs shm-ring: empty; no ShmBench shm-ring row of " + sameConfig + " in this session's " + jsonl
+                : medians.keySet().containsAll(counts.keySet()) ? null : "vs shm-ring: empty where this session has no ShmBench shm-ring row of " + sameConfig;
+        return new RingComparison(medians, why);
     }
 
-    /** Per size, each method's throughput (median of the runs, ± half their range), its one-way latency, and how it compares. */
+    /**
+     * Per size, each method's throughput (the median of the runs and its 95% interval), its CPU cost, its one-way
+     * latency, and how it compares with the fastest method of the same configuration and with ShmBench's shm-ring.
+     */
     void printSummary(List<Row> rows, Plan plan, boolean stoppedEarly) {
         if (rows.isEmpty()) return;
-        Map<Integer, Double> shmRing = shmRingRates();
+        RingComparison shmRing = shmRingRates(rows);
         Shape any = plan.shapes.get(0);
-        System.out.printf("%nArrowBench: record batches of %d x %s column(s), %d array(s) per batch, compression %s, median of %d run(s); latency at full throughput%n",
-                any.columns, any.dtype, any.batch, compression, plan.runs);
-        System.out.println("One-way latency per batch: the consumer's System.nanoTime minus the producer's (" + LATENCY_CLOCK + ").");
+        String runsText = plan.runs.auto() ? "runs until the 95% interval is within 5% of the median (--runs auto)" : plan.runs.count() + " run(s)";
+        System.out.printf("%nArrowBench: record batches of %d x %s column(s), %d array(s) per batch, compression %s, %s; latency at full throughput%n",
+                any.columns, any.dtype, any.batch, compression, runsText);
+        System.out.println("One-way latency per batch: its verified receipt minus the time it was due, stamped before any wait for room ("
+                + LATENCY_CLOCK + ").");
         if (compression != Compression.none && methods == null)
             System.out.println("arrow-flight and arrow-flight-get left out: Arrow Flight for Java sends record batches uncompressed.");
-        String format = "%-8s %-23s %-6s %9s %12s %5s %11s %9s %15s %9s %9s %11s %9s%n";
-        System.out.printf(format, "size", "method", "wait", "time ms", "arrays/s", "±", "batches/s", "MB/s", "latency p50 µs", "p99 µs", "p99.9 µs", "vs fastest", "vs shm-ring");
+        String format = "%-8s %-23s %-6s %9s %30s %11s %9s %6s %9s %12s %9s %12s %11s%n";
+        System.out.printf(format, "size", "method", "wait", "count", "arrays/s [95% interval]", "batches/s", "MB/s", "CPU", "CPU µs",
+                "latency p50", "p99", "vs fastest", "vs shm-ring");
+        System.out.printf(format, "", "", "", "per run", "median of the runs", "", "", "cores", "/array", "µs", "µs", "", "");
         Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
                 Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
+        boolean[] overlapShown = {false};
         bySize.forEach((size, byMethod) -> {
-            Map<String, Double> rates = new LinkedHashMap<>();
-            byMethod.forEach((m, rs) -> rates.put(m, median(rs, r -> r.rate)));
-            double best = rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-            Double ring = shmRing.get(size);
+            // Every ArrowBench row is a method (no references) of this one configuration: the fastest is ranked among them.
+            Map<String, Interval> rates = new LinkedHashMap<>();
+            byMethod.forEach((m, rs) -> rates.put(m, Interval.of(rs.stream().map(x -> x.rate).toList())));
+            String fastest = rates.entrySet().stream().filter(e -> Double.isFinite(e.getValue().median()))
+                    .max(Comparator.comparingDouble(e -> e.getValue().median())).map(Map.Entry::getKey).orElse(null);
+            Double ring = shmRing.rates().get(size);
             String label = Units.size(size);
             for (var e : byMethod.entrySet()) {
                 List<Row> rs = e.getValue();
-                double r = rates.get(e.getKey());
-                DoubleSummaryStatistics spread = rs.stream().mapToDouble(x -> x.rate).summaryStatistics();
-                System.out.printf(format, label, e.getKey(), rs.get(0).wait, fmt(median(rs, x -> x.seconds) * 1e3), fmt(r),
-                        rs.size() > 1 ? String.format("%.0f%%", 50 * (spread.getMax() - spread.getMin()) / r) : "",
-                        fmt(median(rs, x -> x.batchRate)), fmt(median(rs, x -> x.mbps)),
-                        fmt(median(rs, x -> x.p50)), fmt(median(rs, x -> x.p99)), fmt(median(rs, x -> x.p999)),
-                        times(best / r), ring == null ? "" : String.format("%.0f%%", 100 * r / ring));
+                Interval r = rates.get(e.getKey());
+                String vs = fastest == null ? "-" : times(rates.get(fastest).median() / r.median());
+                if (fastest != null && !e.getKey().equals(fastest) && r.overlaps(rates.get(fastest))) {
+                    vs += " ≈";
+                    overlapShown[0] = true;
+                }
+                System.out.printf(format, label, e.getKey(), rs.get(0).wait, fmt(median(rs, x -> x.count)),
+                        r.text(), fmt(median(rs, x -> x.batchRate)), fmt(median(rs, x -> x.mbps)), fmt(median(rs, x -> x.cpuCores)),
+                        fmt(median(rs, x -> x.cpuPerArray)), fmt(median(rs, x -> x.p50)), fmt(median(rs, x -> x.p99)),
+                        vs, ring == null ? "" : String.format("%.0f%%", 100 * r.median() / ring));
                 rs.stream().filter(x -> !x.verified).findFirst().ifPresent(x -> System.out.println("         NOT VERIFIED: " + x.firstError));
                 label = "";
             }
         });
-        System.out.println("time: one run; ±: half the range of the runs' arrays/s; vs fastest: times slower than the fastest method"
-                + (shmRing.isEmpty() ? "." : "; vs shm-ring: share of ShmBench's shm-ring arrays/s at that size, earlier in this run_all.sh."));
+        System.out.println("arrays/s: arrays / the window from the first send to the last verified receipt; the median of the runs and its 95% interval "
+                + "(order statistics; with fewer than 6 runs the runs' whole range, at a lower confidence: 75% for 3); ~: the runs spread more than 10%.");
+        System.out.println("CPU: user+system CPU time of both processes during the window, in cores busy and in µs per array"
+                + (flightUri != null ? " (a server elsewhere is not counted)" : "") + ".");
+        System.out.println("vs fastest: times slower than the fastest method at that size" + (overlapShown[0] ? "; ≈: its interval overlaps the fastest's, not distinguishable here" : "")
+                + (shmRing.rates().isEmpty() ? "." : "; vs shm-ring: share of ShmBench's shm-ring arrays/s, same configuration, earlier in this run_all.sh session."));
+        if (shmRing.why() != null) System.out.println(shmRing.why() + ".");
         System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All batches verified: "
                 + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv"));
     }
@@ -2376,7 +2586,8 @@ public class ArrowBench implements Callable<Integer> {
          * null. Every row says its kind (method or reference) and its CPU cost (CpuMeter's two fields).
          */
         void write(Map<String, Object> fields, Histogram hist) throws RunFailure {
-            if (!List.of(KIND_METHOD, KIND_REFERENCE).contains(fields.get("kind")) || !(fields.get("cpu_us_per_msg") instanceof Number)
+            Object kind = fields.get("kind");
+            if (!(KIND_METHOD.equals(kind) || KIND_REFERENCE.equals(kind)) || !(fields.get("cpu_us_per_msg") instanceof Number)
                     || !(fields.get("cpu_cores") instanceof Number))
                 throw new IllegalStateException("a row without kind or CPU cost: " + fields.get("method"));
             try {

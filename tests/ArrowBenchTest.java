@@ -208,6 +208,69 @@ public class ArrowBenchTest extends Harness {
             }
         });
 
+        // 500 ms, so that a busy machine's own delays (tens of ms) cannot pass for it: with the due time stamped after the
+        // wait for room, only two batches would show it.
+        test("one-way latency counts the wait for room: a consumer stalling 500 ms over a 2-slot arrow-shm ring shows it in the held batch, "
+                + "the queued one and the one that waited for a slot (stamped before that wait)", () -> {
+            Path dir = Files.createTempDirectory("arrow-stall");
+            try (BufferAllocator a = new RootAllocator()) {
+                ArrowBench.Shape shape = new ArrowBench.Shape(ArrowBench.Dtype.float64, 1, 1024, 1);
+                ArrowBench.Payload p = new ArrowBench.Payload(shape, 3, 0);
+                ArrowBench.Abort abort = new ArrowBench.Abort();
+                long ring = 2L * ArrowBench.ShmTransport.slotBytes(shape);
+                BufferAllocator producerSide = a.newChildAllocator("producer", 0, Long.MAX_VALUE), consumerSide = a.newChildAllocator("consumer", 0, Long.MAX_VALUE);
+                ArrowBench.ShmTransport producer = new ArrowBench.ShmTransport(new ArrowBench.Context(true, dir, shape, ArrowBench.Compression.none, ring, producerSide, abort));
+                ArrowBench.ShmTransport consumer = new ArrowBench.ShmTransport(new ArrowBench.Context(false, dir, shape, ArrowBench.Compression.none, ring, consumerSide, abort));
+                check(producer.slots == 2, "two slots: " + producer.slots);
+                List<ArrowBench.RunReport> reports = new CopyOnWriteArrayList<>();
+                ArrowBench.Checker c = checker(p, reports);
+                c.stallNanos = 500_000_000L;
+                Future<?> reading = Executors.newSingleThreadExecutor(r -> { Thread t = new Thread(r); t.setDaemon(true); return t; })
+                        .submit(() -> { while (!c.ended) consumer.receive(c); return null; });
+                long start = System.nanoTime();
+                ArrowBench.produce(producer, p, 1, 200, null, true, abort, new AtomicLong(), () -> { }, 100);
+                reading.get(30, TimeUnit.SECONDS);
+                check(reports.size() == 1 && reports.get(0).errors() == 0 && reports.get(0).arrays() == 200, "200 arrays verified: " + reports);
+                org.HdrHistogram.Histogram h = reports.get(0).decodeHistogram();
+                long stalled = h.getTotalCount() - h.getCountBetweenValues(0, 250_000_000L);
+                check(h.getMaxValue() >= 500_000_000L, "the stall is in the latency: max " + h.getMaxValue() + " ns");
+                check(stalled >= 3, "batches with 250 ms or more: the held one, the queued one and the one that waited for room (was " + stalled + ")");
+                check(reports.get(0).lastNanos() - start >= 500_000_000L, "the stall is inside the window");
+                producer.close();
+                consumer.close();
+                check(producerSide.getAllocatedMemory() == 0 && consumerSide.getAllocatedMemory() == 0, "nothing held");
+                producerSide.close();
+                consumerSide.close();
+            } finally {
+                deleteTree(dir);
+            }
+        });
+
+        test("a run's window ends at its last verified receipt, before the report's bookkeeping (histogram encoding)", () -> {
+            try (BufferAllocator a = new RootAllocator()) {
+                ArrowBench.Payload p = new ArrowBench.Payload(SHAPE, 7, 0);
+                List<ArrowBench.RunReport> reports = new ArrayList<>();
+                long[] saidDone = {0};
+                ArrowBench.Checker c = checker(p, reports);
+                c.onWindowEnd = end -> {
+                    saidDone[0] = System.nanoTime();
+                    ArrowBench.Checker.pause(30_000_000L);      // bookkeeping after the window: not in it
+                };
+                long before;
+                try (VectorSchemaRoot root = batch(a, p, 1, 0)) {
+                    c.check(root);
+                }
+                try (VectorSchemaRoot root = batch(a, p, 5, ArrowBench.Payload.LAST_OF_RUN)) {
+                    before = System.nanoTime();
+                    c.check(root);
+                }
+                check(reports.size() == 1 && reports.get(0).errors() == 0, "verified: " + reports);
+                long last = reports.get(0).lastNanos();
+                check(last >= before && last <= saidDone[0], "the end is the last batch's verified receipt, taken before the consumer said done: "
+                        + (last - before) + " ns after the batch came, " + (saidDone[0] - last) + " ns before done");
+            }
+        });
+
         test("cleanup removes what dead processes left and nothing else", () -> {
             Path root = ArrowBench.SuiteFolder.ROOT;
             Files.createDirectories(root);
@@ -240,10 +303,42 @@ public class ArrowBenchTest extends Harness {
                 check(row.get(f).asDouble() > 0, f + " positive for " + method);
             check(row.get("count").asLong() > 0 && row.get("lat_kind").asText().equals("one-way"), "count and latency of " + method);
             check(Files.exists(outDir.resolve(row.get("hgrm").asText())), "hgrm of " + method);
+            checkKindAndCpu(row, false);
         }
         check(seen.equals(new HashSet<>(methods)), "methods in the rows: " + seen);
         check(r.out().contains("vs fastest") && r.out().contains("All batches verified: yes"), "summary printed:\n" + r.out());
         check(r.errLines().stream().noneMatch(l -> l.contains("WARNING")), "no JVM warnings: " + r.errLines());
+    }
+
+    /**
+     * Every row is a method, with its CPU cost: cpu_cores from 0 to the machine's cores + 0.5, and cpu_us_per_msg
+     * positive where the window is long (a second). The kernel counts CPU time in 10 ms ticks, so in a window of a
+     * few ms (--quick, -n 200) the two processes' figures may be up to a tick each off: 0, or a tick over a few ms;
+     * there the bound allows those two ticks.
+     */
+    static void checkKindAndCpu(JsonNode row, boolean longWindow) {
+        String method = row.get("method").asText();
+        check(row.get("kind").asText().equals("method"), "kind method: " + method + " " + row.get("kind"));
+        check(row.get("cpu_us_per_msg").isNumber() && row.get("cpu_cores").isNumber(), "CPU figures are numbers: " + row);
+        double perMsg = row.get("cpu_us_per_msg").asDouble(), cores = row.get("cpu_cores").asDouble(), seconds = row.get("seconds").asDouble();
+        check(longWindow ? perMsg > 0 : perMsg >= 0, "cpu_us_per_msg of " + method + ": " + perMsg);
+        double ticks = seconds >= 0.5 ? 0 : 2 * 0.010 / seconds;
+        check(cores >= 0 && cores <= Runtime.getRuntime().availableProcessors() + 0.5 + ticks,
+                "cpu_cores of " + method + " within [0, cores + 0.5" + (ticks > 0 ? " + two 10 ms ticks over " + seconds + " s" : "") + "]: " + cores);
+    }
+
+    /** How many values of a row's latency histogram (its hgrm file, in µs) are at least atLeastUs. */
+    static long latenciesAtLeast(Path outDir, JsonNode row, double atLeastUs) throws IOException {
+        long below = 0, total = 0;
+        for (String line : Files.readAllLines(outDir.resolve(row.get("hgrm").asText()))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length != 4 || !f[0].matches("[0-9.]+")) continue;
+            double value = Double.parseDouble(f[0]);
+            long cumulative = Long.parseLong(f[2]);
+            total = Math.max(total, cumulative);
+            if (value < atLeastUs) below = Math.max(below, cumulative);
+        }
+        return total - below;
     }
 
     /** The URI an 'ArrowBench server' says it listens on, once it says so. */
@@ -307,6 +402,77 @@ public class ArrowBenchTest extends Harness {
                     && row.get("rows_per_batch").asInt() == 1600), "1000 arrays rounded up to 63 batches of 1600 rows: " + rows(out).get(0));
         });
 
+        test("with no -n, the warm-up sets the count: a measured run of at least about 1 s, its count in the row, kind and CPU cost", () -> {
+            Path out = work.resolve("default-length");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "arrow-shm", "--size", "8Ki", "-r", "1", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            List<JsonNode> rs = rows(out);
+            check(rs.size() == 1, "one row: " + rs.size());
+            JsonNode row = rs.get(0);
+            double seconds = row.get("seconds").asDouble();
+            long count = row.get("count").asLong();
+            check(seconds >= 0.9, "a run of at least about 1 s: " + seconds);
+            check(count > 1000, "more arrays than the old default's 1000: " + count);
+            check(Math.abs(row.get("msgs_per_s").asDouble() * seconds - count) <= 0.01 * count, "msgs_per_s is the count over the window: " + row);
+            checkKindAndCpu(row, true);
+        });
+
+        test("--runs auto: 6 to 10 runs, numbered, the summary with the median's interval", () -> {
+            Path out = work.resolve("runs-auto");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "arrow-shm", "--size", "8Ki", "-n", "200", "-w", "0", "--runs", "auto", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            List<JsonNode> rs = rows(out);
+            check(rs.size() >= 6 && rs.size() <= 10, "6 to 10 runs: " + rs.size());
+            for (int i = 0; i < rs.size(); i++) {
+                check(rs.get(i).get("run").asInt() == i + 1 && rs.get(i).get("count").asLong() == 200, "run " + (i + 1) + " of 200 arrays: " + rs.get(i));
+                checkKindAndCpu(rs.get(i), false);
+            }
+            check(r.out().contains("--runs auto") && r.out().lines().anyMatch(l -> l.contains("arrow-shm") && l.matches(".*\\[[0-9,.]+, [0-9,.]+\\].*")),
+                    "the summary says auto and shows the interval:\n" + r.out());
+        });
+
+        test("a consumer stalling 50 ms mid-run (hidden --stall-consumer): inside the window and the latency", () -> {
+            Path out = work.resolve("stall");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "arrow-shm", "--size", "32Ki", "--ring", "64Ki", "-n", "400", "-w", "0", "-r", "1",
+                    "--stall-consumer", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            JsonNode row = rows(out).get(0);
+            check(row.get("note").asText().contains("ring of 2 slots"), "two slots: " + row.get("note"));
+            check(row.get("count").asLong() == 400 && row.get("verified").asBoolean(), "400 arrays verified: " + row);
+            check(row.get("seconds").asDouble() >= 0.05, "the stall is inside the window: " + row.get("seconds"));
+            check(row.get("lat_max_us").asDouble() >= 50_000, "the stall is inside the latency: " + row.get("lat_max_us"));
+            long stalled = latenciesAtLeast(out, row, 50_000);
+            check(stalled >= 1, "the hgrm has it too: " + stalled);
+        });
+
+        test("vs shm-ring compares only ShmBench shm-ring rows of the same configuration from this session, else shows nothing and says why", () -> {
+            Path out = Files.createDirectories(work.resolve("vs-ring"));
+            String since = java.time.Instant.now().minusSeconds(60).toString(), now = java.time.Instant.now().toString();
+            java.util.function.BiFunction<Long, Object[], String> ring = (count, other) -> String.format(Locale.ROOT,
+                    "{\"timestamp\":\"%s\",\"bench\":\"ShmBench\",\"method\":\"shm-ring\",\"kind\":\"method\",\"payload\":\"%s\",\"size_bytes\":8192,"
+                            + "\"count\":%d,\"batch\":%d,\"peers\":1,\"seconds\":0.01,\"msgs_per_s\":%s,\"verified\":true}%n",
+                    other[0], other[1], count, other[2], other[3]);
+            // Of another count, batch, payload or session: never compared (were they, the median would be 1 and the share huge).
+            String others = ring.apply(1000L, new Object[]{now, "float64", 1, "1.0"}) + ring.apply(300L, new Object[]{now, "float64", 4, "1.0"})
+                    + ring.apply(300L, new Object[]{now, "int32", 1, "1.0"}) + ring.apply(300L, new Object[]{"2020-01-01T00:00:00Z", "float64", 1, "1.0"});
+            Files.writeString(out.resolve("results.jsonl"), others);
+            ProcessBuilder pb = SCRIPT.command(REPO, null, "-m", "arrow-shm", "--size", "8Ki", "-n", "300", "-w", "0", "-r", "1", "-o", out.toString());
+            pb.environment().put("IPCBENCH_SINCE", since);
+            Result none = Harness.run(pb, Duration.ofMinutes(2));
+            check(none.code() == 0, "exit 0: " + none.err());
+            String line = none.out().lines().filter(l -> l.startsWith("8 KiB") && l.contains("arrow-shm")).findFirst().orElse("").stripTrailing();
+            check(line.endsWith("1.00x"), "no vs shm-ring figure from rows of another configuration: " + line);
+            check(none.out().lines().filter(l -> l.startsWith("vs shm-ring: empty; no ShmBench shm-ring row of the same size, payload, batch, count")).count() == 1,
+                    "says why, once:\n" + none.out());
+            // One row of the same configuration, at an absurd rate: the share is then 0%, whatever the others say.
+            Files.writeString(out.resolve("results.jsonl"), ring.apply(300L, new Object[]{now, "float64", 1, "1.0E12"}), StandardOpenOption.APPEND);
+            Result one = Harness.run(pb, Duration.ofMinutes(2));
+            check(one.code() == 0, "exit 0: " + one.err());
+            line = one.out().lines().filter(l -> l.startsWith("8 KiB") && l.contains("arrow-shm")).findFirst().orElse("").stripTrailing();
+            check(line.endsWith(" 0%"), "compared with the row of the same configuration only: " + line);
+            check(one.out().lines().noneMatch(l -> l.startsWith("vs shm-ring: empty")), "no excuse when compared:\n" + one.out());
+        });
+
         test("--duration bounds a run by time", () -> {
             Path out = work.resolve("duration");
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "arrow-shm,arrow-flight-get", "--size", "8Ki", "-d", "1s", "-w", "0", "-r", "1", "-o", out.toString());
@@ -351,6 +517,8 @@ public class ArrowBenchTest extends Harness {
                     new String[]{"--size", "24", "--columns", "3"},
                     new String[]{"--elements", "1", "--dtype", "int8"},
                     new String[]{"--count", "0"},
+                    new String[]{"--runs", "0"},
+                    new String[]{"--runs", "many"},
                     new String[]{"--ring", "64Ki", "--size", "1Mi"},
                     new String[]{"--timeout", "0s"},
                     new String[]{"--flight-uri", "localhost:8815"},
