@@ -19,7 +19,7 @@
  * child processes take it out, decode it and check its sequence and the CRC32C of its data. It grew
  * from the original Python benchmark's Redis pub/sub method.
  *
- *   jbang RedisBench.java                                   every method, 1 KiB to 1 MiB, unpipelined and 16 deep
+ *   jbang RedisBench.java                                   every method, 1 KiB to 1 MiB, unpipelined and 16 deep, about 2.5 min
  *   jbang RedisBench.java -m pubsub --size 1Ki --pipeline 16
  *   jbang RedisBench.java --consumers 3                     pub/sub: each gets all; list, stream: they share
  *   jbang RedisBench.java --redis-url redis://HOST:6379     a server elsewhere instead of our own
@@ -36,7 +36,12 @@
  * towards a publisher, so the producer stays at most --window messages ahead of its consumers (they
  * report their progress on their stdout); --window 0 lets it run free and shows what Redis drops.
  *
- * Throughput runs from the producer's first message to the consumers having checked the last one.
+ * The figures, as README's "How figures are defined" puts them: throughput = messages / the measured window,
+ * from the producer's first send to the last verified receipt; one-way latency = verified receipt - the time
+ * the message was due, stamped before the producer waits for its window or a pipeline slot; CPU = user + system
+ * time of the producer, the consumers and our own server (not a --redis-url one) over the window. By default
+ * each configuration warms up for at least 1 s and each measured run lasts at least 1 s (the row says its count);
+ * -r N or --runs auto repeats it. redis-benchmark's rows are references (kind=reference), never ranked.
  * Results: <out>/results.csv, results.jsonl, hgrm/*.hgrm (one-way latency per message).
  */
 
@@ -104,7 +109,7 @@ public class RedisBench implements Callable<Integer> {
     // ---------------------------------------------------------------- options
 
     @Option(names = {"-n", "--count"}, paramLabel = "N",
-            description = "Messages per run (default: 64 MiB worth, from 500 to 100,000; 2,000 with --quick).")
+            description = "Exactly this many messages per run (default: as many as last at least 1 s, from the warm-up's rate; 2,000 with --quick).")
     Integer count;
 
     @Option(names = {"-s", "--size"}, paramLabel = "SIZE", converter = SizeConverter.class,
@@ -134,7 +139,7 @@ public class RedisBench implements Callable<Integer> {
     Integer window;
 
     @Option(names = {"-w", "--warmup"}, paramLabel = "N", defaultValue = "1",
-            description = "Warm-up runs before measuring, not counted; repeated for at least 1 s, 0 for none (default: ${DEFAULT-VALUE}).")
+            description = "Warm-up runs before measuring, not counted; at least this many, repeated for at least 1 s, 0 for none (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = {"-d", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class,
@@ -147,8 +152,10 @@ public class RedisBench implements Callable<Integer> {
     @Option(names = "--list", description = "Print the methods, one line each, and exit.")
     boolean list;
 
-    @Option(names = {"-r", "--runs"}, paramLabel = "N", defaultValue = "3", description = "Repeats of each configuration (default: ${DEFAULT-VALUE}); the summary quotes the median.")
-    int runs;
+    @Option(names = {"-r", "--runs"}, paramLabel = "N|auto", converter = RunsConverter.class, defaultValue = "3",
+            description = {"Measured runs of each configuration (default: ${DEFAULT-VALUE}); the summary quotes the median and its 95%% interval.",
+                    "auto: at least 6 and at most 10 runs, stopping once the 95%% interval of msgs/s is within 5%% of its median."})
+    Runs runs;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "results", description = "Results folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -189,6 +196,14 @@ public class RedisBench implements Callable<Integer> {
 
     @Option(names = "--stall-consumer", hidden = true, paramLabel = "MS", description = "Testing: each consumer stops reading for MS milliseconds once subscribed (a subscriber that falls behind).")
     long stallConsumerMillis;
+
+    @Option(names = "--pause-consumer", hidden = true, paramLabel = "MS",
+            description = "Testing: each consumer pauses for MS milliseconds once per run, after checking the run's message number --pause-at and before reporting it (a stall inside the window).")
+    long pauseConsumerMillis;
+
+    @Option(names = "--pause-at", hidden = true, paramLabel = "N", defaultValue = "100",
+            description = "Testing: the message of each run (counted by each consumer) after which --pause-consumer pauses (default: ${DEFAULT-VALUE}).")
+    long pauseAt;
 
     @Spec CommandSpec spec;
 
@@ -365,6 +380,10 @@ public class RedisBench implements Callable<Integer> {
         Histogram latency = new Histogram(3);
         long lastSeq, messages, errors, seqHash, lastNanos, total;
         String firstError;
+        /** Testing (--pause-consumer): pause for pauseMillis after the run's message number pauseAt, before reporting it; once per run. */
+        long pauseAt = -1, pauseMillis;
+        /** Told at each run's end marker, before the report (and its histogram) is made: the parent stops its CPU meter. */
+        Runnable ended = () -> { };
 
         /** countOnly: messages are not ours (redis-benchmark's), only counted; the markers still end runs. */
         Checker(Payload expected, boolean everyMessage, boolean countOnly, long progressEvery, java.util.function.LongConsumer progress,
@@ -378,8 +397,8 @@ public class RedisBench implements Callable<Integer> {
         }
 
         Seen accept(byte[] message) {
-            long now = System.nanoTime();
             if (countOnly && !isMarker(message)) {
+                long now = System.nanoTime();
                 messages++;
                 lastNanos = now;
                 if (++total % progressEvery == 0) progress.accept(total);
@@ -413,10 +432,15 @@ public class RedisBench implements Callable<Integer> {
                 crc.reset();
                 crc.update(message, offset, length);
                 if ((int) crc.getValue() != expected.crcs[(int) (seq % Payload.BODIES)]) return error("message " + seq + ": CRC32C mismatch");
+                // The verified receipt: one-way latency = this time - the time the message was due (ts, stamped by the
+                // producer before any wait for its window or a pipeline slot); the run's window ends at the last one.
+                // See README, "How figures are defined".
+                long now = System.nanoTime();
                 messages++;
                 seqHash += mix(seq);
                 latency.recordValue(Math.max(0, now - ts));
                 lastNanos = now;
+                if (messages == pauseAt && pauseMillis > 0) sleep(pauseMillis);
                 if (++total % progressEvery == 0) progress.accept(total);
                 return Seen.DATA;
             } catch (IOException | RuntimeException e) {
@@ -453,6 +477,7 @@ public class RedisBench implements Callable<Integer> {
 
         private void finishRun(long sent) {
             progress.accept(total);
+            ended.run();      // the run is over for this consumer: its bookkeeping (the histogram's encoding) comes after
             reports.accept(report(false));
             messages = errors = seqHash = lastNanos = 0;
             firstError = null;
@@ -778,13 +803,18 @@ public class RedisBench implements Callable<Integer> {
             this.conn = new BatchConnection(new HostAndPort(ctx.endpoint.host, ctx.endpoint.port), ctx.endpoint.config(ctx.timeout, ctx.timeout));
         }
 
+        /**
+         * Queues a command; the first of a batch waits for a pipeline slot first: unpipelined, the previous reply;
+         * pipelined, at most LAG batches unanswered once this one is written. The wait comes after the message's
+         * due time was stamped, so it is inside its latency (README, "How figures are defined").
+         */
         void send(ProtocolCommand command, byte[]... args) throws Lost {
+            if (batched == 0) readReplies(pipeline == 1 ? 0 : (long) (LAG - 1) * pipeline);
             conn.sendCommand(command, args);
             if (++batched < pipeline) return;
             conn.write();
             written += batched;
             batched = 0;
-            readReplies(pipeline == 1 ? 0 : (long) LAG * pipeline);
         }
 
         /** Everything written, and every reply read and checked. */
@@ -976,9 +1006,10 @@ public class RedisBench implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         try (Invocation inv = Invocation.open(this, plan)) {
             for (int bytes : plan.sizes) {
+                Map<String, Long> counts = new HashMap<>();      // each method's count at this size, by name
                 for (int pipeline : plan.pipelines)
-                    for (Method m : plan.methods) runMethod(m, bytes, pipeline, plan, inv, results, rows);
-                if (plan.redisBenchmark != null) RedisBenchmark.run(this, plan, bytes, inv, results, rows);
+                    for (Method m : plan.methods) runMethod(m, bytes, pipeline, plan, inv, results, rows, counts);
+                if (plan.redisBenchmark != null) RedisBenchmark.run(this, plan, bytes, inv, results, rows, counts);
             }
             printSummary(rows, plan, inv, false);
         } catch (RunFailure failure) {
@@ -989,11 +1020,14 @@ public class RedisBench implements Callable<Integer> {
         return 0;
     }
 
-    record Plan(List<Method> methods, List<Integer> sizes, List<Integer> pipelines, Integer count, int runs, Endpoint remote,
+    /** Measured runs by default: at least this many messages, at most this many (RunLength.count's floor and cap). */
+    static final long DEFAULT_FLOOR = 100, DEFAULT_CAP = 50_000_000;
+
+    record Plan(List<Method> methods, List<Integer> sizes, List<Integer> pipelines, Integer count, Runs runs, Endpoint remote,
                 Path serverBinary, boolean embedded, Path redisBenchmark, Duration warmupMinimum) {
-        /** Messages per run: --count, else 2,000 (--quick), else 64 MiB worth within 500 to 100,000. */
+        /** Messages per run: --count, else 2,000 (--quick); by default a measured run's count comes from RunLength. */
         long messages(int bytes, boolean quick) {
-            return count != null ? count : quick ? 2000 : Math.max(500, Math.min(100_000, (64L << 20) / bytes));
+            return count != null ? count : 2000;
         }
     }
 
@@ -1004,7 +1038,6 @@ public class RedisBench implements Callable<Integer> {
         if (consumers < 1 || consumers > 64) throw bad(cl, "--consumers", consumers, "must be from 1 to 64");
         if (window != null && window < 0) throw bad(cl, "--window", window, "must be 0 (no limit) or more");
         if (warmup < 0) throw bad(cl, "--warmup", warmup, "must be 0 or more");
-        if (runs < 1) throw bad(cl, "--runs", runs, "must be at least 1");
         if (timeout.compareTo(Duration.ofSeconds(1)) < 0) throw bad(cl, "--timeout", given("--timeout", timeout), "at least 1s");
         if (duration != null && duration.toMillis() < 10) throw bad(cl, "--duration", given("--duration", duration), "at least 10ms");
         if (duration != null && count != null) throw new ParameterException(cl, "Options '--count' and '--duration' exclude each other: give one");
@@ -1053,7 +1086,7 @@ public class RedisBench implements Callable<Integer> {
         if (redisBenchmark && !quick && chosen.stream().anyMatch(m -> m.name().equals("pubsub")))
             benchmarkTool = RedisServer.onPath("redis-benchmark");
         Results.checkOut(cl, out);
-        return new Plan(chosen, chosenSizes, chosenPipelines, count, quick ? 1 : runs, remote, binary, embedded, benchmarkTool,
+        return new Plan(chosen, chosenSizes, chosenPipelines, count, quick ? new Runs(1, false) : runs, remote, binary, embedded, benchmarkTool,
                 quick ? Duration.ZERO : Duration.ofSeconds(1));
     }
 
@@ -1137,30 +1170,48 @@ public class RedisBench implements Callable<Integer> {
         }
     }
 
-    void runMethod(Method m, int bytes, int pipeline, Plan plan, Invocation inv, Results results, List<Row> rows) throws RunFailure {
+    /**
+     * One method at one size and pipeline depth: its consumers started once, warmed up, then measured runs.
+     * Without --count or --duration (the default) the warm-up runs last at least 1 s together (RunLength.WARMUP),
+     * and each measured run sends RunLength.count messages, from the last warm-up run's rate, and goes on until it
+     * has lasted at least RunLength.MEASURED: the row's count is what it sent.
+     */
+    void runMethod(Method m, int bytes, int pipeline, Plan plan, Invocation inv, Results results, List<Row> rows, Map<String, Long> counts)
+            throws RunFailure {
         String name = m.name() + (pipeline > 1 ? "-p" + pipeline : "");
-        long messages = duration != null ? 1 : plan.messages(bytes, quick);
+        boolean byDefault = plan.count == null && duration == null && !quick;
+        long messages = duration != null ? 1 : byDefault ? 0 : plan.messages(bytes, quick);
         try (Session session = Session.start(m, name, this, bytes, pipeline, consumers, false, inv)) {
             // Warm-up runs are measured runs thrown away, so that the JIT compiles the very paths that are then timed.
             long warmupEnds = System.nanoTime() + plan.warmupMinimum.toNanos();
+            long warmSent = 0, warmNanos = 0;
             for (int w = 1; warmup > 0 && (w <= warmup || System.nanoTime() - warmupEnds < 0); w++) {
                 session.stage = Units.size(bytes) + " warm-up run " + w;
                 Progress.show(name + " " + session.stage);
-                Session.Outcome warm = session.stream(messages, duration, false);
+                // By default a warm-up run lasts half of RunLength.WARMUP: the last one's rate, the JIT warm by then, sizes the measured runs.
+                Session.Outcome warm = byDefault ? session.stream(1, RunLength.WARMUP.dividedBy(2), false) : session.stream(messages, duration, false);
                 if (!warm.verified())
                     throw new RunFailure(name + ": " + (warm.lost > 0 ? "messages lost" : "verification failed") + " during the warm-up at "
                             + Units.size(bytes) + ": " + warm.firstError);
+                warmSent = warm.sent;
+                warmNanos = (long) (warm.seconds * 1e9);
             }
-            for (int run = 1; run <= plan.runs; run++) {
-                session.stage = Units.size(bytes) + " run " + run + "/" + plan.runs;
+            if (byDefault) messages = RunLength.count(warmSent, warmNanos, DEFAULT_FLOOR, DEFAULT_CAP);
+            Duration minTime = byDefault ? RunLength.MEASURED : duration;
+            List<Double> headlines = new ArrayList<>();
+            for (int run = 1; plan.runs.another(headlines); run++) {
+                session.stage = Units.size(bytes) + " run " + run + (plan.runs.auto() ? " (auto)" : "/" + plan.runs.count());
                 Progress.show(name + " " + session.stage);
-                Session.Outcome o = session.stream(messages, duration, run == plan.runs);
+                Session.Outcome o = session.stream(messages, minTime, true);
                 Progress.clear();
                 Row row = Row.of(name, m, session.note, dtype, bytes, pipeline, consumers, session.window, run, o, inv.server);
                 results.write(row.fields, row.hist);
                 rows.add(row);
                 if (!row.verified) throw new RunFailure(name + ": " + (o.lost > 0 ? "messages lost" : "verification failed") + " at " + Units.size(bytes) + ": " + o.firstError);
+                headlines.add(row.rate);      // the headline figure, for --runs auto: msgs/s
+                if (run == 1) counts.put(name, o.sent);
             }
+            session.endSession();
             session.finish();
         }
     }
@@ -1170,6 +1221,8 @@ public class RedisBench implements Callable<Integer> {
         final int index;
         final Child child;
         final AtomicLong progress = new AtomicLong();
+        /** Runs whose end marker this consumer has taken ("e" on its stdout, before its report). */
+        final java.util.concurrent.atomic.AtomicInteger runsEnded = new java.util.concurrent.atomic.AtomicInteger();
         final LinkedBlockingQueue<RunReport> reports = new LinkedBlockingQueue<>();
         Thread reader;
         volatile boolean lost;
@@ -1280,7 +1333,8 @@ public class RedisBench implements Callable<Integer> {
             Endpoint e = inv.server.endpoint;
             ChildConfig config = new ChildConfig(method.name(), e.host, e.port, e.user, e.password, e.database,
                     new String(keys.key, StandardCharsets.UTF_8), index, countOnly, options.dtype, payload.bytes, options.seed,
-                    progressEvery(), options.timeout.toMillis(), options.stallConsumerMillis, ProcessHandle.current().pid());
+                    progressEvery(), options.timeout.toMillis(), options.stallConsumerMillis, options.pauseAt, options.pauseConsumerMillis,
+                    ProcessHandle.current().pid());
             c.child.send(JSON.writeValueAsString(config));
             c.child.awaitReady();
             c.reader = daemon("stdout of consumer " + index, () -> readConsumer(c));
@@ -1293,6 +1347,8 @@ public class RedisBench implements Callable<Integer> {
                     String line = c.child.receiveLine();
                     if (line.startsWith("p ")) {
                         c.progress.set(Long.parseLong(line.substring(2)));
+                    } else if (line.equals("e")) {
+                        c.runsEnded.incrementAndGet();
                     } else {
                         RunReport r = JSON.readValue(line, RunReport.class);
                         if (r.lost) c.lost = true;
@@ -1337,17 +1393,28 @@ public class RedisBench implements Callable<Integer> {
             if (abortReason != null) throw new IOException(abortReason);
         }
 
+        /** cpu: the CPU meter's fields (cpu_us_per_msg, cpu_cores) for a measured run, else empty. */
         record Outcome(long sent, long received, long lost, long errors, String firstError, double seconds, Histogram latency,
-                       double[] perConsumer) {
+                       double[] perConsumer, Map<String, Object> cpu) {
             boolean verified() { return errors == 0 && lost == 0; }
+        }
+
+        /** The processes whose CPU a measured run counts besides this one: the consumers, and the server when it is ours. */
+        List<Long> cpuPids() {
+            List<Long> pids = new ArrayList<>(consumers.stream().map(c -> c.child.process.pid()).toList());
+            if (inv.server.process != null) pids.add(inv.server.process.pid());
+            return pids;
         }
 
         /**
          * One run: at least minMessages and, when minTime is given, until that much time has passed; then one
-         * report from each consumer. The last run of the session tells the consumers to exit.
+         * report from each consumer. measured: the CPU of the run's processes is metered over its window.
+         * The session ends with endSession(), after its last run.
          */
-        Outcome stream(long minMessages, Duration minTime, boolean endOfSession) throws RunFailure {
+        Outcome stream(long minMessages, Duration minTime, boolean measured) throws RunFailure {
             if (runsStarted++ > 0 && !method.everyMessage()) nextRun();
+            int run = runsStarted;
+            CpuMeter meter = measured ? CpuMeter.start(cpuPids()) : null;
             long start = System.nanoTime();
             Long deadline = minTime == null ? null : start + minTime.toNanos();
             long sent = 0, hash = 0;
@@ -1356,26 +1423,56 @@ public class RedisBench implements Callable<Integer> {
                 try {
                     while (true) {
                         long next = seq + 1;
+                        // The time this message is due: stamped before any wait for the window (the consumers' progress)
+                        // or a pipeline slot (Sender.send), so that queueing and back-pressure are inside its one-way
+                        // latency. See README, "How figures are defined".
+                        long due = System.nanoTime();
                         awaitWindow(next);
-                        long now = System.nanoTime();
-                        transport.send(payload.encode(next, now));
+                        transport.send(payload.encode(next, due));
                         seq = next;
                         sent++;
                         hash += mix(next);
                         sentTotal.lazySet(seq);
-                        if (sent >= minMessages && (deadline == null || now - deadline >= 0)) break;
+                        if (sent >= minMessages && (deadline == null || due - deadline >= 0)) break;
                     }
                     transport.flush();
                 } catch (Lost e) {
                     loss = e.getMessage();
                 }
-                ending = endOfSession;
-                transport.endRun(payload.marker(sent, endOfSession), consumers.size());
+                transport.endRun(payload.marker(sent, false), consumers.size());
+                awaitEnded(run);
+                // The window's end is each consumer's last verified receipt (in its report); the meter stops as soon as
+                // every consumer has said its run ended, before the reports (histograms) are made and read.
+                Map<String, Object> cpu = meter == null ? Map.of() : meter.stop(sent);
                 List<RunReport> reports = new ArrayList<>();
                 for (ConsumerProcess c : consumers) reports.add(awaitReport(c));
-                return evaluate(reports, start, sent, hash, loss);
+                return evaluate(reports, start, sent, hash, loss, cpu);
             } catch (Exception e) {
                 throw failure(e);
+            }
+        }
+
+        /** After the last run: the session's end marker, which each consumer answers with an empty report before it exits. */
+        void endSession() throws RunFailure {
+            try {
+                if (runsStarted++ > 0 && !method.everyMessage()) nextRun();
+                ending = true;
+                transport.endRun(payload.marker(0, true), consumers.size());
+                for (ConsumerProcess c : consumers) awaitReport(c);
+            } catch (Exception e) {
+                throw failure(e);
+            }
+        }
+
+        /** Until every consumer has taken run `run`'s end marker ("e"), or reported anyway (Redis dropped it), or is gone. */
+        void awaitEnded(int run) throws IOException {
+            while (true) {
+                boolean all = true;
+                for (ConsumerProcess c : consumers)
+                    if (c.runsEnded.get() < run && c.reports.isEmpty() && !c.lost && c.isAlive()) all = false;
+                if (all) return;
+                checkAbort();
+                LockSupport.parkNanos(1_000_000);      // the consumers' lines unpark us
             }
         }
 
@@ -1425,7 +1522,7 @@ public class RedisBench implements Callable<Integer> {
         }
 
         /** Every consumer's report against what was sent: pub/sub, each got all; list and stream, together they got all, once. */
-        Outcome evaluate(List<RunReport> reports, long start, long sent, long hash, String loss) throws IOException {
+        Outcome evaluate(List<RunReport> reports, long start, long sent, long hash, String loss, Map<String, Object> cpu) throws IOException {
             Histogram all = new Histogram(3);
             long received = 0, errors = 0, lost = 0, end = 0;
             String first = null;
@@ -1437,7 +1534,7 @@ public class RedisBench implements Callable<Integer> {
                 errors += r.errors;
                 if (first == null && r.firstError != null) first = "consumer " + i + ": " + r.firstError;
                 end = Math.max(end, r.lastNanos);
-                perConsumer[i] = r.lastNanos > start ? r.messages / ((r.lastNanos - start) / 1e9) : 0;
+                perConsumer[i] = r.lastNanos > start ? r.messages / ((r.lastNanos - start) / 1e9) : 0;      // per peer: its own window
                 if (r.lost && r.messages >= sent && r.errors == 0) {
                     errors++;
                     if (first == null) first = "Redis closed consumer " + i + "'s connection";
@@ -1470,8 +1567,10 @@ public class RedisBench implements Callable<Integer> {
             } else if (loss != null && first != null && !first.contains("disconnected")) {
                 first += " (" + loss + ")";
             }
+            // Throughput = messages / the measured window, from the producer's first send to the last verified receipt
+            // (of all consumers; per consumer, to its own last one). See README, "How figures are defined".
             double seconds = ((end > start ? end : System.nanoTime()) - start) / 1e9;
-            return new Outcome(sent, received, lost, errors, first, seconds, all, perConsumer);
+            return new Outcome(sent, received, lost, errors, first, seconds, all, perConsumer, cpu);
         }
 
         /** After the last run: every consumer gone with exit 0, the keys deleted. */
@@ -1533,39 +1632,57 @@ public class RedisBench implements Callable<Integer> {
     }
 
     /**
-     * redis-benchmark (from redis-tools), where it is on PATH: its PUBLISH rate against the same server,
-     * one connection, the same pipeline depths, with one of our consumers subscribed and counting what
-     * arrives. A reference for pubsub (C client, no encoding, no checks), recorded as a limit-* row.
+     * redis-benchmark (from redis-tools), where it is on PATH: its PUBLISH rate against the same server, one
+     * connection, the same pipeline depths and as many requests as the pubsub method sent at that size and depth,
+     * with one of our consumers subscribed and counting what arrives (it must be everything). A reference row
+     * (kind=reference, named redis-benchmark[-pN]) beside the methods of the same size, never ranked among them:
+     * it is redis-benchmark's count of PUBLISH requests answered per second, not of deliveries, with a C client
+     * and no encoding or checks. Its CPU is redis-benchmark's and the server's (when the script started it).
      */
     static final class RedisBenchmark {
         static final int MAX_ARGUMENT = 100_000;      // Linux refuses single arguments over 128 KiB
 
-        static void run(RedisBench o, Plan plan, int bytes, Invocation inv, Results results, List<Row> rows) throws RunFailure {
+        /** What one redis-benchmark run gave: its rate, and the CPU it and the server used over its wall time. */
+        record Published(double rate, long cpuNanos, long wallNanos) {}
+
+        static void run(RedisBench o, Plan plan, int bytes, Invocation inv, Results results, List<Row> rows, Map<String, Long> counts)
+                throws RunFailure {
             if (bytes > MAX_ARGUMENT) {
                 System.err.println(BENCH + ": redis-benchmark left out at " + Units.size(bytes) + ": its value is an argument, at most " + Units.size(MAX_ARGUMENT));
                 return;
             }
             Method pubsub = method("pubsub");
             for (int pipeline : plan.pipelines) {
-                long requests = plan.messages(bytes, o.quick);
-                String name = "limit-redis-benchmark" + (pipeline > 1 ? "-p" + pipeline : "");
+                String beside = "pubsub" + (pipeline > 1 ? "-p" + pipeline : "");
+                // As many requests as pubsub sent beside it, rounded up to whole batches: redis-benchmark -P N sends N at a time.
+                long requests = (counts.getOrDefault(beside, plan.messages(bytes, o.quick)) + pipeline - 1) / pipeline * pipeline;
+                String name = "redis-benchmark" + (pipeline > 1 ? "-p" + pipeline : "");
                 try (Session s = Session.start(pubsub, name, o, bytes, pipeline, 1, true, inv)) {
-                    s.stage = Units.size(bytes) + " redis-benchmark";
-                    Progress.show(name + " " + s.stage);
-                    double rate = publish(plan.redisBenchmark, inv.server.endpoint, s, requests, pipeline, bytes, o.timeout);
-                    s.ending = true;
-                    s.transport.endRun(s.payload.marker(requests, true), 1);
-                    RunReport r = s.awaitReport(s.consumers.get(0));
-                    boolean all = r.messages == requests && r.errors == 0 && !r.lost;
-                    String missed = "the subscriber got " + r.messages + " of " + requests + " messages" + (r.lost ? ": Redis disconnected it" : "");
-                    Row row = Row.limit(name, bytes, pipeline, rate, requests, all, all ? null : missed,
-                            "redis-benchmark PUBLISH of " + Units.size(bytes) + " values, 1 connection, " + (pipeline == 1 ? "unpipelined" : "pipeline " + pipeline)
-                                    + ", its own rate of requests answered; one of our consumers subscribed, counting arrivals; " + inv.server.describe(),
-                            inv.server);
-                    Progress.clear();
-                    results.write(row.fields, row.hist);
-                    rows.add(row);
-                    if (!all) throw new RunFailure(name + ": messages lost at " + Units.size(bytes) + ": " + missed);
+                    List<Double> headlines = new ArrayList<>();
+                    for (int run = 1; plan.runs.another(headlines); run++) {
+                        s.stage = Units.size(bytes) + " redis-benchmark run " + run;
+                        Progress.show(name + " " + s.stage);
+                        Published pub = publish(plan.redisBenchmark, inv.server, s, requests, pipeline, bytes, o.timeout);
+                        s.transport.endRun(s.payload.marker(requests, false), 1);
+                        RunReport r = s.awaitReport(s.consumers.get(0));
+                        boolean all = r.messages == requests && r.errors == 0 && !r.lost;
+                        String missed = "the subscriber got " + r.messages + " of " + requests + " messages" + (r.lost ? ": Redis disconnected it" : "");
+                        String note = "a reference, not a method: redis-benchmark's own figure, PUBLISH requests answered per second by its clock "
+                                + "(C client, 1 connection, " + (pipeline == 1 ? "unpipelined" : "pipeline " + pipeline) + ", " + requests + " values of "
+                                + Units.size(bytes) + " of 'x', not msgpack arrays), no subscriber deliveries: one of our consumers subscribed and "
+                                + "counted arrivals (all must arrive), untimed; CPU: redis-benchmark and "
+                                + (inv.server.process != null ? "the server" : "not the server (not started by this script)")
+                                + "; " + inv.server.describe();
+                        Row row = Row.reference(name, o.dtype, bytes, pipeline, run, pub.rate, requests, all, all ? null : missed, note, inv.server,
+                                CpuMeter.fields(pub.cpuNanos, pub.wallNanos, requests));
+                        row.fields.put("received", r.messages);
+                        Progress.clear();
+                        results.write(row.fields, row.hist);
+                        rows.add(row);
+                        if (!all) throw new RunFailure(name + ": messages lost at " + Units.size(bytes) + ": " + missed);
+                        headlines.add(pub.rate);
+                    }
+                    s.endSession();
                     s.finish();
                 } catch (IOException | InterruptedException | Lost | RuntimeException e) {
                     throw new RunFailure(name + ": " + (e instanceof JedisException ? "Redis: " + rootMessage(e) : e.getMessage()));
@@ -1573,9 +1690,25 @@ public class RedisBench implements Callable<Integer> {
             }
         }
 
-        /** Runs redis-benchmark's PUBLISH to the session's channel; its rate of requests per second. Never longer than 4 timeouts. */
-        static double publish(Path tool, Endpoint e, Session s, long requests, int pipeline, int bytes, Duration timeout)
+        /** CPU time of this process's children that have ended and been waited for (/proc/self/stat cutime + cstime), or -1. */
+        static long reapedChildrenCpuNanos() {
+            try {
+                String stat = Files.readString(Path.of("/proc/self/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // fields 16 and 17 of proc(5), counted from the state (field 3); in clock ticks, USER_HZ = 100 on Linux
+                return (Long.parseLong(f[13]) + Long.parseLong(f[14])) * 10_000_000L;
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        /**
+         * Runs redis-benchmark's PUBLISH to the session's channel; its rate of requests per second, and the CPU time
+         * of redis-benchmark (counted once it has ended and been waited for) and of our server. Never longer than 4 timeouts.
+         */
+        static Published publish(Path tool, RedisServer server, Session s, long requests, int pipeline, int bytes, Duration timeout)
                 throws IOException, InterruptedException, RunFailure {
+            Endpoint e = server.endpoint;
             List<String> cmd = new ArrayList<>(List.of(tool.toString(), "-h", e.host, "-p", String.valueOf(e.port),
                     "-c", "1", "-n", String.valueOf(requests), "-P", String.valueOf(pipeline), "--csv"));
             if (e.user != null) cmd.addAll(List.of("--user", e.user));
@@ -1583,6 +1716,9 @@ public class RedisBench implements Callable<Integer> {
             cmd.addAll(List.of("PUBLISH", new String(s.keys.key, StandardCharsets.UTF_8), "x".repeat(bytes)));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             if (e.password != null) pb.environment().put("REDISCLI_AUTH", e.password);      // not on its command line, for ps to show
+            ProcessHandle serverHandle = server.process == null ? null : server.process.toHandle();
+            long serverBefore = serverHandle == null ? 0 : CpuMeter.cpuNanos(serverHandle), childrenBefore = reapedChildrenCpuNanos();
+            long wallBefore = System.nanoTime();
             Process p = pb.start();
             StringBuffer output = new StringBuffer();
             Thread reader = daemon("redis-benchmark output", () -> {
@@ -1592,11 +1728,15 @@ public class RedisBench implements Callable<Integer> {
             });
             try {
                 if (!p.waitFor(timeout.toMillis() * 4, TimeUnit.MILLISECONDS)) throw new RunFailure(s.name + ": redis-benchmark still ran after " + Units.duration(timeout.multipliedBy(4)));
+                long wall = System.nanoTime() - wallBefore;
+                long serverCpu = serverHandle == null ? 0 : Math.max(0, CpuMeter.cpuNanos(serverHandle) - serverBefore);
+                long childrenAfter = reapedChildrenCpuNanos();
+                long toolCpu = childrenBefore < 0 || childrenAfter < 0 ? 0 : Math.max(0, childrenAfter - childrenBefore);
                 reader.join(1000);
                 if (p.exitValue() != 0) throw new RunFailure(s.name + ": redis-benchmark failed: " + output.toString().strip().lines().limit(3).collect(Collectors.joining(" | ")));
                 Matcher m = Pattern.compile("\"PUBLISH[^\"]*\",\"([0-9.]+)\"").matcher(output);
                 if (!m.find()) throw new RunFailure(s.name + ": no PUBLISH rate in redis-benchmark's output: " + output.toString().strip());
-                return Double.parseDouble(m.group(1));
+                return new Published(Double.parseDouble(m.group(1)), serverCpu + toolCpu, wall);
             } finally {
                 p.destroyForcibly();
             }
@@ -1623,7 +1763,8 @@ public class RedisBench implements Callable<Integer> {
     // ---------------------------------------------------------------- the child
 
     record ChildConfig(String method, String host, int port, String user, String password, int database, String key, int index,
-                       boolean countOnly, Dtype dtype, int bytes, long seed, long progressEvery, long timeoutMillis, long stallMillis, long parentPid) {}
+                       boolean countOnly, Dtype dtype, int bytes, long seed, long progressEvery, long timeoutMillis, long stallMillis,
+                       long pauseAt, long pauseMillis, long parentPid) {}
 
     /**
      * The child: reads its configuration from stdin, connects, says "ready" once it will miss nothing
@@ -1644,6 +1785,9 @@ public class RedisBench implements Callable<Integer> {
             Checker checker = new Checker(new Payload(cfg.dtype, cfg.bytes, cfg.seed, 0), method.everyMessage(), cfg.countOnly, cfg.progressEvery,
                     n -> { stdout.println("p " + n); stdout.flush(); },
                     r -> { stdout.println(json(r)); stdout.flush(); });
+            checker.ended = () -> { stdout.println("e"); stdout.flush(); };
+            checker.pauseAt = cfg.pauseAt;
+            checker.pauseMillis = cfg.pauseMillis;
             AtomicBoolean ready = new AtomicBoolean();
             Runnable nextRun = () -> {
                 try {
@@ -1687,11 +1831,11 @@ public class RedisBench implements Callable<Integer> {
     /** One measured configuration, in the suite's schema (README.md, "Results files"). */
     static final class Row {
         final Map<String, Object> fields = new LinkedHashMap<>();
-        boolean verified, limit;
+        boolean verified, reference;
         String firstError, method;
-        int size;
+        int size, pipeline;
         long lost;
-        double rate, mbps, seconds, p50, p99, p999;
+        double rate, mbps, seconds, p50, p99, p999, cpuCores, cpuPerMsg;
         double[] perConsumer = new double[0];
         Histogram hist;
 
@@ -1703,33 +1847,48 @@ public class RedisBench implements Callable<Integer> {
             r.perConsumer = o.perConsumer;
             r.hist = o.latency.getTotalCount() > 0 ? o.latency : null;
             var f = r.fields;
+            f.put("kind", Results.KIND_METHOD);
             f.put("wait", m.waits());
             f.put("run", run);
             f.put("seconds", round(o.seconds, 6));
             r.putLatency();
             f.put("errors", o.errors + o.lost);
-            f.put("note", note);
+            f.put("note", server.process == null ? note + "; CPU: the producer and the consumers, not the Redis server (not started by this script)"
+                    : note + "; CPU: the producer, the consumers and the Redis server");
             f.put("payload", dtype.name());
             f.put("window", window);
             f.put("lost", o.lost);
             f.put("received", o.received);
             f.put("deliveries_per_s", round(o.received / o.seconds, 1));
             f.put("per_consumer_msgs_per_s", Arrays.stream(o.perConsumer).map(x -> round(x, 1)).boxed().toList());
+            r.putCpu(o.cpu);
             return r;
         }
 
-        /** A limit-* row: what another program reached against the same server, shown beside the methods, not ranked among them. */
-        static Row limit(String method, int bytes, int pipeline, double rate, long requests, boolean verified, String error, String note, RedisServer server) {
+        /**
+         * A reference row: what another program (redis-benchmark) reached against the same server, labelled with the
+         * methods' payload and size so that it sits beside them; shown, never ranked among them.
+         */
+        static Row reference(String method, Dtype dtype, int bytes, int pipeline, int run, double rate, long requests, boolean verified, String error,
+                             String note, RedisServer server, Map<String, Object> cpu) {
             Row r = base(method, bytes, pipeline, 1, rate, requests, verified, error, note, server);
-            r.limit = true;
+            r.reference = true;
             r.seconds = requests / rate;
-            r.fields.put("run", 1);
+            r.fields.put("kind", Results.KIND_REFERENCE);
+            r.fields.put("run", run);
             r.fields.put("seconds", round(r.seconds, 6));
             r.putLatency();
             r.fields.put("errors", verified ? 0 : 1);
             r.fields.put("note", note);
-            r.fields.put("payload", "bytes");
+            r.fields.put("payload", dtype.name());
+            r.putCpu(cpu);
             return r;
+        }
+
+        private void putCpu(Map<String, Object> cpu) {
+            fields.putAll(cpu);
+            cpuCores = cpu.get("cpu_cores") instanceof Number n ? n.doubleValue() : Double.NaN;
+            cpuPerMsg = cpu.get("cpu_us_per_msg") instanceof Number n ? n.doubleValue() : Double.NaN;
         }
 
         private static Row base(String method, int bytes, int pipeline, int consumers, double rate, long count, boolean verified, String error,
@@ -1737,6 +1896,7 @@ public class RedisBench implements Callable<Integer> {
             Row r = new Row();
             r.method = method;
             r.size = bytes;
+            r.pipeline = pipeline;
             r.rate = rate;
             r.mbps = rate * bytes / 1e6;
             r.verified = verified;
@@ -1745,6 +1905,7 @@ public class RedisBench implements Callable<Integer> {
             f.put("timestamp", Instant.now().toString());
             f.put("bench", BENCH);
             f.put("method", method);
+            f.put("kind", null);
             f.put("pattern", "stream");
             f.put("wait", "block");
             f.put("payload", null);
@@ -1789,31 +1950,43 @@ public class RedisBench implements Callable<Integer> {
     static final String LATENCY_CLOCK = System.getProperty("os.name").equals("Linux") ? "CLOCK_MONOTONIC, one clock for all processes"
             : "one clock for all processes only where the OS makes it so";
 
-    /** Per size, each method's throughput (median of the runs, ± half their range), its loss and latency, and how it compares. */
+    /**
+     * Per size and pipeline depth, each method's throughput (the median of the runs and its 95% interval), its loss,
+     * latency and CPU cost, and how many times slower it is than the fastest method of that same configuration;
+     * redis-benchmark's rows are shown as references, never the fastest.
+     */
     void printSummary(List<Row> rows, Plan plan, Invocation inv, boolean stoppedEarly) {
         if (rows.isEmpty()) return;
-        System.out.printf("%nRedisBench: %s arrays, msgpack-encoded, %d consumer process(es), median of %d run(s); latency at full throughput%n",
-                dtype, consumers, plan.runs);
+        System.out.printf("%nRedisBench: %s arrays, msgpack-encoded, %d consumer process(es), %s run(s) per cell; latency at full throughput%n",
+                dtype, consumers, plan.runs.auto() ? "auto: 6 to 10" : String.valueOf(plan.runs.count()));
         if (inv != null) System.out.println("Server: " + inv.server.describe() + ".");
-        System.out.println("One-way latency per message: the consumer's System.nanoTime minus the producer's (" + LATENCY_CLOCK + ").");
-        String format = "%-8s %-24s %9s %11s %5s %9s %9s %15s %9s %9s %11s%n";
-        System.out.printf(format, "size", "method", "time ms", "msgs/s", "±", "MB/s", "lost", "latency p50 µs", "p99 µs", "p99.9 µs", "vs fastest");
-        Map<Integer, Map<String, List<Row>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
+        System.out.println("One-way latency per message: the consumer's System.nanoTime at verified receipt minus the producer's when the message was due, "
+                + "before any wait for the window or a pipeline slot (" + LATENCY_CLOCK + ").");
+        String format = "%-8s %-20s %-29s %9s %7s %9s %9s %6s %9s %12s%n";
+        System.out.printf(format, "size", "method", "msgs/s, median [95% interval]", "MB/s", "lost", "p50 µs", "p99 µs", "cores", "CPU µs/msg", "vs fastest");
+        Map<List<Integer>, Map<String, List<Row>>> byConfig = rows.stream().collect(Collectors.groupingBy(r -> List.of(r.size, r.pipeline),
+                () -> new TreeMap<>(Comparator.<List<Integer>>comparingInt(k -> k.get(0)).thenComparingInt(k -> k.get(1))),
                 Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
-        bySize.forEach((size, byMethod) -> {
-            Map<String, Double> rates = new LinkedHashMap<>();
-            byMethod.forEach((m, rs) -> rates.put(m, median(rs, r -> r.rate)));
-            double best = byMethod.entrySet().stream().filter(e -> !e.getValue().get(0).limit).mapToDouble(e -> rates.get(e.getKey())).max().orElse(Double.NaN);
-            String label = Units.size(size);
+        int lastSize = -1;
+        boolean spread = false;
+        for (var config : byConfig.entrySet()) {
+            Map<String, List<Row>> byMethod = config.getValue();
+            Map<String, Interval> rates = new LinkedHashMap<>();
+            byMethod.forEach((m, rs) -> rates.put(m, Interval.of(rs.stream().map(x -> x.rate).toList())));
+            // The fastest METHOD of this configuration (size, dtype, pipeline, consumers): references are never it.
+            double best = byMethod.entrySet().stream().filter(e -> !e.getValue().get(0).reference).mapToDouble(e -> rates.get(e.getKey()).median())
+                    .max().orElse(Double.NaN);
             for (var e : byMethod.entrySet()) {
                 List<Row> rs = e.getValue();
-                double r = rates.get(e.getKey());
-                DoubleSummaryStatistics spread = rs.stream().mapToDouble(x -> x.rate).summaryStatistics();
-                System.out.printf(format, label, e.getKey(), fmt(median(rs, x -> x.seconds) * 1e3), fmt(r),
-                        rs.size() > 1 ? String.format("%.0f%%", 50 * (spread.getMax() - spread.getMin()) / r) : "",
-                        fmt(median(rs, x -> x.mbps)), rs.get(0).limit ? "" : String.valueOf(rs.stream().mapToLong(x -> x.lost).sum()),
-                        fmt(median(rs, x -> x.p50)), fmt(median(rs, x -> x.p99)), fmt(median(rs, x -> x.p999)),
-                        rs.get(0).limit ? "limit" : times(best / r));
+                Interval rate = rates.get(e.getKey());
+                spread |= rate.spread() > Interval.SPREAD_MARK;
+                boolean reference = rs.get(0).reference;
+                String label = config.getKey().get(0) == lastSize ? "" : Units.size(config.getKey().get(0));
+                lastSize = config.getKey().get(0);
+                System.out.printf(format, label, e.getKey(), rate.text(), fmt(median(rs, x -> x.mbps)),
+                        reference ? "" : String.valueOf(rs.stream().mapToLong(x -> x.lost).sum()),
+                        fmt(median(rs, x -> x.p50)), fmt(median(rs, x -> x.p99)), fmt(median(rs, x -> x.cpuCores)), fmt(median(rs, x -> x.cpuPerMsg)),
+                        reference ? "(reference)" : times(best / rate.median()));
                 if (rs.get(0).perConsumer.length > 1) {
                     List<String> each = new ArrayList<>();
                     for (int i = 0; i < rs.get(0).perConsumer.length; i++) {
@@ -1823,11 +1996,16 @@ public class RedisBench implements Callable<Integer> {
                     System.out.println("         per consumer, msgs/s: " + String.join(" / ", each));
                 }
                 rs.stream().filter(x -> !x.verified).findFirst().ifPresent(x -> System.out.println("         NOT VERIFIED: " + x.firstError));
-                label = "";
             }
-        });
-        System.out.println("time: one run; ±: half the range of the runs' msgs/s; lost: messages Redis dropped; -pN: pipeline depth N; "
-                + "vs fastest: times slower than the fastest method; limit-redis-benchmark: redis-benchmark's PUBLISH rate, for comparison.");
+        }
+        System.out.println("msgs/s: messages / (first send to last verified receipt); [a, b]: the median's interval from the runs' order statistics, "
+                + "95% from 6 runs on (with fewer, the runs' range: 75% for 3)" + (spread ? "; ~: the runs spread more than 10%" : "") + ".");
+        System.out.println("lost: messages Redis dropped; -pN: pipeline depth N; cores, CPU µs/msg: CPU time of the producer, the consumers and "
+                + (inv == null || inv.server.process != null ? "our Redis server" : "not the remote server") + " over the window (medians); "
+                + "vs fastest: times slower than the fastest method of the same size and depth.");
+        if (byConfig.values().stream().anyMatch(m -> m.values().stream().anyMatch(rs -> rs.get(0).reference)))
+            System.out.println("(reference) redis-benchmark[-pN]: redis-benchmark's PUBLISH requests answered per second, 1 connection, not deliveries; "
+                    + "its CPU is its own and the server's. Not a method: never the fastest.");
         System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All messages verified: "
                 + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv"));
     }
@@ -2323,7 +2501,8 @@ public class RedisBench implements Callable<Integer> {
          * null. Every row says its kind (method or reference) and its CPU cost (CpuMeter's two fields).
          */
         void write(Map<String, Object> fields, Histogram hist) throws RunFailure {
-            if (!List.of(KIND_METHOD, KIND_REFERENCE).contains(fields.get("kind")) || !(fields.get("cpu_us_per_msg") instanceof Number)
+            Object kind = fields.get("kind");
+            if (!(KIND_METHOD.equals(kind) || KIND_REFERENCE.equals(kind)) || !(fields.get("cpu_us_per_msg") instanceof Number)
                     || !(fields.get("cpu_cores") instanceof Number))
                 throw new IllegalStateException("a row without kind or CPU cost: " + fields.get("method"));
             try {

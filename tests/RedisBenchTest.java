@@ -156,12 +156,26 @@ public class RedisBenchTest extends Harness {
         for (String m : methods)
             check(rows.stream().anyMatch(row -> row.get("method").asText().equals(m) && row.get("size_bytes").asInt() == size), "a row for " + m + " at " + size + ": " + rows);
         for (JsonNode row : rows) {
+            checkKindAndCpu(row);
             check(row.get("verified").asBoolean() && row.get("errors").asInt() == 0 && row.get("lost").asInt() == 0, "verified, nothing lost: " + row);
             check(row.get("msgs_per_s").asDouble() > 0 && row.get("mb_per_s").asDouble() > 0 && row.get("lat_p50_us").asDouble() > 0, "positive figures: " + row);
             check(!row.get("redis_version").asText().isEmpty() && row.get("note").asText().contains("Redis " + row.get("redis_version").asText()), "the server's version: " + row);
         }
         check(r.out().contains("All messages verified: yes"), "summary says verified:\n" + r.out());
         check(ourServers().isEmpty(), "no redis-server of ours left: " + ourServers());
+    }
+
+    /**
+     * Every row says its kind (a method, or redis-benchmark's reference) and its CPU cost: some CPU per message,
+     * and at most every core of the machine (its `cores`) busy, with half a core for the 10 ms ticks' rounding.
+     */
+    static void checkKindAndCpu(JsonNode row) {
+        String expected = row.get("method").asText().startsWith("redis-benchmark") ? "reference" : "method";
+        check(row.path("kind").asText().equals(expected), "kind " + expected + ": " + row);
+        double cores = row.get("cores").asDouble();
+        check(row.path("cpu_us_per_msg").isNumber() && row.get("cpu_us_per_msg").asDouble() > 0, "CPU per message > 0: " + row);
+        check(row.path("cpu_cores").isNumber() && row.get("cpu_cores").asDouble() >= 0 && row.get("cpu_cores").asDouble() <= cores + 0.5,
+                "cpu_cores within [0, " + cores + " + 0.5]: " + row);
     }
 
     /**
@@ -327,6 +341,8 @@ public class RedisBenchTest extends Harness {
                     new String[]{"--dtype", "float16"},
                     new String[]{"--size", "12"},
                     new String[]{"--count", "0"},
+                    new String[]{"--runs", "0"},
+                    new String[]{"--runs", "many"},
                     new String[]{"--window", "-1"},
                     new String[]{"--timeout", "0s"},
                     new String[]{"--pubsub-limit", "10"},
@@ -421,17 +437,80 @@ public class RedisBenchTest extends Harness {
             }
         });
 
-        test("redis-benchmark's PUBLISH rate against the same server, a subscriber counting: a limit row beside pubsub", () -> {
+        test("redis-benchmark's PUBLISH rate against the same server: reference rows beside pubsub (same payload, size, depth and count), never the fastest", () -> {
             Path tool = Stream.of(System.getenv("PATH").split(File.pathSeparator)).map(d -> Path.of(d, "redis-benchmark")).filter(Files::isExecutable).findFirst().orElse(null);
             if (tool == null) throw new Skip("no redis-benchmark on PATH (Debian package redis-tools)");
             Path out = work.resolve("reference");
-            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "-m", "pubsub", "--size", "1Ki", "-n", "2000", "--pipeline", "1,16", "-r", "1", "-w", "0", "-o", out.toString());
+            // No -n: pubsub runs for about a second, and redis-benchmark publishes as many requests as it sent.
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "-m", "pubsub", "--size", "1Ki", "--pipeline", "1,16", "-r", "1", "-w", "0", "-o", out.toString());
             check(r.code() == 0, "exit 0: " + r.err());
-            for (String m : List.of("limit-redis-benchmark", "limit-redis-benchmark-p16")) {
-                JsonNode row = rows(out).stream().filter(x -> x.get("method").asText().equals(m)).findFirst().orElseThrow(() -> new AssertionError("no " + m + " row"));
-                check(row.get("verified").asBoolean() && row.get("msgs_per_s").asDouble() > 0 && row.get("count").asLong() == 2000, "every request delivered: " + row);
+            List<JsonNode> rows = rows(out);
+            check(rows.stream().noneMatch(x -> x.get("method").asText().contains("limit")), "no limit-* row: " + rows);
+            for (String depth : List.of("", "-p16")) {
+                JsonNode ref = rows.stream().filter(x -> x.get("method").asText().equals("redis-benchmark" + depth)).findFirst()
+                        .orElseThrow(() -> new AssertionError("no redis-benchmark" + depth + " row: " + rows));
+                JsonNode method = rows.stream().filter(x -> x.get("method").asText().equals("pubsub" + depth)).findFirst().orElseThrow();
+                checkKindAndCpu(ref);
+                checkKindAndCpu(method);
+                check(ref.get("verified").asBoolean() && ref.get("msgs_per_s").asDouble() > 0 && ref.get("received").asLong() == ref.get("count").asLong(),
+                        "every request delivered to the subscriber: " + ref);
+                for (String same : List.of("payload", "size_bytes", "batch", "peers", "pattern"))
+                    check(ref.get(same).equals(method.get(same)), "the same " + same + " as pubsub" + depth + ": " + ref.get(same) + " vs " + method.get(same));
+                long batch = method.get("batch").asLong(), extra = ref.get("count").asLong() - method.get("count").asLong();
+                check(extra >= 0 && extra < batch, "as many requests as pubsub" + depth + " sent, in whole batches of " + batch + ": " + ref.get("count") + " vs " + method.get("count"));
+                check(ref.get("payload").asText().equals("float64"), "labelled with the arrays' payload: " + ref.get("payload"));
+                String note = ref.get("note").asText();
+                check(note.contains("PUBLISH requests answered per second") && note.contains("no subscriber deliveries") && note.contains("CPU: redis-benchmark and the server"),
+                        "the note says what it measures: " + note);
             }
-            check(r.out().lines().anyMatch(l -> l.contains("limit-redis-benchmark-p16") && l.contains("limit")), "in the summary, marked as a limit:\n" + r.out());
+            check(r.out().lines().anyMatch(l -> l.contains("redis-benchmark-p16") && l.contains("(reference)")), "in the summary, marked as a reference:\n" + r.out());
+            // pubsub is the only method of each configuration: the fastest (1.00x), whatever redis-benchmark reached.
+            List<String> pubsubLines = r.out().lines().filter(l -> l.matches(".*\\spubsub(-p16)?\\s.*")).toList();
+            check(pubsubLines.size() == 2 && pubsubLines.stream().allMatch(l -> l.strip().endsWith("1.00x")), "pubsub ranked against methods only:\n" + r.out());
+        });
+
+        test("no -n: warm-up, then a measured run of at least about a second, its count in the row, throughput = count / window", () -> {
+            Path out = work.resolve("default-length");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "-m", "list", "--size", "8", "--pipeline", "16", "-r", "1", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            JsonNode row = rows(out).get(0);
+            checkKindAndCpu(row);
+            double seconds = row.get("seconds").asDouble();
+            long count = row.get("count").asLong();
+            check(seconds >= 0.9, "the measured run lasted at least about 1 s: " + row);
+            check(count >= RedisBench.DEFAULT_FLOOR && row.get("received").asLong() == count && row.get("verified").asBoolean(), "the count used, all received: " + row);
+            check(Math.abs(row.get("msgs_per_s").asDouble() * seconds / count - 1) < 0.01, "msgs/s = count / seconds: " + row);
+            System.out.printf("     (%,d messages of 8 B in %.2f s; the old fixed default was 100,000)%n", count, seconds);
+        });
+
+        test("--runs auto: 6 to 10 runs, numbered, the summary with the median's interval", () -> {
+            Path out = work.resolve("auto");
+            // Runs of 0.2 s: long enough for the CPU meter's 10 ms ticks to give cpu_cores within a fraction of a core.
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "-m", "list", "--size", "1Ki", "--pipeline", "16", "-d", "200ms", "-w", "0", "--runs", "auto",
+                    "--no-redis-benchmark", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            List<JsonNode> rows = rows(out);
+            check(rows.size() >= 6 && rows.size() <= 10, "6 to 10 runs: " + rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                check(rows.get(i).get("run").asInt() == i + 1 && rows.get(i).get("verified").asBoolean(), "run " + (i + 1) + ": " + rows.get(i));
+                checkKindAndCpu(rows.get(i));
+            }
+            check(r.out().lines().anyMatch(l -> l.contains("list-p16") && l.contains("[") && l.contains("]")), "an interval in the summary:\n" + r.out());
+        });
+
+        test("synthetic timeline: a consumer stalling 50 ms mid-run, window 1: the stall is inside the window and the latency of the message due during it", () -> {
+            // With --window 1 the producer is at most one message ahead: while the consumer stalls (after checking
+            // message 150, before reporting it), no message is in flight. The stall reaches a latency only because
+            // message 151 is stamped when it is due, before the producer waits for its window; stamped after the
+            // wait, every latency stays a hop (this test failed so against the earlier stamping).
+            Path out = work.resolve("stall");
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "-m", "pubsub", "--size", "1Ki", "--pipeline", "1", "--window", "1", "-n", "300",
+                    "-w", "1", "-r", "1", "--pause-consumer", "50", "--pause-at", "150", "--no-redis-benchmark", "-o", out.toString());
+            check(r.code() == 0, "exit 0: " + r.err());
+            JsonNode row = rows(out).get(0);
+            check(row.get("verified").asBoolean() && row.get("count").asLong() == 300, "verified, 300 messages: " + row);
+            check(row.get("seconds").asDouble() >= 0.05, "the stall is inside the window: " + row.get("seconds"));
+            check(row.get("lat_max_us").asDouble() >= 50_000, "the stall is inside the latency of the message due during it: " + row.get("lat_max_us"));
         });
 
         test("--cleanup removes a killed run's folder and stops the redis-server it left", () -> {
