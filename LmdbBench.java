@@ -103,7 +103,7 @@ public class LmdbBench implements Callable<Integer> {
     List<Integer> sizes;
 
     @Option(names = {"-n", "--count"}, paramLabel = "N",
-            description = "Reads per reader per run (default: snapshot 2,000,000 entries' worth, 100 to 100,000, point 200,000, or 2 s if that comes first; a tenth, or 0.5 s, with --quick).")
+            description = "Reads per reader per run, exactly (default: as many as the warm-up's rate gives for a run of at least 1 s per reader; a quarter of that with --quick).")
     Long count;
 
     @Option(names = {"-d", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class,
@@ -121,7 +121,8 @@ public class LmdbBench implements Callable<Integer> {
             description = "The writer writes a new version R times a second while the readers read; torn reads are counted (default: ${DEFAULT-VALUE}, write once per run).")
     double liveWrites;
 
-    @Option(names = {"-w", "--warmup"}, paramLabel = "N", defaultValue = "1", description = "Warm-up runs per size, not counted (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-w", "--warmup"}, paramLabel = "N", defaultValue = "1",
+            description = "Warm-up runs per size and access mode, not counted (default: ${DEFAULT-VALUE}); without --count or --duration each reads for 1 s (at least one).")
     int warmup;
 
     @Option(names = {"-m", "--methods"}, paramLabel = "LIST", split = ",", description = "Methods to run (default: all; see --list).")
@@ -130,13 +131,15 @@ public class LmdbBench implements Callable<Integer> {
     @Option(names = "--list", description = "Print the methods, one line each, and exit.")
     boolean list;
 
-    @Option(names = {"-r", "--runs"}, paramLabel = "N", defaultValue = "3", description = "Repeats of each configuration (default: ${DEFAULT-VALUE}); the summary quotes the median.")
-    int runs;
+    @Option(names = {"-r", "--runs"}, paramLabel = "N|auto", converter = RunsConverter.class, defaultValue = "3",
+            description = {"Measured runs of each configuration (default: ${DEFAULT-VALUE}); the summary quotes the median and its 95% interval.",
+                    "auto: 6 runs at least, 10 at most, stopping when the 95% interval of the total reads/s is within 5% of its median."})
+    Runs runs;
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "results", description = "Results folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--quick", description = "A small, fast configuration for smoke tests: 1,000 entries, both access modes, a tenth of the reads, one run.")
+    @Option(names = "--quick", description = "A small, fast configuration for smoke tests: 1,000 entries, both access modes, runs of about 0.25 s, one run.")
     boolean quick;
 
     @Option(names = "--map-size", paramLabel = "SIZE", converter = MapSizeConverter.class, defaultValue = "1Gi",
@@ -170,6 +173,12 @@ public class LmdbBench implements Callable<Integer> {
 
     @Option(names = "--unsafe-shm", hidden = true, description = "Testing: shm writes in place and readers skip the seqlock, so live writes can tear reads.")
     boolean unsafeShm;
+
+    @Option(names = "--late-reader", hidden = true, paramLabel = "MS", description = "Testing: reader 0 starts reading MS milliseconds after the release.")
+    long lateReaderMillis;
+
+    @Option(names = "--stall-reader", hidden = true, paramLabel = "MS", description = "Testing: reader 0 pauses once for MS milliseconds inside a timed read in the middle of its run.")
+    long stallReaderMillis;
 
     @Spec CommandSpec spec;
 
@@ -782,6 +791,13 @@ public class LmdbBench implements Callable<Integer> {
             this.inPlace = inPlace;
         }
 
+        /**
+         * In place (--unsafe-shm, a test), versions start at 1001: up to 65,535 every version encodes to the same
+         * length (msgpack's uint16), so a read the writer overtakes decodes into entries of two versions, a torn
+         * read, rather than into bytes out of step.
+         */
+        public long lastVersion() { return inPlace ? 1000 : 0; }
+
         public String prepare(Access access, Encoded sample) throws IOException {
             if (file != null) Files.deleteIfExists(file);
             capacity = ShmLayout.slotCapacity(sample);
@@ -1066,14 +1082,17 @@ public class LmdbBench implements Callable<Integer> {
 
     /** What a reader gets once, as JSON on its stdin. endpoint: where it finds the writer's end (LMDB's folder, zmq's address; shm's file comes with each run). */
     record ChildConfig(String method, int index, long parentPid, long seed, String endpoint, long mapSize, long timeoutMillis,
-                       long slowMillis, boolean unsafeShm) {}
+                       long slowMillis, boolean unsafeShm, long lateMillis, long stallMillis) {}
 
-    /** One run, as JSON on the reader's stdin; "go" follows when every reader is set (the barrier). Reads: at most (0: no limit); durationNanos: for at most (0: no limit). */
-    record RunSpec(Access access, int entries, long reads, long durationNanos, String shmFile, int run) {}
+    /**
+     * One run, as JSON on the reader's stdin; "go" follows when every reader is set (the barrier). reads: at most (0: no
+     * limit); durationNanos: for at most (0: no limit); minNanos: for at least, even past `reads` (0: no floor).
+     */
+    record RunSpec(Access access, int entries, long reads, long durationNanos, String shmFile, int run, long minNanos) {}
 
     /** A reader's account of one run. Times are System.nanoTime (CLOCK_MONOTONIC: one clock for every process). */
     record RunReport(long reads, long readNanos, String histogram, long errors, long torn, long retries, String firstError,
-                     long readyNanos, long startNanos, long endNanos, long minVersion, long maxVersion, long versions) {
+                     long readyNanos, long startNanos, long endNanos, long minVersion, long maxVersion, long versions, long lateReads, long lateNanos) {
         Histogram decodeHistogram() {
             try {
                 return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(histogram)), 0);
@@ -1084,8 +1103,14 @@ public class LmdbBench implements Callable<Integer> {
 
         double meanMicros() { return reads == 0 ? Double.NaN : readNanos / 1e3 / reads; }
 
-        /** Reads per second of reading (the checks between reads are not counted). */
-        double rate() { return readNanos == 0 ? 0 : reads / (readNanos / 1e9); }
+        /** This reader's measured window: its first request to its last read checked. */
+        double seconds() { return (endNanos - startNanos) / 1e9; }
+
+        /** Throughput of one reader: its reads ÷ its measured window (README, "How figures are defined"). */
+        double rate() { return endNanos > startNanos ? reads / seconds() : 0; }
+
+        /** Its rate in the second half of a run by duration (a warm-up: the JIT done by then), else over the whole window. */
+        double lateRate() { return lateNanos > 0 ? lateReads * 1e9 / lateNanos : rate(); }
     }
 
     /**
@@ -1114,7 +1139,8 @@ public class LmdbBench implements Callable<Integer> {
                     String go = readLine(stdin);
                     if (!go.startsWith("go ")) throw new IOException("expected 'go VERSION' from the writer, got '" + go + "'");
                     long heartbeat = Math.max(50, cfg.timeoutMillis / 4) * 1_000_000L;
-                    RunReport report = reading.run(ready, Long.parseLong(go.substring(3)), heartbeat, n -> say(stdout, "p " + n));
+                    // "done N" as soon as the window ends (the writer stops its CPU meter then); the report, histogram encoded, follows.
+                    RunReport report = reading.run(ready, Long.parseLong(go.substring(3)), heartbeat, n -> say(stdout, "p " + n), n -> say(stdout, "done " + n));
                     view.pause();
                     say(stdout, JSON.writeValueAsString(report));
                 }
@@ -1129,6 +1155,7 @@ public class LmdbBench implements Callable<Integer> {
 
     /** One reader's run: timed reads, each checked by its Checker after its clock stopped. */
     static final class Reading {
+        final ChildConfig cfg;
         final RunSpec spec;
         final Transport.View view;
         final Checker checker;
@@ -1138,6 +1165,7 @@ public class LmdbBench implements Callable<Integer> {
         long reads, readNanos;
 
         Reading(ChildConfig cfg, RunSpec spec, Transport.View view) {
+            this.cfg = cfg;
             this.spec = spec;
             this.view = view;
             checker = new Checker(cfg.seed, spec.entries);
@@ -1148,20 +1176,37 @@ public class LmdbBench implements Callable<Integer> {
 
         /**
          * published: the version the writer had published before the release; an older one is stale.
-         * Says "p N" (reads so far) every heartbeat, so that the writer can tell a stuck reader.
+         * Says "p N" (reads so far) every heartbeat, so that the writer can tell a stuck reader, and
+         * "done N" (done) as soon as its window has ended, before its histogram is encoded.
          */
-        RunReport run(long readyNanos, long published, long heartbeatNanos, java.util.function.LongConsumer progress) throws IOException {
+        RunReport run(long readyNanos, long published, long heartbeatNanos, java.util.function.LongConsumer progress,
+                      java.util.function.LongConsumer done) throws IOException {
             checker.published = published;
+            if (cfg.index() == 0 && cfg.lateMillis() > 0) sleep(cfg.lateMillis());      // testing: a reader that starts late
             long start = System.nanoTime(), now = start, retriesBefore = view.retries(), beat = start;
             long deadline = start + spec.durationNanos;
-            while ((spec.reads == 0 || reads < spec.reads) && (spec.durationNanos == 0 || now - deadline < 0)) {
+            // testing: one pause inside a timed read, in the middle of the run (by count, else by time)
+            boolean stall = cfg.index() == 0 && cfg.stallMillis() > 0;
+            long stallAtRead = spec.reads > 0 ? spec.reads / 2 : Long.MAX_VALUE, stallAtNanos = start + spec.durationNanos / 2;
+            long half = start + spec.durationNanos / 2, halfReads = -1, halfNanos = 0;      // runs by duration: the second half's rate
+            boolean byTime = spec.reads == 0 && spec.durationNanos > 0;
+            long minEnd = start + spec.minNanos;
+            while ((spec.reads == 0 || reads < spec.reads || now - minEnd < 0) && (spec.durationNanos == 0 || now - deadline < 0)) {
                 if (now - beat > heartbeatNanos) {
                     progress.accept(reads);
                     beat = now;
                 }
+                if (byTime && halfReads < 0 && now - half >= 0) {
+                    halfReads = reads;
+                    halfNanos = now;
+                }
                 try {
                     if (spec.access == Access.snapshot) {
                         long t0 = System.nanoTime();
+                        if (stall && (reads >= stallAtRead || (spec.reads == 0 && t0 - stallAtNanos > 0))) {
+                            stall = false;
+                            sleep(cfg.stallMillis());
+                        }
                         Map<String, Entry> map = view.snapshot();
                         now = System.nanoTime();
                         record(now - t0);
@@ -1169,6 +1214,10 @@ public class LmdbBench implements Callable<Integer> {
                     } else {
                         int i = random.nextInt(spec.entries);
                         long t0 = System.nanoTime();
+                        if (stall && (reads >= stallAtRead || (spec.reads == 0 && t0 - stallAtNanos > 0))) {
+                            stall = false;
+                            sleep(cfg.stallMillis());
+                        }
                         Entry e = view.lookup(i, keyBytes[i]);
                         now = System.nanoTime();
                         record(now - t0);
@@ -1180,11 +1229,14 @@ public class LmdbBench implements Callable<Integer> {
                     checker.error("read " + reads + ": " + e.getMessage());
                 }
             }
+            // The window ends after the last read was checked; nothing else (the histogram's encoding, the report) is in it.
+            long end = System.nanoTime();
+            done.accept(reads);
             ByteBuffer h = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
             histogram.encodeIntoCompressedByteBuffer(h);
             return new RunReport(reads, readNanos, Base64.getEncoder().encodeToString(Arrays.copyOf(h.array(), h.position())),
-                    checker.errors, checker.torn, view.retries() - retriesBefore, checker.firstError, readyNanos, start, now,
-                    checker.minVersion, checker.maxVersion, checker.versions);
+                    checker.errors, checker.torn, view.retries() - retriesBefore, checker.firstError, readyNanos, start, end,
+                    checker.minVersion, checker.maxVersion, checker.versions, halfReads < 0 ? 0 : reads - halfReads, halfReads < 0 ? 0 : end - halfNanos);
         }
 
         void record(long nanos) {
@@ -1299,7 +1351,7 @@ public class LmdbBench implements Callable<Integer> {
         return 0;
     }
 
-    record Plan(List<Method> methods, List<Access> access, List<Integer> sizes, int runs, int warmups, Path lmdbDir) {}
+    record Plan(List<Method> methods, List<Access> access, List<Integer> sizes, Runs runs, int warmups, Path lmdbDir) {}
 
     /** Checks every option before anything is started or written: bad input leaves nothing behind. */
     Plan plan() {
@@ -1307,7 +1359,6 @@ public class LmdbBench implements Callable<Integer> {
         if (readers < 1 || readers > 64) throw bad(cl, "--readers", readers, "must be from 1 to 64");
         if (count != null && count < 1) throw bad(cl, "--count", count, "must be at least 1");
         if (warmup < 0) throw bad(cl, "--warmup", warmup, "must be 0 or more");
-        if (runs < 1) throw bad(cl, "--runs", runs, "must be at least 1");
         if (!(liveWrites >= 0 && liveWrites <= 100_000)) throw bad(cl, "--live-writes", given("--live-writes", liveWrites), "updates per second, from 0 (none) to 100000");
         if (timeout.compareTo(Duration.ofSeconds(1)) < 0) throw bad(cl, "--timeout", given("--timeout", timeout), "at least 1s");
         if (duration != null && duration.toMillis() < 10) throw bad(cl, "--duration", given("--duration", duration), "at least 10ms");
@@ -1330,7 +1381,7 @@ public class LmdbBench implements Callable<Integer> {
                         + " entries: LMDB needs about " + Units.size(needed) + "; give --map-size " + mebibytes(needed) + " or more");
         }
         Results.checkOut(cl, out);
-        return new Plan(chosen, chosenAccess, chosenSizes, quick ? 1 : runs, quick ? Math.min(warmup, 1) : warmup, keptLmdbDir());
+        return new Plan(chosen, chosenAccess, chosenSizes, quick ? new Runs(1, false) : runs, quick ? Math.min(warmup, 1) : warmup, keptLmdbDir());
     }
 
     /** With --keep, the LMDB database lives in <out>/lmdb; else null (it lives in the run folder). */
@@ -1351,15 +1402,14 @@ public class LmdbBench implements Callable<Integer> {
         }
     }
 
-    /** Without --count or --duration, a run also ends after this long: zmq's round trips through the writer are slow. */
-    static final Duration DEFAULT_CAP = Duration.ofSeconds(2);
-
-    /** Reads per reader per run: --count; else snapshot reads of 2,000,000 entries' worth within 100 to 100,000, point 200,000; a tenth with --quick. */
-    long reads(Access a, int entries) {
-        if (count != null) return count;
-        long n = a == Access.snapshot ? Math.max(100, Math.min(100_000, 2_000_000L / entries)) : 200_000;
-        return quick ? Math.max(10, n / 10) : n;
-    }
+    /** Without --count or --duration, a measured run also ends after this long, should the warm-up's rate have been far too low. */
+    static final Duration DEFAULT_CAP = Duration.ofSeconds(10);
+    /** Without --count or --duration: reads per reader per measured run, at least and at most. */
+    static final long FLOOR_READS = 10, CAP_READS = 100_000_000L;
+    /** --quick: warm-up and measured runs a quarter of RunLength's. */
+    static final int QUICK_DIVISOR = 4;
+    /** The writer's timed writes before each release: at least 3, for at least this long (measured runs; long enough for the CPU meter's 10 ms ticks), at most 1,000. */
+    static final long WRITES_NANOS = 100_000_000L, WARMUP_WRITES_NANOS = 20_000_000L;
 
     /** The value as the user typed it (1Mi rather than 1048576), for error messages. */
     String given(String option, Object parsed) {
@@ -1371,23 +1421,37 @@ public class LmdbBench implements Callable<Integer> {
         return new ParameterException(cl, "Invalid value for option '" + option + "': '" + value + "' (" + why + ")");
     }
 
-    /** Warm-up runs, then the measured runs of one size and access mode; a row per measured run for the reads and one for the writes. */
+    /**
+     * Warm-up runs, then the measured runs of one size and access mode; a row per measured run for the reads and
+     * one for the writes. Without --count or --duration, every warm-up run reads for RunLength.WARMUP (at least
+     * one such run: each size and access mode is warmed up for 1 s, though the reader processes are the same),
+     * and each reader then reads as many times as the last warm-up's fastest reader would in RunLength.MEASURED
+     * (its rate in the second half of the warm-up), and for at least RunLength.MEASURED: should the readers have
+     * become faster than in the warm-up, they read on until the second is over (the row's count is what they read).
+     */
     void runSize(Session session, Access a, int entries, Plan plan, Results results, List<Row> rows) throws RunFailure {
         Encoded sample = session.encode(entries);
         session.prepare(a, sample);
-        long reads = reads(a, entries);
-        long durationNanos = duration != null ? duration.toNanos() : count != null ? 0 : quick ? DEFAULT_CAP.toNanos() / 4 : DEFAULT_CAP.toNanos();
-        if (duration != null) reads = 0;
-        for (int w = 1; w <= plan.warmups; w++) {
+        boolean chosenLength = count == null && duration == null;
+        int divisor = quick ? QUICK_DIVISOR : 1;
+        long reads = count != null ? count : 0;
+        long durationNanos = duration != null ? duration.toNanos() : chosenLength ? DEFAULT_CAP.toNanos() : 0;
+        int warmups = chosenLength ? Math.max(1, plan.warmups) : plan.warmups;
+        RunResult warm = null;
+        for (int w = 1; w <= warmups; w++) {
             session.stage = a + ", " + String.format("%,d", entries) + " entries, warm-up " + w;
             Progress.show(session.method.name() + " " + session.stage);
-            RunResult warm = session.run(a, entries, reads == 0 ? 0 : Math.max(1, reads / 4), durationNanos == 0 ? 0 : Math.max(durationNanos / 4, 10_000_000), -w);
+            long warmReads = chosenLength ? 0 : reads == 0 ? 0 : Math.max(1, reads / 4);
+            long warmNanos = chosenLength ? RunLength.WARMUP.toNanos() / divisor : durationNanos == 0 ? 0 : Math.max(durationNanos / 4, 10_000_000);
+            warm = session.run(a, entries, warmReads, warmNanos, 0, -w);
             if (!warm.verified()) throw new RunFailure(session.method.name() + ", " + session.stage + ": " + warm.firstError);
         }
-        for (int run = 1; run <= plan.runs; run++) {
-            session.stage = a + ", " + String.format("%,d", entries) + " entries, run " + run + "/" + plan.runs;
+        if (chosenLength) reads = chosenReads(warm, divisor, true);
+        List<Double> headlines = new ArrayList<>();
+        for (int run = 1; plan.runs.another(headlines); run++) {
+            session.stage = a + ", " + String.format("%,d", entries) + " entries, run " + run + (plan.runs.auto() ? " (auto)" : "/" + plan.runs.count());
             Progress.show(session.method.name() + " " + session.stage);
-            RunResult r = session.run(a, entries, reads, durationNanos, run);
+            RunResult r = session.run(a, entries, reads, durationNanos, chosenLength ? RunLength.MEASURED.toNanos() / divisor : 0, run);
             Progress.clear();
             Row read = Row.reads(session.method, a, entries, sample.length, readers, run, r, liveWrites, session.note(a));
             Row write = Row.writes(session.method, a, entries, sample.length, run, r, session.note(a));
@@ -1395,9 +1459,17 @@ public class LmdbBench implements Callable<Integer> {
             results.write(write.fields, write.hist);
             rows.add(read);
             rows.add(write);
+            headlines.add(read.rate);      // the headline figure of --runs auto: all readers' reads per second
             if (!read.verified) throw new RunFailure(session.method.name() + ", " + session.stage + ": "
                     + (r.torn > 0 ? r.torn + " torn read(s): " : "verification failed: ") + r.firstError);
         }
+    }
+
+    /** Reads per reader for a measured run of at least RunLength.MEASURED (a quarter with --quick) at the fastest reader's rate in that run (late: in its second half). */
+    static long chosenReads(RunResult r, int divisor, boolean late) {
+        RunReport fastest = r.reports.stream().max(Comparator.comparingDouble(late ? RunReport::lateRate : RunReport::rate)).orElseThrow();
+        long n = late && fastest.lateNanos > 0 ? fastest.lateReads : fastest.reads, nanos = late && fastest.lateNanos > 0 ? fastest.lateNanos : fastest.endNanos - fastest.startNanos;
+        return Math.max(FLOOR_READS, RunLength.count(n, nanos, FLOOR_READS * divisor, CAP_READS) / divisor);
     }
 
     /** What lives as long as the invocation: the run folder (shm files, LMDB unless --keep). */
@@ -1451,21 +1523,38 @@ public class LmdbBench implements Callable<Integer> {
         Process process() { return child.process; }
     }
 
-    /** What one run measured, writer and readers. */
+    /**
+     * What one run measured, writer and readers. writeCpu: the CPU cost of the timed writes (writer and readers, the
+     * readers waiting for "go"); readCpu: of the readers' window (from "go" to the last reader's "done"), every process.
+     */
     record RunResult(Histogram writes, double writeMeanNanos, long servingNanos, long served, long liveWrites, double liveSeconds,
-                     List<RunReport> reports, long releaseNanos, long sessionStartNanos, long errors, long torn, long retries, String firstError) {
+                     List<RunReport> reports, long releaseNanos, long sessionStartNanos, long errors, long torn, long retries, String firstError,
+                     Map<String, Object> writeCpu, Map<String, Object> readCpu) {
         boolean verified() { return errors == 0 && torn == 0; }
 
-        Histogram reads() {
+        long reads() { return reports.stream().mapToLong(RunReport::reads).sum(); }
+
+        Histogram readTimes() {
             Histogram all = new Histogram(3);
             for (RunReport r : reports) all.add(r.decodeHistogram());
             return all;
         }
 
-        double seconds() { return (reports.stream().mapToLong(RunReport::endNanos).max().orElse(releaseNanos) - releaseNanos) / 1e9; }
+        /** The readers' measured window: the first reader's start to the last reader's end. */
+        double seconds() {
+            long first = reports.stream().mapToLong(RunReport::startNanos).min().orElse(releaseNanos);
+            return (reports.stream().mapToLong(RunReport::endNanos).max().orElse(first) - first) / 1e9;
+        }
 
-        /** The writer's time to make one version available to this run's reads: writing it, plus (zmq) sending it for each read. */
-        double writeSeconds() { return (writeMeanNanos + servingNanos) / 1e9; }
+        /** Throughput in total: all readers' reads ÷ (last reader end − first reader start) (README, "How figures are defined"). */
+        double rate() { return seconds() > 0 ? reads() / seconds() : 0; }
+
+        /**
+         * The writer's time to publish one version: encode, store, make it visible (zmq: encode and hand it to the
+         * serving thread), the mean of the timed writes. It does not depend on how many reads a run serves: zmq's
+         * sending of each reply is the serving time, reported apart (serving_us, replies).
+         */
+        double writeSeconds() { return writeMeanNanos / 1e9; }
     }
 
     /** One method's writer end and its reader processes, from start to clean-up. */
@@ -1518,7 +1607,7 @@ public class LmdbBench implements Callable<Integer> {
         /** Starts this same program again as reader i, its configuration on its stdin; a thread queues the lines it says. */
         void launch(int index) throws IOException {
             ChildConfig cfg = new ChildConfig(method.name(), index, ProcessHandle.current().pid(), options.seed, store.endpoint(),
-                    options.mapSize, options.timeout.toMillis(), options.slowReaderMillis, options.unsafeShm);
+                    options.mapSize, options.timeout.toMillis(), options.slowReaderMillis, options.unsafeShm, options.lateReaderMillis, options.stallReaderMillis);
             ReaderProcess r = new ReaderProcess(index, Child.start("reader " + index, LmdbBench.class, List.of("--role=reader"), cfg));
             readers.add(r);
             daemon("stdout of reader " + index, () -> {
@@ -1591,41 +1680,46 @@ public class LmdbBench implements Callable<Integer> {
             return System.nanoTime() - t0;
         }
 
+        List<Long> readerPids() { return readers.stream().map(r -> r.process().pid()).toList(); }
+
         /**
-         * One run: the readers set up, the writer writes (at least 3 times and for 20 ms, timed; the last
-         * version is the one they read), releases them together, rewrites at --live-writes while they
-         * read, and collects their reports.
+         * One run: the readers set up, the writer writes (at least 3 times and for 100 ms, 20 ms in a warm-up,
+         * timed; the last version is the one they read), releases them together, rewrites at --live-writes while
+         * they read, and collects their reports.
          */
-        RunResult run(Access a, int entries, long reads, long durationNanos, int run) throws RunFailure {
+        RunResult run(Access a, int entries, long reads, long durationNanos, long minNanos, int run) throws RunFailure {
             try {
-                RunSpec spec = new RunSpec(a, entries, reads, durationNanos, where, run);
+                RunSpec spec = new RunSpec(a, entries, reads, durationNanos, where, run, minNanos);
                 String json = JSON.writeValueAsString(spec);
                 for (ReaderProcess r : readers) r.child.send(json);
                 for (ReaderProcess r : readers) expect(r, "set");
                 Histogram writes = new Histogram(3);
+                long floor = run > 0 ? WRITES_NANOS : WARMUP_WRITES_NANOS;
+                CpuMeter writeMeter = CpuMeter.start(readerPids());
                 long began = System.nanoTime();
-                for (int k = 0; k < 3 || (System.nanoTime() - began < 20_000_000 && k < 100); k++) {
+                for (int k = 0; k < 3 || (System.nanoTime() - began < floor && k < 1000); k++) {
                     checkAbort();
                     writes.recordValue(write(entries));
                 }
+                Map<String, Object> writeCpu = writeMeter.stop(writes.getTotalCount());
                 long servingBefore = store.servingNanos(), servedBefore = store.served();
+                Collecting c = new Collecting(readers.size(), CpuMeter.start(readerPids()));
                 long release = System.nanoTime();
                 for (ReaderProcess r : readers) r.child.send("go " + version);
                 long live = 0;
-                List<RunReport> reports = new ArrayList<>();
                 if (options.liveWrites > 0) {
                     double period = 1e9 / options.liveWrites;
-                    while (reports.size() < readers.size()) {
+                    while (true) {
                         long due = release + (long) ((live + 1) * period);
-                        while (!collect(reports) && System.nanoTime() - due < 0) LockSupport.parkNanos(Math.min(due - System.nanoTime(), 1_000_000));
-                        if (reports.size() == readers.size()) break;
+                        while (!collect(c) && System.nanoTime() - due < 0) LockSupport.parkNanos(Math.min(due - System.nanoTime(), 1_000_000));
+                        if (c.allDone()) break;
                         write(entries);
                         live++;
                     }
-                } else {
-                    while (!collect(reports)) LockSupport.parkNanos(5_000_000);
                 }
                 double liveSeconds = (System.nanoTime() - release) / 1e9;
+                while (!collect(c)) LockSupport.parkNanos(5_000_000);
+                List<RunReport> reports = Arrays.asList(c.reports);
                 long errors = 0, torn = 0, retries = 0;
                 String first = null;
                 for (int i = 0; i < reports.size(); i++) {
@@ -1636,7 +1730,7 @@ public class LmdbBench implements Callable<Integer> {
                     if (first == null && r.firstError != null) first = "reader " + i + ", " + r.firstError;
                 }
                 return new RunResult(writes, writes.getMean(), store.servingNanos() - servingBefore, store.served() - servedBefore, live, liveSeconds,
-                        reports, release, startNanos, errors, torn, retries, first);
+                        reports, release, startNanos, errors, torn, retries, first, writeCpu, c.cpu);
             } catch (Env.MapFullException e) {
                 throw new RunFailure("Invalid value for option '--map-size': '" + options.given("--map-size", options.mapSize)
                         + "' (LMDB's map is full at " + String.format("%,d", entries) + " entries; give --map-size " + mebibytes(2 * options.mapSize) + " or more)", 2);
@@ -1645,24 +1739,61 @@ public class LmdbBench implements Callable<Integer> {
             }
         }
 
-        /** Takes the reports that arrived (skipping progress lines); true when every reader's is in. A reader silent for the timeout fails the run. */
-        boolean collect(List<RunReport> reports) throws IOException, InterruptedException {
-            checkAbort();
-            while (reports.size() < readers.size()) {
-                ReaderProcess r = readers.get(reports.size());
-                String line = r.lines.poll();
-                if (line == null) {
-                    if (r.process().isAlive()) {
-                        if (System.nanoTime() - r.lastLineNanos > options.timeout.toNanos())
-                            throw new IOException("reader " + r.index + " has said nothing for " + Units.duration(options.timeout) + " (it reports every quarter of that)");
-                        return false;
-                    }
-                    line = expect(r, "");      // its last line, or how it ended
-                }
-                if (line.startsWith("p ")) continue;
-                reports.add(JSON.readValue(line, RunReport.class));
+        /** One run's collection: which readers said "done" (and their reads), their reports, the CPU meter of the window. */
+        static final class Collecting {
+            final RunReport[] reports;
+            final boolean[] done;
+            final CpuMeter meter;
+            long doneReads;
+            int doneCount, reportCount;
+            Map<String, Object> cpu;
+
+            Collecting(int readers, CpuMeter meter) {
+                reports = new RunReport[readers];
+                done = new boolean[readers];
+                this.meter = meter;
             }
-            return true;
+
+            boolean allDone() { return doneCount == done.length; }
+
+            void done(int i, long reads) {
+                if (done[i]) return;
+                done[i] = true;
+                doneCount++;
+                doneReads += reads;
+                if (allDone()) cpu = meter.stop(doneReads);      // the window ended with the last reader's: its CPU, before anything else
+            }
+        }
+
+        /**
+         * Takes the lines that arrived from every reader: progress ("p N", skipped), "done N" (its window ended),
+         * its report; true when every report is in. A reader silent for the timeout fails the run.
+         */
+        boolean collect(Collecting c) throws IOException, InterruptedException {
+            checkAbort();
+            for (ReaderProcess r : readers) {
+                int i = r.index;
+                while (c.reports[i] == null) {
+                    String line = r.lines.poll();
+                    if (line == null) {
+                        if (r.process().isAlive()) {
+                            if (System.nanoTime() - r.lastLineNanos > options.timeout.toNanos())
+                                throw new IOException("reader " + r.index + " has said nothing for " + Units.duration(options.timeout) + " (it reports every quarter of that)");
+                            break;
+                        }
+                        line = expect(r, "");      // its last line, or how it ended
+                    }
+                    if (line.startsWith("p ")) continue;
+                    if (line.startsWith("done ")) {
+                        c.done(i, Long.parseLong(line.substring(5)));
+                        continue;
+                    }
+                    c.reports[i] = JSON.readValue(line, RunReport.class);
+                    c.done(i, c.reports[i].reads);
+                    c.reportCount++;
+                }
+            }
+            return c.reportCount == c.reports.length;
         }
 
         void checkAbort() throws IOException {
@@ -1771,17 +1902,22 @@ public class LmdbBench implements Callable<Integer> {
         Access access;
         int entries;
         long torn;
-        double rate, seconds, readMean, p50, p99, writeSeconds;
+        double rate, seconds, readMean, p50, p99, writeSeconds, cpuCores, servingPerReply = Double.NaN;
+        long replies;
         double[] perReader = new double[0];
         Histogram hist;
 
-        /** The readers' side of a run: reads/s summed over the readers, read times of all of them in one histogram. */
+        /**
+         * The readers' side of a run: all readers' reads ÷ the span from the first reader's start to the last one's
+         * end (README, "How figures are defined"), each reader's reads ÷ its own window; read times of all of them
+         * in one histogram.
+         */
         static Row reads(Method m, Access a, int entries, int bytes, int readers, int run, RunResult r, double live, String note) {
             Row row = base(m, a, entries, bytes, run, r, "pattern");
             var f = row.fields;
-            row.hist = r.reads();
+            row.hist = r.readTimes();
             row.perReader = r.reports.stream().mapToDouble(RunReport::rate).toArray();
-            row.rate = Arrays.stream(row.perReader).sum();
+            row.rate = r.rate();
             row.seconds = r.seconds();
             row.readMean = row.hist.getMean() / 1e3;
             row.p50 = row.hist.getValueAtPercentile(50) / 1e3;
@@ -1789,7 +1925,7 @@ public class LmdbBench implements Callable<Integer> {
             row.torn = r.torn;
             row.verified = r.verified();
             row.firstError = r.firstError;
-            long reads = r.reports.stream().mapToLong(RunReport::reads).sum();
+            long reads = r.reads();
             double perRead = a == Access.snapshot ? bytes : (double) bytes / entries;
             f.put("pattern", a + (live > 0 ? "-live" : ""));
             f.put("wait", m.waits());
@@ -1798,6 +1934,8 @@ public class LmdbBench implements Callable<Integer> {
             f.put("seconds", round(row.seconds, 6));
             f.put("msgs_per_s", round(row.rate, 1));
             f.put("mb_per_s", round(row.rate * perRead / 1e6, 3));
+            f.putAll(r.readCpu);
+            row.cpuCores = ((Number) r.readCpu.get("cpu_cores")).doubleValue();
             f.put("lat_kind", "read");
             f.put("lat_mean_us", round(row.readMean, 3));
             f.put("lat_p50_us", round(row.p50, 3));
@@ -1819,6 +1957,7 @@ public class LmdbBench implements Callable<Integer> {
                 Histogram h = x.decodeHistogram();
                 Map<String, Object> one = new LinkedHashMap<>();
                 one.put("reads", x.reads);
+                one.put("seconds", round(x.seconds(), 6));
                 one.put("reads_per_s", round(x.rate(), 1));
                 one.put("mean_us", round(x.meanMicros(), 3));
                 one.put("p50_us", round(h.getValueAtPercentile(50) / 1e3, 3));
@@ -1835,9 +1974,9 @@ public class LmdbBench implements Callable<Integer> {
         }
 
         /**
-         * The writer's side: the time to make one version available. lmdb and shm: the mean of the timed
-         * writes (encode, store, publish). zmq: encoding it once plus sending it for every read of the run,
-         * which is the work message passing does for many readers (the prototype's finding).
+         * The writer's side: the time to publish one version, the mean of the timed writes (encode, store, make
+         * visible), for every method alike. zmq's writer also sends the dictionary for every read: that serving
+         * time is in serving_us (and replies), apart, since it grows with readers x reads (the prototype's finding).
          */
         static Row writes(Method m, Access a, int entries, int bytes, int run, RunResult r, String note) {
             Row row = base(m, a, entries, bytes, run, r, "write");
@@ -1848,30 +1987,33 @@ public class LmdbBench implements Callable<Integer> {
             row.rate = 1 / row.writeSeconds;
             row.verified = r.verified();
             boolean serving = r.served > 0;
-            row.hist = serving ? null : r.writes;
+            row.hist = r.writes;
             f.put("pattern", "write-" + a);
             f.put("wait", "none");
-            f.put("count", serving ? r.served : r.writes.getTotalCount());
+            f.put("count", r.writes.getTotalCount());
             f.put("peers", r.reports.size());
             f.put("seconds", round(row.writeSeconds, 9));
             f.put("msgs_per_s", round(row.rate, 3));
             f.put("mb_per_s", round(bytes / row.writeSeconds / 1e6, 3));
-            f.put("lat_kind", serving ? "none" : "write");
-            for (String k : List.of("lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us")) f.put(k, null);
-            if (!serving) {
-                f.put("lat_mean_us", round(r.writes.getMean() / 1e3, 3));
-                f.put("lat_p50_us", round(r.writes.getValueAtPercentile(50) / 1e3, 3));
-                f.put("lat_p90_us", round(r.writes.getValueAtPercentile(90) / 1e3, 3));
-                f.put("lat_p99_us", round(r.writes.getValueAtPercentile(99) / 1e3, 3));
-                f.put("lat_p999_us", round(r.writes.getValueAtPercentile(99.9) / 1e3, 3));
-                f.put("lat_max_us", round(r.writes.getMaxValue() / 1e3, 3));
-            }
+            f.putAll(r.writeCpu);
+            row.cpuCores = ((Number) r.writeCpu.get("cpu_cores")).doubleValue();
+            f.put("lat_kind", "write");
+            f.put("lat_mean_us", round(r.writes.getMean() / 1e3, 3));
+            f.put("lat_p50_us", round(r.writes.getValueAtPercentile(50) / 1e3, 3));
+            f.put("lat_p90_us", round(r.writes.getValueAtPercentile(90) / 1e3, 3));
+            f.put("lat_p99_us", round(r.writes.getValueAtPercentile(99) / 1e3, 3));
+            f.put("lat_p999_us", round(r.writes.getValueAtPercentile(99.9) / 1e3, 3));
+            f.put("lat_max_us", round(r.writes.getMaxValue() / 1e3, 3));
             f.put("verified", row.verified);
             f.put("errors", r.errors + r.torn);
-            f.put("note", note + (serving ? "; write time: encoding once, plus " + r.served + " replies sent" : "; write time: encode, store, publish, mean of " + r.writes.getTotalCount()));
+            f.put("note", note + "; write time: encode, store, publish, mean of " + r.writes.getTotalCount() + " writes before the release"
+                    + (serving ? "; serving the readers apart: " + r.served + " replies sent, " + fmt(r.servingNanos / 1e3 / r.served) + " µs each (serving_us, replies)" : ""));
             f.put("encode_store_us", round(r.writeMeanNanos / 1e3, 3));
             f.put("serving_us", round(r.servingNanos / 1e3, 3));
             f.put("replies", r.served);
+            f.put("serving_us_per_reply", r.served == 0 ? null : round(r.servingNanos / 1e3 / r.served, 3));
+            row.servingPerReply = r.served == 0 ? Double.NaN : r.servingNanos / 1e3 / r.served;
+            row.replies = r.served;
             return row;
         }
 
@@ -1884,6 +2026,7 @@ public class LmdbBench implements Callable<Integer> {
             f.put("timestamp", Instant.now().toString());
             f.put("bench", BENCH);
             f.put("method", m.name());
+            f.put("kind", Results.KIND_METHOD);      // every method here is inter-process: writer and readers are processes
             f.put("pattern", null);
             f.put("wait", null);
             f.put("payload", "dict");
@@ -1925,51 +2068,87 @@ public class LmdbBench implements Callable<Integer> {
     }
 
     /**
-     * Per access mode and size: each method's write time and read figures (medians of the runs), and the
-     * prototype's comparison, each method's speed relative to shm (above 1: faster than shm).
+     * Per access mode and size: each method's write time and read figures (medians of the runs), its total
+     * reads/s with the 95% interval of that median, how many times slower than the fastest method it reads,
+     * and its CPU cost; then the prototype's comparison, each method's speed relative to shm.
      */
     void printSummary(List<Row> rows, Plan plan, List<String> notApplicable, boolean stoppedEarly) {
         if (rows.isEmpty()) return;
-        System.out.printf("%nLmdbBench: %d reader process(es), entries of about %d bytes of msgpack, median of %d run(s)%s%n", readers,
+        System.out.printf("%nLmdbBench: %d reader process(es), entries of about %d bytes of msgpack, median of %s run(s)%s%n", readers,
                 rows.get(0).fields.get("size_bytes") instanceof Integer b ? b / rows.get(0).entries : 0, plan.runs,
                 liveWrites > 0 ? ", live writes at " + fmt(liveWrites) + "/s" : "");
-        String format = "%-8s %-6s %10s %10s %12s %10s %10s %13s %7s %11s %11s%n";
         Map<Access, List<Row>> byAccess = rows.stream().collect(Collectors.groupingBy(r -> r.access, TreeMap::new, Collectors.toList()));
+        boolean[] marks = new boolean[2];      // a ~ and a ≈ shown: their footnotes
         byAccess.forEach((access, accessRows) -> {
             System.out.printf("%n%s reads (%s):%n", access, access.meaning);
-            System.out.printf(format, "entries", "method", "dict", "write ms", "read mean µs", "p50 µs", "p99 µs", "reads/s, all", "torn", "read vs shm", "write vs shm");
+            List<Object> lines = new ArrayList<>();
+            lines.add(new String[]{"entries", "method", "dict", "write ms", "p50 µs", "p99 µs", "reads/s, all readers [95% interval]", "vs fastest", "cpu cores", "torn"});
             Map<Integer, Map<String, List<Row>>> bySize = accessRows.stream().collect(Collectors.groupingBy(r -> r.entries, TreeMap::new,
                     Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
             bySize.forEach((entries, byMethod) -> {
                 String label = String.format("%,d", entries);
-                List<Row> shm = byMethod.get("shm");
+                // Every method here is a method (no reference rows): the fastest is the one with the highest median total reads/s.
+                Map<String, Interval> rates = new LinkedHashMap<>();
+                byMethod.forEach((name, rs) -> rates.put(name, Interval.of(rs.stream().filter(r -> !r.write).map(r -> r.rate).toList())));
+                Interval best = rates.values().stream().filter(i -> i.runs() > 0).max(Comparator.comparingDouble(Interval::median)).orElse(null);
                 for (var e : byMethod.entrySet()) {
                     List<Row> reads = e.getValue().stream().filter(r -> !r.write).toList(), writes = e.getValue().stream().filter(r -> r.write).toList();
                     if (reads.isEmpty()) continue;
-                    double readMean = median(reads, r -> r.readMean), write = median(writes, r -> r.writeSeconds);
-                    String vsRead = "-", vsWrite = "-";
-                    if (shm != null) {
-                        vsRead = times(median(shm.stream().filter(r -> !r.write).toList(), r -> r.readMean) / readMean);
-                        vsWrite = times(median(shm.stream().filter(r -> r.write).toList(), r -> r.writeSeconds) / write);
+                    Interval rate = rates.get(e.getKey());
+                    String vs = "-";
+                    if (best != null && rate.runs() > 0) {
+                        boolean same = rate == best;
+                        boolean overlap = !same && rate.overlaps(best);
+                        vs = same ? "fastest" : times(best.median() / rate.median()) + (overlap ? " ≈" : "");
+                        marks[1] |= overlap;
                     }
-                    System.out.printf(format, label, e.getKey(), Units.size(((Number) reads.get(0).fields.get("size_bytes")).longValue()), fmt(write * 1e3),
-                            fmt(readMean), fmt(median(reads, r -> r.p50)), fmt(median(reads, r -> r.p99)), fmt(median(reads, r -> r.rate)),
-                            String.valueOf(reads.stream().mapToLong(r -> r.torn).sum()), vsRead, vsWrite);
-                    if (readers > 1) System.out.println("                per reader, reads/s: "
-                            + Arrays.stream(perReader(reads)).mapToObj(LmdbBench::fmt).collect(Collectors.joining(" / ")));
-                    reads.stream().filter(r -> !r.verified).findFirst().ifPresent(r -> System.out.println("                NOT VERIFIED: " + r.firstError));
+                    marks[0] |= rate.spread() > Interval.SPREAD_MARK;
+                    lines.add(new String[]{label, e.getKey(), Units.size(((Number) reads.get(0).fields.get("size_bytes")).longValue()),
+                            fmt(median(writes, r -> r.writeSeconds) * 1e3), fmt(median(reads, r -> r.p50)), fmt(median(reads, r -> r.p99)),
+                            rate.text(), vs, fmt(median(reads, r -> r.cpuCores)), String.valueOf(reads.stream().mapToLong(r -> r.torn).sum())});
+                    if (readers > 1) lines.add("    per reader, reads/s: " + Arrays.stream(perReader(reads)).mapToObj(LmdbBench::fmt).collect(Collectors.joining(" / ")));
+                    double serving = median(writes, r -> r.servingPerReply);
+                    if (Double.isFinite(serving))
+                        lines.add("    the writer also served " + String.format("%,d", Math.round(median(writes, r -> (double) r.replies))) + " replies a run, " + fmt(serving) + " µs each (serving_us, not in write ms)");
+                    reads.stream().filter(r -> !r.verified).findFirst().ifPresent(r -> lines.add("    NOT VERIFIED: " + r.firstError));
                     label = "";
                 }
             });
+            printTable(lines);
         });
         for (String na : notApplicable)
             System.out.println("\n" + na + ": not applicable: message passing has no lookup by key (each read is the whole dictionary; see snapshot)");
         comparison(rows);
-        System.out.println("write ms: the writer's time per version (zmq: encoding it once plus sending it for every read of the run); read: request to "
-                + "decoded entries; reads/s, all: the readers' rates summed; torn: reads mixing versions; vs shm: shm's time divided by the method's (above 1: faster).");
+        System.out.println("reads/s, all readers: every reader's reads ÷ (the last reader's end − the first reader's start); per reader: its reads ÷ its own window.");
+        System.out.println("[a, b]: the 95% interval of the median over the runs (order statistics; with fewer than 6 runs, the runs' range, of lower confidence).");
+        System.out.println("vs fastest: the fastest method's reads/s ÷ this one's, same size and access. cpu cores: CPU time of the writer and every reader in the window ÷ its wall time.");
+        System.out.println("write ms: one version encoded, stored and published. p50, p99: request to decoded entries. torn: reads mixing versions.");
+        if (marks[0]) System.out.println("~: the runs spread more than 10% around the median; take that figure as rough.");
+        if (marks[1]) System.out.println("≈: its interval overlaps the fastest one's: not distinguishable here.");
         System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All reads verified: "
                 + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv")
                 + "; the prototype's summaries in " + out.resolve(BENCH + "_write_summary.csv") + " and " + BENCH + "_read_summary.csv");
+    }
+
+    /** An aligned table: String[] rows in columns (the first two left-aligned, the rest right-aligned), a String as a line of its own. */
+    static void printTable(List<Object> lines) {
+        int columns = lines.stream().filter(l -> l instanceof String[]).mapToInt(l -> ((String[]) l).length).max().orElse(0);
+        int[] width = new int[columns];
+        for (Object l : lines)
+            if (l instanceof String[] cells) for (int i = 0; i < cells.length; i++) width[i] = Math.max(width[i], cells[i].length());
+        for (Object l : lines) {
+            if (!(l instanceof String[] cells)) {
+                System.out.println(l);
+                continue;
+            }
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < cells.length; i++) {
+                if (i > 0) b.append("  ");
+                String pad = " ".repeat(width[i] - cells[i].length());
+                b.append(i < 2 ? cells[i] + pad : pad + cells[i]);
+            }
+            System.out.println(b.toString().stripTrailing());
+        }
     }
 
     /** The prototype's table: at the largest size, each method's write and read speed relative to shm. */
@@ -2498,7 +2677,8 @@ public class LmdbBench implements Callable<Integer> {
          * null. Every row says its kind (method or reference) and its CPU cost (CpuMeter's two fields).
          */
         void write(Map<String, Object> fields, Histogram hist) throws RunFailure {
-            if (!List.of(KIND_METHOD, KIND_REFERENCE).contains(fields.get("kind")) || !(fields.get("cpu_us_per_msg") instanceof Number)
+            Object kind = fields.get("kind");
+            if (!(KIND_METHOD.equals(kind) || KIND_REFERENCE.equals(kind)) || !(fields.get("cpu_us_per_msg") instanceof Number)
                     || !(fields.get("cpu_cores") instanceof Number))
                 throw new IllegalStateException("a row without kind or CPU cost: " + fields.get("method"));
             try {
