@@ -1319,8 +1319,9 @@ public class RedisBench implements Callable<Integer> {
         /** Pub/sub's buffer limit for this session (restored at its end): a subscriber with more waiting is disconnected. */
         void setPubsubLimit(long bytes) {
             try (Jedis j = inv.server.endpoint.connect(options.timeout, options.timeout)) {
-                savedLimit = j.configGet("client-output-buffer-limit").get("client-output-buffer-limit");
-                String others = savedLimit == null ? "" : savedLimit.replaceAll("pubsub \\d+ \\d+ \\d+", "").trim();
+                String current = j.configGet("client-output-buffer-limit").get("client-output-buffer-limit");
+                if (savedLimit == null) savedLimit = current;     // the server's own, put back at the session's end
+                String others = current == null ? "" : current.replaceAll("pubsub \\d+ \\d+ \\d+", "").trim();
                 j.configSet("client-output-buffer-limit", (others + " pubsub " + bytes + " " + bytes + " 0").trim());
             }
         }
@@ -1658,6 +1659,13 @@ public class RedisBench implements Callable<Integer> {
                 long requests = (counts.getOrDefault(beside, plan.messages(bytes, o.quick)) + pipeline - 1) / pipeline * pipeline;
                 String name = "redis-benchmark" + (pipeline > 1 ? "-p" + pipeline : "");
                 try (Session s = Session.start(pubsub, name, o, bytes, pipeline, 1, true, inv)) {
+                    // redis-benchmark has no flow control: room for the whole run in the subscriber's buffer, so that it is not
+                    // disconnected while it drains (the server's own limit is put back at the session's end).
+                    try {
+                        s.setPubsubLimit(requests * (bytes + 64L));
+                    } catch (JedisException e) {
+                        // a server that refuses CONFIG SET keeps its own limit: a subscriber it drops fails the row, as said below
+                    }
                     List<Double> headlines = new ArrayList<>();
                     for (int run = 1; plan.runs.another(headlines); run++) {
                         s.stage = Units.size(bytes) + " redis-benchmark run " + run;

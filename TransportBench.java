@@ -834,8 +834,9 @@ public class TransportBench implements Callable<Integer> {
                 List<Double> headlines = new ArrayList<>();
                 for (int run = 1; runs.another(headlines); run++) {
                     session.stage = Units.size(size) + " run " + run + (runs.auto() ? " (auto)" : "/" + runs.count());
-                    Row row = duration != null ? session.measure(checker, Long.MAX_VALUE, duration, size, run)
-                            : session.measure(checker, perRun, autoLength() ? AUTO_RUN_LIMIT : null, size, run);
+                    Row row = duration != null ? session.measure(checker, Long.MAX_VALUE, null, duration, size, run)
+                            : autoLength() ? session.measure(checker, perRun, RunLength.MEASURED, AUTO_RUN_LIMIT, size, run)
+                            : session.measure(checker, perRun, null, null, size, run);
                     row.fields.put("warmup_count", warm.messages());
                     row.fields.put("warmup_seconds", round(warm.nanos() / 1e9, 6));
                     results.write(row.fields, row.hist);
@@ -952,10 +953,15 @@ public class TransportBench implements Callable<Integer> {
          * send to the last verified receipt, its end stamped before any bookkeeping (README "How figures are defined").
          */
         Outcome roundTrips(Checker checker, long count, Long until, Histogram hist) throws RunFailure {
+            return roundTrips(checker, count, null, until, hist);
+        }
+
+        /** count round trips, and on until notBefore when given (a run sized from the warm-up still lasts its second), but never past until. */
+        Outcome roundTrips(Checker checker, long count, Long notBefore, Long until, Histogram hist) throws RunFailure {
             long errors = 0, done = 0, first = 0, end = 0;
             String firstError = null;
             try {
-                for (long i = 0; i < count; i++) {
+                for (long i = 0; count > 0; i++) {
                     long s = ++seq, t0 = System.nanoTime();
                     if (i == 0) first = t0;
                     transport.send(checker.request(s));
@@ -964,7 +970,7 @@ public class TransportBench implements Callable<Integer> {
                     if (scribbleReply) transport.scribbleShared();    // testing: what is checked must be the requester's own copy
                     String error = checker.check(s, reply);
                     done++;
-                    boolean last = i == count - 1 || (until != null && t1 - until >= 0);
+                    boolean last = (i >= count - 1 && (notBefore == null || t1 - notBefore >= 0)) || (until != null && t1 - until >= 0);
                     if (last) end = System.nanoTime();    // the last receipt, verified: the window ends before its bookkeeping
                     if (error != null && errors++ == 0) firstError = "message " + s + ": " + error;
                     if (hist != null) hist.recordValue(t1 - t0);
@@ -1018,13 +1024,15 @@ public class TransportBench implements Callable<Integer> {
          * One measured run of count round trips, or fewer if limit (when not null) passes first; its CPU cost is the
          * requester's (this process) and the responder's during the window.
          */
-        Row measure(Checker checker, long count, Duration limit, int size, int run) throws RunFailure {
+        /** One run: count round trips, going on until atLeast has passed when given, stopping at limit when given. */
+        Row measure(Checker checker, long count, Duration atLeast, Duration limit, int size, int run) throws RunFailure {
             Histogram hist = new Histogram(3);
             Progress.show(method.name() + " " + stage);
             CpuMeter cpu = CpuMeter.start(child);
             long start = System.nanoTime();
             Long until = limit == null ? null : start + limit.toNanos();
-            Outcome o = roundTrips(checker, count, until, hist);
+            Long notBefore = atLeast == null ? null : start + atLeast.toNanos();
+            Outcome o = roundTrips(checker, count, notBefore, until, hist);
             Map<String, Object> cpuFields = cpu.stop(o.messages());
             // throughput = messages / the window from the first send to the last verified receipt (README "How figures are defined")
             double seconds = (o.endNanos() - o.startNanos()) / 1e9;
