@@ -408,16 +408,28 @@ class BenchHarness {
     }
 
     /**
-     * Run folders live in /dev/shm/ipcbench (else the temp dir), named <script>-<pid>-<random>, owner-only;
-     * POSIX semaphores are /dev/shm/sem.ipcbench-<script>-<pid>-<random>-<role>. A script cleans up only its
-     * own: another script's run folder (a RedisBench server's pid file, say) is that script's to remove.
+     * Run folders live in the user's own suite folder, /dev/shm/ipcbench-<uid> (else in the temp dir), named
+     * <script>-<pid>-<random>, owner-only; POSIX semaphores are /dev/shm/sem.ipcbench-<uid>-<script>-<pid>-<random>-<role>.
+     * Each user has their own, so one user's folder never locks another out, and a clean-up only ever sees the
+     * caller's. A script cleans up only its own: another script's run folder (a RedisBench server's pid file,
+     * say) is that script's to remove.
      */
     static final class SuiteFolder {
         static final Path SHM = Path.of("/dev/shm");
-        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
-        static final String SEMAPHORE_PREFIX = "ipcbench-" + BENCH + "-";
+        static final String USER = userId();
+        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench-" + USER);
+        static final String SEMAPHORE_PREFIX = "ipcbench-" + USER + "-" + BENCH + "-";
         static final Pattern RUN_FOLDER = Pattern.compile(Pattern.quote(BENCH) + "-(\\d{1,10})-[0-9a-f]+");
         static final Pattern SEMAPHORE = Pattern.compile("sem\\." + Pattern.quote(SEMAPHORE_PREFIX) + "(\\d{1,10})-[0-9a-f]+-.+");
+
+        /** The user's numeric id (the owner of /proc/self), else their name made safe for a file name. */
+        static String userId() {
+            try {
+                return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+            } catch (IOException | RuntimeException e) {
+                return System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_]", "_");
+            }
+        }
 
         static String newRunId() {
             return ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
@@ -431,6 +443,9 @@ class BenchHarness {
             if (!Files.isDirectory(ROOT)) {
                 try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
             }
+            try {
+                Files.setPosixFilePermissions(ROOT, PosixFilePermissions.fromString("rwx------"));   // made by another tool, say: ours alone
+            } catch (IOException | UnsupportedOperationException ignored) { }
             return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
         }
 

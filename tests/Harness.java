@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +24,19 @@ public class Harness {
     static final Path REPO = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     static final String JBANG = System.getenv().getOrDefault("JBANG", "jbang");
     static final ObjectMapper JSON = new ObjectMapper();
-    /** Where the scripts keep their run folders: /dev/shm/ipcbench, else the temp dir's ipcbench. */
+    /** Where the scripts keep this user's run folders: /dev/shm/ipcbench-<uid>, else the temp dir's; their semaphores' prefix. */
     static final Path SHM = Path.of("/dev/shm");
-    static final Path SUITE_FOLDER = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench");
+    static final String UID = uid();
+    static final Path SUITE_FOLDER = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench-" + UID);
+    static final String SEMAPHORES = "sem.ipcbench-" + UID + "-";
+
+    static String uid() {
+        try {
+            return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
     static final Path JDK25 = Stream.of("/usr/lib/jvm/temurin-25-jdk-amd64", "/usr/lib/jvm/java-25-openjdk-amd64")
             .map(Path::of).filter(p -> Files.isExecutable(p.resolve("bin/java"))).findFirst().orElse(null);
 
@@ -125,7 +136,7 @@ public class Harness {
             for (Path dir : List.of(SUITE_FOLDER, SHM)) {
                 if (!Files.isDirectory(dir)) continue;
                 try (Stream<Path> s = Files.list(dir)) {
-                    s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(name + "-") || n.startsWith("sem.ipcbench-" + name + "-")).forEach(names::add);
+                    s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(name + "-") || n.startsWith(SEMAPHORES + name + "-")).forEach(names::add);
                 }
             }
             return names;
@@ -193,9 +204,9 @@ public class Harness {
             Path mineLive = Files.createDirectory(SUITE_FOLDER.resolve(name + "-" + ProcessHandle.current().pid() + "-abcdef"));
             // Semaphores live in /dev/shm itself: its own dead run's (a lone one, its folder gone), another script's, a live run's.
             Path shm = Path.of("/dev/shm");
-            Path semMineDead = shm.resolve("sem.ipcbench-" + name + "-" + dead + "-fedcba-reply");
-            Path semOthersDead = shm.resolve("sem.ipcbench-" + other + "-" + dead + "-fedcba-reply");
-            Path semMineLive = shm.resolve("sem.ipcbench-" + name + "-" + ProcessHandle.current().pid() + "-abcdef-reply");
+            Path semMineDead = shm.resolve(SEMAPHORES + name + "-" + dead + "-fedcba-reply");
+            Path semOthersDead = shm.resolve(SEMAPHORES + other + "-" + dead + "-fedcba-reply");
+            Path semMineLive = shm.resolve(SEMAPHORES + name + "-" + ProcessHandle.current().pid() + "-abcdef-reply");
             for (Path p : List.of(semMineDead, semOthersDead, semMineLive)) Files.writeString(p, "s");
             try {
                 Result r = run(REPO, null, Duration.ofMinutes(1), "--cleanup");

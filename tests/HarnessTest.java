@@ -218,6 +218,28 @@ public class HarnessTest extends Harness {
             check(Files.readAllLines(work.resolve("kind-check/results.csv")).size() == 2, "with them it is written");
         });
 
+        test("harness: each user has their own suite folder and semaphores; a clean-up never touches another user's", () -> {
+            String uid = new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip();
+            check(BenchHarness.SuiteFolder.ROOT.getFileName().toString().equals("ipcbench-" + uid), "the folder is ipcbench-<uid>: " + BenchHarness.SuiteFolder.ROOT);
+            check(BenchHarness.SuiteFolder.semaphoreName("1-ab", "ring").equals("/ipcbench-" + uid + "-BenchHarness-1-ab-ring"), "semaphores carry the uid: "
+                    + BenchHarness.SuiteFolder.semaphoreName("1-ab", "ring"));
+            long dead = deadPid();
+            String other = uid.equals("4242") ? "4343" : "4242";
+            Path base = BenchHarness.SuiteFolder.ROOT.getParent();
+            Path theirs = Files.createDirectories(base.resolve("ipcbench-" + other).resolve("BenchHarness-" + dead + "-abc"));
+            Path theirSem = Files.writeString(BenchHarness.SuiteFolder.SHM.resolve("sem.ipcbench-" + other + "-BenchHarness-" + dead + "-abc-ring"), "s");
+            Path mine = Files.createDirectories(BenchHarness.SuiteFolder.ROOT.resolve("BenchHarness-" + dead + "-abc"));
+            try {
+                List<Path> removed = BenchHarness.SuiteFolder.removeLeftovers();
+                check(removed.equals(List.of(mine)) && !Files.exists(mine), "its own dead run removed, and only that: " + removed);
+                check(Files.exists(theirs) && Files.exists(theirSem), "another user's dead run and semaphore untouched");
+            } finally {
+                deleteTree(base.resolve("ipcbench-" + other));
+                Files.deleteIfExists(theirSem);
+                deleteTree(mine);
+            }
+        });
+
         test("harness: bad input is exit 2 with one line; an unexpected exception exit 1 with one line, no stack trace", () -> {
             int[] code = new int[1];
             String bad = stderrOf(() -> code[0] = BenchHarness.runCommand(new Throws(), "--nonsense"));

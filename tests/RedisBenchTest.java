@@ -183,7 +183,7 @@ public class RedisBenchTest extends Harness {
      * (--dir), which is their working directory (redis-server rewrites its command line, so that cannot tell).
      */
     static List<ProcessHandle> ourServers() {
-        return ProcessHandle.allProcesses().filter(h -> isRedisServer(h) && link(h, "cwd").contains("/ipcbench/RedisBench-")).toList();
+        return ProcessHandle.allProcesses().filter(h -> isRedisServer(h) && link(h, "cwd").contains(SUITE_FOLDER + "/RedisBench-")).toList();
     }
 
     /** Debian's redis-server is a link to redis-check-rdb (one binary), which is what /proc/PID/exe names. */

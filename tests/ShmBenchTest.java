@@ -392,9 +392,9 @@ public class ShmBenchTest extends Harness {
             Path mine = ShmBench.SuiteFolder.createRunDir(ShmBench.SuiteFolder.newRunId());
             Path orphan = Files.createDirectories(root.resolve("ShmBench-" + dead + "-abc123"));
             Files.writeString(orphan.resolve("ring"), "x");
-            Path sem = ShmBench.SuiteFolder.SHM.resolve("sem.ipcbench-ShmBench-" + dead + "-abc123-filled");
+            Path sem = ShmBench.SuiteFolder.SHM.resolve("sem." + ShmBench.SuiteFolder.SEMAPHORE_PREFIX + dead + "-abc123-filled");
             Files.writeString(sem, "x");
-            Path othersSem = ShmBench.SuiteFolder.SHM.resolve("sem.ipcbench-OtherBench-" + dead + "-abc123-filled");
+            Path othersSem = ShmBench.SuiteFolder.SHM.resolve(SEMAPHORES + "OtherBench-" + dead + "-abc123-filled");
             Files.writeString(othersSem, "x");
             Path unrelated = Files.createDirectories(root.resolve("keep-me"));
             try {
@@ -412,19 +412,19 @@ public class ShmBenchTest extends Harness {
 
         test("semaphores are named after this script and the run, and go with the run folder", () -> {
             String runId = ShmBench.SuiteFolder.newRunId();
-            check(ShmBench.SuiteFolder.semaphoreName(runId, "filled").equals("/ipcbench-ShmBench-" + runId + "-filled"),
+            check(ShmBench.SuiteFolder.semaphoreName(runId, "filled").equals("/" + ShmBench.SuiteFolder.SEMAPHORE_PREFIX + runId + "-filled"),
                     "name: " + ShmBench.SuiteFolder.semaphoreName(runId, "filled"));
             Path dir = ShmBench.SuiteFolder.createRunDir(runId);
             var payload = new ShmBench.Payload(ShmBench.Dtype.float64, 1000, 1, 0);
             var event = new ShmBench.ShmEventTransport(new ShmBench.Context(true, dir, runId, 1000, 1, 4096, ShmBench.WaitMode.spin, 0, payload, new ShmBench.Abort()));
             try {
                 for (String role : List.of("filled", "emptied"))
-                    check(Files.exists(ShmBench.SuiteFolder.SHM.resolve("sem.ipcbench-ShmBench-" + runId + "-" + role)), "semaphore " + role + " in /dev/shm");
+                    check(Files.exists(ShmBench.SuiteFolder.SHM.resolve("sem." + ShmBench.SuiteFolder.SEMAPHORE_PREFIX + runId + "-" + role)), "semaphore " + role + " in /dev/shm");
             } finally {
                 ShmBench.SuiteFolder.delete(dir);
             }
             for (String role : List.of("filled", "emptied"))
-                check(!Files.exists(ShmBench.SuiteFolder.SHM.resolve("sem.ipcbench-ShmBench-" + runId + "-" + role)), "semaphore " + role + " removed with the run folder");
+                check(!Files.exists(ShmBench.SuiteFolder.SHM.resolve("sem." + ShmBench.SuiteFolder.SEMAPHORE_PREFIX + runId + "-" + role)), "semaphore " + role + " removed with the run folder");
             event.close();
         });
     }

@@ -166,10 +166,10 @@ public class TransportBenchTest extends Harness {
             Path mine = TransportBench.SuiteFolder.createRunDir(TransportBench.SuiteFolder.newRunId());
             Path orphan = Files.createDirectories(root.resolve("TransportBench-" + dead + "-abc123"));
             Files.writeString(orphan.resolve("shm"), "x");
-            Path orphanSem = Files.writeString(shm.resolve("sem.ipcbench-TransportBench-" + dead + "-abc123-request"), "x");
+            Path orphanSem = Files.writeString(shm.resolve(SEMAPHORES + "TransportBench-" + dead + "-abc123-request"), "x");
             Path otherBench = Files.createDirectories(root.resolve("RedisBench-" + dead + "-def456"));
             Files.writeString(otherBench.resolve("redis.pid"), "1");
-            Path otherSem = Files.writeString(shm.resolve("sem.ipcbench-ShmBench-" + dead + "-def456-ring"), "x");
+            Path otherSem = Files.writeString(shm.resolve(SEMAPHORES + "ShmBench-" + dead + "-def456-ring"), "x");
             Path unrelated = Files.createDirectories(root.resolve("keep-me"));
             try {
                 List<Path> removed = TransportBench.SuiteFolder.removeLeftovers();
