@@ -322,9 +322,10 @@ public class ArrowBenchTest extends Harness {
         check(row.get("cpu_us_per_msg").isNumber() && row.get("cpu_cores").isNumber(), "CPU figures are numbers: " + row);
         double perMsg = row.get("cpu_us_per_msg").asDouble(), cores = row.get("cpu_cores").asDouble(), seconds = row.get("seconds").asDouble();
         check(longWindow ? perMsg > 0 : perMsg >= 0, "cpu_us_per_msg of " + method + ": " + perMsg);
-        double ticks = seconds >= 0.5 ? 0 : 2 * 0.010 / seconds;
+        // The kernel counts CPU in 10 ms ticks: each of the two processes may gain a tick at each end of a short window.
+        double ticks = seconds >= 0.5 ? 0 : 4 * 0.010 / seconds;
         check(cores >= 0 && cores <= Runtime.getRuntime().availableProcessors() + 0.5 + ticks,
-                "cpu_cores of " + method + " within [0, cores + 0.5" + (ticks > 0 ? " + two 10 ms ticks over " + seconds + " s" : "") + "]: " + cores);
+                "cpu_cores of " + method + " within [0, cores + 0.5" + (ticks > 0 ? " + four 10 ms ticks over " + seconds + " s" : "") + "]: " + cores);
     }
 
     /** How many values of a row's latency histogram (its hgrm file, in µs) are at least atLeastUs. */

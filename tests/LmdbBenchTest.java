@@ -312,9 +312,11 @@ public class LmdbBenchTest extends Harness {
     /** Every row: a method (all three are inter-process), its CPU cost positive, at most every core busy. */
     static void checkKindAndCpu(JsonNode row) {
         check(row.get("kind").asText().equals("method"), "kind method: " + row.get("method") + " " + row.get("kind"));
-        double perMsg = row.get("cpu_us_per_msg").asDouble(), cores = row.get("cpu_cores").asDouble();
+        double perMsg = row.get("cpu_us_per_msg").asDouble(), cores = row.get("cpu_cores").asDouble(), seconds = row.get("seconds").asDouble();
         check(perMsg > 0, "cpu_us_per_msg > 0: " + row.get("method") + " " + row.get("pattern") + " " + perMsg);
-        check(cores >= 0 && cores <= row.get("cores").asInt() + 0.5, "cpu_cores within [0, cores + 0.5]: " + cores);
+        // The kernel counts CPU in 10 ms ticks: on a short window each process (writer, readers) may gain one at each end.
+        double ticks = seconds >= 0.5 ? 0 : 2 * (1 + row.get("peers").asInt()) * 0.010 / Math.max(seconds, 1e-3);
+        check(cores >= 0 && cores <= row.get("cores").asInt() + 0.5 + ticks, "cpu_cores within [0, cores + 0.5 + ticks]: " + cores + " over " + seconds + " s");
     }
 
     static void endToEndTests() throws Exception {

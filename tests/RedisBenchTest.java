@@ -174,8 +174,10 @@ public class RedisBenchTest extends Harness {
         check(row.path("kind").asText().equals(expected), "kind " + expected + ": " + row);
         double cores = row.get("cores").asDouble();
         check(row.path("cpu_us_per_msg").isNumber() && row.get("cpu_us_per_msg").asDouble() > 0, "CPU per message > 0: " + row);
-        check(row.path("cpu_cores").isNumber() && row.get("cpu_cores").asDouble() >= 0 && row.get("cpu_cores").asDouble() <= cores + 0.5,
-                "cpu_cores within [0, " + cores + " + 0.5]: " + row);
+        // The kernel counts CPU in 10 ms ticks: on a short window each process (producer, consumers, server) may gain one at each end.
+        double seconds = row.get("seconds").asDouble(), ticks = seconds >= 0.5 ? 0 : 2 * (2 + row.get("peers").asInt()) * 0.010 / Math.max(seconds, 1e-3);
+        check(row.path("cpu_cores").isNumber() && row.get("cpu_cores").asDouble() >= 0 && row.get("cpu_cores").asDouble() <= cores + 0.5 + ticks,
+                "cpu_cores within [0, " + cores + " + 0.5 + ticks]: " + row);
     }
 
     /**
