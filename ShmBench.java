@@ -183,6 +183,10 @@ public class ShmBench implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the random arrays (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--shm-dir", paramLabel = "DIR",
+            description = "Where the run's shared-memory files go (DIR/ipcbench-<uid>): a bigger tmpfs, or a hugetlbfs mount (default: /dev/shm, else the temp dir).")
+    Path shmDir;
+
     @Option(names = "--cleanup", description = "Remove what killed runs left in the suite folder (owner process gone), then exit.")
     boolean cleanup;
 
@@ -1133,6 +1137,7 @@ public class ShmBench implements Callable<Integer> {
         if ("consumer".equals(role)) return ChildRole.run();
         if (role != null) throw new ParameterException(spec.commandLine(), "Invalid value for option '--role': '" + role + "'");
         if (list) return printList(Stream.concat(METHODS.stream(), Stream.of(LIMIT)).toList());
+        SuiteFolder.useShmDir(spec.commandLine(), shmDir);
         if (cleanup) return SuiteFolder.cleanup();
         Plan plan = plan();
         SuiteFolder.removeLeftovers();
@@ -1172,7 +1177,7 @@ public class ShmBench implements Callable<Integer> {
         if (m.name().equals("chronicle")) {
             long free;
             try {
-                free = Files.getFileStore(SuiteFolder.ROOT).getUsableSpace();
+                free = Files.getFileStore(SuiteFolder.root()).getUsableSpace();
             } catch (IOException | RuntimeException e) {
                 free = 8L << 30;
             }
@@ -1389,7 +1394,7 @@ public class ShmBench implements Callable<Integer> {
             try {
                 s = new Session(m, SuiteFolder.createRunDir(runId), o, m.note(o, plan.ringBytes, size));
             } catch (IOException e) {
-                throw new RunFailure("cannot create the run folder in " + SuiteFolder.ROOT + ": " + e.getMessage());
+                throw new RunFailure("cannot create the run folder in " + SuiteFolder.root() + ": " + e.getMessage());
             }
             LIVE.add(s);
             try {
@@ -1940,6 +1945,9 @@ public class ShmBench implements Callable<Integer> {
 
     /** An exception as one line: its type and message, and its causes' (three at most). */
     static String oneLine(Throwable e) {
+        if (e instanceof InternalError && String.valueOf(e.getMessage()).contains("unsafe memory access"))   // SIGBUS on a mapped page
+            return "a mapped file in " + SuiteFolder.base() + " (" + SuiteFolder.fsType() + ") could not get a page: its file system is full ("
+                    + Units.size(SuiteFolder.freeBytes()) + " free now); use --shm-dir DIR on a bigger file system (Docker: --shm-size=1g)";
         StringBuilder line = new StringBuilder(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         Throwable cause = e.getCause();
         for (int depth = 0; cause != null && depth < 3; cause = cause.getCause(), depth++)
@@ -2125,19 +2133,99 @@ public class ShmBench implements Callable<Integer> {
     }
 
     /**
-     * Run folders live in the user's own suite folder, /dev/shm/ipcbench-<uid> (else in the temp dir), named
-     * <script>-<pid>-<random>, owner-only; POSIX semaphores are /dev/shm/sem.ipcbench-<uid>-<script>-<pid>-<random>-<role>.
-     * Each user has their own, so one user's folder never locks another out, and a clean-up only ever sees the
-     * caller's. A script cleans up only its own: another script's run folder (a RedisBench server's pid file,
-     * say) is that script's to remove.
+     * Run folders live in the user's own suite folder, /dev/shm/ipcbench-<uid> (else in the temp dir; --shm-dir
+     * DIR puts it in DIR), named <script>-<pid>-<random>, owner-only; POSIX semaphores are
+     * /dev/shm/sem.ipcbench-<uid>-<script>-<pid>-<random>-<role>. Each user has their own, so one user's folder
+     * never locks another out, and a clean-up only ever sees the caller's. A script cleans up only its own:
+     * another script's run folder (a RedisBench server's pid file, say) is that script's to remove.
+     *
+     * Shared memory is a file system that can fill up (Docker gives a container 64 MiB of /dev/shm): writing
+     * into a mapped page it cannot back is a SIGBUS. So a run checks the space its files need before it starts
+     * (requireSpace), and files the suite maps itself are written to their full size before they are mapped
+     * (allocate), where a full file system is an IOException, not a signal.
      */
     static final class SuiteFolder {
         static final Path SHM = Path.of("/dev/shm");
         static final String USER = userId();
-        static final Path ROOT = (Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"))).resolve("ipcbench-" + USER);
+        private static Path base = Files.isDirectory(SHM) && Files.isWritable(SHM) ? SHM : Path.of(System.getProperty("java.io.tmpdir"));
         static final String SEMAPHORE_PREFIX = "ipcbench-" + USER + "-" + BENCH + "-";
         static final Pattern RUN_FOLDER = Pattern.compile(Pattern.quote(BENCH) + "-(\\d{1,10})-[0-9a-f]+");
         static final Pattern SEMAPHORE = Pattern.compile("sem\\." + Pattern.quote(SEMAPHORE_PREFIX) + "(\\d{1,10})-[0-9a-f]+-.+");
+
+        /** The folder the suite folder is in: /dev/shm, --shm-dir, or the temp dir. */
+        static Path base() { return base; }
+
+        /** This user's suite folder: <base>/ipcbench-<uid>. */
+        static Path root() { return base.resolve("ipcbench-" + USER); }
+
+        /** --shm-dir DIR: bad input unless DIR is a folder this user can write. Call before anything touches the suite folder. */
+        static void useShmDir(CommandLine cl, Path dir) {
+            if (dir == null) return;
+            if (!Files.isDirectory(dir) || !Files.isWritable(dir))
+                throw new ParameterException(cl, "Invalid value for option '--shm-dir': '" + dir + "' (must be a folder this user can write)");
+            base = dir.toAbsolutePath().normalize();
+        }
+
+        /** The file system type of the base folder (tmpfs, hugetlbfs, ext4 ...), which rows record beside it. */
+        static String fsType() {
+            try {
+                return Files.getFileStore(base).type();
+            } catch (IOException e) {
+                return "unknown";
+            }
+        }
+
+        /** Where the run's files go, as rows record it (the environment's shm_dir and shm_fs). */
+        static Map<String, Object> fields() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("shm_dir", base.toString());
+            f.put("shm_fs", fsType());
+            return f;
+        }
+
+        /** Bytes this user may still write in the base folder's file system. */
+        static long freeBytes() {
+            try {
+                return Files.getFileStore(base).getUsableSpace();
+            } catch (IOException e) {
+                return Long.MAX_VALUE;
+            }
+        }
+
+        /**
+         * Before a run: what (a method's files, named) needs bytes in the suite folder. Fails with one line naming
+         * the folder's free space, the need, and what helps (the script's own option, then --shm-dir).
+         */
+        static void requireSpace(String what, long bytes, String helps) throws RunFailure {
+            long free = freeBytes();
+            if (bytes > free) throw new RunFailure(noSpace(what, bytes, free) + "; " + (helps.isEmpty() ? "" : helps + ", or ")
+                    + "--shm-dir DIR on a bigger file system (Docker: --shm-size=1g)");
+        }
+
+        static String noSpace(String what, long bytes, long free) {
+            return base + " (" + fsType() + ") has " + Units.size(free) + " free; " + what + " needs " + Units.size(bytes);
+        }
+
+        /**
+         * Gives file (open in ch) its full size, each page written, before it is mapped: on a full file system this
+         * fails with one line (the file, its size, the space left) instead of a SIGBUS later on a mapped page.
+         * hugetlbfs, which takes no write(2), reserves its pages when the file is mapped, so there is nothing to do.
+         */
+        static void allocate(FileChannel ch, Path file, long bytes) throws RunFailure {
+            try {
+                if (ch.size() >= bytes || Files.getFileStore(file).type().equals("hugetlbfs")) return;
+                ByteBuffer zeros = ByteBuffer.allocateDirect((int) Math.min(bytes, 1 << 20));
+                for (long at = ch.size(); at < bytes; ) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - at));
+                    at += ch.write(zeros, at);
+                }
+            } catch (IOException e) {
+                long free = freeBytes();
+                try { ch.truncate(0); } catch (IOException ignored) { }
+                throw new RunFailure("cannot allocate " + file + " (" + Units.size(bytes) + "): " + e.getMessage() + "; " + noSpace("it", bytes, free)
+                        + "; use --shm-dir DIR on a bigger file system (Docker: --shm-size=1g)");
+            }
+        }
 
         /** The user's numeric id (the owner of /proc/self), else their name made safe for a file name. */
         static String userId() {
@@ -2157,20 +2245,21 @@ public class ShmBench implements Callable<Integer> {
 
         static Path createRunDir(String runId) throws IOException {
             var ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
-            if (!Files.isDirectory(ROOT)) {
-                try { Files.createDirectories(ROOT, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
+            Path root = root();
+            if (!Files.isDirectory(root)) {
+                try { Files.createDirectories(root, ownerOnly); } catch (FileAlreadyExistsException ignored) { }
             }
             try {
-                Files.setPosixFilePermissions(ROOT, PosixFilePermissions.fromString("rwx------"));   // made by another tool, say: ours alone
+                Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));   // made by another tool, say: ours alone
             } catch (IOException | UnsupportedOperationException ignored) { }
-            return Files.createDirectory(ROOT.resolve(BENCH + "-" + runId), ownerOnly);
+            return Files.createDirectory(root.resolve(BENCH + "-" + runId), ownerOnly);
         }
 
         /** This script's run folders and semaphores whose owner process is gone (--cleanup, and before each invocation). */
         static List<Path> removeLeftovers() {
             List<Path> removed = new ArrayList<>();
             // Semaphores first: removing a run folder removes its run's semaphores too, unreported.
-            for (var place : List.of(Map.entry(SHM, SEMAPHORE), Map.entry(ROOT, RUN_FOLDER))) {
+            for (var place : List.of(Map.entry(SHM, SEMAPHORE), Map.entry(root(), RUN_FOLDER))) {
                 if (!Files.isDirectory(place.getKey())) continue;
                 try (Stream<Path> entries = Files.list(place.getKey())) {
                     for (Path p : (Iterable<Path>) entries::iterator) {
@@ -2191,7 +2280,7 @@ public class ShmBench implements Callable<Integer> {
         /** --cleanup: removes this script's leftovers and says what it removed. */
         static int cleanup() {
             List<Path> removed = removeLeftovers();
-            System.out.println(removed.isEmpty() ? "Nothing of " + BENCH + "'s to clean in " + ROOT
+            System.out.println(removed.isEmpty() ? "Nothing of " + BENCH + "'s to clean in " + root()
                     : "Removed " + removed.stream().map(Path::toString).collect(Collectors.joining(", ")));
             return 0;
         }
@@ -2225,7 +2314,7 @@ public class ShmBench implements Callable<Integer> {
         static final List<String> COLUMNS = List.of("timestamp", "bench", "method", "kind", "pattern", "wait", "payload", "size_bytes",
                 "count", "batch", "peers", "run", "seconds", "msgs_per_s", "mb_per_s", "cpu_us_per_msg", "cpu_cores", "lat_kind", "lat_mean_us", "lat_p50_us",
                 "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us", "verified", "errors", "note", "hgrm",
-                "jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host", "run_id");
+                "jdk", "jvm_flags", "os", "cpu", "cores", "libs", "host", "shm_dir", "shm_fs", "run_id");
         static final String HEADER = String.join(",", COLUMNS);
         /** A row's kind: an inter-process method, or a reference beside them (the machine's limit, threads of one process, a server's own tool), never ranked. */
         static final String KIND_METHOD = "method", KIND_REFERENCE = "reference";
@@ -2309,7 +2398,7 @@ public class ShmBench implements Callable<Integer> {
         }
     }
 
-    /** JDK, JVM flags, OS, CPU, cores, library versions (from the jars on the class path), host. */
+    /** JDK, JVM flags, OS, CPU, cores, library versions (from the jars on the class path), host, where shared memory is (after --shm-dir). */
     static final class Environment {
         static Map<String, Object> capture() {
             Map<String, Object> env = new LinkedHashMap<>();
@@ -2323,6 +2412,7 @@ public class ShmBench implements Callable<Integer> {
                     .filter(n -> n.endsWith(".jar") && !n.startsWith(BENCH))
                     .map(n -> n.substring(0, n.length() - 4)).sorted().collect(Collectors.joining(" ")));
             env.put("host", hostname());
+            env.putAll(SuiteFolder.fields());
             return env;
         }
 

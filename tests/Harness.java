@@ -278,6 +278,49 @@ public class Harness {
         }
 
         /**
+         * The child stopped with SIGSTOP in the middle of a run (alive, holding its files, silent): the script exits 1
+         * within the --timeout it was given (plus 10 s to stop and clean up), naming the method and the child (a
+         * word of its name: "responder", "consumer", "reader"); the stopped child and every other process of the run
+         * is gone, and none of the run's files is left. The run must write its rows to out; returns its stderr.
+         * Prints how long the script took to end after the stop.
+         */
+        String stopChildMidRun(Path work, String method, String childWord, Duration timeout, String... args) throws Exception {
+            Path err = work.resolve("stop-" + method + ".err");
+            Set<String> before = suiteEntries();
+            List<String> all = new ArrayList<>(List.of(args));
+            all.addAll(List.of("--timeout", timeout.toSeconds() + "s"));
+            Process launcher = command(REPO, null, all.toArray(String[]::new)).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+            List<ProcessHandle> run = new ArrayList<>();
+            try {
+                ProcessHandle child = awaitChild(launcher, Duration.ofMinutes(2));
+                Thread.sleep(1500);    // mid-run
+                Set<String> during = entriesSince(before);
+                if (runFiles) check(!during.isEmpty(), "a run folder exists while running");
+                run.addAll(launcher.descendants().toList());
+                new ProcessBuilder("kill", "-STOP", String.valueOf(child.pid())).start().waitFor();
+                long t0 = System.nanoTime();
+                long limit = timeout.toSeconds() + 10;
+                boolean ended = launcher.waitFor(limit, TimeUnit.SECONDS);
+                double took = (System.nanoTime() - t0) / 1e9;
+                check(ended, "the script still ran " + limit + " s after its child was stopped");
+                String text = Files.readString(err);
+                check(launcher.exitValue() == 1, "exit 1, was " + launcher.exitValue() + ": " + text);
+                check(text.contains(method) && text.contains(childWord), "names the method and the " + childWord + ": " + text);
+                for (ProcessHandle h : run)
+                    check(h.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "a process of the run still exists: " + h.pid() + " " + arguments(h));
+                Set<String> after = suiteEntries();
+                after.retainAll(during);
+                check(after.isEmpty(), "files left in the suite folder: " + after);
+                System.out.printf("     (ended %.2f s after the stop, --timeout %ds)%n", took, timeout.toSeconds());
+                return text;
+            } finally {
+                for (ProcessHandle h : run) if (h.isAlive()) new ProcessBuilder("kill", "-KILL", String.valueOf(h.pid())).start().waitFor();
+                launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+                launcher.destroyForcibly();
+            }
+        }
+
+        /**
          * Ctrl-C in the middle of a run started in cwd: the script ends within 5 s with exit code 130 (the
          * JVM's answer to SIGINT, not a crash), its children are gone, its files (where runFiles) are removed
          * and no crash log (hs_err_pid*.log) appeared in cwd.
@@ -337,6 +380,42 @@ public class Harness {
         } catch (IOException | RuntimeException e) {
             return h.info().arguments().map(Arrays::asList).orElse(List.of());
         }
+    }
+
+    /** What a command left on a private tmpfs (files, and folders below the suite folder), as it ended. */
+    record TmpfsRun(Result result, List<String> left) {}
+
+    static Boolean mountsAllowed;
+
+    /** A Skip unless this machine lets us mount a tmpfs in a mount namespace of our own (unshare -m: root, outside most containers). */
+    static void requirePrivateMounts() throws Exception {
+        if (mountsAllowed == null) {
+            Result probe = run(new ProcessBuilder("unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=1m tmpfs /mnt"), Duration.ofSeconds(30));
+            mountsAllowed = probe.code() == 0;
+            if (!mountsAllowed) mountRefusal = probe.err().strip();
+        }
+        if (!mountsAllowed) throw new Skip("this machine refuses a private tmpfs (unshare -m, mount -t tmpfs): " + mountRefusal);
+    }
+
+    static String mountRefusal = "";
+
+    /**
+     * Runs pb's command in a mount namespace of its own where `at` is a fresh tmpfs of `size` ("64m"), seen by
+     * nobody else and gone when the command ends; says what was left on it. /dev/shm is a valid `at` (a container's).
+     */
+    static TmpfsRun runOnTmpfs(Path at, String size, ProcessBuilder pb, Duration limit) throws Exception {
+        requirePrivateMounts();
+        String script = "mount -t tmpfs -o size=" + size + " tmpfs \"$0\" || exit 99; \"$@\"; code=$?; "
+                + "echo \"@@left $(find \"$0\" -mindepth 1 \\( -type f -o -path \"$0/*/*\" \\) | tr '\\n' ' ')\" >&2; exit $code";
+        List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "sh", "-c", script, at.toString()));
+        cmd.addAll(pb.command());
+        pb.command(cmd);
+        Result r = run(pb, limit);
+        check(r.code() != 99, "could not mount a tmpfs on " + at + ": " + r.err());
+        String marker = r.err().lines().filter(l -> l.startsWith("@@left")).reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no @@left line: " + r.err()));
+        List<String> left = Arrays.stream(marker.substring(6).strip().split(" ")).filter(x -> !x.isEmpty()).toList();
+        String err = r.err().lines().filter(l -> !l.startsWith("@@left")).map(l -> l + "\n").reduce("", String::concat);
+        return new TmpfsRun(new Result(r.code(), r.out(), err, r.seconds()), left);
     }
 
     /** The rows a run wrote to <out>/results.jsonl. */

@@ -220,15 +220,15 @@ public class HarnessTest extends Harness {
 
         test("harness: each user has their own suite folder and semaphores; a clean-up never touches another user's", () -> {
             String uid = new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip();
-            check(BenchHarness.SuiteFolder.ROOT.getFileName().toString().equals("ipcbench-" + uid), "the folder is ipcbench-<uid>: " + BenchHarness.SuiteFolder.ROOT);
+            check(BenchHarness.SuiteFolder.root().getFileName().toString().equals("ipcbench-" + uid), "the folder is ipcbench-<uid>: " + BenchHarness.SuiteFolder.root());
             check(BenchHarness.SuiteFolder.semaphoreName("1-ab", "ring").equals("/ipcbench-" + uid + "-BenchHarness-1-ab-ring"), "semaphores carry the uid: "
                     + BenchHarness.SuiteFolder.semaphoreName("1-ab", "ring"));
             long dead = deadPid();
             String other = uid.equals("4242") ? "4343" : "4242";
-            Path base = BenchHarness.SuiteFolder.ROOT.getParent();
+            Path base = BenchHarness.SuiteFolder.root().getParent();
             Path theirs = Files.createDirectories(base.resolve("ipcbench-" + other).resolve("BenchHarness-" + dead + "-abc"));
             Path theirSem = Files.writeString(BenchHarness.SuiteFolder.SHM.resolve("sem.ipcbench-" + other + "-BenchHarness-" + dead + "-abc-ring"), "s");
-            Path mine = Files.createDirectories(BenchHarness.SuiteFolder.ROOT.resolve("BenchHarness-" + dead + "-abc"));
+            Path mine = Files.createDirectories(BenchHarness.SuiteFolder.root().resolve("BenchHarness-" + dead + "-abc"));
             try {
                 List<Path> removed = BenchHarness.SuiteFolder.removeLeftovers();
                 check(removed.equals(List.of(mine)) && !Files.exists(mine), "its own dead run removed, and only that: " + removed);
@@ -237,6 +237,47 @@ public class HarnessTest extends Harness {
                 deleteTree(base.resolve("ipcbench-" + other));
                 Files.deleteIfExists(theirSem);
                 deleteTree(mine);
+            }
+        });
+
+        test("harness: --shm-dir moves the suite folder and rows record its file system; a need beyond the free space is one line naming both", () -> {
+            Path before = BenchHarness.SuiteFolder.base();
+            var cl = new picocli.CommandLine(new Throws());
+            boolean refused = false;
+            try {
+                BenchHarness.SuiteFolder.useShmDir(cl, work.resolve("no-such-folder"));
+            } catch (picocli.CommandLine.ParameterException e) {
+                refused = e.getMessage().contains("'--shm-dir'") && e.getMessage().contains("no-such-folder");
+            }
+            check(refused && BenchHarness.SuiteFolder.base().equals(before), "a folder that does not exist is bad input, and changes nothing");
+            Path dir = Files.createDirectories(work.resolve("shm-dir"));
+            try {
+                BenchHarness.SuiteFolder.useShmDir(cl, dir);
+                check(BenchHarness.SuiteFolder.root().equals(dir.toAbsolutePath().resolve("ipcbench-" + BenchHarness.SuiteFolder.USER)), "the suite folder is in it: " + BenchHarness.SuiteFolder.root());
+                Path run = BenchHarness.SuiteFolder.createRunDir(BenchHarness.SuiteFolder.newRunId());
+                check(run.getParent().equals(BenchHarness.SuiteFolder.root()), "run folders go there: " + run);
+                var fields = BenchHarness.SuiteFolder.fields();
+                check(fields.get("shm_dir").equals(dir.toAbsolutePath().toString()) && fields.get("shm_fs").equals(Files.getFileStore(dir).type()),
+                        "rows record the folder and its file system type: " + fields);
+                String why = "";
+                try {
+                    BenchHarness.SuiteFolder.requireSpace("the ring", Long.MAX_VALUE / 2, "use --ring 1Mi");
+                } catch (BenchHarness.RunFailure f) {
+                    why = f.getMessage();
+                }
+                check(why.contains(dir.toAbsolutePath().toString()) && why.contains(" free; the ring needs ") && why.contains("--ring 1Mi") && why.contains("--shm-dir"),
+                        "names the folder, its free space, the need and what helps: " + why);
+                BenchHarness.SuiteFolder.requireSpace("a small file", 4096, "");
+                Path file = run.resolve("ring");
+                try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                    BenchHarness.SuiteFolder.allocate(ch, file, 3 << 20 | 5);
+                    check(ch.size() == (3 << 20 | 5), "allocated to its full size: " + ch.size());
+                }
+                check(Files.getAttribute(file, "unix:size").equals(3L << 20 | 5) && (Long) Files.getAttribute(file, "size") > 0, "its pages are written, not a hole");
+                BenchHarness.SuiteFolder.delete(run);
+            } finally {
+                BenchHarness.SuiteFolder.useShmDir(cl, before);
+                deleteTree(dir);
             }
         });
 
