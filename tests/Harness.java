@@ -278,13 +278,14 @@ public class Harness {
         }
 
         /**
-         * The child stopped with SIGSTOP in the middle of a run (alive, holding its files, silent): the script exits 1
-         * within the --timeout it was given (plus 10 s to stop and clean up), naming the method and the child (a
-         * word of its name: "responder", "consumer", "reader"); the stopped child and every other process of the run
-         * is gone, and none of the run's files is left. The run must write its rows to out; returns its stderr.
-         * Prints how long the script took to end after the stop.
+         * A child stopped with SIGSTOP in the middle of a run (alive, holding its files, silent), once the run has
+         * written its first row to out: the script exits 1 within the --timeout it was given (plus 10 s to stop and
+         * clean up), naming the method and the child (a word of its name: "responder", "consumer", "reader"); the
+         * rows written before stay; the stopped child and every other process of the run are gone, and none of the
+         * run's files is left. args must give --out out and leave a run going after the first row (a second run,
+         * a second size). Returns the script's stderr; prints how long the script took to end after the stop.
          */
-        String stopChildMidRun(Path work, String method, String childWord, Duration timeout, String... args) throws Exception {
+        String stopChildMidRun(Path work, Path out, String method, String childWord, Duration timeout, String... args) throws Exception {
             Path err = work.resolve("stop-" + method + ".err");
             Set<String> before = suiteEntries();
             List<String> all = new ArrayList<>(List.of(args));
@@ -292,8 +293,17 @@ public class Harness {
             Process launcher = command(REPO, null, all.toArray(String[]::new)).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
             List<ProcessHandle> run = new ArrayList<>();
             try {
-                ProcessHandle child = awaitChild(launcher, Duration.ofMinutes(2));
-                Thread.sleep(1500);    // mid-run
+                awaitChild(launcher, Duration.ofMinutes(2));
+                Path csv = out.resolve("results.csv");
+                long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                while (!(Files.exists(csv) && Files.readAllLines(csv).size() >= 2)) {
+                    check(launcher.isAlive(), "the script ended before its first row: " + Files.readString(err));
+                    check(System.nanoTime() < until, "no row within 2 minutes");
+                    Thread.sleep(50);
+                }
+                int rowsBefore = Files.readAllLines(csv).size() - 1;
+                ProcessHandle child = children(launcher).stream().filter(ProcessHandle::isAlive).findFirst()
+                        .orElseThrow(() -> new AssertionError("no child running after the first row: args must leave a run going"));
                 Set<String> during = entriesSince(before);
                 if (runFiles) check(!during.isEmpty(), "a run folder exists while running");
                 run.addAll(launcher.descendants().toList());
@@ -306,6 +316,7 @@ public class Harness {
                 String text = Files.readString(err);
                 check(launcher.exitValue() == 1, "exit 1, was " + launcher.exitValue() + ": " + text);
                 check(text.contains(method) && text.contains(childWord), "names the method and the " + childWord + ": " + text);
+                check(Files.readAllLines(csv).size() - 1 >= rowsBefore, "the rows written before the stop stay");
                 for (ProcessHandle h : run)
                     check(h.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "a process of the run still exists: " + h.pid() + " " + arguments(h));
                 Set<String> after = suiteEntries();
