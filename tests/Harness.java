@@ -415,8 +415,13 @@ public class Harness {
      * nobody else and gone when the command ends; says what was left on it. /dev/shm is a valid `at` (a container's).
      */
     static TmpfsRun runOnTmpfs(Path at, String size, ProcessBuilder pb, Duration limit) throws Exception {
+        return runOnTmpfs(at, size, false, pb, limit);
+    }
+
+    /** runOnTmpfs, the tmpfs mounted read-only where readOnly. */
+    static TmpfsRun runOnTmpfs(Path at, String size, boolean readOnly, ProcessBuilder pb, Duration limit) throws Exception {
         requirePrivateMounts();
-        String script = "mount -t tmpfs -o size=" + size + " tmpfs \"$0\" || exit 99; \"$@\"; code=$?; "
+        String script = "mount -t tmpfs -o " + (readOnly ? "ro," : "") + "size=" + size + " tmpfs \"$0\" || exit 99; \"$@\"; code=$?; "
                 + "echo \"@@left $(find \"$0\" -mindepth 1 \\( -type f -o -path \"$0/*/*\" \\) | tr '\\n' ' ')\" >&2; exit $code";
         List<String> cmd = new ArrayList<>(List.of("unshare", "-m", "sh", "-c", script, at.toString()));
         cmd.addAll(pb.command());

@@ -29,6 +29,73 @@ public class SuiteTest extends Harness {
         }
     }
 
+    static TmpfsRun quickRun;
+    static String smallShmRefusal;
+
+    /**
+     * run_all.sh --quick, once for the tests that read it: on a 64 MiB tmpfs of its own at /dev/shm (Docker's
+     * default size) where the machine allows a private mount, else on the machine's /dev/shm (left is then null).
+     */
+    static TmpfsRun quickRun(Path work, Path out) throws Exception {
+        if (quickRun != null) return quickRun;
+        ProcessBuilder pb = new ProcessBuilder(REPO.resolve("run_all.sh").toString(), "--quick", "--out", out.toString()).directory(work.toFile());
+        try {
+            quickRun = runOnTmpfs(SHM, "64m", pb, Duration.ofMinutes(10));
+        } catch (Skip refused) {
+            smallShmRefusal = refused.getMessage();
+            quickRun = new TmpfsRun(run(pb, Duration.ofMinutes(10)), null);
+        }
+        return quickRun;
+    }
+
+    /** A user other than this one, made if need be (useradd, as root): name, uid, gid; a Skip where that is refused. */
+    static String[] secondUser() throws Exception {
+        String name = "ipcbench-other";
+        if (!UID.equals("0")) throw new Skip("making a second user needs root; this is uid " + UID);
+        Result id = run(REPO, Duration.ofSeconds(30), "id", "-u", name);
+        if (id.code() != 0) {
+            Result add = run(REPO, Duration.ofSeconds(30), "useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name);
+            if (add.code() != 0) throw new Skip("useradd refused: " + add.err().strip());
+            id = run(REPO, Duration.ofSeconds(30), "id", "-u", name);
+        }
+        String gid = run(REPO, Duration.ofSeconds(30), "id", "-g", name).out().strip();
+        return new String[]{name, id.out().strip(), gid};
+    }
+
+    /**
+     * The script's --quick as another user: its jar and dependencies (which live in root's own jbang and Maven
+     * caches, closed to other users) copied where that user can read them, run with the JVM options jbang would
+     * give (jbang info tools), through setpriv.
+     */
+    static ProcessBuilder asUser(String[] user, String bench, Path shared, Path home, Path out) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode tools = null;
+        for (int tries = 0; tries < 3 && (tools == null || !Files.exists(Path.of(tools.get("applicationJar").asText()))); tries++) {   // the script edited meanwhile: build again
+            Result build = run(REPO, Duration.ofMinutes(5), JBANG, "build", REPO.resolve(bench + ".java").toString());
+            check(build.code() == 0, "jbang build " + bench + ": " + build.err());
+            Result info = run(REPO, Duration.ofMinutes(3), JBANG, "info", "tools", REPO.resolve(bench + ".java").toString());
+            check(info.code() == 0, "jbang info tools " + bench + ": " + info.err());
+            tools = JSON.readTree(info.out());
+        }
+        Path jars = Files.createDirectories(shared.resolve(bench));
+        List<String> classPath = new ArrayList<>();
+        List<String> sources = new ArrayList<>(List.of(tools.get("applicationJar").asText()));
+        tools.get("resolvedDependencies").forEach(d -> sources.add(d.asText()));
+        for (String source : sources) {
+            Path copy = jars.resolve(classPath.size() + "-" + Path.of(source).getFileName());
+            Files.copy(Path.of(source), copy, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            classPath.add(copy.toString());
+        }
+        String javaHome = System.getenv().getOrDefault("JAVA_HOME", tools.path("availableJdkPath").asText());
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + user[1], "--regid=" + user[2], "--clear-groups", Path.of(javaHome, "bin", "java").toString()));
+        tools.path("runtimeOptions").forEach(o -> cmd.add(o.asText()));
+        cmd.addAll(List.of("-cp", String.join(":", classPath), tools.get("mainClass").asText(), "--quick", "--out", out.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile());
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("USER", user[0]);
+        return pb;
+    }
+
     public static void main(String[] args) throws Exception {
         filter = args.length > 0 ? args[0] : null;
         Path work = Files.createTempDirectory("suite-test");
@@ -44,7 +111,7 @@ public class SuiteTest extends Harness {
 
         test("run_all.sh --quick runs every script and ends with the summary, written to summary.md", () -> {
             Path out = work.resolve("all");
-            Result r = run(work, Duration.ofMinutes(10), REPO.resolve("run_all.sh").toString(), "--quick", "--out", out.toString());
+            Result r = quickRun(work, out).result();
             check(r.code() == 0, "exit 0, was " + r.code() + ": " + r.err());
             String summary = Files.readString(out.resolve("summary.md"));
             for (String bench : BENCHES) check(summary.contains("## " + bench), "summary has " + bench);
@@ -89,6 +156,77 @@ public class SuiteTest extends Harness {
             String html = Files.readString(out.resolve("report.html"));
             for (String bench : BENCHES)
                 check(html.contains("<section id=\"" + bench + "\">") && html.contains("data-title=\"" + bench + " "), "report.html has " + bench + "'s section and plots");
+        });
+
+        test("under a 64 MiB /dev/shm (Docker's default): run_all.sh --quick completes, every row verified, no crash log, nothing left on it", () -> {
+            Path out = work.resolve("all");
+            TmpfsRun small = quickRun(work, out);
+            if (small.left() == null) throw new Skip(smallShmRefusal);
+            check(small.result().code() == 0, "exit 0, was " + small.result().code() + ": " + small.result().err());
+            check(small.left().isEmpty(), "files left on /dev/shm: " + small.left());
+            List<com.fasterxml.jackson.databind.JsonNode> rows = rows(out);
+            for (var row : rows) {
+                check(row.get("verified").asBoolean(), "a row not verified: " + row);
+                check(row.get("shm_dir").asText().equals("/dev/shm") && row.get("shm_fs").asText().equals("tmpfs"), "rows record /dev/shm as tmpfs: " + row.get("shm_dir") + " " + row.get("shm_fs"));
+            }
+            for (String bench : BENCHES) check(rows.stream().anyMatch(row -> row.get("bench").asText().equals(bench)), bench + " wrote rows");
+            try (var files = Files.walk(work)) {
+                List<Path> crashes = files.filter(f -> f.getFileName().toString().startsWith("hs_err_pid")).toList();
+                check(crashes.isEmpty(), "a JVM crashed: " + crashes);
+            }
+            System.out.println("     (" + small.result().err().lines().filter(l -> l.startsWith("=== ") && l.contains(" in ")).map(String::strip).reduce((a, b) -> a + "; " + b).orElse("") + ")");
+        });
+
+        test("--out on a read-only file system is bad input in every script: exit 2 before any run, one line", () -> {
+            Path ro = Files.createDirectories(work.resolve("read-only"));
+            for (String bench : BENCHES) {
+                Path out = ro.resolve("results");
+                TmpfsRun r = runOnTmpfs(ro, "1m", true, new ProcessBuilder(JBANG, REPO.resolve(bench + ".java").toString(), "--quick", "--out", out.toString())
+                        .directory(work.toFile()), Duration.ofMinutes(2));
+                List<String> err = r.result().errLines();
+                check(r.result().code() == 2, bench + ": exit 2, was " + r.result().code() + ": " + err);
+                check(err.size() == 1 && err.get(0).contains("--out") && err.get(0).contains(out.toString()), bench + ": one line naming --out and the folder: " + err);
+                check(r.result().out().isEmpty(), bench + ": nothing on stdout (no run started)");
+            }
+        });
+
+        test("a second user runs each script's --quick while root runs the same script: both succeed, each in their own suite folder", () -> {
+            String[] user = secondUser();
+            Path shared = Files.createDirectories(work.resolve("second-user"));
+            for (Path p = shared; !p.equals(work.getParent()); p = p.getParent())
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path home = Files.createDirectories(shared.resolve("home"));
+            run(work, Duration.ofSeconds(30), "chown", user[1] + ":" + user[2], home.toString());
+            Path theirFolder = SHM.resolve("ipcbench-" + user[1]);
+            try {
+                for (String bench : BENCHES) {
+                    ProcessBuilder theirs = asUser(user, bench, shared, home, home.resolve("out-" + bench));
+                    Process them = theirs.redirectOutput(home.resolve(bench + ".out").toFile()).redirectError(home.resolve(bench + ".err").toFile()).start();
+                    Result mine = run(new ProcessBuilder(JBANG, REPO.resolve(bench + ".java").toString(), "--quick", "--out", work.resolve("root-" + bench).toString())
+                            .directory(work.toFile()), Duration.ofMinutes(5));
+                    boolean ended = them.waitFor(5, java.util.concurrent.TimeUnit.MINUTES);
+                    if (!ended) them.descendants().forEach(ProcessHandle::destroyForcibly);
+                    check(ended, bench + ": the second user's run still going after 5 minutes");
+                    check(mine.code() == 0, bench + ": root's run exit 0, was " + mine.code() + ": " + mine.errLines());
+                    check(them.exitValue() == 0, bench + ": the second user's run exit 0, was " + them.exitValue() + ": " + Files.readString(home.resolve(bench + ".err")));
+                    for (var row : rows(home.resolve("out-" + bench))) check(row.get("verified").asBoolean(), bench + ": the second user's row not verified: " + row);
+                    check(!rows(work.resolve("root-" + bench)).isEmpty(), bench + ": root's rows");
+                }
+                if (Files.exists(theirFolder)) {
+                    check(Files.getOwner(theirFolder).getName().equals(user[0]) || String.valueOf(Files.getAttribute(theirFolder, "unix:uid")).equals(user[1]),
+                            "the second user's suite folder is theirs: " + Files.getOwner(theirFolder));
+                    check(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(theirFolder)).equals("rwx------"), "and owner-only");
+                    try (var left = Files.list(theirFolder)) {
+                        check(left.findAny().isEmpty(), "the second user's runs left nothing in " + theirFolder);
+                    }
+                }
+                try (var sems = Files.list(SHM)) {
+                    List<Path> theirSems = sems.filter(f -> f.getFileName().toString().startsWith("sem.ipcbench-" + user[1] + "-")).toList();
+                    check(theirSems.isEmpty(), "the second user's semaphores left: " + theirSems);
+                }
+            } finally {
+                deleteTree(theirFolder);
+            }
         });
 
         test("run_all.sh --quick's report.html in headless Chromium: every plot drawn, nothing fetched from the network", () -> {
