@@ -197,7 +197,8 @@ public class ArrowBench implements Callable<Integer> {
     Long ring;
 
     @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "30s", converter = DurationConverter.class,
-            description = "Give up when the consumer makes no progress, or a Flight server does not answer, for this long (default: ${DEFAULT-VALUE}).")
+            description = "Give up when the consumer makes no progress, or a Flight server does not answer, for this long (default: ${DEFAULT-VALUE}); "
+                    + "a consumer starting may take 30 s where this is shorter.")
     Duration timeout;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the random arrays (default: ${DEFAULT-VALUE}).")
@@ -704,11 +705,15 @@ public class ArrowBench implements Callable<Integer> {
                     slotBytes = (int) control.getLong(SLOT_BYTES);
                 }
             }
-            int schemaBytes = (int) align(MessageSerializer.serializeMetadata(shape.schema(), IpcOption.DEFAULT).remaining() + 64, 4096);
+            int schemaBytes = schemaBytes(shape);
             firstSlot = SCHEMA_AT + schemaBytes;
-            long bytes = firstSlot + (long) slots * slotBytes;
+            long bytes = ctx.producer ? fileBytes(shape, slots, ctx.runDir) : Files.size(file);
             try (FileChannel ch = ctx.producer ? createOwnerOnly(file) : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                // Every page written before it is mapped: a full file system fails here, in one line, never with a SIGBUS later.
+                if (ctx.producer) SuiteFolder.allocate(ch, file, bytes);
                 map = ch.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
+            } catch (RunFailure f) {
+                throw new IOException(f.getMessage());
             }
             map.order(ByteOrder.nativeOrder());
             long address = MemoryUtil.getByteBufferAddress(map);
@@ -742,6 +747,15 @@ public class ArrowBench implements Callable<Integer> {
         }
 
         static long align(long n, int to) { return (n + to - 1) / to * to; }
+
+        static int schemaBytes(Shape shape) {
+            return (int) align(MessageSerializer.serializeMetadata(shape.schema(), IpcOption.DEFAULT).remaining() + 64, 4096);
+        }
+
+        /** The file's size in dir: control page, schema, slots; on hugetlbfs, which sizes files in whole huge pages, rounded up to one. */
+        static long fileBytes(Shape shape, int slots, Path dir) {
+            return SuiteFolder.mappedLength(dir, SCHEMA_AT + schemaBytes(shape) + (long) slots * slotBytes(shape));
+        }
 
         /** Room for one message of the shape: metadata, then per column its validity and data buffers (8-byte aligned, plus a compression prefix each). */
         static int slotBytes(Shape shape) {
@@ -824,6 +838,8 @@ public class ArrowBench implements Callable<Integer> {
      * session's last batch.
      */
     static final class StreamTransport implements Transport {
+        /** sockaddr_un's sun_path: 108 bytes on Linux, the last for the terminating zero. */
+        static final int MAX_SOCKET_PATH = 107;
         final Context ctx;
         final boolean pipe;
         ServerSocketChannel listener;
@@ -842,7 +858,12 @@ public class ArrowBench implements Callable<Integer> {
 
         static StreamTransport uds(Context ctx) throws IOException {
             StreamTransport t = new StreamTransport(ctx, false);
-            UnixDomainSocketAddress address = UnixDomainSocketAddress.of(ctx.runDir.resolve("arrow.sock"));
+            Path socketPath = ctx.runDir.resolve("arrow.sock");
+            int length = socketPath.toString().getBytes(StandardCharsets.UTF_8).length;
+            if (length > MAX_SOCKET_PATH)
+                throw new IOException("the socket " + socketPath + " is a path of " + length + " bytes, longer than the " + MAX_SOCKET_PATH
+                        + " a Unix domain socket takes: give a shorter --shm-dir");
+            UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socketPath);
             if (ctx.producer) {
                 t.listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(address);
             } else {
@@ -954,11 +975,30 @@ public class ArrowBench implements Callable<Integer> {
         OutputStream toConsumer;
         BufferedReader fromProducer;
         int files;
+        /** What the run's file may take at most (fileBytes), which the session checked was free: a failed write names it. */
+        long need;
 
         FileTransport(Context ctx) {
             this.ctx = ctx;
             if (ctx.producer) build = ctx.shape.newBatch(ctx.allocator);
             else fromProducer = new BufferedReader(new InputStreamReader(new FileInputStream(FileDescriptor.in), StandardCharsets.UTF_8));
+        }
+
+        /**
+         * The most a file of this many arrays takes: its magic, the schema twice (its message and the footer's copy),
+         * and per batch at most a slot of arrow-shm (metadata, buffers, compression prefixes) and its footer block.
+         * Checked against the real files in a test.
+         */
+        static long fileBytes(Shape shape, long arrays) {
+            long schema = ShmTransport.align(MessageSerializer.serializeMetadata(shape.schema(), IpcOption.DEFAULT).remaining() + 16, 8);
+            long batches = (arrays + shape.batch - 1) / shape.batch;
+            return 4096 + 2 * schema + batches * (ShmTransport.slotBytes(shape) + 32L);
+        }
+
+        /** The most arrays whose file fits in bytes: whole batches, at least one. */
+        static long arraysIn(Shape shape, long bytes) {
+            long perBatch = fileBytes(shape, 2L * shape.batch) - fileBytes(shape, shape.batch);
+            return Math.max(1, (bytes - fileBytes(shape, 0)) / perBatch) * shape.batch;
         }
 
         public void awaitPeer(Child consumer, String ready) { toConsumer = consumer.stdin; }
@@ -968,19 +1008,41 @@ public class ArrowBench implements Callable<Integer> {
                 path = ctx.runDir.resolve("run-" + ++files + ".arrow");
                 file = createOwnerOnly(path);
                 writer = new ArrowFileWriter(build, null, file, null, IpcOption.DEFAULT, ctx.compression.factory(), ctx.compression.codec);
-                writer.start();
+                try {
+                    writer.start();
+                } catch (IOException e) {
+                    throw notWritten(e);
+                }
             }
             return build;
         }
 
         public void send(long flags, long stampHash) throws IOException {
-            writer.writeBatch();
-            if ((flags & Payload.LAST_OF_RUN) == 0) return;
-            writer.end();
+            try {
+                writer.writeBatch();
+                if ((flags & Payload.LAST_OF_RUN) == 0) return;
+                writer.end();
+            } catch (IOException e) {
+                throw notWritten(e);
+            }
             writer.close();
             writer = null;
             toConsumer.write((path + "\n").getBytes(StandardCharsets.UTF_8));
             toConsumer.flush();
+        }
+
+        /** A write that failed (a file system filled by someone else meanwhile): one line naming the file, its need and the space left. */
+        IOException notWritten(IOException e) {
+            long written;
+            try {
+                written = file.size();
+            } catch (IOException ignored) {
+                written = -1;
+            }
+            long free = SuiteFolder.freeBytes();
+            return new IOException("cannot write " + path + " (" + (written < 0 ? "" : Units.size(written) + " written") + (need > 0 ? " of at most " + Units.size(need) : "")
+                    + "): " + e.getMessage() + "; " + SuiteFolder.base() + " (" + SuiteFolder.fsType() + ") has " + Units.size(free)
+                    + " free; use --shm-dir DIR on a bigger file system (Docker: --shm-size=1g)", e);
         }
 
         public void receive(Checker checker) throws IOException {
@@ -1001,7 +1063,9 @@ public class ArrowBench implements Callable<Integer> {
         }
 
         public void close() {
-            if (writer != null) writer.close();
+            try {
+                if (writer != null) writer.close();     // after a failed write it fails again, writing the footer
+            } catch (RuntimeException ignored) { }
             try { if (file != null) file.close(); } catch (IOException ignored) { }
             if (build != null) build.close();
         }
@@ -1280,6 +1344,12 @@ public class ArrowBench implements Callable<Integer> {
     /** The same, flagging the batch holding array stallSeq (if any) for the consumer to pause at (--stall-consumer). */
     static Sent produce(Transport t, Payload payload, long first, long minArrays, Long deadline, boolean endOfSession,
                         Abort abort, AtomicLong progress, Runnable beforeLast, long stallSeq) throws IOException {
+        return produce(t, payload, first, minArrays, Long.MAX_VALUE, deadline, endOfSession, abort, progress, beforeLast, stallSeq);
+    }
+
+    /** The same, ending the run at maxArrays (rounded up to whole batches) even before its deadline: arrow-file's cap. */
+    static Sent produce(Transport t, Payload payload, long first, long minArrays, long maxArrays, Long deadline, boolean endOfSession,
+                        Abort abort, AtomicLong progress, Runnable beforeLast, long stallSeq) throws IOException {
         int batch = payload.shape.batch;
         long sent = 0, hash = 0, seq = first;
         while (true) {
@@ -1288,7 +1358,7 @@ public class ArrowBench implements Callable<Integer> {
             // so that a wait counts in its one-way latency (README "How figures are defined").
             long due = System.nanoTime();
             VectorSchemaRoot root = t.nextBatch();
-            boolean last = sent + batch >= minArrays && (deadline == null || due - deadline >= 0);
+            boolean last = sent + batch >= minArrays && (deadline == null || due - deadline >= 0 || sent + batch >= maxArrays);
             long flags = !last ? 0 : endOfSession ? Payload.LAST_OF_RUN | Payload.END : Payload.LAST_OF_RUN;
             if (stallSeq >= seq && stallSeq < seq + batch) flags |= Payload.STALL;
             payload.fill(root, seq, due, flags);
@@ -1317,6 +1387,10 @@ public class ArrowBench implements Callable<Integer> {
         // Each session has its own child allocator and checks it at its end; a leak fails that session.
         BufferAllocator allocator = new RootAllocator();
         try {
+            // Every method's files must fit before the first run (and again as each starts): a run that cannot is one line now.
+            for (Shape shape : plan.shapes)
+                for (Method m : plan.methods)
+                    requireSpace(m, shape, m.name().equals("arrow-shm") && ring == null ? 2L * ShmTransport.slotBytes(shape) : plan.ringBytes);  // a default ring shrinks to two slots at least
             for (Shape shape : plan.shapes) {
                 for (Method m : plan.methods) {
                     runMethod(m, shape, plan, allocator, results, rows);
@@ -1349,17 +1423,15 @@ public class ArrowBench implements Callable<Integer> {
         }
 
         /**
-         * The most arrays a measured run may take: 100 million, and for arrow-file (one file per run, written whole
-         * on /dev/shm) a file of at most a quarter of the space left there.
+         * The most arrays a run may take: 100 million, and for arrow-file (one file per run, written whole in the
+         * suite folder) a file of at most a quarter of the space free there now (FileTransport.fileBytes).
          */
-        long cap(Method m, Shape shape, Path runDir) {
+        long cap(Method m, Shape shape) { return cap(m, shape, SuiteFolder.freeBytes()); }
+
+        long cap(Method m, Shape shape, long free) {
             long cap = 100_000_000L;
-            if (m.name().equals("arrow-file") && runDir != null) {
-                try {
-                    cap = Math.min(cap, Files.getFileStore(runDir).getUsableSpace() / 4 / shape.arrayBytes());
-                } catch (IOException ignored) { }
-            }
-            return Math.max(shape.batch(), cap);
+            if (m.name().equals("arrow-file")) cap = Math.min(cap, FileTransport.arraysIn(shape, free / 4));
+            return roundUp(Math.max(shape.batch(), cap), shape.batch());
         }
     }
 
@@ -1403,6 +1475,13 @@ public class ArrowBench implements Callable<Integer> {
         for (Method m : chosen)
             if (m.flight() && compression != Compression.none) throw bad(cl, "--compression", compression, noFlightCompression);
         if (chosen.isEmpty()) throw bad(cl, "--compression", compression, noFlightCompression);
+        // hugetlbfs takes mappings only, no write(2): the file format cannot be written there.
+        if (SuiteFolder.fsType().equals("hugetlbfs") && chosen.stream().anyMatch(m -> m.name().equals("arrow-file"))) {
+            String why = "arrow-file writes its file with write(2), which hugetlbfs (--shm-dir " + SuiteFolder.base() + ") refuses; give a tmpfs for it";
+            if (methods != null) throw bad(cl, "--methods", String.join(",", methods), why);
+            chosen = chosen.stream().filter(m -> !m.name().equals("arrow-file")).toList();
+            shrunk.add("arrow-file left out: it " + why.substring("arrow-file ".length()));
+        }
         long ringBytes = ring != null ? ring : Math.max(4L << 20, 2L * shapes.stream().mapToLong(ShmTransport::slotBytes).max().orElseThrow());
         if (ring != null && chosen.stream().anyMatch(m -> m.name().equals("arrow-shm")))
             for (Shape s : shapes)
@@ -1446,10 +1525,15 @@ public class ArrowBench implements Callable<Integer> {
         String label = Units.size(shape.arrayBytes());
         // With neither -n nor -d, the measured runs' count comes from the warm-up's rate (RunLength): warm-up runs of
         // warmupArrays repeated for at least 1 s, then runs of at least about 1 s each. -n and -d are taken as given.
-        boolean auto = plan.auto();
+        boolean auto = plan.auto(), file = m.name().equals("arrow-file");
         long arrays = duration != null ? batch : auto ? plan.warmupArrays(shape) : plan.arrays(shape, quick);
+        // arrow-file's runs that end by time end at its cap too: one file per run, at most a quarter of the free space.
+        long cap = file && (auto || duration != null) ? plan.cap(m, shape) : Long.MAX_VALUE;
+        if (auto) arrays = Math.min(arrays, cap);
         Session session = Session.start(m, this, shape, plan, root);
+        session.maxArrays = cap;
         Row pending = null;
+        boolean measured = false;
         try {
             // Warm-up runs are measured runs thrown away, so that the JIT compiles the very paths that are then timed.
             long warmupEnds = System.nanoTime() + plan.warmupMinimum.toNanos(), warmedArrays = 0, warmedNanos = 0;
@@ -1463,12 +1547,18 @@ public class ArrowBench implements Callable<Integer> {
                 warmedNanos += (long) (warm.seconds * 1e9);
             }
             // Without -n or -d: the count for about 1 s at the warm-up's rate, and at least 1 s in any case (a run slower than the
-            // warm-up, on a busy machine, goes on to its second); the row's count is the count it took.
+            // warm-up, on a busy machine, goes on to its second, or to arrow-file's cap); the row's count is the count it took.
             Duration runTime = duration;
+            long free = SuiteFolder.freeBytes(), runCap = plan.cap(m, shape, free);
+            String capText = "";
+            if (cap != Long.MAX_VALUE) {
+                cap = session.maxArrays = runCap;
+                capText = "a run stops at " + arraysText(cap) + ", a file of at most " + Units.size(FileTransport.fileBytes(shape, cap))
+                        + " (a quarter of the " + Units.size(free) + " free in " + SuiteFolder.base() + ")";
+            }
             if (auto) {
-                long cap = plan.cap(m, shape, session.runDir);
-                arrays = roundUp(RunLength.count(warmedArrays, warmedNanos, batch, cap), batch);
-                runTime = arrays < cap ? RunLength.MEASURED : null;      // a capped arrow-file run stops at its cap
+                arrays = roundUp(RunLength.count(warmedArrays, warmedNanos, batch, runCap), batch);
+                runTime = RunLength.MEASURED;
             }
             List<Double> headlines = new ArrayList<>();
             for (int run = 1; plan.runs.another(headlines); run++) {
@@ -1484,28 +1574,39 @@ public class ArrowBench implements Callable<Integer> {
                 } catch (IOException e) {
                     throw session.failure(e);
                 }
-                Row row = Row.of(name, m.waits(), session.note, shape, compression, run, o.seconds, o.sameClock ? h : null,
+                // A run that its cap ended (not its time): shorter than asked for, which its note and the summary say.
+                boolean stoppedAtCap = runTime != null && o.report.arrays >= cap;
+                if (stoppedAtCap) shrunk.add(name + " at " + label + ": " + capText + ", where its runs ended before their " + Units.duration(runTime));
+                Row row = Row.of(name, m.waits(), session.note + (stoppedAtCap ? "; " + capText + ": this run ended there" : ""),
+                        shape, compression, run, o.seconds, o.sameClock ? h : null,
                         o.report.arrays, o.report.batches, o.report.errors, o.report.firstError, Objects.requireNonNull(o.cpu, "CPU cost"));
                 headlines.add(row.rate);      // the headline figure of --runs auto: arrays/s (msgs_per_s), batches/s times --batch
                 if (pending != null) {
                     results.write(pending.fields, pending.hist);
                     rows.add(pending);
-                }
-                pending = row;      // the last one is written once the session closed cleanly: a leak at close fails it
-                if (!row.verified) {
                     pending = null;
+                }
+                if (!row.verified) {
                     results.write(row.fields, row.hist);
                     rows.add(row);
                     throw new RunFailure(name + ": verification failed at " + label + ": " + row.firstError);
                 }
+                // The session's last run is written once the session closed cleanly (a leak at close fails it); the others at once.
+                if (plan.runs.auto() || run == plan.runs.count()) pending = row;
+                else {
+                    results.write(row.fields, row.hist);
+                    rows.add(row);
+                }
             }
+            measured = true;
             // How many runs --runs auto takes is known only after each: one batch, not measured, then ends the session.
             session.stage = label + " closing";
             Session.Outcome closing = session.stream(batch, null, true, false, -1);
             if (closing.report.errors > 0) throw new RunFailure(name + ": verification failed at " + label + ": " + closing.report.firstError);
             session.finish();
         } catch (RunFailure f) {
-            if (pending != null) pending.fail(f.getMessage());
+            // A failure while closing (a leak, the consumer's exit) is the last run's; a later run's failure is not an earlier one's.
+            if (pending != null && measured) pending.fail(f.getMessage());
             throw f;
         } finally {
             session.close();
@@ -1516,7 +1617,32 @@ public class ArrowBench implements Callable<Integer> {
         }
     }
 
+    /** What was shrunk to fit the suite folder's free space, for the summary: one line each. */
+    final Set<String> shrunk = new LinkedHashSet<>();
+
+    /**
+     * A method's files must fit in the suite folder's free space (checked for every method and size before the
+     * first run, and again as each session starts): arrow-shm's ring file, and arrow-file's file of one run (one
+     * batch where runs end by time, as its cap shrinks them). The others keep only a socket there.
+     */
+    void requireSpace(Method m, Shape shape, long ringBytes) throws RunFailure {
+        String what = m.name() + compression.suffix() + " at " + Units.size(shape.arrayBytes());
+        if (m.name().equals("arrow-shm")) {
+            int slots = ShmTransport.slotCount(ringBytes, shape);
+            SuiteFolder.requireSpace(what + ": its ring file (" + slots + " slots of " + Units.size(ShmTransport.slotBytes(shape)) + ")",
+                    ShmTransport.fileBytes(shape, slots, SuiteFolder.base()), ring != null ? "give a smaller --ring" : "give smaller batches (--size, --batch)");
+        } else if (m.name().equals("arrow-file")) {
+            boolean byTime = count == null && !quick;
+            long arrays = byTime ? batch : roundUp(count != null ? count : 100, batch);
+            SuiteFolder.requireSpace(what + ": its file of " + arraysText(arrays) + " per run", FileTransport.fileBytes(shape, arrays),
+                    byTime ? "give smaller batches (--size, --batch)" : "give a smaller --count");
+        }
+    }
+
     static long roundUp(long n, int to) { return (n + to - 1) / to * to; }
+
+    /** A count of arrays as the notes print it: 1 array, 2,048 arrays. */
+    static String arraysText(long n) { return String.format(Locale.ROOT, "%,d", n) + (n == 1 ? " array" : " arrays"); }
 
     /** A running consumer (or a Flight server) and the producer's end of the method, from start to clean-up. */
     static final class Session implements AutoCloseable {
@@ -1544,9 +1670,17 @@ public class ArrowBench implements Callable<Integer> {
         boolean sameClock = true;
         Child child;
         Thread watchdog;
-        volatile String stage = "starting the consumer";
+        static final String STARTING = "starting the consumer";
+        /** How long the child may take to start and say ready, where --timeout is shorter. */
+        static final Duration STARTUP = Duration.ofSeconds(30);
+        volatile String stage = STARTING;
         volatile boolean failureReported, ending;
         long seq;
+        /** The most arrays a run may take (arrow-file's cap where runs end by time), else no bound. */
+        long maxArrays = Long.MAX_VALUE;
+        /** arrow-shm's ring: --ring, or the default, smaller where the suite folder has less free space than twice that. */
+        long ringBytes;
+        String ringShrunk;
 
         private Session(Method method, ArrowBench o, Shape shape, Path runDir, BufferAllocator allocator) {
             this.method = method;
@@ -1561,6 +1695,21 @@ public class ArrowBench implements Callable<Integer> {
         static Session start(Method m, ArrowBench o, Shape shape, Plan plan, BufferAllocator root) throws RunFailure {
             String runId = SuiteFolder.newRunId();
             boolean remote = m.flight() && o.flightUri != null;
+            long ringBytes = plan.ringBytes;
+            String ringShrunk = null;
+            if (m.name().equals("arrow-shm") && o.ring == null) {
+                // The default ring is a size that suits the machine, not a requirement: where the suite folder has little free
+                // space (a container's /dev/shm of 64 MiB, mostly used) it takes at most half of it, or two slots.
+                long free = SuiteFolder.freeBytes(), slotBytes = ShmTransport.slotBytes(shape);
+                int slots = ShmTransport.slotCount(ringBytes, shape);
+                int fit = (int) Math.max(2, Math.min(slots, (free / 2 - ShmTransport.fileBytes(shape, 0, SuiteFolder.base())) / slotBytes));
+                if (fit < slots) {
+                    ringBytes = fit * slotBytes;
+                    ringShrunk = "ring shrunk from " + slots + " to " + fit + " slots (" + Units.size(ShmTransport.fileBytes(shape, fit, SuiteFolder.base()))
+                            + ") to fit the " + Units.size(free) + " free in " + SuiteFolder.base();
+                }
+            }
+            o.requireSpace(m, shape, ringBytes);
             Session s;
             try {
                 Path runDir = remote ? null : SuiteFolder.createRunDir(runId);
@@ -1568,9 +1717,12 @@ public class ArrowBench implements Callable<Integer> {
             } catch (IOException e) {
                 throw new RunFailure("cannot create the run folder in " + SuiteFolder.root() + ": " + e.getMessage());
             }
+            s.ringBytes = ringBytes;
+            s.ringShrunk = ringShrunk;
+            if (ringShrunk != null) o.shrunk.add(m.name() + o.compression.suffix() + " at " + Units.size(shape.arrayBytes()) + ": " + ringShrunk);
             LIVE.add(s);
             try {
-                Context ctx = new Context(true, s.runDir, shape, o.compression, plan.ringBytes, s.allocator, s.abort);
+                Context ctx = new Context(true, s.runDir, shape, o.compression, ringBytes, s.allocator, s.abort);
                 String where;
                 if (remote) {
                     s.transport = m.factory.open(ctx, o.flightUri);
@@ -1581,7 +1733,7 @@ public class ArrowBench implements Callable<Integer> {
                 } else {
                     if (!m.flight()) s.transport = m.factory.open(ctx, null);
                     String ready = s.launch(new ChildConfig(m.name(), shape.dtype, shape.columns, shape.rows, shape.batch, o.compression,
-                            s.runDir.toString(), plan.ringBytes, o.seed, ProcessHandle.current().pid()));
+                            s.runDir.toString(), ringBytes, o.seed, ProcessHandle.current().pid()));
                     if (m.flight()) s.transport = m.factory.open(ctx, ready);
                     else s.transport.awaitPeer(s.child, ready);
                     where = m.flight() ? "a child process at " + ready : ready;
@@ -1606,8 +1758,9 @@ public class ArrowBench implements Callable<Integer> {
             String compressed = options.compression == Compression.none ? "" : "; buffers compressed with " + options.compression
                     + (options.compression == Compression.lz4 ? " (LZ4 frame, pure Java in commons-compress)" : " (zstd-jni)");
             String text = switch (method.name()) {
-                case "arrow-shm" -> String.format(method.note(), ShmTransport.slotCount(plan.ringBytes, shape),
-                        options.compression == Compression.none ? "batches built in the slots" : "batches built in private memory, written into a slot");
+                case "arrow-shm" -> String.format(method.note(), ShmTransport.slotCount(ringBytes, shape),
+                        options.compression == Compression.none ? "batches built in the slots" : "batches built in private memory, written into a slot")
+                        + (ringShrunk == null ? "" : " (" + ringShrunk + ")");
                 case "arrow-flight", "arrow-flight-get" -> String.format(method.note(), where);
                 case "arrow-stream-pipe" -> method.note() + ((StreamTransport) transport).pipeNote + where;
                 default -> method.note();
@@ -1637,9 +1790,15 @@ public class ArrowBench implements Callable<Integer> {
                         abort.reason = "the consumer exited";
                     }
                     else if (p != last) { last = p; since = now; }
-                    else if (now - since > timeout.toNanos()) {
-                        abort.reason = "no progress for " + Units.duration(timeout) + (child != null ? ", so the consumer was killed" : "");
-                        if (child != null) child.process.destroyForcibly();
+                    else {
+                        // A JVM with Arrow and Netty may take longer than a short --timeout to start on a busy machine.
+                        Duration limit = stage.equals(STARTING) && timeout.compareTo(STARTUP) < 0 ? STARTUP : timeout;
+                        if (now - since > limit.toNanos()) {
+                            abort.reason = "no progress for " + Units.duration(limit) + (child == null ? ""
+                                    : (stoppedState(child.process.pid()) != null) ? ": the consumer (pid " + child.process.pid() + ") is stopped (SIGSTOP?), not dead, so it was killed"
+                                    : ", so the consumer was killed");
+                            if (child != null) child.process.destroyForcibly();
+                        }
                     }
                 }
                 // Waits that spin or park check the abort, channels see the peer's end; should the main thread be
@@ -1690,6 +1849,17 @@ public class ArrowBench implements Callable<Integer> {
          * is the array whose batch the consumer pauses at (--stall-consumer), else -1.
          */
         Outcome stream(long minArrays, Duration minTime, boolean endOfSession, boolean measured, long stallSeq) throws RunFailure {
+            if (transport instanceof FileTransport ft) {
+                // Per run, before its clock: the space may have gone to someone else since the last one.
+                long most = minTime == null ? roundUp(minArrays, shape.batch) : Math.max(roundUp(minArrays, shape.batch), maxArrays);
+                ft.need = FileTransport.fileBytes(shape, most);
+                try {
+                    SuiteFolder.requireSpace("its file of " + arraysText(most), ft.need,
+                            options.count != null || options.quick ? "give a smaller --count" : "give smaller batches (--size, --batch)");
+                } catch (RunFailure f) {
+                    throw failure(f);
+                }
+            }
             // CPU cost: this process and the local child (the consumer or the Flight server); a server elsewhere is not counted (the note says so).
             synchronized (this) {
                 cpuForOne = null;
@@ -1715,7 +1885,7 @@ public class ArrowBench implements Callable<Integer> {
                     seq = pullChecker.nextSeq - 1;
                 } else {
                     // The consumer exits after the session's last batch: from then on its end is no failure.
-                    Sent sent = produce(transport, payload, seq + 1, minArrays, deadline, endOfSession, abort, progress, () -> ending = endOfSession, stallSeq);
+                    Sent sent = produce(transport, payload, seq + 1, minArrays, maxArrays, deadline, endOfSession, abort, progress, () -> ending = endOfSession, stallSeq);
                     seq = sent.lastSeq;
                     arraysSent = sent.arrays;
                     producedHash = sent.stampHash;
@@ -2096,6 +2266,7 @@ public class ArrowBench implements Callable<Integer> {
         System.out.println("vs fastest: times slower than the fastest method at that size" + (overlapShown[0] ? "; ≈: its interval overlaps the fastest's, not distinguishable here" : "")
                 + (shmRing.rates().isEmpty() ? "." : "; vs shm-ring: share of ShmBench's shm-ring arrays/s, same configuration, earlier in this run_all.sh session."));
         if (shmRing.why() != null) System.out.println(shmRing.why() + ".");
+        for (String line : shrunk) System.out.println(line + ".");
         System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All batches verified: "
                 + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv"));
     }
@@ -2513,12 +2684,32 @@ public class ArrowBench implements Callable<Integer> {
             return f;
         }
 
-        /** Bytes this user may still write in the base folder's file system. */
+        /** Bytes this user may still write in the base folder's file system (on hugetlbfs without size=, the free huge pages). */
         static long freeBytes() {
             try {
-                return Files.getFileStore(base).getUsableSpace();
+                FileStore store = Files.getFileStore(base);
+                if (store.type().equals("hugetlbfs") && store.getTotalSpace() == 0)
+                    return memInfo("HugePages_Free") * memInfo("Hugepagesize") * 1024;
+                return store.getUsableSpace();
             } catch (IOException e) {
                 return Long.MAX_VALUE;
+            }
+        }
+
+        /** A /proc/meminfo figure (kB for sizes), 0 where there is none. */
+        static long memInfo(String key) {
+            return Environment.firstLine(Path.of("/proc/meminfo"), key + ":").map(v -> Long.parseLong(v.replaceAll("[^0-9]", ""))).orElse(0L);
+        }
+
+        /** The length to give a file mapped in dir: bytes, rounded up to whole huge pages on hugetlbfs (which takes no other). */
+        static long mappedLength(Path dir, long bytes) {
+            try {
+                FileStore store = Files.getFileStore(dir);
+                if (!store.type().equals("hugetlbfs")) return bytes;
+                long page = store.getBlockSize();     // hugetlbfs's block is its huge page
+                return (bytes + page - 1) / page * page;
+            } catch (IOException | UnsupportedOperationException e) {
+                return bytes;
             }
         }
 
@@ -2533,7 +2724,11 @@ public class ArrowBench implements Callable<Integer> {
         }
 
         static String noSpace(String what, long bytes, long free) {
-            return base + " (" + fsType() + ") has " + Units.size(free) + " free; " + what + " needs " + Units.size(bytes);
+            boolean gib = Math.max(bytes, free) >= 10L << 30;   // both in one unit, with a decimal, so that need > free shows
+            double unit = gib ? 1L << 30 : 1L << 20;
+            String u = gib ? " GiB" : " MiB";
+            return base + " (" + fsType() + ") has " + String.format(Locale.ROOT, "%.1f", free / unit) + u + " free; " + what + " needs "
+                    + String.format(Locale.ROOT, "%.1f", Math.max(bytes, 1) / unit) + u;
         }
 
         /**
@@ -2862,9 +3057,12 @@ public class ArrowBench implements Callable<Integer> {
         /** Asks it to end, then forces it after 2 s. */
         void stop() { stopAll(List.of(this)); }
 
-        /** Asks them all to end at once, then forces whichever still runs 2 s later. */
+        /** Asks them all to end at once, then forces whichever still runs 2 s later; a stopped one, which would not hear the asking, at once. */
         static void stopAll(Collection<Child> children) {
-            children.forEach(c -> c.process.destroy());
+            children.forEach(c -> {
+                if (stoppedState(c.process.pid()) != null) c.process.destroyForcibly();
+                else c.process.destroy();
+            });
             long deadline = System.nanoTime() + 2_000_000_000L;
             try {
                 for (Child c : children) c.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -2899,6 +3097,20 @@ public class ArrowBench implements Callable<Integer> {
     static String howEnded(Process p) {
         int code = p.exitValue();
         return "(pid " + p.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+    }
+
+    /** "is stopped (SIGSTOP or Ctrl-Z): alive but silent" for a process stopped by a signal or a debugger, else null. */
+    static String stoppedState(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return switch (stat.charAt(stat.lastIndexOf(')') + 2)) {
+                case 'T' -> "is stopped (SIGSTOP or Ctrl-Z): alive but silent";
+                case 't' -> "is stopped by a debugger: alive but silent";
+                default -> null;
+            };
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */

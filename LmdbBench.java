@@ -184,6 +184,9 @@ public class LmdbBench implements Callable<Integer> {
     @Option(names = "--stall-reader", hidden = true, paramLabel = "MS", description = "Testing: reader 0 pauses once for MS milliseconds inside a timed read in the middle of its run.")
     long stallReaderMillis;
 
+    @Option(names = "--skip-space-check", hidden = true, description = "Testing: no free-space check before the runs, so that LMDB itself meets a full file system.")
+    boolean skipSpaceCheck;
+
     @Spec CommandSpec spec;
 
     public static void main(String[] args) {
@@ -523,7 +526,13 @@ public class LmdbBench implements Callable<Integer> {
             default long lastVersion() { return 0; }
 
             /** Before the runs of one size and access mode (not timed): clears what the last size left; returns where readers find the data, or null. */
-            String prepare(Access access, Encoded sample) throws IOException;
+            String prepare(Access access, Encoded sample) throws IOException, RunFailure;
+
+            /**
+             * Before a run: the bytes its files may still take beyond what they hold (0: none, or all written already),
+             * and where, so that a run that cannot fit fails with one line before it starts (see Space).
+             */
+            default Space.Need spaceNeeded(Access access, Encoded sample) { return Space.Need.NONE; }
 
             /** Makes this version the one readers get from now on. */
             void publish(Encoded version) throws IOException;
@@ -555,17 +564,17 @@ public class LmdbBench implements Callable<Integer> {
 
     /** What opens a method's ends: the writer's in the parent (runDir: the invocation's run folder), a reader's in each child. */
     interface TransportFactory {
-        Transport.Store store(LmdbBench options, Path runDir) throws IOException;
+        Transport.Store store(LmdbBench options, Path runDir) throws IOException, RunFailure;
 
         Transport.View view(ChildConfig cfg) throws IOException;
 
-        interface StoreOpener { Transport.Store open(LmdbBench options, Path runDir) throws IOException; }
+        interface StoreOpener { Transport.Store open(LmdbBench options, Path runDir) throws IOException, RunFailure; }
 
         interface ViewOpener { Transport.View open(ChildConfig cfg) throws IOException; }
 
         static TransportFactory of(StoreOpener store, ViewOpener view) {
             return new TransportFactory() {
-                public Transport.Store store(LmdbBench options, Path runDir) throws IOException { return store.open(options, runDir); }
+                public Transport.Store store(LmdbBench options, Path runDir) throws IOException, RunFailure { return store.open(options, runDir); }
 
                 public Transport.View view(ChildConfig cfg) throws IOException { return view.open(cfg); }
             };
@@ -583,7 +592,7 @@ public class LmdbBench implements Callable<Integer> {
             new Method(MethodInfo.named("shm").waits("none")
                     .summary("a memory-mapped file in /dev/shm: two slots behind a seqlock and a hash index by key; readers decode in place")
                     .note("a mapped file with two slots behind a seqlock (a reader retries if the writer touched its slot) and a hash index for lookups"),
-                    true, TransportFactory.of((o, runDir) -> new ShmStore(runDir, o.unsafeShm), cfg -> new ShmView(cfg.unsafeShm()))),
+                    true, TransportFactory.of((o, runDir) -> new ShmStore(runDir, o.unsafeShm, !o.skipSpaceCheck), cfg -> new ShmView(cfg.unsafeShm()))),
             new Method(MethodInfo.named("zmq").waits("block")
                     .summary("JeroMQ ROUTER/DEALER over TCP loopback: each read asks the writer, which sends the serialized dictionary")
                     .note("JeroMQ ROUTER/DEALER on tcp://127.0.0.1: the writer sends the serialized dictionary for every read (message passing: its work grows with readers x reads)"),
@@ -596,30 +605,101 @@ public class LmdbBench implements Callable<Integer> {
         static final String DB = "dict";
         static final byte[] SNAPSHOT_KEY = ascii("\0snapshot"), META_KEY = ascii("\0meta");
         final Env<ByteBuffer> env;
-        final Dbi<ByteBuffer> db;
+        Dbi<ByteBuffer> db;
         final ByteBuffer key = ByteBuffer.allocateDirect(511);
         final Path dir;
-        final long seed, lastVersion;
+        final boolean kept, live;
+        final int readers;
+        final long mapSize, seed, lastVersion;
         Access access;
         byte[][] keys = new byte[0][];
 
         /** In the run folder, or with --keep in <out>/lmdb, going on from the version the kept database holds. */
-        static LmdbStore open(LmdbBench o, Path runDir) throws IOException {
+        static LmdbStore open(LmdbBench o, Path runDir) throws IOException, RunFailure {
             Path kept = o.keptLmdbDir();
-            if (kept == null) return new LmdbStore(runDir.resolve("lmdb"), o.mapSize, o.readers, o.seed, 0);
+            if (kept == null) return new LmdbStore(runDir.resolve("lmdb"), false, o.mapSize, o.readers, o.liveWrites > 0, o.seed, 0);
             Files.createDirectories(kept);
-            return new LmdbStore(kept, o.mapSize, o.readers, o.seed, Kept.lastVersion);
+            return new LmdbStore(kept, true, o.mapSize, o.readers, o.liveWrites > 0, o.seed, Kept.lastVersion);
         }
 
-        LmdbStore(Path dir, long mapSize, int readers, long seed, long lastVersion) throws IOException {
+        /** kept: the database stays after the run (--keep); live: versions are written while the readers read. */
+        LmdbStore(Path dir, boolean kept, long mapSize, int readers, boolean live, long seed, long lastVersion) throws IOException, RunFailure {
             // Not createDirectories: should Ctrl-C have removed the run folder meanwhile, it must not come back.
             if (!Files.isDirectory(dir)) Files.createDirectory(dir);
             this.dir = dir;
+            this.kept = kept;
+            this.mapSize = mapSize;
+            this.readers = readers;
+            this.live = live;
             this.seed = seed;
             this.lastVersion = lastVersion;
-            env = Env.create().setMapSize(mapSize).setMaxDbs(1).setMaxReaders(Math.max(126, readers + 16)).open(dir.toFile());
-            env.readerCheck();      // reader slots of killed processes (a kept database) are freed
-            db = env.openDbi(DB, DbiFlags.MDB_CREATE);
+            int maxReaders = Math.max(126, readers + 16);
+            // LMDB maps its lock file and writes into it (every reader's slot): written out here first, a full file
+            // system is one line now rather than a SIGBUS in LMDB's native code, which would crash the JVM.
+            Path lock = dir.resolve("lock.mdb");
+            try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                SuiteFolder.allocate(ch, lock, Space.lmdbLock(maxReaders));
+            }
+            Env<ByteBuffer> opened = null;
+            try {
+                opened = Env.create().setMapSize(mapSize).setMaxDbs(1).setMaxReaders(maxReaders).open(dir.toFile());
+                opened.readerCheck();      // reader slots of killed processes (a kept database) are freed
+                db = opened.openDbi(DB, DbiFlags.MDB_CREATE);
+            } catch (LmdbNativeException e) {
+                if (opened != null) opened.close();
+                if (full(e, null, null)) throw new RunFailure(noRoom(e, null, null));
+                throw e;
+            }
+            env = opened;
+        }
+
+        /**
+         * Whether LMDB failed for want of room: ENOSPC, EDQUOT (over a quota), or EIO, which LMDB returns for a short
+         * write (a file system that filled up in the middle of writing a version's pages) when its file system has
+         * less room left than runs of this size may take (1 MiB, before the first).
+         */
+        boolean full(LmdbNativeException e, Access a, Encoded sample) {
+            int rc = e.getResultCode();
+            if (rc == 28 || rc == 122) return true;
+            if (rc != 5) return false;
+            try {
+                return Files.getFileStore(dir).getUsableSpace() < (sample == null ? 1 << 20 : Math.min(mapSize, Space.lmdb(sample, a, readers, live)));
+            } catch (IOException ignored) {
+                return false;
+            }
+        }
+
+        /** LMDB's failure for want of room as one line: which file could not grow, what it holds, what runs of this size may take it to, and the space left. */
+        String noRoom(LmdbNativeException e, Access a, Encoded sample) {
+            Path data = dir.resolve("data.mdb");
+            long holds = 0, free = -1;
+            String type = "unknown";
+            try {
+                holds = Files.size(data);
+                FileStore store = Files.getFileStore(dir);
+                free = store.getUsableSpace();
+                type = store.type();
+            } catch (IOException ignored) {
+                // the file may not exist yet
+            }
+            String most = sample == null ? "" : "; runs of " + String.format("%,d", sample.entries) + " entries (" + a + " form" + (live ? ", live writes" : "")
+                    + ") may take it to " + Units.size(Math.min(mapSize, Space.lmdb(sample, a, readers, live)));
+            return data + " could not grow (" + e.getMessage() + "): it holds " + Units.size(holds) + most + "; its file system (" + type + ") has "
+                    + (free < 0 ? "no room" : Units.size(free) + " free") + "; " + Space.HELPS + ", or "
+                    + (kept ? "an --out on a bigger file system" : "--shm-dir DIR on a bigger file system (Docker: --shm-size=1g)");
+        }
+
+        /** LMDB's data file grows as versions are committed (written with pwrite(2), never through the map): what the largest run of this size may bring it to, less what it holds. */
+        public Space.Need spaceNeeded(Access access, Encoded sample) {
+            long now = 0;
+            try {
+                now = Files.size(dir.resolve("data.mdb"));
+            } catch (IOException e) {
+                // not written yet
+            }
+            long most = Math.min(mapSize, Space.lmdb(sample, access, readers, live));
+            return new Space.Need(dir, "lmdb's data file " + dir.resolve("data.mdb") + " for " + String.format("%,d", sample.entries) + " entries (" + access
+                    + " form" + (live ? ", live writes" : "") + ")", Math.max(0, most - now), kept);
         }
 
         public String endpoint() { return dir.toString(); }
@@ -660,7 +740,11 @@ public class LmdbBench implements Callable<Integer> {
             return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
         }
 
-        public void close() { env.close(); }
+        /** Its folder goes with it unless kept: the next method's files may need the room. */
+        public void close() {
+            env.close();
+            if (!kept) SuiteFolder.delete(dir);
+        }
     }
 
     /** What a kept LMDB database says about itself, so that a later run can check it. */
@@ -783,16 +867,18 @@ public class LmdbBench implements Callable<Integer> {
 
     static final class ShmStore implements Transport.Store {
         final Path runDir;
-        final boolean inPlace;
+        final boolean inPlace, checkSpace;
         Path file;
         MappedByteBuffer map;
         long capacity;
         byte[][] keys;
         int[] index = new int[0];
 
-        ShmStore(Path runDir, boolean inPlace) {
+        /** inPlace: --unsafe-shm (a test); checkSpace: the file system's free space checked before each file (not with --skip-space-check). */
+        ShmStore(Path runDir, boolean inPlace, boolean checkSpace) {
             this.runDir = runDir;
             this.inPlace = inPlace;
+            this.checkSpace = checkSpace;
         }
 
         /**
@@ -802,15 +888,29 @@ public class LmdbBench implements Callable<Integer> {
          */
         public long lastVersion() { return inPlace ? 1000 : 0; }
 
-        public String prepare(Access access, Encoded sample) throws IOException {
+        /**
+         * A file per size, written out to its full size before it is mapped (SuiteFolder.allocate): on a full file
+         * system that is one line, never a SIGBUS on a mapped page. The last size's file is removed first: its room
+         * is this one's.
+         */
+        public String prepare(Access access, Encoded sample) throws IOException, RunFailure {
             if (file != null) Files.deleteIfExists(file);
             capacity = ShmLayout.slotCapacity(sample);
             file = runDir.resolve("dict-" + sample.entries + ".shm");
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                ch.truncate(ShmLayout.HEADER + 2 * capacity);
-                ch.write(ByteBuffer.allocate(1), ShmLayout.HEADER + 2 * capacity - 1);
+            long bytes = Space.shm(sample);
+            boolean hugePages = Files.getFileStore(runDir).type().equals("hugetlbfs");      // its pages are reserved when mapped
+            if (checkSpace) SuiteFolder.requireSpace("shm's file for " + String.format("%,d", sample.entries) + " entries", bytes, Space.HELPS);
+            try (RandomAccessFile f = new RandomAccessFile(Files.createFile(file).toFile(), "rw")) {
+                if (hugePages) f.setLength(bytes);      // hugetlbfs takes no write(2): ftruncate sizes it
+                else SuiteFolder.allocate(f.getChannel(), file, bytes);
             }
-            map = ShmLayout.map(file, true);
+            try {
+                map = ShmLayout.map(file, true);
+            } catch (IOException e) {
+                if (!hugePages) throw e;
+                throw new IOException("cannot map " + file + " (" + Units.size(bytes) + " of huge pages): " + e.getMessage()
+                        + "; are enough huge pages reserved (/proc/sys/vm/nr_hugepages)?", e);
+            }
             map.putLong(ShmLayout.CAPACITY, capacity);
             map.putLong(0, ShmLayout.MAGIC);
             keys = new byte[sample.entries][];
@@ -1331,14 +1431,26 @@ public class LmdbBench implements Callable<Integer> {
         SuiteFolder.removeLeftovers();
         Results results = new Results(out, Environment.capture());
         List<Row> rows = new ArrayList<>();
-        List<String> notApplicable = new ArrayList<>();
+        List<String> notRun = new ArrayList<>();      // what the summary says was not run, and why
+        try {
+            if (!skipSpaceCheck) Space.requireForPlan(this, plan);
+        } catch (RunFailure failure) {
+            reportFailure(failure.getMessage());
+            return failure.code;
+        }
         try (Invocation inv = Invocation.open()) {
             if (plan.lmdbDir != null) Kept.check(plan.lmdbDir, mapSize);
             for (Method m : plan.methods) {
+                String unfit = unfit(m);
+                if (unfit != null) {
+                    notRun.add(m.name() + ": skipped: " + unfit);
+                    System.out.println(BENCH + ": " + m.name() + " skipped: " + unfit);
+                    continue;
+                }
                 try (Session session = Session.start(m, this, inv.runDir)) {
                     for (Access a : plan.access) {
                         if (a == Access.point && !m.point()) {
-                            notApplicable.add(m.name() + " " + a);
+                            notRun.add(m.name() + " " + a + ": not applicable: message passing has no lookup by key (each read is the whole dictionary; see snapshot)");
                             continue;
                         }
                         for (int entries : plan.sizes) runSize(session, a, entries, plan, results, rows);
@@ -1346,14 +1458,24 @@ public class LmdbBench implements Callable<Integer> {
                     session.finish();
                 }
             }
-            printSummary(rows, plan, notApplicable, false);
+            printSummary(rows, plan, notRun, false);
             PrototypeSummaries.write(out, rows);
         } catch (RunFailure failure) {
             reportFailure(failure.getMessage());
-            printSummary(rows, plan, notApplicable, true);
+            printSummary(rows, plan, notRun, true);
             return failure.code;
         }
         return 0;
+    }
+
+    /**
+     * Why method m cannot run where its files would go, or null. LMDB writes its file with write(2), which hugetlbfs
+     * does not take (a --shm-dir of huge pages): lmdb is skipped there, named in the summary.
+     */
+    String unfit(Method m) {
+        if (m.name().equals("lmdb") && !keep && SuiteFolder.fsType().equals("hugetlbfs"))
+            return "LMDB writes its data file with write(2), which " + SuiteFolder.base() + " (hugetlbfs) does not take; give a --shm-dir on a tmpfs for it";
+        return null;
     }
 
     record Plan(List<Method> methods, List<Access> access, List<Integer> sizes, Runs runs, int warmups, Path lmdbDir) {}
@@ -1407,6 +1529,87 @@ public class LmdbBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * What the methods' files take in their file system (the suite folder's, or --out's for a kept LMDB database).
+     * Shared memory is a file system that fills up (Docker gives a container 64 MiB of /dev/shm): the largest run of
+     * every method is checked against its free space before the first run, and each run again before it starts,
+     * since other work may fill it meanwhile. A run that cannot fit fails with one line (exit 1) instead of meeting
+     * the full file system half-way. zmq has no files.
+     */
+    static final class Space {
+        static final String HELPS = "fewer entries (--sizes)";
+
+        /** Bytes a store's files may still take in folder, what they are (for the failure line); kept: in <out>/lmdb (--keep), not in the suite folder. */
+        record Need(Path folder, String what, long bytes, boolean kept) {
+            static final Need NONE = new Need(null, "nothing", 0, false);
+        }
+
+        /**
+         * LMDB's data file at its largest for one dictionary: the versions it may hold at once (the one the readers
+         * read, the one before it, which LMDB's two meta pages keep, the one being written, and one more for the free
+         * list's own pages and uneven reuse; with live writes also one held by each reader's read transaction), each
+         * at half-full pages for a key per entry (the point form) or in overflow pages (the snapshot form), and the
+         * B-tree's branch pages. For 10,000 entries it says 5.0 MB (snapshot) and 11.6 MB (point), 20 MB with live
+         * writes and 3 readers (point); measured: 3.6, 4.2 and 6.9 MB.
+         */
+        static long lmdb(Encoded e, Access a, int readers, boolean live) {
+            long version = a == Access.snapshot ? e.length + (8 << 10) : 2L * (e.length + 24L * e.entries);
+            return (4 + (live ? readers : 0)) * version + (256 << 10);
+        }
+
+        /** LMDB's lock file: a 192-byte header and a 64-byte slot per reader, in whole pages. */
+        static long lmdbLock(int maxReaders) { return (192 + 64L * maxReaders + 4095) & ~4095L; }
+
+        /** shm's file: its header and two slots; in whole huge pages on hugetlbfs (a --shm-dir of huge pages). */
+        static long shm(Encoded e) {
+            return SuiteFolder.mappedLength(SuiteFolder.base(), ShmLayout.HEADER + 2 * ShmLayout.slotCapacity(e));
+        }
+
+        /** One line, exit 1, unless need.bytes are free where they go. */
+        static void require(Need need) throws RunFailure {
+            if (need.bytes <= 0) return;
+            if (!need.kept) {
+                SuiteFolder.requireSpace(need.what, need.bytes, HELPS);
+                return;
+            }
+            FileStore store;
+            long free;
+            try {
+                store = Files.getFileStore(need.folder);
+                free = store.getUsableSpace();
+            } catch (IOException e) {
+                return;      // nothing to tell: LMDB's own failure, should it come, is one line too
+            }
+            if (need.bytes > free)
+                throw new RunFailure(need.folder + " (" + store.type() + ") has " + Units.size(free) + " free; " + need.what + " needs "
+                        + Units.size(need.bytes) + "; " + HELPS + ", or an --out on a bigger file system");
+        }
+
+        /**
+         * Before the first run: the largest run of each method must fit in the suite folder (the methods run one after
+         * the other, each removing its files at the end). Fails with one line naming the most demanding. (A kept LMDB
+         * database, on --out's file system, is checked before each run, less what it already holds.)
+         */
+        static void requireForPlan(LmdbBench o, Plan plan) throws RunFailure {
+            int largest = plan.sizes().stream().max(Integer::compare).orElseThrow();
+            Encoded sample = Encoded.of(o.seed, largest, 1, -1);
+            String entries = String.format("%,d", largest) + " entries";
+            Need most = Need.NONE;
+            for (Method m : plan.methods()) {
+                if (o.unfit(m) != null) continue;
+                List<Need> needs = new ArrayList<>();
+                if (m.name().equals("shm")) needs.add(new Need(SuiteFolder.root(), "shm's file for " + entries, shm(sample), false));
+                if (m.name().equals("lmdb") && !o.keep)
+                    for (Access a : plan.access())
+                        needs.add(new Need(SuiteFolder.root(), "a run of lmdb with " + entries + " (" + a + " form"
+                                + (o.liveWrites > 0 ? ", live writes" : "") + "; its data and lock files)", Math.min(o.mapSize, lmdb(sample, a, o.readers, o.liveWrites > 0))
+                                + lmdbLock(Math.max(126, o.readers + 16)), false));
+                for (Need n : needs) if (n.bytes > most.bytes) most = n;
+            }
+            require(most);
+        }
+    }
+
     /** Without --count or --duration, a measured run also ends after this long, should the warm-up's rate have been far too low. */
     static final Duration DEFAULT_CAP = Duration.ofSeconds(10);
     /** Without --count or --duration: reads per reader per measured run, at least and at most. */
@@ -1436,6 +1639,7 @@ public class LmdbBench implements Callable<Integer> {
      */
     void runSize(Session session, Access a, int entries, Plan plan, Results results, List<Row> rows) throws RunFailure {
         Encoded sample = session.encode(entries);
+        session.stage = a + ", " + String.format("%,d", entries) + " entries, before the first run";
         session.prepare(a, sample);
         boolean chosenLength = count == null && duration == null;
         int divisor = quick ? QUICK_DIVISOR : 1;
@@ -1573,6 +1777,8 @@ public class LmdbBench implements Callable<Integer> {
         final long startNanos = System.nanoTime();
         Transport.Store store;
         String where;
+        Access access;
+        Encoded sample;
         Thread watchdog;
         volatile String abortReason;
         volatile String stage = "starting the readers";
@@ -1642,7 +1848,7 @@ public class LmdbBench implements Callable<Integer> {
                     return line;
                 }
                 if (abortReason != null) throw new IOException(abortReason);
-                if (System.nanoTime() - until > 0) throw new IOException("reader " + r.index + " said nothing for " + Units.duration(options.timeout));
+                if (System.nanoTime() - until > 0) throw new Silent(r, "reader " + r.index + " (pid " + r.process().pid() + ") said nothing for " + Units.duration(options.timeout));
             }
         }
 
@@ -1671,9 +1877,22 @@ public class LmdbBench implements Callable<Integer> {
         Encoded encode(int entries) { return Encoded.of(options.seed, entries, ++version, options.corruptEntry); }
 
         void prepare(Access a, Encoded sample) throws RunFailure {
+            this.access = a;
+            this.sample = sample;
+            checkSpace(a);
             try {
                 where = store.prepare(a, sample);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RunFailure | RuntimeException e) {
+                throw failure(e);
+            }
+        }
+
+        /** Before each run: the room its files may still take must be free (other work may have filled the file system since the last run). */
+        void checkSpace(Access a) throws RunFailure {
+            if (options.skipSpaceCheck) return;
+            try {
+                Space.require(store.spaceNeeded(a, sample));
+            } catch (RunFailure e) {
                 throw failure(e);
             }
         }
@@ -1693,6 +1912,7 @@ public class LmdbBench implements Callable<Integer> {
          * they read, and collects their reports.
          */
         RunResult run(Access a, int entries, long reads, long durationNanos, long minNanos, int run) throws RunFailure {
+            checkSpace(a);
             try {
                 RunSpec spec = new RunSpec(a, entries, reads, durationNanos, where, run, minNanos);
                 String json = JSON.writeValueAsString(spec);
@@ -1784,7 +2004,7 @@ public class LmdbBench implements Callable<Integer> {
                     if (line == null) {
                         if (r.process().isAlive()) {
                             if (System.nanoTime() - r.lastLineNanos > options.timeout.toNanos())
-                                throw new IOException("reader " + r.index + " has said nothing for " + Units.duration(options.timeout) + " (it reports every quarter of that)");
+                                throw new Silent(r, "reader " + r.index + " (pid " + r.process().pid() + ") has said nothing for " + Units.duration(options.timeout) + " (it reports every quarter of that)");
                             break;
                         }
                         line = expect(r, "");      // its last line, or how it ended
@@ -1821,10 +2041,26 @@ public class LmdbBench implements Callable<Integer> {
             }
         }
 
+        /** A reader alive but silent for the timeout (stopped, or stuck): it is killed, not asked to end. */
+        static final class Silent extends IOException {
+            final ReaderProcess reader;
+
+            Silent(ReaderProcess reader, String message) {
+                super(message);
+                this.reader = reader;
+            }
+        }
+
         /** Explains a failure: a reader's exit (with its stderr) before the exception itself. */
         RunFailure failure(Exception e) {
             FAILURE_REPORTED.set(true);
             StringBuilder msg = new StringBuilder(method.name() + ", " + stage + ": ");
+            if (e instanceof Silent silent) {
+                // A stopped process takes no SIGTERM until it is continued: SIGKILL now, and no wait for it to die by itself.
+                silent.reader.process().destroyForcibly();
+                return new RunFailure(msg + e.getMessage() + "; killed");
+            }
+            if (e instanceof RunFailure f) return new RunFailure(msg + f.getMessage(), f.code);      // already its own line (no room, say)
             // A reader's death may show first as something else (a closed pipe): look for one for up to 2 s.
             long until = System.nanoTime() + 2_000_000_000L;
             Optional<ReaderProcess> dead;
@@ -1833,6 +2069,7 @@ public class LmdbBench implements Callable<Integer> {
                 sleep(20);
             if (dead.isPresent()) msg.append(dead.get().child.endText());
             else if (e == null) msg.append(abortReason);
+            else if (e instanceof LmdbNativeException n && store instanceof LmdbStore lmdb && lmdb.full(n, access, sample)) msg.append(lmdb.noRoom(n, access, sample));
             else msg.append(e.getMessage() == null ? e.toString() : e.getMessage());
             return new RunFailure(msg.toString());
         }
@@ -2079,7 +2316,7 @@ public class LmdbBench implements Callable<Integer> {
      * reads/s with the 95% interval of that median, how many times slower than the fastest method it reads,
      * and its CPU cost; then the prototype's comparison, each method's speed relative to shm.
      */
-    void printSummary(List<Row> rows, Plan plan, List<String> notApplicable, boolean stoppedEarly) {
+    void printSummary(List<Row> rows, Plan plan, List<String> notRun, boolean stoppedEarly) {
         if (rows.isEmpty()) return;
         System.out.printf("%nLmdbBench: %d reader process(es), entries of about %d bytes of msgpack, median of %s run(s)%s%n", readers,
                 rows.get(0).fields.get("size_bytes") instanceof Integer b ? b / rows.get(0).entries : 0, plan.runs,
@@ -2123,8 +2360,7 @@ public class LmdbBench implements Callable<Integer> {
             });
             printTable(lines);
         });
-        for (String na : notApplicable)
-            System.out.println("\n" + na + ": not applicable: message passing has no lookup by key (each read is the whole dictionary; see snapshot)");
+        for (String why : notRun) System.out.println("\n" + why);
         comparison(rows);
         System.out.println("reads/s, all readers: every reader's reads ÷ (the last reader's end − the first reader's start); per reader: its reads ÷ its own window.");
         System.out.println("[a, b]: the 95% interval of the median over the runs (order statistics; with fewer than 6 runs, the runs' range, of lower confidence).");
@@ -2606,12 +2842,32 @@ public class LmdbBench implements Callable<Integer> {
             return f;
         }
 
-        /** Bytes this user may still write in the base folder's file system. */
+        /** Bytes this user may still write in the base folder's file system (on hugetlbfs without size=, the free huge pages). */
         static long freeBytes() {
             try {
-                return Files.getFileStore(base).getUsableSpace();
+                FileStore store = Files.getFileStore(base);
+                if (store.type().equals("hugetlbfs") && store.getTotalSpace() == 0)
+                    return memInfo("HugePages_Free") * memInfo("Hugepagesize") * 1024;
+                return store.getUsableSpace();
             } catch (IOException e) {
                 return Long.MAX_VALUE;
+            }
+        }
+
+        /** A /proc/meminfo figure (kB for sizes), 0 where there is none. */
+        static long memInfo(String key) {
+            return Environment.firstLine(Path.of("/proc/meminfo"), key + ":").map(v -> Long.parseLong(v.replaceAll("[^0-9]", ""))).orElse(0L);
+        }
+
+        /** The length to give a file mapped in dir: bytes, rounded up to whole huge pages on hugetlbfs (which takes no other). */
+        static long mappedLength(Path dir, long bytes) {
+            try {
+                FileStore store = Files.getFileStore(dir);
+                if (!store.type().equals("hugetlbfs")) return bytes;
+                long page = store.getBlockSize();     // hugetlbfs's block is its huge page
+                return (bytes + page - 1) / page * page;
+            } catch (IOException | UnsupportedOperationException e) {
+                return bytes;
             }
         }
 
@@ -2626,7 +2882,11 @@ public class LmdbBench implements Callable<Integer> {
         }
 
         static String noSpace(String what, long bytes, long free) {
-            return base + " (" + fsType() + ") has " + Units.size(free) + " free; " + what + " needs " + Units.size(bytes);
+            boolean gib = Math.max(bytes, free) >= 10L << 30;   // both in one unit, with a decimal, so that need > free shows
+            double unit = gib ? 1L << 30 : 1L << 20;
+            String u = gib ? " GiB" : " MiB";
+            return base + " (" + fsType() + ") has " + String.format(Locale.ROOT, "%.1f", free / unit) + u + " free; " + what + " needs "
+                    + String.format(Locale.ROOT, "%.1f", Math.max(bytes, 1) / unit) + u;
         }
 
         /**
@@ -2955,9 +3215,12 @@ public class LmdbBench implements Callable<Integer> {
         /** Asks it to end, then forces it after 2 s. */
         void stop() { stopAll(List.of(this)); }
 
-        /** Asks them all to end at once, then forces whichever still runs 2 s later. */
+        /** Asks them all to end at once, then forces whichever still runs 2 s later; a stopped one, which would not hear the asking, at once. */
         static void stopAll(Collection<Child> children) {
-            children.forEach(c -> c.process.destroy());
+            children.forEach(c -> {
+                if (stoppedState(c.process.pid()) != null) c.process.destroyForcibly();
+                else c.process.destroy();
+            });
             long deadline = System.nanoTime() + 2_000_000_000L;
             try {
                 for (Child c : children) c.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -2992,6 +3255,20 @@ public class LmdbBench implements Callable<Integer> {
     static String howEnded(Process p) {
         int code = p.exitValue();
         return "(pid " + p.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+    }
+
+    /** "is stopped (SIGSTOP or Ctrl-Z): alive but silent" for a process stopped by a signal or a debugger, else null. */
+    static String stoppedState(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return switch (stat.charAt(stat.lastIndexOf(')') + 2)) {
+                case 'T' -> "is stopped (SIGSTOP or Ctrl-Z): alive but silent";
+                case 't' -> "is stopped by a debugger: alive but silent";
+                default -> null;
+            };
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */

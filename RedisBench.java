@@ -79,6 +79,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.*;
 import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -637,6 +638,7 @@ public class RedisBench implements Callable<Integer> {
 
         public void close() {
             if (process == null) return;
+            if (stoppedState(process.pid()) != null) process.destroyForcibly();     // stopped: SIGTERM would wait for it to run again
             process.destroy();
             try {
                 if (!process.waitFor(3, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
@@ -655,11 +657,15 @@ public class RedisBench implements Callable<Integer> {
             return null;
         }
 
+        /** The embedded redis-server copied out of its jar: where it is, what it is, and the temp folder it is in (null: the run folder). */
+        record Embedded(Path binary, String origin, Path tempDir) {}
+
         /**
-         * The redis-server binary the embedded-redis artifact carries for this OS and CPU, copied out of
-         * its jar into dir (a program cannot run from inside a jar). Returns the copy and a description.
+         * The redis-server binary the embedded-redis artifact carries for this OS and CPU, copied out of its jar (a
+         * program cannot run from inside a jar) into the run folder, or, where that cannot run it (Docker mounts /dev/shm
+         * noexec) or has no room for it, into a private folder in the temp dir. Removed once the server runs.
          */
-        static Map.Entry<Path, String> extractEmbedded(Path dir) throws RunFailure {
+        static Embedded extractEmbedded(Path runDir) throws RunFailure {
             String os = System.getProperty("os.name").toLowerCase(Locale.ROOT), arch = System.getProperty("os.arch");
             String platform = (os.contains("linux") ? "linux" : os.contains("mac") ? "darwin" : "windows") + "-"
                     + (arch.equals("amd64") || arch.equals("x86_64") ? "amd64" : arch.equals("aarch64") ? "arm64" : "386");
@@ -668,16 +674,55 @@ public class RedisBench implements Callable<Integer> {
                 try (JarFile jf = new JarFile(jar.toFile())) {
                     JarEntry entry = jf.stream().filter(e -> e.getName().startsWith("redis-server-") && e.getName().contains("-" + platform)).findFirst()
                             .orElseThrow(() -> new RunFailure("embedded-redis has no redis-server for " + platform + "; install redis-server or give --redis-url"));
+                    long bytes = Math.max(entry.getSize(), 0) + (1 << 20);
+                    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+                    String here = unfit(runDir, bytes), there = here == null ? null : unfit(tmp, bytes);
+                    if (here != null && there != null)
+                        throw new RunFailure("the embedded redis-server (" + Units.size(bytes) + ") cannot run from " + runDir.getParent() + " (" + here + ") nor from "
+                                + tmp + " (" + there + "): install redis-server, or give --redis-server PATH or --redis-url");
+                    Path dir = here == null ? runDir : Files.createTempDirectory(tmp, "ipcbench-redis-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                     Path target = dir.resolve("redis-server");
                     try (InputStream in = jf.getInputStream(entry)) {
                         Files.copy(in, target);
                     }
                     Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwx------"));
                     String artifact = jar.getFileName().toString().replaceFirst("\\.jar$", "");
-                    return Map.entry(target, "redis-server from the " + artifact + " artifact (" + entry.getName() + ")");
+                    return new Embedded(target, "redis-server from the " + artifact + " artifact (" + entry.getName() + ")", dir == runDir ? null : dir);
                 }
             } catch (IOException | URISyntaxException e) {
                 throw new RunFailure("cannot copy embedded-redis's redis-server out of its jar: " + e.getMessage());
+            }
+        }
+
+        /** Why a program of `bytes` cannot run from dir ("mounted noexec", "2.0 MiB free"), or null where it can. */
+        static String unfit(Path dir, long bytes) {
+            if (mountedNoexec(dir)) return "mounted noexec";
+            try {
+                long free = Files.getFileStore(dir).getUsableSpace();
+                return free < bytes ? Units.size(free) + " free" : null;
+            } catch (IOException e) {
+                return e.getMessage();
+            }
+        }
+
+        /** Whether the file system dir is on is mounted noexec (the last mount over it in /proc/self/mounts counts). */
+        static boolean mountedNoexec(Path dir) {
+            try {
+                Path real = dir.toRealPath();
+                int longest = -1;
+                boolean noexec = false;
+                for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+                    String[] f = line.split(" ");
+                    if (f.length < 4) continue;
+                    String point = f[1].replace("\\040", " ");
+                    if (real.startsWith(point) && point.length() >= longest) {
+                        longest = point.length();
+                        noexec = Arrays.asList(f[3].split(",")).contains("noexec");
+                    }
+                }
+                return noexec;
+            } catch (IOException | RuntimeException e) {
+                return false;
             }
         }
     }
@@ -1123,6 +1168,8 @@ public class RedisBench implements Callable<Integer> {
 
         final Path runDir;
         RedisServer server;
+        /** The embedded redis-server's private folder in the temp dir, while it is there. */
+        Path embeddedDir;
 
         private Invocation(Path runDir) { this.runDir = runDir; }
 
@@ -1142,13 +1189,15 @@ public class RedisBench implements Callable<Integer> {
                     String origin;
                     if (plan.embedded) {
                         var extracted = RedisServer.extractEmbedded(inv.runDir);
-                        binary = extracted.getKey();
-                        origin = extracted.getValue();
+                        binary = extracted.binary();
+                        origin = extracted.origin();
+                        inv.embeddedDir = extracted.tempDir();
                         if (o.redisServer == null) System.err.println(BENCH + ": no redis-server on PATH; using the " + origin.substring("redis-server from the ".length()));
                     } else {
                         origin = (o.redisServer == null ? "redis-server from PATH (" : "redis-server given (") + binary + ")";
                     }
                     inv.server = RedisServer.start(binary, origin, inv.runDir, o.timeout);
+                    if (plan.embedded) inv.removeEmbedded(binary);
                 }
                 return inv;
             } catch (RunFailure f) {
@@ -1167,7 +1216,21 @@ public class RedisBench implements Callable<Integer> {
                 }
             }
             if (server != null) server.close();
+            if (embeddedDir != null) SuiteFolder.delete(embeddedDir);
             SuiteFolder.delete(runDir);
+        }
+
+        /** The running server keeps its program (Linux holds an unlinked file for it): its copy goes now, its room with it. */
+        void removeEmbedded(Path binary) {
+            try {
+                Files.deleteIfExists(binary);
+            } catch (IOException ignored) {
+                // removed with its folder at the end
+            }
+            if (embeddedDir != null) {
+                SuiteFolder.delete(embeddedDir);
+                embeddedDir = null;
+            }
         }
     }
 
@@ -1252,6 +1315,8 @@ public class RedisBench implements Callable<Integer> {
         final List<ConsumerProcess> consumers = new ArrayList<>();
         final AtomicLong sentTotal = new AtomicLong();
         volatile String abortReason;
+        /** The abort names a process that is stopped, not dead: no exit to wait for. */
+        volatile boolean stoppedPeer;
         volatile String stage = "starting the consumers";
         volatile boolean ending;
         Transport transport;
@@ -1338,8 +1403,39 @@ public class RedisBench implements Callable<Integer> {
                     progressEvery(), options.timeout.toMillis(), options.stallConsumerMillis, options.pauseAt, options.pauseConsumerMillis,
                     ProcessHandle.current().pid());
             c.child.send(JSON.writeValueAsString(config));
-            c.child.awaitReady();
+            awaitReady(c);
             c.reader = daemon("stdout of consumer " + index, () -> readConsumer(c));
+        }
+
+        /**
+         * The consumer's "ready". A JVM starting on a busy machine may take longer than a short --timeout: one that runs gets
+         * up to 2 x --timeout or a minute, whichever is longer; one that is stopped (SIGSTOP, Ctrl-Z) is named after --timeout.
+         */
+        void awaitReady(ConsumerProcess c) throws IOException {
+            FutureTask<String> ready = new FutureTask<>(c.child::awaitReady);
+            daemon("ready of consumer " + c.index, ready);
+            long start = System.nanoTime();
+            Duration limit = options.timeout.multipliedBy(2).compareTo(Duration.ofSeconds(60)) > 0 ? options.timeout.multipliedBy(2) : Duration.ofSeconds(60);
+            String who = "consumer " + c.index + " (pid " + c.child.process.pid() + ")";
+            while (true) {
+                try {
+                    ready.get(50, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    long waited = System.nanoTime() - start;
+                    String state = waited > options.timeout.toNanos() ? stoppedState(c.child.process.pid()) : null;
+                    if (state != null) {
+                        stoppedPeer = true;
+                        throw new IOException(who + " did not say ready within " + Units.duration(options.timeout) + ": its process " + state);
+                    }
+                    if (waited > limit.toNanos()) throw new IOException(who + " did not say ready within " + Units.duration(limit));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while consumer " + c.index + " started");
+                }
+            }
         }
 
         /** "p N": N messages checked so far in the session; a JSON line: a run's report. */
@@ -1376,7 +1472,7 @@ public class RedisBench implements Callable<Integer> {
                     if (serverDeath != null) abortReason = serverDeath;
                     else if (dead.isPresent() && !ending) abortReason = "consumer " + dead.get().index + " exited";
                     else if (p != last) { last = p; since = now; }
-                    else if (now - since > options.timeout.toNanos()) abortReason = "no progress for " + Units.duration(options.timeout);
+                    else if (now - since > options.timeout.toNanos()) abortReason = stalled();
                     if (abortReason != null) LockSupport.unpark(producer);
                 }
                 // Waits check abortReason, and a dead server breaks the producer's connection; should the main thread be
@@ -1389,6 +1485,24 @@ public class RedisBench implements Callable<Integer> {
             } catch (InterruptedException e) {
                 // the session closed normally
             }
+        }
+
+        /** Why nothing moved for --timeout: a process of the run that is stopped (SIGSTOP, Ctrl-Z, a debugger) is named, else only the silence. */
+        String stalled() {
+            String silence = " made no progress for " + Units.duration(options.timeout);
+            for (ConsumerProcess c : consumers) {
+                String state = stoppedState(c.child.process.pid());
+                if (state != null) {
+                    stoppedPeer = true;
+                    return "consumer " + c.index + " (pid " + c.child.process.pid() + ")" + silence + ": its process " + state;
+                }
+            }
+            String state = inv.server.process == null ? null : stoppedState(inv.server.process.pid());
+            if (state != null) {
+                stoppedPeer = true;
+                return "the Redis server (pid " + inv.server.process.pid() + ")" + silence + ": its process " + state;
+            }
+            return "no progress for " + Units.duration(options.timeout);
         }
 
         void checkAbort() throws IOException {
@@ -1593,13 +1707,15 @@ public class RedisBench implements Callable<Integer> {
         RunFailure failure(Exception e) {
             FAILURE_REPORTED.set(true);
             StringBuilder msg = new StringBuilder(name + ", " + stage + (seq > 0 ? ", message " + seq : "") + ": ");
+            // Our server stopped (SIGSTOP, Ctrl-Z) shows as a read that timed out: said as such, with no death to wait for.
+            String serverStopped = inv.server.process == null ? null : stoppedState(inv.server.process.pid());
             // A broken connection may be the first sign of our server's end: give the kernel a moment to tell.
-            if (e instanceof JedisException && inv.server.process != null) {
+            if (e instanceof JedisException && inv.server.process != null && serverStopped == null) {
                 try { inv.server.process.waitFor(500, TimeUnit.MILLISECONDS); } catch (InterruptedException ignored) { }
             }
             String serverDeath = inv.server.death();
             // A consumer's death may also show first as something else (a stalled queue): look for one for up to 2 s.
-            long until = System.nanoTime() + (serverDeath == null ? 2_000_000_000L : 0);
+            long until = System.nanoTime() + (serverDeath == null && serverStopped == null && !stoppedPeer ? 2_000_000_000L : 0);
             Optional<ConsumerProcess> dead;
             while ((dead = consumers.stream().filter(c -> !c.isAlive() && c.child.process.exitValue() != 0).findFirst()).isEmpty()
                     && System.nanoTime() < until)
@@ -1607,6 +1723,9 @@ public class RedisBench implements Callable<Integer> {
             if (serverDeath != null) msg.append(serverDeath);
             else if (dead.isPresent()) msg.append(dead.get().child.endText());
             else if (e == null) msg.append(abortReason);
+            else if (e instanceof JedisException && serverStopped != null)
+                msg.append("the Redis server (pid ").append(inv.server.process.pid()).append(") did not answer for ").append(Units.duration(options.timeout))
+                        .append(": its process ").append(serverStopped);
             else msg.append(e instanceof JedisException ? "Redis at " + inv.server.endpoint.shown() + ": " + rootMessage(e) : String.valueOf(e.getMessage()));
             return new RunFailure(msg.toString());
         }
@@ -1617,13 +1736,15 @@ public class RedisBench implements Callable<Integer> {
         void end() {
             if (!LIVE.remove(this)) return;
             if (watchdog != null) watchdog.interrupt();
+            // A stopped consumer takes no SIGTERM until it runs again: SIGKILL reaches it now.
+            for (ConsumerProcess c : consumers) if (stoppedState(c.child.process.pid()) != null) c.child.process.destroyForcibly();
             Child.stopAll(consumers.stream().map(c -> c.child).toList());
             if (transport != null) {
                 // Closing flushes the socket, which blocks if the server stopped reading: not for more than a second.
                 Thread closing = daemon("closing", transport::close);
                 try { closing.join(1000); } catch (InterruptedException ignored) { }
             }
-            if (inv.server.death() != null) return;
+            if (inv.server.death() != null || (inv.server.process != null && stoppedState(inv.server.process.pid()) != null)) return;
             try (Jedis j = inv.server.endpoint.connect(Duration.ofSeconds(2), Duration.ofSeconds(2))) {
                 j.del(keys.key);
                 if (savedLimit != null) j.configSet("client-output-buffer-limit", savedLimit);
@@ -1736,7 +1857,12 @@ public class RedisBench implements Callable<Integer> {
                 } catch (IOException ignored) { }
             });
             try {
-                if (!p.waitFor(timeout.toMillis() * 4, TimeUnit.MILLISECONDS)) throw new RunFailure(s.name + ": redis-benchmark still ran after " + Units.duration(timeout.multipliedBy(4)));
+                // The subscriber counting its messages may stall (stopped, or dropped): the session's watchdog says so meanwhile.
+                long until = System.nanoTime() + timeout.toNanos() * 4;
+                while (!p.waitFor(50, TimeUnit.MILLISECONDS)) {
+                    s.checkAbort();
+                    if (System.nanoTime() - until > 0) throw new RunFailure(s.name + ": redis-benchmark still ran after " + Units.duration(timeout.multipliedBy(4)));
+                }
                 long wall = System.nanoTime() - wallBefore;
                 long serverCpu = serverHandle == null ? 0 : Math.max(0, CpuMeter.cpuNanos(serverHandle) - serverBefore);
                 long childrenAfter = reapedChildrenCpuNanos();
@@ -2432,12 +2558,32 @@ public class RedisBench implements Callable<Integer> {
             return f;
         }
 
-        /** Bytes this user may still write in the base folder's file system. */
+        /** Bytes this user may still write in the base folder's file system (on hugetlbfs without size=, the free huge pages). */
         static long freeBytes() {
             try {
-                return Files.getFileStore(base).getUsableSpace();
+                FileStore store = Files.getFileStore(base);
+                if (store.type().equals("hugetlbfs") && store.getTotalSpace() == 0)
+                    return memInfo("HugePages_Free") * memInfo("Hugepagesize") * 1024;
+                return store.getUsableSpace();
             } catch (IOException e) {
                 return Long.MAX_VALUE;
+            }
+        }
+
+        /** A /proc/meminfo figure (kB for sizes), 0 where there is none. */
+        static long memInfo(String key) {
+            return Environment.firstLine(Path.of("/proc/meminfo"), key + ":").map(v -> Long.parseLong(v.replaceAll("[^0-9]", ""))).orElse(0L);
+        }
+
+        /** The length to give a file mapped in dir: bytes, rounded up to whole huge pages on hugetlbfs (which takes no other). */
+        static long mappedLength(Path dir, long bytes) {
+            try {
+                FileStore store = Files.getFileStore(dir);
+                if (!store.type().equals("hugetlbfs")) return bytes;
+                long page = store.getBlockSize();     // hugetlbfs's block is its huge page
+                return (bytes + page - 1) / page * page;
+            } catch (IOException | UnsupportedOperationException e) {
+                return bytes;
             }
         }
 
@@ -2452,7 +2598,11 @@ public class RedisBench implements Callable<Integer> {
         }
 
         static String noSpace(String what, long bytes, long free) {
-            return base + " (" + fsType() + ") has " + Units.size(free) + " free; " + what + " needs " + Units.size(bytes);
+            boolean gib = Math.max(bytes, free) >= 10L << 30;   // both in one unit, with a decimal, so that need > free shows
+            double unit = gib ? 1L << 30 : 1L << 20;
+            String u = gib ? " GiB" : " MiB";
+            return base + " (" + fsType() + ") has " + String.format(Locale.ROOT, "%.1f", free / unit) + u + " free; " + what + " needs "
+                    + String.format(Locale.ROOT, "%.1f", Math.max(bytes, 1) / unit) + u;
         }
 
         /**
@@ -2781,9 +2931,12 @@ public class RedisBench implements Callable<Integer> {
         /** Asks it to end, then forces it after 2 s. */
         void stop() { stopAll(List.of(this)); }
 
-        /** Asks them all to end at once, then forces whichever still runs 2 s later. */
+        /** Asks them all to end at once, then forces whichever still runs 2 s later; a stopped one, which would not hear the asking, at once. */
         static void stopAll(Collection<Child> children) {
-            children.forEach(c -> c.process.destroy());
+            children.forEach(c -> {
+                if (stoppedState(c.process.pid()) != null) c.process.destroyForcibly();
+                else c.process.destroy();
+            });
             long deadline = System.nanoTime() + 2_000_000_000L;
             try {
                 for (Child c : children) c.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -2818,6 +2971,20 @@ public class RedisBench implements Callable<Integer> {
     static String howEnded(Process p) {
         int code = p.exitValue();
         return "(pid " + p.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+    }
+
+    /** "is stopped (SIGSTOP or Ctrl-Z): alive but silent" for a process stopped by a signal or a debugger, else null. */
+    static String stoppedState(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return switch (stat.charAt(stat.lastIndexOf(')') + 2)) {
+                case 'T' -> "is stopped (SIGSTOP or Ctrl-Z): alive but silent";
+                case 't' -> "is stopped by a debugger: alive but silent";
+                default -> null;
+            };
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */

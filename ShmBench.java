@@ -54,6 +54,7 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -162,7 +163,8 @@ public class ShmBench implements Callable<Integer> {
 
     @Option(names = "--ring", paramLabel = "SIZE", converter = RingConverter.class,
             description = "Shared memory of shm-ring (its capacity) and zmq-shm (cut into slots of one batch), and how far chronicle's "
-                    + "producer may run ahead; rounded down to 64 B (default: 4 MiB, or room for two batches of the largest size).")
+                    + "producer may run ahead; rounded down to 64 B (default: 4 MiB, or room for two batches of the largest size; halved, down to two "
+                    + "batches, while it would take more than half the space free in the suite folder).")
     Long ring;
 
     @Option(names = "--wait", paramLabel = "MODE", defaultValue = "spin",
@@ -177,7 +179,8 @@ public class ShmBench implements Callable<Integer> {
     int semSpins;
 
     @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "30s", converter = DurationConverter.class,
-            description = "Give up when the consumer makes no progress for this long (default: ${DEFAULT-VALUE}).")
+            description = "Give up when the consumer makes no progress for this long (stopped, or hung): it is killed, the rows so far kept, exit 1; "
+                    + "its start, a JVM's, may take 30 s whatever this says (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the random arrays (default: ${DEFAULT-VALUE}).")
@@ -201,6 +204,9 @@ public class ShmBench implements Callable<Integer> {
     long stallAt;
 
     @Spec CommandSpec spec;
+
+    /** What was shrunk to fit the space free in the suite folder, one line per method and size, for the summary (each row's note says it too). */
+    final Set<String> fitted = new LinkedHashSet<>();
 
     enum WaitMode { spin, yield, park }
 
@@ -528,12 +534,22 @@ public class ShmBench implements Callable<Integer> {
 
     static final Set<StandardOpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
 
-    /** A file of the run folder, created by the producer (owner-only) or opened by the consumer, mapped whole. */
+    /**
+     * A file of the run folder, created by the producer (owner-only) and written whole before it is mapped (a full
+     * file system is then an IOException here, never a SIGBUS on a mapped page later), or opened by the consumer; mapped whole.
+     */
     static MappedByteBuffer mapFile(Context ctx, String name, long bytes) throws IOException {
         Path path = ctx.runDir.resolve(name);
         try (FileChannel file = ctx.producer
                 ? FileChannel.open(path, CREATE, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
                 : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (ctx.producer) {
+                try {
+                    SuiteFolder.allocate(file, path, bytes);
+                } catch (RunFailure f) {
+                    throw new IOException(f.getMessage());
+                }
+            }
             MappedByteBuffer map = file.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
             map.order(ByteOrder.nativeOrder());
             return map;
@@ -1037,6 +1053,7 @@ public class ShmBench implements Callable<Integer> {
             }
             if (lastFlags == LAST_OF_RUN) {
                 queue.close();
+                BackgroundResourceReleaser.releasePendingResources();   // unmapped now, not by Chronicle's background thread: the space is free for the next run
                 SuiteFolder.delete(queueFolder(run));
                 openNextRun();
             }
@@ -1144,6 +1161,7 @@ public class ShmBench implements Callable<Integer> {
         Results results = new Results(out, Environment.capture());
         List<Row> rows = new ArrayList<>();
         try {
+            checkSpace(plan);
             for (int s : plan.sizes) {
                 measureMemcpy(s, plan, results, rows);
                 for (Method m : plan.methods) {
@@ -1168,22 +1186,110 @@ public class ShmBench implements Callable<Integer> {
     static final long FLOOR_COUNT = 100;
 
     /**
-     * The most arrays of a run whose length is scaled from the warm-up: chronicle keeps a run's arrays in its
-     * queue in /dev/shm until the run is read, so at most 2 GiB of them, and never more than a quarter of the
-     * space free there; the other methods reuse their memory (the cap only bounds a runaway estimate).
+     * The most arrays of a run whose length is scaled from the warm-up (or that -d bounds): chronicle keeps a run's
+     * arrays in its queue in the suite folder until the run is read, so at most 2 GiB of them, and never more than a
+     * quarter of the space free there (why says which, for the row's note should a run stop there); the other
+     * methods reuse their memory (the cap only bounds a runaway estimate).
      */
-    static long countCap(Method m, int size, int batch) {
-        long cap = 100_000_000L;
-        if (m.name().equals("chronicle")) {
-            long free;
-            try {
-                free = Files.getFileStore(SuiteFolder.root()).getUsableSpace();
-            } catch (IOException | RuntimeException e) {
-                free = 8L << 30;
+    record Cap(long arrays, String why) {}
+
+    static Cap countCap(Method m, int size, int batch) {
+        if (!m.name().equals("chronicle")) return new Cap(Math.max(100_000_000L, batch), null);
+        long free = SuiteFolder.freeBytes(), perArray = Records.bytes(size) + 24;
+        boolean byFree = free / 4 < 2L << 30;
+        long arrays = Math.max(batch, Math.min(2L << 30, free / 4) / perArray);
+        return new Cap(arrays, byFree ? "a run's queue may take a quarter of the " + Units.size(free) + " free in " + SuiteFolder.base()
+                + " (" + SuiteFolder.fsType() + ")" : "a run's queue may take 2 GiB");
+    }
+
+    // ---------------------------------------------------------------- room in the suite folder
+
+    static final long PAGE = 4096;
+
+    static long pages(long bytes) { return (bytes + PAGE - 1) / PAGE * PAGE; }
+
+    /** A count as 2,026. */
+    static String whole(long n) { return String.format(Locale.ROOT, "%,d", n); }
+
+    /**
+     * A chronicle queue's own bytes besides its documents (metadata.cq4t, the cycle file's header and first index): 24 KiB
+     * measured on tmpfs with Chronicle Queue 2026.4, whatever the number of documents; 256 KiB allowed.
+     */
+    static final long CHRONICLE_OVERHEAD = 256 << 10;
+
+    /**
+     * What a session of the method keeps in the suite folder from its start to its end, whatever its runs: the files
+     * the script maps itself, written whole before they are mapped (shm-event's slot and its two semaphores, the ring,
+     * zmq-shm's slots), or, for chronicle, its acknowledgement file and the queue it opens ahead for the next run.
+     * Chronicle's queue of a run comes on top (chronicleRunBytes), checked before each run and while it grows.
+     */
+    static long sessionBytes(String method, int size, int batch, long ringBytes) {
+        int batchBytes = Records.bytes(size) * batch;
+        return switch (method) {
+            case "shm-event" -> pages(ShmEventTransport.SLOT + batchBytes) + 2 * PAGE;
+            case "shm-ring" -> pages(Ring.DATA + ringBytes);
+            case "zmq-shm" -> pages((long) ZmqShmTransport.slots(ringBytes, batchBytes) * batchBytes);
+            case "chronicle" -> PAGE + CHRONICLE_OVERHEAD;
+            default -> 0;
+        };
+    }
+
+    /**
+     * Chronicle's queue of a run of `arrays` (warm-up runs too): a document per batch, one more for a batch cut short,
+     * each its header and count, then per array 24 bytes and the array; 2% more for its indexes, and its overhead. Chronicle
+     * grows its file as it writes (a sparse file on tmpfs), so this is what the run adds to the file system.
+     */
+    static long chronicleRunBytes(long arrays, int size, int batch) {
+        long documents = (arrays + batch - 1) / batch + 1;
+        long data = documents * ((8 + (long) batch * (24 + size) + 7) & ~7L);
+        return data + data / 50 + CHRONICLE_OVERHEAD;
+    }
+
+    /**
+     * The ring of shm-ring, or of zmq-shm's slots, in a session at this size: --ring as given; else the default,
+     * halved while the method's files would take more than half the space free, down to two batches.
+     */
+    static long fitRing(String method, long ringBytes, boolean given, int size, int batch, long free) {
+        long least = 2L * Records.bytes(size) * batch, ring = ringBytes;
+        while (!given && sessionBytes(method, size, batch, ring) > free / 2 && ring / 2 >= least) ring = (ring / 2) & ~63L;
+        return ring;
+    }
+
+    /** What helps when the method's files do not fit: the option that makes them smaller. */
+    String smallerFiles(String method) {
+        return switch (method) {
+            case "shm-ring", "zmq-shm" -> ring != null ? "a smaller --ring or --size" : "a smaller --size or --batch";
+            case "chronicle" -> (count != null || quick ? "a smaller -n or --size" : "a smaller --size or --batch") + ", -m without chronicle";
+            default -> "a smaller --size or --batch";
+        };
+    }
+
+    /** What the method keeps in the suite folder, for a line saying it does not fit. */
+    static String filesOf(String method, int size, long ringBytes) {
+        return method + (switch (method) {
+            case "shm-event" -> "'s slot";
+            case "shm-ring" -> "'s ring of " + Units.size(ringBytes);
+            case "zmq-shm" -> "'s slots";
+            case "chronicle" -> "'s queue";
+            default -> "'s files";
+        }) + " at " + Units.size(size);
+    }
+
+    /**
+     * Before the first run: each method at each size must fit in the space free in the suite folder, its ring halved
+     * to fit where the default was left, chronicle's runs cut to fit where their length was left to the warm-up (runs
+     * of -n arrays must fit whole). Methods run one after another, so each alone. Otherwise one line: the free space,
+     * the need and what helps.
+     */
+    void checkSpace(Plan plan) throws RunFailure {
+        long free = SuiteFolder.freeBytes();
+        for (int s : plan.sizes)
+            for (Method m : plan.methods) {
+                long ringBytes = fitRing(m.name(), plan.ringBytes, ring != null, s, batch, free);
+                long need = sessionBytes(m.name(), s, batch, ringBytes);
+                if (m.name().equals("chronicle")) need += chronicleRunBytes(plan.count != null ? plan.count : batch, s, batch);
+                SuiteFolder.requireSpace(filesOf(m.name(), s, ringBytes), need, smallerFiles(m.name()));
             }
-            cap = Math.min(2L << 30, free / 4) / (Records.bytes(size) + 24);
-        }
-        return Math.max(cap, batch);
     }
 
     /** The first warm-up run's length without -n: up to 1000 arrays and 64 MiB; later ones double until a run lasts 50 ms. */
@@ -1295,14 +1401,14 @@ public class ShmBench implements Callable<Integer> {
     }
 
     void runMethod(Method m, int size, Plan plan, Results results, List<Row> rows) throws RunFailure {
-        long cap = countCap(m, size, batch);
-        try (Session session = Session.start(m, this, size, plan)) {
+        Cap cap = countCap(m, size, batch);
+        try (Session session = Session.start(m, this, size, plan, cap.arrays)) {
             // Warm-up runs are runs thrown away, so that the JIT compiles the very paths that are then timed: at least
             // --warmup of them and at least 1 s (RunLength.WARMUP), in this session, whose consumer then serves every
             // measured run. Without -n or -d they start at up to 1000 arrays and double until one lasts 50 ms; the
             // rate of the later half of them gives the measured runs' count.
             long warmupEnds = System.nanoTime() + plan.warmupMinimum.toNanos(), warmArrays = plan.count != null ? plan.count
-                    : duration != null ? batch : firstWarmupCount(size, batch, cap);
+                    : duration != null ? batch : firstWarmupCount(size, batch, cap.arrays);
             if (rate != null && plan.count == null) warmArrays = Math.max(batch, Math.min(warmArrays, (long) Math.ceil(rate * 0.05)));   // 50 ms at --rate
             List<long[]> warmRuns = new ArrayList<>();     // {arrays, window nanos} of each warm-up run
             for (int w = 1; warmup > 0 && (w <= warmup || System.nanoTime() - warmupEnds < 0); w++) {
@@ -1312,7 +1418,7 @@ public class ShmBench implements Callable<Integer> {
                 if (warm.report.errors > 0)
                     throw new RunFailure(m.name() + ": verification failed during the warm-up at " + Units.size(size) + ": " + warm.report.firstError);
                 warmRuns.add(new long[]{warm.report.arrays, Math.round(warm.seconds * 1e9)});
-                if (plan.count == null && duration == null && warm.seconds < 0.05) warmArrays = Math.min(cap, 2 * warmArrays);
+                if (plan.count == null && duration == null && warm.seconds < 0.05) warmArrays = Math.min(cap.arrays, 2 * warmArrays);
             }
             long arraysPerRun;
             Duration minTime = duration;
@@ -1323,14 +1429,14 @@ public class ShmBench implements Callable<Integer> {
                 // one batch), and, should the run go faster than the warm-up did (a VM's calm spell), at least 1 s by the clock.
                 List<long[]> later = warmRuns.subList(warmRuns.size() / 2, warmRuns.size());
                 arraysPerRun = warmRuns.isEmpty() ? batch
-                        : RunLength.count(later.stream().mapToLong(r -> r[0]).sum(), later.stream().mapToLong(r -> r[1]).sum(), FLOOR_COUNT, cap);
+                        : RunLength.count(later.stream().mapToLong(r -> r[0]).sum(), later.stream().mapToLong(r -> r[1]).sum(), FLOOR_COUNT, cap.arrays);
                 minTime = RunLength.MEASURED;
             }
             List<Double> headlines = new ArrayList<>();
             for (int run = 1; plan.runs.another(headlines); run++) {
                 session.stage = Units.size(size) + " run " + run + (plan.runs.auto() ? " (auto)" : "/" + plan.runs.count());
                 Progress.show(m.name() + " " + session.stage);
-                Session.Outcome o = session.stream(arraysPerRun, minTime, duration != null ? Long.MAX_VALUE : Math.max(cap, arraysPerRun), false, true);
+                Session.Outcome o = session.stream(arraysPerRun, minTime, duration != null ? Long.MAX_VALUE : Math.max(cap.arrays, arraysPerRun), false, true);
                 Progress.clear();
                 Histogram h;
                 try {
@@ -1338,7 +1444,13 @@ public class ShmBench implements Callable<Integer> {
                 } catch (IOException e) {
                     throw session.failure(e);
                 }
-                Row row = Row.of(m.name(), m.waits(this), session.note, dtype, size, batch, run, o.seconds, h, o.report.arrays, o.cpu,
+                String note = session.note;
+                if (o.cut && cap.why != null) {
+                    String cut = "runs cut to " + whole(o.report.arrays) + " arrays, short of their time: " + cap.why;
+                    note += "; " + cut;
+                    fitted.add(m.name() + " at " + Units.size(size) + ": " + cut);
+                }
+                Row row = Row.of(m.name(), m.waits(this), note, dtype, size, batch, run, o.seconds, h, o.report.arrays, o.cpu,
                         o.report.errors, o.report.firstError);
                 results.write(row.fields, row.hist);
                 rows.add(row);
@@ -1370,40 +1482,64 @@ public class ShmBench implements Callable<Integer> {
         final AtomicLong progress = new AtomicLong();
         final Duration timeout;
         final String note;
-        final int batch;
+        final int size, batch;
         final Double rate;
+        /** chronicle: the most arrays of any run, warm-up ones too, so that its queue fits (countCap); 0 for methods whose files do not grow. */
+        final long queueCap;
         Transport transport;
         Child child;
         Thread watchdog;
         volatile String stage = "starting the consumer";
-        volatile boolean failureReported, ending;
+        volatile boolean failureReported, ending, stalled, started;
         long seq;
 
-        private Session(Method method, Path runDir, ShmBench o, String note) {
+        private Session(Method method, Path runDir, ShmBench o, int size, String note, long queueCap) {
             this.method = method;
             this.runDir = runDir;
             this.timeout = o.timeout;
+            this.size = size;
             this.batch = o.batch;
             this.rate = o.rate;
             this.note = note;
+            this.queueCap = queueCap;
         }
 
-        static Session start(Method m, ShmBench o, int size, Plan plan) throws RunFailure {
+        /**
+         * Opens the producer's end and starts the consumer, once the session's files fit in the space free now (the
+         * default ring halved to fit: fitRing); queueCap: the most arrays of a chronicle run (countCap).
+         */
+        static Session start(Method m, ShmBench o, int size, Plan plan, long queueCap) throws RunFailure {
+            long free = SuiteFolder.freeBytes(), ringBytes = plan.ringBytes;
+            String note = m.note(o, ringBytes, size);
+            if (m.name().equals("shm-ring") || m.name().equals("zmq-shm")) {
+                ringBytes = fitRing(m.name(), plan.ringBytes, o.ring != null, size, o.batch, free);
+                note = m.note(o, ringBytes, size);
+                if (ringBytes < plan.ringBytes) {
+                    String shrunk = "a ring of " + Units.size(ringBytes) + ", not the default " + Units.size(plan.ringBytes) + ", to fit the "
+                            + Units.size(free) + " free in " + SuiteFolder.base() + " (" + SuiteFolder.fsType() + ")";
+                    note += "; " + shrunk;
+                    o.fitted.add(m.name() + " at " + Units.size(size) + ": " + shrunk);
+                }
+            }
+            SuiteFolder.requireSpace(filesOf(m.name(), size, ringBytes), sessionBytes(m.name(), size, o.batch, ringBytes), o.smallerFiles(m.name()));
             String runId = SuiteFolder.newRunId();
             Session s;
             try {
-                s = new Session(m, SuiteFolder.createRunDir(runId), o, m.note(o, plan.ringBytes, size));
+                s = new Session(m, SuiteFolder.createRunDir(runId), o, size, note, m.name().equals("chronicle") ? queueCap : 0);
             } catch (IOException e) {
                 throw new RunFailure("cannot create the run folder in " + SuiteFolder.root() + ": " + e.getMessage());
             }
             LIVE.add(s);
             try {
+                s.stage = "opening its files";
                 Payload payload = new Payload(o.dtype, size, o.seed, o.corrupt);
-                Context ctx = new Context(true, s.runDir, runId, size, o.batch, plan.ringBytes, o.waitMode, o.semSpins, payload, s.abort);
+                Context ctx = new Context(true, s.runDir, runId, size, o.batch, ringBytes, o.waitMode, o.semSpins, payload, s.abort);
                 s.transport = m.factory().open(ctx, null);
+                s.stage = "starting the consumer";
                 s.launch(new ChildConfig(m.name(), o.dtype, size, o.batch, s.runDir.toString(), runId, s.transport.endpoint(),
-                        plan.ringBytes, o.waitMode, o.semSpins, o.seed, ProcessHandle.current().pid(), o.stallAt));
+                        ringBytes, o.waitMode, o.semSpins, o.seed, ProcessHandle.current().pid(), o.stallAt));
                 s.transport.awaitPeer(s.child);
+                s.started = true;
                 return s;
             } catch (Exception e) {
                 RunFailure f = s.failure(e);
@@ -1419,20 +1555,37 @@ public class ShmBench implements Callable<Integer> {
             child.awaitReady();
         }
 
-        /** Watches the consumer: dead, or no progress for the timeout, aborts the run. */
+        /**
+         * How long the consumer may take to start (a JVM, its libraries) before it is taken for hung: --timeout, but at
+         * least this, so that a short --timeout on a busy machine judges the runs, not the JVM's start.
+         */
+        static final Duration START = Duration.ofSeconds(30);
+
+        Duration limit() { return started || START.compareTo(timeout) <= 0 ? timeout : START; }
+
+        /** Watches the consumer: dead, or no progress for the timeout (START at least until it has started), aborts the run. */
         private void watch() {
             long last = -1, since = System.nanoTime();
+            boolean sawStart = false;
             try {
                 while (abort.reason == null) {
                     Thread.sleep(50);
                     long now = System.nanoTime(), p = progress.get();
+                    if (started && !sawStart) {     // its start, however long, is not silence in a run
+                        sawStart = true;
+                        since = now;
+                    }
                     if (!child.process.isAlive()) {
                         if (ending) return;      // it exits by itself after the last run
                         abort.reason = "the consumer exited";
                     }
                     else if (p != last) { last = p; since = now; }
-                    else if (now - since > timeout.toNanos()) {
-                        abort.reason = "no progress for " + Units.duration(timeout) + ", so the consumer was killed";
+                    else if (now - since > limit().toNanos()) {
+                        // Alive but silent (stopped with SIGSTOP, or hung): the main thread may be blocked on it anywhere; killing it
+                        // ends every wait (pipes close, waits that spin or sleep in slices see the abort).
+                        stalled = true;
+                        abort.reason = "the consumer (pid " + child.process.pid() + ") made no progress for " + Units.duration(limit())
+                                + " (stopped, or hung), so it was killed";
                         child.process.destroyForcibly();
                     }
                 }
@@ -1448,8 +1601,11 @@ public class ShmBench implements Callable<Integer> {
             }
         }
 
-        /** A run's report, its window (first send to last verified receipt) and, for a measured run, CpuMeter's two fields. */
-        record Outcome(RunReport report, double seconds, Map<String, Object> cpu) {}
+        /**
+         * A run's report, its window (first send to last verified receipt), for a measured run CpuMeter's two fields, and
+         * whether it was cut: stopped at its most arrays (maxArrays, or the session's queueCap) before its time was up.
+         */
+        record Outcome(RunReport report, double seconds, Map<String, Object> cpu, boolean cut) {}
 
         /**
          * One run: at least minArrays arrays and, when minTime is given, until that much time has passed;
@@ -1460,8 +1616,15 @@ public class ShmBench implements Callable<Integer> {
             return stream(minArrays, minTime, Long.MAX_VALUE, endOfSession, measured);
         }
 
-        /** A run as above that ends at maxArrays (arrays, rounded up to a whole batch) even before minTime. */
+        /**
+         * A run as above that ends at maxArrays (arrays, rounded up to a whole batch) even before minTime. Chronicle's
+         * runs end at queueCap too; its queue, which grows as the run goes, must fit in the space free before the run
+         * starts, and is checked again every SPACE_CHECK_BYTES it grows (another program may fill the file system meanwhile).
+         */
         Outcome stream(long minArrays, Duration minTime, long maxArrays, boolean endOfSession, boolean measured) throws RunFailure {
+            if (queueCap > 0) maxArrays = Math.min(maxArrays, Math.max(queueCap, minArrays));
+            long most = minTime == null ? minArrays : (maxArrays == Long.MAX_VALUE ? Long.MAX_VALUE : (maxArrays + batch - 1) / batch * batch);
+            if (queueCap > 0) awaitQueueSpace(most);
             // CPU cost (README "How figures are defined"): the producer's CPU from just before the first send to the consumer's
             // "done", plus the consumer's from its first array to its last verified receipt (ProcessCpu: CpuMeter's ticks are 10 ms).
             long cpuBefore = measured ? ProcessCpu.nanos() : 0;
@@ -1469,12 +1632,19 @@ public class ShmBench implements Callable<Integer> {
             long sent = 0, start = System.nanoTime();
             Long until = minTime == null ? null : start + minTime.toNanos();
             double interval = rate == null ? 0 : batch * 1e9 / rate;
+            long checkedAt = 0, arrayBytes = 24L + Records.bytes(size);
+            boolean cut = false;
             try {
                 for (long b = 0; ; b++) {
                     abort.check();      // a method that never waits for the consumer (chronicle) would not notice its death
+                    if (queueCap > 0 && (sent - checkedAt) * arrayBytes >= SPACE_CHECK_BYTES) {
+                        checkedAt = sent;
+                        checkQueueSpace(most - sent);
+                    }
                     long now = System.nanoTime();
                     int n = until == null ? (int) Math.min(batch, minArrays - sent) : batch;
                     boolean last = sent + n >= minArrays && (until == null || now - until >= 0) || sent + n >= maxArrays;
+                    cut = last && until != null && now - until < 0;
                     // One-way latency counts from the time the batch is due (README "How figures are defined"): stamped here,
                     // before send() waits for ring room, a free slot, the chronicle window, the pipe or a semaphore.
                     long stamp = now;
@@ -1503,10 +1673,40 @@ public class ShmBench implements Callable<Integer> {
                             report.cpuNanos, report.histogram);
                 // Throughput = arrays / (last verified receipt - first send) (README "How figures are defined").
                 return new Outcome(report, (report.lastNanos - start) / 1e9,
-                        measured ? CpuMeter.fields(producerCpu + report.cpuNanos, doneSeen - start, sent) : null);
+                        measured ? CpuMeter.fields(producerCpu + report.cpuNanos, doneSeen - start, sent) : null, cut);
             } catch (Exception e) {
                 throw failure(e);
+            } catch (InternalError e) {
+                // A SIGBUS on a page of a mapped file (the checks above leave another program filling the file system
+                // between two of them): one line, and the session's clean-up, as for any failure.
+                throw failure(new IOException(oneLine(e)));
             }
+        }
+
+        /** How much chronicle's queue may grow between two checks of the space free: a statfs per MiB costs nothing measurable. */
+        static final long SPACE_CHECK_BYTES = 1 << 20;
+
+        /**
+         * Before a chronicle run of at most `arrays`: its queue must fit in the space free now. The previous run's queue,
+         * removed by the consumer before it reported, may still be in the middle of being unmapped: up to a second for that.
+         */
+        private void awaitQueueSpace(long arrays) throws RunFailure {
+            long need = chronicleRunBytes(arrays, size, batch), until = System.nanoTime() + 1_000_000_000L;
+            while (SuiteFolder.freeBytes() < need && System.nanoTime() - until < 0) ShmBench.sleep(20);
+            try {
+                SuiteFolder.requireSpace("chronicle's queue for a run of " + whole(arrays) + " arrays of " + Units.size(size), need,
+                        "a smaller -n or --size");
+            } catch (RunFailure f) {
+                throw failure(f);
+            }
+        }
+
+        /** While a chronicle run writes: the rest of its queue must still fit, else one line now rather than a SIGBUS later. */
+        private void checkQueueSpace(long arraysLeft) throws IOException {
+            long need = chronicleRunBytes(arraysLeft, size, batch) - CHRONICLE_OVERHEAD, free = SuiteFolder.freeBytes();
+            if (free < need)
+                throw new IOException(SuiteFolder.noSpace("the rest of this run's chronicle queue (" + whole(arraysLeft) + " arrays)", need, free)
+                        + ": something else is filling it; a smaller -n, or --shm-dir DIR on a bigger file system (Docker: --shm-size=1g)");
         }
 
         /**
@@ -1538,8 +1738,10 @@ public class ShmBench implements Callable<Integer> {
             failureReported = true;
             try { if (child != null) child.process.waitFor(2, TimeUnit.SECONDS); } catch (InterruptedException ignored) { }
             StringBuilder msg = new StringBuilder(method.name() + ", " + stage + (seq > 0 ? ", array " + seq : "") + ": ");
-            if (abort.reason != null && abort.reason.startsWith("no progress")) msg.append(abort.reason).append("; ");
-            if (child != null && !child.process.isAlive() && child.process.exitValue() != 0) {
+            if (stalled) {
+                String tail = child.stderrTail();
+                msg.append(abort.reason).append(tail.isEmpty() ? "" : "; its stderr: " + tail);
+            } else if (child != null && !child.process.isAlive() && child.process.exitValue() != 0) {
                 msg.append(child.endText());
             } else {
                 msg.append(e == null ? abort.reason : String.valueOf(e.getMessage()));
@@ -1755,6 +1957,8 @@ public class ShmBench implements Callable<Integer> {
             System.out.println(text.toString().stripTrailing());
         }
         notes.forEach(System.out::println);
+        for (String f : fitted)
+            System.out.println("Shrunk to fit: " + f + ". More room there (Docker: --shm-size=1g) or --shm-dir DIR on a bigger file system runs it in full.");
         System.out.println("arrays/s: the median of the runs, each run's arrays over its window (first send to last verified receipt), and its "
                 + (Double.isNaN(confidence) ? "95% interval (one run: none)"
                 : confidence >= Interval.LEVEL ? "95% interval (order statistics of the runs)"
@@ -2183,12 +2387,32 @@ public class ShmBench implements Callable<Integer> {
             return f;
         }
 
-        /** Bytes this user may still write in the base folder's file system. */
+        /** Bytes this user may still write in the base folder's file system (on hugetlbfs without size=, the free huge pages). */
         static long freeBytes() {
             try {
-                return Files.getFileStore(base).getUsableSpace();
+                FileStore store = Files.getFileStore(base);
+                if (store.type().equals("hugetlbfs") && store.getTotalSpace() == 0)
+                    return memInfo("HugePages_Free") * memInfo("Hugepagesize") * 1024;
+                return store.getUsableSpace();
             } catch (IOException e) {
                 return Long.MAX_VALUE;
+            }
+        }
+
+        /** A /proc/meminfo figure (kB for sizes), 0 where there is none. */
+        static long memInfo(String key) {
+            return Environment.firstLine(Path.of("/proc/meminfo"), key + ":").map(v -> Long.parseLong(v.replaceAll("[^0-9]", ""))).orElse(0L);
+        }
+
+        /** The length to give a file mapped in dir: bytes, rounded up to whole huge pages on hugetlbfs (which takes no other). */
+        static long mappedLength(Path dir, long bytes) {
+            try {
+                FileStore store = Files.getFileStore(dir);
+                if (!store.type().equals("hugetlbfs")) return bytes;
+                long page = store.getBlockSize();     // hugetlbfs's block is its huge page
+                return (bytes + page - 1) / page * page;
+            } catch (IOException | UnsupportedOperationException e) {
+                return bytes;
             }
         }
 
@@ -2203,7 +2427,11 @@ public class ShmBench implements Callable<Integer> {
         }
 
         static String noSpace(String what, long bytes, long free) {
-            return base + " (" + fsType() + ") has " + Units.size(free) + " free; " + what + " needs " + Units.size(bytes);
+            boolean gib = Math.max(bytes, free) >= 10L << 30;   // both in one unit, with a decimal, so that need > free shows
+            double unit = gib ? 1L << 30 : 1L << 20;
+            String u = gib ? " GiB" : " MiB";
+            return base + " (" + fsType() + ") has " + String.format(Locale.ROOT, "%.1f", free / unit) + u + " free; " + what + " needs "
+                    + String.format(Locale.ROOT, "%.1f", Math.max(bytes, 1) / unit) + u;
         }
 
         /**
@@ -2532,9 +2760,12 @@ public class ShmBench implements Callable<Integer> {
         /** Asks it to end, then forces it after 2 s. */
         void stop() { stopAll(List.of(this)); }
 
-        /** Asks them all to end at once, then forces whichever still runs 2 s later. */
+        /** Asks them all to end at once, then forces whichever still runs 2 s later; a stopped one, which would not hear the asking, at once. */
         static void stopAll(Collection<Child> children) {
-            children.forEach(c -> c.process.destroy());
+            children.forEach(c -> {
+                if (stoppedState(c.process.pid()) != null) c.process.destroyForcibly();
+                else c.process.destroy();
+            });
             long deadline = System.nanoTime() + 2_000_000_000L;
             try {
                 for (Child c : children) c.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -2569,6 +2800,20 @@ public class ShmBench implements Callable<Integer> {
     static String howEnded(Process p) {
         int code = p.exitValue();
         return "(pid " + p.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+    }
+
+    /** "is stopped (SIGSTOP or Ctrl-Z): alive but silent" for a process stopped by a signal or a debugger, else null. */
+    static String stoppedState(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return switch (stat.charAt(stat.lastIndexOf(')') + 2)) {
+                case 'T' -> "is stopped (SIGSTOP or Ctrl-Z): alive but silent";
+                case 't' -> "is stopped by a debugger: alive but silent";
+                default -> null;
+            };
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */

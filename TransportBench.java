@@ -40,6 +40,11 @@
  * round trips/s figure. With no -n/-d each (method, size) warms up for at least 1 s and each measured
  * run lasts at least about 1 s. Every row has its CPU cost (requester + responder). Results:
  * <out>/results.csv, results.jsonl, hgrm/*.hgrm.
+ *
+ * Files go to the run folder in /dev/shm/ipcbench-<uid> (--shm-dir DIR: DIR/ipcbench-<uid>). Chronicle's queues keep
+ * every message, so they are fitted to the free space before each run (the script's own counts shrink, named in the
+ * row's note and the summary; -n fails with one line) and watched as they grow; a responder silent for --timeout
+ * (stopped, stuck) is killed and named.
  */
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -49,6 +54,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -217,21 +223,51 @@ public class TransportBench implements Callable<Integer> {
     /** Where a transport lives and how a waiting side learns that the run was aborted. */
     record Context(boolean requester, Path runDir, String runId, int capacity, int semSpins, Abort abort) {}
 
-    interface TransportFactory { Transport open(Context ctx, String endpoint) throws IOException; }
+    interface TransportFactory { Transport open(Context ctx, String endpoint) throws IOException, RunFailure; }
 
-    /** freshPerSize: a new pair of processes (and new files) for each size; else one pair serves every size. */
-    record Method(MethodInfo info, TransportFactory factory, boolean freshPerSize) implements Described {
-        Method(MethodInfo info, TransportFactory factory) { this(info, factory, false); }
+    /**
+     * What a method's files take in the suite folder's file system, for messages of a capacity: `fixed` bytes while
+     * its processes run, and `perRoundTrip` more for every round trip (a queue that keeps every message).
+     */
+    record Footprint(String files, long fixed, long perRoundTrip) {
+        static final Footprint NONE = new Footprint("", 0, 0);
+
+        /** Bytes that n round trips need, with the fixed part and SPACE_MARGIN. */
+        long need(long roundTrips) { return fixed + SPACE_MARGIN + roundTrips * perRoundTrip; }
+
+        /** Round trips whose files still fit in the free space, keeping the fixed part and SPACE_MARGIN. */
+        long fits(long freeBytes) {
+            long room = freeBytes - fixed - SPACE_MARGIN;
+            return room <= 0 ? 0 : room / perRoundTrip;
+        }
     }
+
+    /**
+     * freshPerSize: a new pair of processes (and new files) for each size; else one pair serves every size.
+     * footprint: what its files take for messages of a capacity.
+     */
+    record Method(MethodInfo info, TransportFactory factory, boolean freshPerSize, java.util.function.IntFunction<Footprint> footprint) implements Described {
+        Method(MethodInfo info, TransportFactory factory) { this(info, factory, false, capacity -> Footprint.NONE); }
+
+        Method(MethodInfo info, TransportFactory factory, java.util.function.IntFunction<Footprint> footprint) { this(info, factory, false, footprint); }
+    }
+
+    /** Room left free beside a run's planned files (semaphores, page rounding, other users of the file system). */
+    static final long SPACE_MARGIN = 2L << 20;
+    /**
+     * Files that keep every message, shrunk to fit the free space: a warm-up of at least MIN_FIT_WARMUP round trips,
+     * runs of at least MIN_FIT_RUN; where even that does not fit, the configuration is skipped.
+     */
+    static final long MIN_FIT_WARMUP = 2, MIN_FIT_RUN = 10;
 
     static final List<Method> METHODS = List.of(
             new Method(MethodInfo.named("shm-spin").waits("spin")
                     .summary("memory-mapped file in /dev/shm, both sides busy-spin on a sequence word"),
-                    (ctx, ep) -> new ShmTransport(ctx, false)),
+                    (ctx, ep) -> new ShmTransport(ctx, false), ShmTransport::footprint),
             new Method(MethodInfo.named("shm-sem").waits("spin-block")
                     .summary("the same memory, each side waits on a POSIX named semaphore (sem_post/sem_wait via JNA)")
                     .note("POSIX named semaphores via JNA; sem_trywait up to %d times, then sem_timedwait"),
-                    (ctx, ep) -> new ShmTransport(ctx, true)),
+                    (ctx, ep) -> new ShmTransport(ctx, true), ShmTransport::footprint),
             new Method(MethodInfo.named("zmq-tcp").waits("block")
                     .summary("JeroMQ REQ/REP over loopback TCP")
                     .note("JeroMQ REQ/REP on tcp://127.0.0.1"),
@@ -255,7 +291,7 @@ public class TransportBench implements Callable<Integer> {
                     .summary("two Chronicle Queues (request, reply), tailers busy-polling")
                     .note("two Chronicle Queues in the suite folder, tailers polling"),
                     // A queue keeps every message until its files are removed: a new pair per size keeps /dev/shm's peak use to one size's.
-                    (ctx, ep) -> new ChronicleTransport(ctx), true));
+                    (ctx, ep) -> new ChronicleTransport(ctx), true, ChronicleTransport::footprint));
 
     static Method method(String name) {
         return METHODS.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
@@ -291,14 +327,36 @@ public class TransportBench implements Callable<Integer> {
         final ByteBuffer ownView;
         long sent, received;
 
-        ShmTransport(Context ctx, boolean semaphores) throws IOException {
+        static int slot(int capacity) { return (capacity + 4095) & ~4095; }
+
+        /** The file: control lines and a slot per direction, all of it written before it is mapped. */
+        static Footprint footprint(int capacity) {
+            return new Footprint("shared-memory file", DATA + 2L * slot(capacity), 0);
+        }
+
+        /** The file's length: on hugetlbfs (--shm-dir), whole huge pages, the only lengths it takes. */
+        static long fileBytes(Path dir, int capacity) {
+            return SuiteFolder.mappedLength(dir, footprint(capacity).fixed());
+        }
+
+        ShmTransport(Context ctx, boolean semaphores) throws IOException, RunFailure {
             Path path = ctx.runDir.resolve("shm");
-            int slot = (ctx.capacity + 4095) & ~4095;
-            file = ctx.requester
-                    ? FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
-                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                    : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            map = file.map(FileChannel.MapMode.READ_WRITE, 0, DATA + 2L * slot);
+            int slot = slot(ctx.capacity);
+            long bytes = fileBytes(ctx.runDir, ctx.capacity);
+            if (ctx.requester) {
+                file = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                // Every page written now: a full file system is this one line, never a SIGBUS on a mapped page later.
+                try {
+                    SuiteFolder.allocate(file, path, bytes);
+                } catch (RunFailure f) {
+                    file.close();
+                    throw f;
+                }
+            } else {
+                file = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            }
+            map = file.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
             map.order(ByteOrder.nativeOrder());
             view = map.duplicate().order(ByteOrder.nativeOrder());
             sendCtl = ctx.requester ? REQUEST_CTL : REPLY_CTL;
@@ -601,6 +659,18 @@ public class TransportBench implements Callable<Integer> {
         byte[] out = new byte[64];
         ByteBuffer in = ByteBuffer.wrap(new byte[64]);
 
+        /**
+         * Measured on tmpfs (du): a queue's header, index and metadata touch about 16 KiB, each document its frame
+         * and 8 bytes (header, length), each 4096 x 256 documents a 32 KiB index. Blocks are mapped but only the
+         * pages written take space. Counted here with room to spare: 256 KiB a queue, the frame + 16 a document.
+         */
+        static final long QUEUE_BYTES = 256 << 10, DOCUMENT_BYTES = 16;
+
+        /** Two queues, each keeping every message: a round trip adds a request to one and a reply to the other. */
+        static Footprint footprint(int capacity) {
+            return new Footprint("queues", 2 * QUEUE_BYTES, 2 * (capacity + DOCUMENT_BYTES));
+        }
+
         ChronicleTransport(Context ctx) {
             abort = ctx.abort;
             long block = Math.max(64L << 20, 4L * ctx.capacity);
@@ -638,8 +708,12 @@ public class TransportBench implements Callable<Integer> {
         }
 
         public void close() {
+            appender.close();
+            tailer.close();
             outQueue.close();
             inQueue.close();
+            // Chronicle unmaps in a background thread: until it has, the deleted files' pages still take their space.
+            BackgroundResourceReleaser.releasePendingResources();
         }
     }
 
@@ -822,16 +896,36 @@ public class TransportBench implements Callable<Integer> {
     /**
      * One pair of processes for these sizes. Per size: a warm-up (with autoLength() at least RunLength.WARMUP, its
      * rate sets the count of every run), then the runs, in the same processes: one warm-up covers them all.
+     * Files that keep every message (Chronicle's queues) are fitted to the free space before the warm-up and before
+     * each run: the script's own counts shrink (said in the row's note and the summary), -n's never do (one line,
+     * exit 1); where not even a short run fits, the size is skipped, named in the summary.
      */
     void runSizes(Method m, List<Integer> sizes, Runs runs, Results results, List<Row> rows) throws RunFailure {
         int capacity = sizes.stream().mapToInt(s -> Checker.capacity(payload, s)).max().orElseThrow();
+        Footprint footprint = m.footprint().apply(capacity);
+        int totalRuns = runs.auto() ? Runs.AUTO_MAX : runs.count();
+        if (footprint.perRoundTrip() > 0 && SuiteFolder.fsType().equals("hugetlbfs")) {
+            fitted.put(m.name() + "@" + sizes.get(0), m.name() + " at " + Units.size(sizes.get(0)) + " skipped: its library sizes its " + footprint.files()
+                    + " in steps that " + SuiteFolder.base() + " (hugetlbfs) refuses, which takes only whole huge pages; a tmpfs for --shm-dir runs it");
+            return;
+        }
+        if (footprint.perRoundTrip() > 0) {
+            if (!roomForTheFewest(m, sizes.get(0), footprint, totalRuns)) return;
+        } else if (footprint.fixed() > 0) {
+            SuiteFolder.requireSpace(m.name() + "'s " + footprint.files() + " for " + Units.size(capacity) + " messages", footprint.fixed(), "a smaller --size");
+        }
         try (Session session = Session.start(m, this, capacity)) {
             for (int size : sizes) {
                 Checker checker = payload == PayloadKind.raw ? new RawChecker(size, seed) : new JsonChecker(size, seed);
                 session.stage = Units.size(size) + " warm-up";
                 Progress.show(m.name() + " " + session.stage);
                 Duration minWarmup = autoLength() ? RunLength.WARMUP : Duration.ZERO;
+                long freeBefore = SuiteFolder.freeBytes();
+                session.limitRoundTrips(footprint.perRoundTrip() > 0 ? warmupRoom(size, footprint, totalRuns, freeBefore) : Long.MAX_VALUE);
                 Session.Warmup warm = session.warmUp(checker, warmupFor(size), minWarmup);
+                String warmupFitted = !session.roomUsedUp ? null : autoLength()
+                        ? String.format("a warm-up of %,d round trips, short of %s", warm.messages(), Units.duration(RunLength.WARMUP))
+                        : String.format("a warm-up of %,d round trips instead of %,d", warm.messages(), warmupFor(size));
                 if (warm.errors() > 0) throw new RunFailure(m.name() + ": verification failed during the warm-up at " + Units.size(size) + ": " + warm.firstError());
                 long perRun = autoLength()
                         ? RunLength.count(warm.rateMessages(), warm.rateNanos(), AUTO_FLOOR, autoCap(m, Checker.capacity(payload, size)))
@@ -839,11 +933,19 @@ public class TransportBench implements Callable<Integer> {
                 List<Double> headlines = new ArrayList<>();
                 for (int run = 1; runs.another(headlines); run++) {
                     session.stage = Units.size(size) + " run " + run + (runs.auto() ? " (auto)" : "/" + runs.count());
+                    long wanted = duration != null ? Long.MAX_VALUE : perRun;
+                    long room = footprint.perRoundTrip() > 0 ? runRoom(m, footprint, wanted, totalRuns - run + 1, session.stage) : Long.MAX_VALUE;
+                    session.limitRoundTrips(room);
+                    long n = Math.min(wanted, room);
                     Row row = duration != null ? session.measure(checker, Long.MAX_VALUE, null, duration, size, run)
-                            : autoLength() ? session.measure(checker, perRun, RunLength.MEASURED, AUTO_RUN_LIMIT, size, run)
-                            : session.measure(checker, perRun, null, null, size, run);
+                            : autoLength() ? session.measure(checker, n, RunLength.MEASURED, AUTO_RUN_LIMIT, size, run)
+                            : session.measure(checker, n, null, null, size, run);
                     row.fields.put("warmup_count", warm.messages());
                     row.fields.put("warmup_seconds", round(warm.nanos() / 1e9, 6));
+                    String runFitted = duration == null && n < wanted ? String.format("%,d round trips instead of %,d", n, wanted)
+                            : !session.roomUsedUp ? null
+                            : String.format("%,d round trips, short of %s", row.hist.getTotalCount(), Units.duration(duration != null ? duration : RunLength.MEASURED));
+                    noteFitted(m, size, row, freeBefore, runFitted, warmupFitted);
                     results.write(row.fields, row.hist);
                     rows.add(row);
                     if (!row.verified)
@@ -853,6 +955,66 @@ public class TransportBench implements Callable<Integer> {
             }
             session.stopResponder();
         }
+    }
+
+    static String plural(long n, String noun) { return n + " " + noun + (n == 1 ? "" : "s"); }
+
+    /** What the summary says of configurations shrunk or skipped to fit the free space, by method@size, in order. */
+    final Map<String, String> fitted = new LinkedHashMap<>();
+
+    /**
+     * Before a method's pair starts, for files that keep every message: whether its fewest round trips fit (-n's
+     * warm-up and runs; else MIN_FIT_WARMUP and MIN_FIT_RUN a run). -n's that do not fit are requireSpace's line;
+     * the script's own counts that do not are a skip, named in the summary.
+     */
+    boolean roomForTheFewest(Method m, int size, Footprint footprint, int totalRuns) throws RunFailure {
+        long fewest = count != null ? warmupFor(size) + totalRuns * (long) count : MIN_FIT_WARMUP + totalRuns * MIN_FIT_RUN;
+        long free = SuiteFolder.freeBytes();
+        if (footprint.need(fewest) <= free) return true;
+        String what = m.name() + " at " + Units.size(size) + " (" + (count != null
+                ? String.format("a warm-up of %,d and %s of %,d round trips", warmupFor(size), plural(totalRuns, "run"), count)
+                : String.format("a warm-up and %s of at least %d round trips", plural(totalRuns, "run"), MIN_FIT_RUN))
+                + ", every message kept in its " + footprint.files() + ")";
+        if (count != null) SuiteFolder.requireSpace(what, footprint.need(fewest), "a smaller -n or fewer runs (-r)");
+        fitted.put(m.name() + "@" + size, m.name() + " at " + Units.size(size) + " skipped: " + SuiteFolder.noSpace(what, footprint.need(fewest), free)
+                + "; --shm-dir DIR on a bigger file system (Docker: --shm-size=1g) runs it");
+        return false;
+    }
+
+    /**
+     * The most round trips a warm-up may take: all it wants where the whole plan fits, else a tenth of what fits (at
+     * least MIN_FIT_WARMUP), so that the runs get the rest. -n's plan was found to fit before the pair started.
+     */
+    long warmupRoom(int size, Footprint footprint, int totalRuns, long free) {
+        if (count != null) return Long.MAX_VALUE;
+        long fits = footprint.fits(free);
+        long wantedWarmup = autoLength() ? Long.MAX_VALUE : warmupFor(size);
+        long wantedRuns = quick ? fixedCount(size) * totalRuns : Long.MAX_VALUE;
+        if (wantedWarmup < Long.MAX_VALUE && wantedRuns < Long.MAX_VALUE && wantedWarmup + wantedRuns <= fits) return Long.MAX_VALUE;
+        return Math.max(MIN_FIT_WARMUP, Math.min(wantedWarmup, fits / 10));
+    }
+
+    /**
+     * Before each run (the space may have shrunk meanwhile): the most round trips it may take, its share of what
+     * fits now (at least MIN_FIT_RUN), or -n's count exactly. Where what it will take does not fit, requireSpace's line.
+     */
+    long runRoom(Method m, Footprint footprint, long wanted, int runsLeft, String stage) throws RunFailure {
+        long room = count != null ? wanted : Math.max(footprint.fits(SuiteFolder.freeBytes()) / runsLeft, MIN_FIT_RUN);
+        long takes = Math.min(wanted, room);
+        SuiteFolder.requireSpace(String.format("%s, %s (%,d round trips, every message kept in its %s)", m.name(), stage, takes, footprint.files()),
+                footprint.need(takes), count != null ? "a smaller -n or fewer runs (-r)" : "a smaller --size or fewer runs (-r)");
+        return room;
+    }
+
+    /** A run or its warm-up shrunk to fit the free space: said in the row's note, and once per configuration in the summary. */
+    void noteFitted(Method m, int size, Row row, long freeBefore, String runFitted, String warmupFitted) {
+        if (runFitted == null && warmupFitted == null) return;
+        String what = Stream.of(runFitted, warmupFitted).filter(Objects::nonNull).collect(Collectors.joining(", "));
+        String text = "shrunk to fit " + SuiteFolder.base() + " (" + SuiteFolder.fsType() + ", " + Units.size(freeBefore) + " free): " + what;
+        Object note = row.fields.get("note");
+        row.fields.put("note", note == null || note.toString().isEmpty() ? text : note + "; " + text);
+        fitted.putIfAbsent(m.name() + "@" + size, m.name() + " at " + Units.size(size) + " " + text
+                + "; its " + m.footprint().apply(Checker.capacity(payload, size)).files() + " keep every message: --shm-dir DIR on a bigger file system runs the full counts");
     }
 
     /** A running responder and the transport to it, from start to clean-up. */
@@ -880,6 +1042,14 @@ public class TransportBench implements Callable<Integer> {
         volatile boolean failureReported, stopping;
         boolean scribbleReply;
         long seq;
+        /** What the method's files take; where they grow with every round trip, the file system they are on, checked as they grow. */
+        Footprint footprint = Footprint.NONE;
+        FileStore store;
+        /** Round trips the files may still take (limitRoundTrips), and whether the last series stopped there rather than at its count or time. */
+        long room = Long.MAX_VALUE;
+        boolean roomUsedUp;
+        /** Round trips between two looks at the free space (about 256 KiB of the files' growth), and until the next. */
+        long checkEvery = Long.MAX_VALUE, untilCheck = Long.MAX_VALUE;
 
         private Session(Method method, Path runDir, Duration timeout, PayloadKind payload, String note) {
             this.method = method;
@@ -899,6 +1069,15 @@ public class TransportBench implements Callable<Integer> {
             }
             LIVE.add(s);
             s.scribbleReply = o.scribbleReply;
+            s.footprint = m.footprint().apply(capacity);
+            if (s.footprint.perRoundTrip() > 0) {
+                try {
+                    s.store = Files.getFileStore(s.runDir);
+                    s.checkEvery = s.untilCheck = Math.max(1, (256 << 10) / s.footprint.perRoundTrip());
+                } catch (IOException e) {
+                    s.store = null;     // a file system that does not say its free space: the checks before each run said what they could
+                }
+            }
             try {
                 s.transport = m.factory.open(new Context(true, s.runDir, runId, capacity, o.semSpins, s.abort), null);
                 s.launch(new ChildConfig(m.name(), o.payload, s.runDir.toString(), runId, s.transport.endpoint(), capacity,
@@ -933,7 +1112,9 @@ public class TransportBench implements Callable<Integer> {
                     }
                     else if (p != last) { last = p; since = now; }
                     else if (now - since > timeout.toNanos()) {
-                        abort.reason = "no reply for " + Units.duration(timeout) + ", so the responder was killed";
+                        String state = stoppedState(child.process.pid());
+                        abort.reason = "no reply for " + Units.duration(timeout) + (state == null ? ", so the responder was killed"
+                                : "; the responder " + state + ", so it was killed");
                         child.process.destroyForcibly();
                     }
                 }
@@ -961,10 +1142,17 @@ public class TransportBench implements Callable<Integer> {
             return roundTrips(checker, count, null, until, hist);
         }
 
-        /** count round trips, and on until notBefore when given (a run sized from the warm-up still lasts its second), but never past until. */
+        /**
+         * count round trips, and on until notBefore when given (a run sized from the warm-up still lasts its second), but
+         * never past until, nor past the room its files have (limitRoundTrips: then roomUsedUp).
+         */
         Outcome roundTrips(Checker checker, long count, Long notBefore, Long until, Histogram hist) throws RunFailure {
             long errors = 0, done = 0, first = 0, end = 0;
             String firstError = null;
+            if (room <= 0 && count > 0) {
+                roomUsedUp = true;
+                return new Outcome(0, 0, null, 0, 0);
+            }
             try {
                 for (long i = 0; count > 0; i++) {
                     long s = ++seq, t0 = System.nanoTime();
@@ -976,16 +1164,42 @@ public class TransportBench implements Callable<Integer> {
                     String error = checker.check(s, reply);
                     done++;
                     boolean last = (i >= count - 1 && (notBefore == null || t1 - notBefore >= 0)) || (until != null && t1 - until >= 0);
+                    if (--room <= 0 && !last) last = roomUsedUp = true;
                     if (last) end = System.nanoTime();    // the last receipt, verified: the window ends before its bookkeeping
                     if (error != null && errors++ == 0) firstError = "message " + s + ": " + error;
                     if (hist != null) hist.recordValue(t1 - t0);
                     progress.lazySet(s);
                     if (last) break;
+                    if (--untilCheck <= 0) checkSpace(done < count ? Math.min(count - done, room) : Math.min(room, checkEvery));
                 }
+            } catch (InternalError e) {
+                if (!pageFault(e)) throw e;
+                throw failure(new IOException(pageFaultText("the requester", footprint, runDir)));
             } catch (Exception e) {
                 throw failure(e);
             }
             return new Outcome(done, errors, firstError, first, done == 0 ? first : end);
+        }
+
+        /** Limits the round trips the files may still take, from the next series on. */
+        void limitRoundTrips(long roundTrips) {
+            room = roundTrips;
+            roomUsedUp = false;
+        }
+
+        /**
+         * Mid-run, where the files grow with every round trip: the free space must still hold the rest of the series
+         * (planned to fit, with SPACE_MARGIN to spare), else something else is filling the file system: one line now,
+         * before a page of a mapped file finds no room (a SIGBUS).
+         */
+        void checkSpace(long remaining) throws IOException {
+            untilCheck = checkEvery;
+            if (store == null) return;
+            long free = store.getUsableSpace(), per = footprint.perRoundTrip();
+            if (remaining <= Math.max(0, free - SPACE_MARGIN / 2) / per) return;
+            long need = Math.min(remaining, Long.MAX_VALUE / per) * per;
+            throw new IOException(SuiteFolder.noSpace(String.format("the rest of the series (%,d round trips, its %s)", remaining, footprint.files()), need, free)
+                    + ": something else is filling it; use --shm-dir DIR on a bigger file system (Docker: --shm-size=1g)");
         }
 
         /** A warm-up: how many round trips in how long, and the part of it whose rate sets a run's count (rateMessages in rateNanos). */
@@ -1004,7 +1218,7 @@ public class TransportBench implements Callable<Integer> {
             if (!minTime.isZero()) {
                 long half = start + minTime.toNanos() / 2, end = start + minTime.toNanos(), slice = Math.max(1, (end - half) / 5);
                 parts.add(roundTrips(checker, Long.MAX_VALUE, half, null));
-                for (long until = half + slice; ; until += slice) {
+                for (long until = half + slice; !roomUsedUp; until += slice) {
                     Outcome o = roundTrips(checker, Long.MAX_VALUE, Math.min(until, end), null);
                     parts.add(o);
                     if (fastest == null || rate(o) > rate(fastest)) fastest = o;
@@ -1012,7 +1226,7 @@ public class TransportBench implements Callable<Integer> {
                 }
             }
             long done = parts.stream().mapToLong(Outcome::messages).sum();
-            if (done < minMessages) parts.add(roundTrips(checker, minMessages - done, null, null));
+            if (done < minMessages && !roomUsedUp) parts.add(roundTrips(checker, minMessages - done, null, null));
             long nanos = System.nanoTime() - start, messages = parts.stream().mapToLong(Outcome::messages).sum();
             long errors = parts.stream().mapToLong(Outcome::errors).sum();
             String firstError = parts.stream().map(Outcome::firstError).filter(Objects::nonNull).findFirst().orElse(null);
@@ -1087,6 +1301,32 @@ public class TransportBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * The JVM's answer to a SIGBUS on a mapped page that the file system could not back (it filled up): an
+     * InternalError, thrown soon after the access. A file the script maps itself is written in full first
+     * (SuiteFolder.allocate), so only a library's growing files (Chronicle's) can get here, and only when
+     * something else fills the file system mid-run: the checks before and during each run leave it room.
+     */
+    static boolean pageFault(Throwable e) {
+        return String.valueOf(e.getMessage()).contains("unsafe memory access");
+    }
+
+    /** One line for pageFault: which side, which files, the free space, what a round trip needed. */
+    static String pageFaultText(String who, Footprint footprint, Path runDir) {
+        String free, type;
+        try {
+            FileStore store = Files.getFileStore(runDir);
+            free = Units.size(store.getUsableSpace());
+            type = store.type();
+        } catch (IOException e) {
+            free = "an unknown amount";
+            type = "unknown";
+        }
+        return who + " found no room for a page of its " + footprint.files() + " in " + runDir + ": the file system (" + type + ") has " + free
+                + " free" + (footprint.perRoundTrip() > 0 ? ", and a round trip adds " + Units.size(footprint.perRoundTrip()) : "")
+                + "; something else filled it mid-run; use --shm-dir DIR on a bigger file system (Docker: --shm-size=1g)";
+    }
+
     // ---------------------------------------------------------------- the child
 
     record ChildConfig(String method, PayloadKind payload, String runDir, String runId, String endpoint, int capacity,
@@ -1112,6 +1352,9 @@ public class TransportBench implements Callable<Integer> {
                     if (n == cfg.stallReply) Thread.sleep(STALL_MILLIS);     // testing: a stall inside the window and the RTT
                     transport.send(checker.answer(request, n == cfg.corruptReply));
                 }
+            } catch (InternalError e) {
+                if (!pageFault(e)) throw e;
+                throw new RunFailure(m.name() + ": " + pageFaultText("the responder", m.footprint().apply(cfg.capacity), ctx.runDir()));
             }
         }
     }
@@ -1188,7 +1431,10 @@ public class TransportBench implements Callable<Integer> {
      * shows its 95% interval (Interval, order statistics), marked ~ when the runs spread more than 10%.
      */
     void printSummary(List<Row> rows) {
-        if (rows.isEmpty()) return;
+        if (rows.isEmpty()) {
+            fitted.values().forEach(System.out::println);
+            return;
+        }
         System.out.printf("%nTransportBench: request/reply round trip (RTT), payload %s, runs: %s; each cell the median over the runs%n",
                 payload, quick ? "1" : runs);
         List<String[]> table = new ArrayList<>();
@@ -1242,6 +1488,7 @@ public class TransportBench implements Callable<Integer> {
                 confidence * 100, confidence < Interval.LEVEL ? " (95% takes 6 runs or more: -r 6, -r auto)" : " or more");
         if (spreadSeen) System.out.println("~ = that cell's runs spread more than 10% around the median.");
         if (overlapSeen) System.out.println("≈ = its interval overlaps the fastest's: not distinguishable here.");
+        fitted.values().forEach(System.out::println);
         System.out.println("All replies verified: " + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO") + ". Rows in " + out.resolve("results.csv"));
     }
 
@@ -1658,12 +1905,32 @@ public class TransportBench implements Callable<Integer> {
             return f;
         }
 
-        /** Bytes this user may still write in the base folder's file system. */
+        /** Bytes this user may still write in the base folder's file system (on hugetlbfs without size=, the free huge pages). */
         static long freeBytes() {
             try {
-                return Files.getFileStore(base).getUsableSpace();
+                FileStore store = Files.getFileStore(base);
+                if (store.type().equals("hugetlbfs") && store.getTotalSpace() == 0)
+                    return memInfo("HugePages_Free") * memInfo("Hugepagesize") * 1024;
+                return store.getUsableSpace();
             } catch (IOException e) {
                 return Long.MAX_VALUE;
+            }
+        }
+
+        /** A /proc/meminfo figure (kB for sizes), 0 where there is none. */
+        static long memInfo(String key) {
+            return Environment.firstLine(Path.of("/proc/meminfo"), key + ":").map(v -> Long.parseLong(v.replaceAll("[^0-9]", ""))).orElse(0L);
+        }
+
+        /** The length to give a file mapped in dir: bytes, rounded up to whole huge pages on hugetlbfs (which takes no other). */
+        static long mappedLength(Path dir, long bytes) {
+            try {
+                FileStore store = Files.getFileStore(dir);
+                if (!store.type().equals("hugetlbfs")) return bytes;
+                long page = store.getBlockSize();     // hugetlbfs's block is its huge page
+                return (bytes + page - 1) / page * page;
+            } catch (IOException | UnsupportedOperationException e) {
+                return bytes;
             }
         }
 
@@ -1678,7 +1945,11 @@ public class TransportBench implements Callable<Integer> {
         }
 
         static String noSpace(String what, long bytes, long free) {
-            return base + " (" + fsType() + ") has " + Units.size(free) + " free; " + what + " needs " + Units.size(bytes);
+            boolean gib = Math.max(bytes, free) >= 10L << 30;   // both in one unit, with a decimal, so that need > free shows
+            double unit = gib ? 1L << 30 : 1L << 20;
+            String u = gib ? " GiB" : " MiB";
+            return base + " (" + fsType() + ") has " + String.format(Locale.ROOT, "%.1f", free / unit) + u + " free; " + what + " needs "
+                    + String.format(Locale.ROOT, "%.1f", Math.max(bytes, 1) / unit) + u;
         }
 
         /**
@@ -2007,9 +2278,12 @@ public class TransportBench implements Callable<Integer> {
         /** Asks it to end, then forces it after 2 s. */
         void stop() { stopAll(List.of(this)); }
 
-        /** Asks them all to end at once, then forces whichever still runs 2 s later. */
+        /** Asks them all to end at once, then forces whichever still runs 2 s later; a stopped one, which would not hear the asking, at once. */
         static void stopAll(Collection<Child> children) {
-            children.forEach(c -> c.process.destroy());
+            children.forEach(c -> {
+                if (stoppedState(c.process.pid()) != null) c.process.destroyForcibly();
+                else c.process.destroy();
+            });
             long deadline = System.nanoTime() + 2_000_000_000L;
             try {
                 for (Child c : children) c.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -2044,6 +2318,20 @@ public class TransportBench implements Callable<Integer> {
     static String howEnded(Process p) {
         int code = p.exitValue();
         return "(pid " + p.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+    }
+
+    /** "is stopped (SIGSTOP or Ctrl-Z): alive but silent" for a process stopped by a signal or a debugger, else null. */
+    static String stoppedState(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return switch (stat.charAt(stat.lastIndexOf(')') + 2)) {
+                case 'T' -> "is stopped (SIGSTOP or Ctrl-Z): alive but silent";
+                case 't' -> "is stopped by a debugger: alive but silent";
+                default -> null;
+            };
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */

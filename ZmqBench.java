@@ -769,9 +769,12 @@ public class ZmqBench implements Callable<Integer> {
                 hb.send(Ctl.of("hb").from(id, progress.get()).json(), ZMQ.DONTWAIT);    // never blocks on a coordinator that is gone
                 // Each ack, or a quarter second of silence (the receive timeout), then the next beat.
                 for (long sent = System.nanoTime(); System.nanoTime() - sent < 250_000_000L && hb.recvStr(0) != null; ) lastAnswer = System.nanoTime();
-                if (System.nanoTime() - lastAnswer > timeout.toNanos()) {
+                // A spawned worker's first answer may be slow while its siblings' JVMs start: it waits as long as its coordinator waits
+                // for it to join (its parent's death ends it anyway).
+                Duration limit = spawned && !welcomed ? Coordinator.localJoin(timeout) : timeout;
+                if (System.nanoTime() - lastAnswer > limit.toNanos()) {
                     System.err.println(BENCH + " worker: " + (welcomed ? "the coordinator at " + coordinator + " stopped answering for " + Units.duration(timeout)
-                            : "no coordinator answered at " + coordinator + " within " + Units.duration(timeout)));
+                            : "no coordinator answered at " + coordinator + " within " + Units.duration(limit)));
                     System.err.flush();
                     Runtime.getRuntime().halt(1);
                 }
@@ -974,8 +977,9 @@ public class ZmqBench implements Callable<Integer> {
             while (true) {
                 if (out == null) {
                     out = w.socket(kind.senderType, s);
-                    // What is queued when the run ends is still delivered (linger 0 would drop the tail and the end marker).
-                    out.setLinger(10_000);
+                    // Closed only once the receiver has everything ("stop"), or when the session is over: what is still queued then
+                    // (pub-sub's repeated end markers, kept for a subscriber that has gone) must not hold the worker's exit.
+                    out.setLinger(0);
                     out.connect(endpoint);
                     since = System.nanoTime();
                     out.send(probe, kind == PatternKind.REQ_REP ? 0 : ZMQ.DONTWAIT);
@@ -1222,15 +1226,34 @@ public class ZmqBench implements Callable<Integer> {
             }
         }
 
+        /**
+         * How long local workers may take to join: 2 x --timeout, and up to a minute for those still starting (JVMs start slowly on
+         * a busy machine, whatever --timeout says). awaitWorkers names a stopped one at 2 x --timeout.
+         */
+        static Duration localJoin(Duration timeout) {
+            Duration twice = timeout.multipliedBy(2), minute = Duration.ofSeconds(60);
+            return twice.compareTo(minute) > 0 ? twice : minute;
+        }
+
         void awaitWorkers(Duration joinTimeout) throws RunFailure {
-            long until = System.nanoTime() + joinTimeout.toNanos();
+            long start = System.nanoTime(), until = start + joinTimeout.toNanos();
+            // Local workers (alive, checkWorkers sees to that) get until `last`; one that is stopped is named at joinTimeout.
+            long last = local ? start + localJoin(plan.timeout).toNanos() : until;
             while (Arrays.stream(senders).anyMatch(Objects::isNull) || Arrays.stream(receivers).anyMatch(Objects::isNull)
                     || (local && CHILDREN.stream().anyMatch(c -> !c.ready))) {
-                if (System.nanoTime() - until > 0) {
-                    long s = Arrays.stream(senders).filter(Objects::nonNull).count(), r = Arrays.stream(receivers).filter(Objects::nonNull).count();
-                    throw new RunFailure("only " + s + " sender(s) and " + r + " receiver(s) of " + plan.pairs + " joined within " + Units.duration(joinTimeout));
+                long now = System.nanoTime();
+                if (now - until > 0) {
+                    for (LocalChild c : CHILDREN) {
+                        String state = c.ready ? null : stoppedState(c.child.process.pid());
+                        if (state != null) throw new RunFailure(stage + ": " + c.child.name + " (pid " + c.child.process.pid() + ") has not joined within "
+                                + Units.duration(joinTimeout) + ": its process " + state);
+                    }
                 }
-                Incoming in = next(Math.min(until - System.nanoTime(), 100_000_000L) + System.nanoTime());   // a tenth of a second: readiness is checked too
+                if (now - last > 0) {
+                    long s = Arrays.stream(senders).filter(Objects::nonNull).count(), r = Arrays.stream(receivers).filter(Objects::nonNull).count();
+                    throw new RunFailure("only " + s + " sender(s) and " + r + " receiver(s) of " + plan.pairs + " joined within " + Units.duration(Duration.ofNanos(last - start)));
+                }
+                Incoming in = next(Math.min(last - now, 100_000_000L) + now);   // a tenth of a second: readiness is checked too
                 if (in == null || !in.ctl.type.equals("hello")) continue;
                 Member[] slots = "sender".equals(in.ctl.role) ? senders : receivers;
                 int free = Arrays.asList(slots).indexOf(null);
@@ -1297,15 +1320,27 @@ public class ZmqBench implements Callable<Integer> {
                 if (c.trouble != null) throw new RunFailure(stage + ": " + c.trouble);
             }
             for (Member m : members.values())
-                if (now - m.lastSeen > silence.toNanos())
-                    throw new RunFailure(stage + ": " + m + " stopped answering (no heartbeat for " + Units.duration(silence) + ")");
+                if (now - m.lastSeen > silence.toNanos()) throw new RunFailure(stage + ": " + silent(m, silence));
             long total = members.values().stream().mapToLong(m -> m.progress).sum();
             if (total != lastProgress) {
                 lastProgress = total;
                 progressAt = now;
             } else if (now - progressAt > plan.timeout.toNanos() && !members.isEmpty() && stage.contains("run")) {
-                throw new RunFailure(stage + ": no progress for " + Units.duration(plan.timeout));
+                // A stopped worker stalls the others too: whichever check trips first, the stopped one is named.
+                Optional<Member> stopped = members.values().stream().filter(m -> stoppedWorker(m) != null).findFirst();
+                throw new RunFailure(stage + ": " + (stopped.isPresent() ? silent(stopped.get(), plan.timeout) : "no progress for " + Units.duration(plan.timeout)));
             }
+        }
+
+        /** A worker without heartbeats: "receiver 1 (pid N on host) stopped answering for 3 s", and why, where its process is ours to see. */
+        String silent(Member m, Duration forHow) {
+            String state = stoppedWorker(m);
+            return m + " stopped answering for " + Units.duration(forHow) + (state == null ? " (no heartbeat)" : ": its process " + state);
+        }
+
+        /** "is stopped (...)" for a local worker that is alive but stopped (SIGSTOP, Ctrl-Z, a debugger), else null. */
+        static String stoppedWorker(Member m) {
+            return m.child == null ? null : stoppedState(m.child.child.process.pid());
         }
 
         void sendTo(byte[] identity, Ctl c) {
@@ -1516,6 +1551,8 @@ public class ZmqBench implements Callable<Integer> {
 
         public void close() {
             for (Member m : members.values()) sendTo(m.identity, Ctl.of("bye"));
+            // A stopped worker cannot take "bye" or SIGTERM until it runs again: SIGKILL reaches it now.
+            for (LocalChild c : CHILDREN) if (stoppedState(c.child.process.pid()) != null) c.child.process.destroyForcibly();
             if (local) {
                 long until = System.nanoTime() + 2_000_000_000L;
                 for (LocalChild c : CHILDREN) {
@@ -2080,12 +2117,32 @@ public class ZmqBench implements Callable<Integer> {
             return f;
         }
 
-        /** Bytes this user may still write in the base folder's file system. */
+        /** Bytes this user may still write in the base folder's file system (on hugetlbfs without size=, the free huge pages). */
         static long freeBytes() {
             try {
-                return Files.getFileStore(base).getUsableSpace();
+                FileStore store = Files.getFileStore(base);
+                if (store.type().equals("hugetlbfs") && store.getTotalSpace() == 0)
+                    return memInfo("HugePages_Free") * memInfo("Hugepagesize") * 1024;
+                return store.getUsableSpace();
             } catch (IOException e) {
                 return Long.MAX_VALUE;
+            }
+        }
+
+        /** A /proc/meminfo figure (kB for sizes), 0 where there is none. */
+        static long memInfo(String key) {
+            return Environment.firstLine(Path.of("/proc/meminfo"), key + ":").map(v -> Long.parseLong(v.replaceAll("[^0-9]", ""))).orElse(0L);
+        }
+
+        /** The length to give a file mapped in dir: bytes, rounded up to whole huge pages on hugetlbfs (which takes no other). */
+        static long mappedLength(Path dir, long bytes) {
+            try {
+                FileStore store = Files.getFileStore(dir);
+                if (!store.type().equals("hugetlbfs")) return bytes;
+                long page = store.getBlockSize();     // hugetlbfs's block is its huge page
+                return (bytes + page - 1) / page * page;
+            } catch (IOException | UnsupportedOperationException e) {
+                return bytes;
             }
         }
 
@@ -2100,7 +2157,11 @@ public class ZmqBench implements Callable<Integer> {
         }
 
         static String noSpace(String what, long bytes, long free) {
-            return base + " (" + fsType() + ") has " + Units.size(free) + " free; " + what + " needs " + Units.size(bytes);
+            boolean gib = Math.max(bytes, free) >= 10L << 30;   // both in one unit, with a decimal, so that need > free shows
+            double unit = gib ? 1L << 30 : 1L << 20;
+            String u = gib ? " GiB" : " MiB";
+            return base + " (" + fsType() + ") has " + String.format(Locale.ROOT, "%.1f", free / unit) + u + " free; " + what + " needs "
+                    + String.format(Locale.ROOT, "%.1f", Math.max(bytes, 1) / unit) + u;
         }
 
         /**
@@ -2429,9 +2490,12 @@ public class ZmqBench implements Callable<Integer> {
         /** Asks it to end, then forces it after 2 s. */
         void stop() { stopAll(List.of(this)); }
 
-        /** Asks them all to end at once, then forces whichever still runs 2 s later. */
+        /** Asks them all to end at once, then forces whichever still runs 2 s later; a stopped one, which would not hear the asking, at once. */
         static void stopAll(Collection<Child> children) {
-            children.forEach(c -> c.process.destroy());
+            children.forEach(c -> {
+                if (stoppedState(c.process.pid()) != null) c.process.destroyForcibly();
+                else c.process.destroy();
+            });
             long deadline = System.nanoTime() + 2_000_000_000L;
             try {
                 for (Child c : children) c.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -2466,6 +2530,20 @@ public class ZmqBench implements Callable<Integer> {
     static String howEnded(Process p) {
         int code = p.exitValue();
         return "(pid " + p.pid() + ") exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) + ")" : "");
+    }
+
+    /** "is stopped (SIGSTOP or Ctrl-Z): alive but silent" for a process stopped by a signal or a debugger, else null. */
+    static String stoppedState(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return switch (stat.charAt(stat.lastIndexOf(')') + 2)) {
+                case 'T' -> "is stopped (SIGSTOP or Ctrl-Z): alive but silent";
+                case 't' -> "is stopped by a debugger: alive but silent";
+                default -> null;
+            };
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Alive and not a zombie: a killed parent stays a zombie until someone reaps it. */

@@ -246,6 +246,47 @@ public class ArrowBenchTest extends Harness {
             }
         });
 
+        test("arrow-file's need is conservative: every file written is at most fileBytes, and arraysIn is the most arrays whose file fits", () -> {
+            Path dir = Files.createTempDirectory("arrow-file-need");
+            try (BufferAllocator a = new RootAllocator()) {
+                List<ArrowBench.Shape> shapes = List.of(SHAPE, new ArrowBench.Shape(ArrowBench.Dtype.float64, 1, 1024, 1),
+                        new ArrowBench.Shape(ArrowBench.Dtype.int8, 7, 16, 3), new ArrowBench.Shape(ArrowBench.Dtype.int32, 100, 4, 1));
+                for (ArrowBench.Shape shape : shapes)
+                    for (ArrowBench.Compression codec : List.of(ArrowBench.Compression.none, ArrowBench.Compression.zstd))
+                        for (long arrays : List.of(1L, 100L)) {
+                            Path file = dir.resolve("f.arrow");
+                            ArrowBench.Payload p = new ArrowBench.Payload(shape, 5, 0);
+                            long batches = (arrays + shape.batch() - 1) / shape.batch();
+                            try (VectorSchemaRoot root = shape.newBatch(a);
+                                 java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                                         StandardOpenOption.TRUNCATE_EXISTING);
+                                 org.apache.arrow.vector.ipc.ArrowFileWriter w = new org.apache.arrow.vector.ipc.ArrowFileWriter(root, null, ch, null,
+                                         IpcOption.DEFAULT, codec.factory(), codec.codec)) {
+                                w.start();
+                                for (long b = 0; b < batches; b++) {
+                                    p.fill(root, 1 + b * shape.batch(), System.nanoTime(), 0);
+                                    w.writeBatch();
+                                }
+                                w.end();
+                            }
+                            long real = Files.size(file), need = ArrowBench.FileTransport.fileBytes(shape, arrays);
+                            check(real <= need, shape + " " + codec + ", " + arrays + " arrays: a file of " + real + " bytes, more than the " + need + " counted");
+                            // Not much more for the default shapes, whose runs' cap it sets (narrow batches get a generous allowance for metadata).
+                            if (shape.columns() == 1 && arrays == 100)
+                                check(need <= 1.25 * real, shape + " " + codec + ", " + arrays + " arrays: " + need + " counted for a file of " + real + " bytes");
+                            Files.delete(file);
+                        }
+                for (ArrowBench.Shape shape : shapes)
+                    for (long bytes : List.of(1L << 20, 16L << 20, 1L << 30)) {
+                        long n = ArrowBench.FileTransport.arraysIn(shape, bytes);
+                        check(n % shape.batch() == 0 && (ArrowBench.FileTransport.fileBytes(shape, n) <= bytes || n == shape.batch())
+                                && ArrowBench.FileTransport.fileBytes(shape, n + shape.batch()) > bytes, shape + ": " + n + " arrays in " + bytes + " bytes");
+                    }
+            } finally {
+                deleteTree(dir);
+            }
+        });
+
         test("a run's window ends at its last verified receipt, before the report's bookkeeping (histogram encoding)", () -> {
             try (BufferAllocator a = new RootAllocator()) {
                 ArrowBench.Payload p = new ArrowBench.Payload(SHAPE, 7, 0);
@@ -272,7 +313,7 @@ public class ArrowBenchTest extends Harness {
         });
 
         test("cleanup removes what dead processes left and nothing else", () -> {
-            Path root = ArrowBench.SuiteFolder.ROOT;
+            Path root = ArrowBench.SuiteFolder.root();
             Files.createDirectories(root);
             Path dead = Files.createDirectory(root.resolve("ArrowBench-" + deadPid() + "-abc"));
             Files.writeString(dead.resolve("arrow-shm"), "x");
@@ -360,7 +401,7 @@ public class ArrowBenchTest extends Harness {
         test("--help documents every option, --list every method", () -> {
             Result help = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "--help");
             for (String o : List.of("--count", "--size", "--sizes", "--elements", "--dtype", "--columns", "--batch", "--compression", "--warmup",
-                    "--duration", "--methods", "--list", "--runs", "--out", "--quick", "--flight-uri", "--ring", "--timeout", "--seed", "--cleanup", "server"))
+                    "--duration", "--methods", "--list", "--runs", "--out", "--quick", "--flight-uri", "--ring", "--timeout", "--seed", "--shm-dir", "--cleanup", "server"))
                 check(help.out().contains(o), "--help mentions " + o);
             Result list = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--list");
             check(list.code() == 0 && list.out().lines().count() == ALL_METHODS.size(), "one line per method:\n" + list.out());
@@ -525,7 +566,8 @@ public class ArrowBenchTest extends Harness {
                     new String[]{"--flight-uri", "localhost:8815"},
                     new String[]{"--flight-uri", "grpc://host-without-port"},
                     new String[]{"--flight-uri", "grpc://[bad"},
-                    new String[]{"--out", file.resolve("results").toString()});
+                    new String[]{"--out", file.resolve("results").toString()},
+                    new String[]{"--shm-dir", work.resolve("no-such-folder").toString()});
             SCRIPT.rejects(Files.createDirectory(work.resolve("bad-input")), cases);
         });
 
@@ -604,6 +646,97 @@ public class ArrowBenchTest extends Harness {
                 check(rows.size() == ALL_METHODS.size() && rows.stream().allMatch(r -> r.get("verified").asBoolean()), "verified rows in " + name);
             }
         });
+
+        test("--shm-dir DIR: --quick keeps the run's files in DIR/ipcbench-<uid>, the rows name DIR and its file system, nothing is left there; "
+                + "--cleanup --shm-dir cleans there", () -> {
+            Path dir = Files.createDirectory(work.resolve("shm-dir")), out = work.resolve("shm-dir-out");
+            Set<String> before = SCRIPT.suiteEntries();
+            Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "--quick", "--shm-dir", dir.toString(), "-o", out.toString());
+            checkRows(out, r, ALL_METHODS, 8192, 1);
+            String fs = Files.getFileStore(dir).type();
+            for (JsonNode row : rows(out))
+                check(row.get("shm_dir").asText().equals(dir.toAbsolutePath().normalize().toString()) && row.get("shm_fs").asText().equals(fs),
+                        "the row names " + dir + " (" + fs + "): " + row.get("shm_dir") + " " + row.get("shm_fs"));
+            Path suite = dir.resolve("ipcbench-" + UID);
+            try (var left = Files.list(dir); var inSuite = Files.list(suite)) {
+                check(left.map(Path::getFileName).map(Path::toString).toList().equals(List.of("ipcbench-" + UID)), "only the suite folder in " + dir);
+                check(inSuite.findAny().isEmpty(), "the suite folder is empty: " + suite);
+            }
+            check(SCRIPT.entriesSince(before).isEmpty(), "nothing of the run in " + SUITE_FOLDER + ": " + SCRIPT.entriesSince(before));
+            Path dead = Files.createDirectory(suite.resolve("ArrowBench-" + deadPid() + "-abc"));
+            Files.writeString(dead.resolve("arrow-shm"), "x");
+            Result clean = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--cleanup", "--shm-dir", dir.toString());
+            check(clean.code() == 0 && clean.out().contains(dead.toString()) && !Files.exists(dead), "--cleanup --shm-dir removed " + dead + ": " + clean.out() + clean.err());
+        });
+
+        test("a small tmpfs (6 MiB) for --shm-dir: arrow-shm's default ring shrinks and arrow-file's runs stop at their cap, both named in the note "
+                + "and the summary; a --ring or a --count that cannot fit exits 1 before the first run, one line naming the free space, the need and the option", () -> {
+            Path dir = Files.createDirectory(work.resolve("small-tmpfs")), out = work.resolve("small-tmpfs-out");
+            TmpfsRun fits = runOnTmpfs(dir, "6m", SCRIPT.command(REPO, null, "-m", "arrow-shm,arrow-file", "--size", "1Mi", "-d", "200ms", "-w", "0", "-r", "1",
+                    "--shm-dir", dir.toString(), "-o", out.toString()), Duration.ofMinutes(3));
+            check(fits.result().code() == 0, "exit 0: " + fits.result().err());
+            check(fits.left().isEmpty(), "left on the tmpfs: " + fits.left());
+            List<JsonNode> rs = rows(out);
+            check(rs.size() == 2 && rs.stream().allMatch(row -> row.get("verified").asBoolean() && row.get("shm_fs").asText().equals("tmpfs")), "two verified rows: " + rs);
+            check(rs.get(0).get("note").asText().contains("ring shrunk from 3 to 2 slots"), "the shrunk ring in the note: " + rs.get(0).get("note"));
+            check(rs.get(1).get("note").asText().contains("a run stops at 1 array, a file of at most"),
+                    "arrow-file's cap in the note: " + rs.get(1).get("note"));
+            check(rs.get(1).get("count").asLong() == 1, "a run of one array: " + rs.get(1));
+            check(fits.result().out().contains("arrow-shm at 1 MiB: ring shrunk") && fits.result().out().contains("arrow-file at 1 MiB: a run stops at"),
+                    "both in the summary:\n" + fits.result().out());
+            for (String[] args : List.of(new String[]{"-m", "arrow-shm", "--ring", "16Mi", "--size", "8Ki", "-n", "100"},
+                    new String[]{"-m", "arrow-file", "--size", "1Mi", "-n", "10"})) {
+                List<String> all = new ArrayList<>(List.of(args));
+                all.addAll(List.of("--shm-dir", dir.toString(), "-o", out.toString()));
+                TmpfsRun refused = runOnTmpfs(dir, "6m", SCRIPT.command(REPO, null, all.toArray(String[]::new)), Duration.ofMinutes(2));
+                Result r = refused.result();
+                String option = args[2].equals("--ring") ? "--ring" : "--count";
+                check(r.code() == 1, String.join(" ", args) + ": exit 1, was " + r.code() + ": " + r.err());
+                check(r.errLines().size() == 1 && r.errLines().get(0).matches(".*" + java.util.regex.Pattern.quote(dir.toString()) + " \\(tmpfs\\) has .* free; "
+                        + args[1] + " at .* needs .*" + option + ".*--shm-dir.*"), String.join(" ", args) + ": one line naming the free space, the need and " + option + ": " + r.errLines());
+                check(r.out().isEmpty() && rows(out).size() == 2, "no run, no row: " + r.out());
+                check(refused.left().isEmpty(), "left on the tmpfs: " + refused.left());
+            }
+        });
+
+        test("the file system of arrow-file filling up mid-run (a tmpfs filled by another process after the first row): exit 1 with one line "
+                + "naming the method, the file's need and the free space; the finished runs' rows written, nothing left, no crash", () -> {
+            Path dir = Files.createDirectory(work.resolve("full-tmpfs")), out = work.resolve("full-tmpfs-out"), cwd = Files.createDirectory(work.resolve("full-cwd"));
+            ProcessBuilder script = SCRIPT.command(cwd, null, "-m", "arrow-file", "--size", "1Mi", "-n", "8", "-w", "0", "-r", "200",
+                    "--shm-dir", dir.toString(), "-o", out.toString());
+            // Once the first row is written, a filler takes every free byte of the tmpfs; it is removed after the script ends.
+            String filler = "\"$@\" & pid=$!; csv=" + out.resolve("results.csv") + "; "
+                    + "while kill -0 $pid 2>/dev/null && [ \"$(cat $csv 2>/dev/null | wc -l)\" -lt 2 ]; do sleep 0.02; done; "
+                    + "dd if=/dev/zero of=" + dir.resolve("filler") + " bs=1M 2>/dev/null; wait $pid; code=$?; rm -f " + dir.resolve("filler") + "; exit $code";
+            List<String> cmd = new ArrayList<>(List.of("sh", "-c", filler, "sh"));
+            cmd.addAll(script.command());
+            script.command(cmd);
+            TmpfsRun run = runOnTmpfs(dir, "40m", script, Duration.ofMinutes(3));
+            Result r = run.result();
+            check(r.code() == 1, "exit 1, was " + r.code() + ": " + r.err());
+            check(r.errLines().size() == 1, "one line: " + r.errLines());
+            String line = r.errLines().get(0);
+            check(line.contains("arrow-file") && line.contains(dir.toString()) && line.contains("(tmpfs) has") && line.contains(" free")
+                    && (line.contains("needs") || line.contains("of at most")) && line.contains("--shm-dir"), "names the method, the need and the free space: " + line);
+            List<JsonNode> rs = rows(out);
+            check(!rs.isEmpty() && rs.stream().allMatch(row -> row.get("verified").asBoolean() && row.get("count").asLong() == 8), "the finished runs' rows, verified: " + rs.size());
+            check(run.left().isEmpty(), "left on the tmpfs: " + run.left());
+            checkNoCrashLog(cwd);
+            System.out.println("     (" + rs.size() + " run(s) before the tmpfs filled: " + line + ")");
+        });
+
+        for (String method : List.of("arrow-shm", "arrow-stream-pipe", "arrow-flight")) {
+            // A spin on shared memory, a blocking write into a pipe, and gRPC's own waits: each gives up after --timeout.
+            test("a child stopped with SIGSTOP mid-run is detected within --timeout: " + method + " exits 1 naming it and the consumer, "
+                    + "the rows written stay, the stopped child is killed, nothing left", () -> {
+                Path out = work.resolve("stop-" + method);
+                String err = SCRIPT.stopChildMidRun(work, out, method, "consumer", Duration.ofSeconds(3),
+                        "-m", method, "--size", "8Ki", "-d", "1s", "-w", "0", "-r", "3", "-o", out.toString());
+                check(err.contains("no progress for 3 s: the consumer (pid") && err.contains("is stopped"), "says the consumer is stopped, not dead: " + err);
+                List<JsonNode> rows = rows(out);
+                check(!rows.isEmpty() && rows.size() < 3 && rows.stream().allMatch(row -> row.get("verified").asBoolean()), "the finished runs' rows, verified: " + rows);
+            });
+        }
 
         test("--cleanup runs without a benchmark", () -> {
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--cleanup");

@@ -286,6 +286,16 @@ public class Harness {
          * a second size). Returns the script's stderr; prints how long the script took to end after the stop.
          */
         String stopChildMidRun(Path work, Path out, String method, String childWord, Duration timeout, String... args) throws Exception {
+            return stopChildAfter(row -> true, work, out, method, childWord, timeout, args);
+        }
+
+        /** stopChildMidRun, once a row of the method itself is written (ShmBench writes its reference's rows before any child starts). */
+        String stopChildAfterRowOf(Path work, Path out, String method, String childWord, Duration timeout, String... args) throws Exception {
+            return stopChildAfter(row -> row.contains("," + method + ","), work, out, method, childWord, timeout, args);
+        }
+
+        private String stopChildAfter(java.util.function.Predicate<String> firstRow, Path work, Path out, String method, String childWord, Duration timeout,
+                                      String... args) throws Exception {
             Path err = work.resolve("stop-" + method + ".err");
             Set<String> before = suiteEntries();
             List<String> all = new ArrayList<>(List.of(args));
@@ -296,7 +306,8 @@ public class Harness {
                 awaitChild(launcher, Duration.ofMinutes(2));
                 Path csv = out.resolve("results.csv");
                 long until = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-                while (!(Files.exists(csv) && Files.readAllLines(csv).size() >= 2)) {
+                String producer = "-" + javaOf(launcher).pid() + "-";    // several runs may go at once: this one's files carry its pid
+                while (!(Files.exists(csv) && Files.readAllLines(csv).stream().skip(1).anyMatch(firstRow))) {
                     check(launcher.isAlive(), "the script ended before its first row: " + Files.readString(err));
                     check(System.nanoTime() < until, "no row within 2 minutes");
                     Thread.sleep(50);
@@ -305,6 +316,7 @@ public class Harness {
                 ProcessHandle child = children(launcher).stream().filter(ProcessHandle::isAlive).findFirst()
                         .orElseThrow(() -> new AssertionError("no child running after the first row: args must leave a run going"));
                 Set<String> during = entriesSince(before);
+                during.removeIf(name -> !name.contains(producer));
                 if (runFiles) check(!during.isEmpty(), "a run folder exists while running");
                 run.addAll(launcher.descendants().toList());
                 new ProcessBuilder("kill", "-STOP", String.valueOf(child.pid())).start().waitFor();
@@ -322,7 +334,7 @@ public class Harness {
                 Set<String> after = suiteEntries();
                 after.retainAll(during);
                 check(after.isEmpty(), "files left in the suite folder: " + after);
-                System.out.printf("     (ended %.2f s after the stop, --timeout %ds)%n", took, timeout.toSeconds());
+                System.out.printf("     (%s: ended %.2f s after the stop, --timeout %ds)%n", method, took, timeout.toSeconds());
                 return text;
             } finally {
                 for (ProcessHandle h : run) if (h.isAlive()) new ProcessBuilder("kill", "-KILL", String.valueOf(h.pid())).start().waitFor();
@@ -364,10 +376,7 @@ public class Harness {
             Set<String> left = suiteEntries();
             left.retainAll(during);
             check(left.isEmpty(), "files left: " + left);
-            try (Stream<Path> files = Files.list(cwd)) {
-                List<Path> crashes = files.filter(f -> f.getFileName().toString().startsWith("hs_err_pid")).toList();
-                check(crashes.isEmpty(), "the JVM crashed: " + crashes);
-            }
+            checkNoCrashLog(cwd);
         }
 
         /** The benchmark's own JVM: the process running the script without the child's role (jbang may exec into it). */
@@ -390,6 +399,14 @@ public class Harness {
             return all.isEmpty() ? List.of() : all.subList(1, all.size());
         } catch (IOException | RuntimeException e) {
             return h.info().arguments().map(Arrays::asList).orElse(List.of());
+        }
+    }
+
+    /** No JVM crashed with dir as its working directory, or below it (a SIGBUS on a mapped page of a full file system writes hs_err_pid*.log there). */
+    static void checkNoCrashLog(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            List<Path> crashes = files.filter(f -> f.getFileName().toString().startsWith("hs_err_pid")).toList();
+            check(crashes.isEmpty(), "a JVM crashed: " + crashes);
         }
     }
 

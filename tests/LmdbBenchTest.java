@@ -33,6 +33,7 @@ public class LmdbBenchTest extends Harness {
     public static void main(String[] args) throws Exception {
         filter = args.length > 0 ? args[0] : null;
         unitTests();
+        spaceTests();
         endToEndTests();
         System.exit(finish("LmdbBenchTest"));
     }
@@ -225,7 +226,7 @@ public class LmdbBenchTest extends Harness {
 
         test("shm: readers in another thread never see a torn version while the writer publishes without pause; lookups find every key", () -> {
             Path dir = Files.createTempDirectory("shm-seqlock");
-            var store = new LmdbBench.ShmStore(dir, false);
+            var store = new LmdbBench.ShmStore(dir, false, true);
             int entries = 2000;
             var first = LmdbBench.Encoded.of(42, entries, 1, -1);
             String file = store.prepare(LmdbBench.Access.snapshot, first);
@@ -266,6 +267,29 @@ public class LmdbBenchTest extends Harness {
             check(checks.errors == 0 && checks.torn == 0, "no torn or wrong read: " + checks.firstError);
             check(published.get() > 10 && checks.versions > 1, "the writer really wrote meanwhile: " + published + " publishes, " + checks.versions + " versions seen, "
                     + view.retries() + " retries");
+        });
+    }
+
+    static void spaceTests() {
+        test("LMDB's data file stays within what the free-space check counts for a run (10,000 entries, both forms); its folder goes when it closes", () -> {
+            Path dir = Files.createTempDirectory("lmdb-space");
+            for (LmdbBench.Access a : LmdbBench.Access.values()) {
+                Path folder = dir.resolve(a.name());
+                var store = new LmdbBench.LmdbStore(folder, false, 1L << 30, 3, false, 42, 0);
+                var sample = LmdbBench.Encoded.of(42, 10_000, 1, -1);
+                long before = store.spaceNeeded(a, sample).bytes();
+                store.prepare(a, sample);
+                for (long v = 1; v <= 8; v++) store.publish(LmdbBench.Encoded.of(42, 10_000, v, -1));
+                long size = Files.size(folder.resolve("data.mdb"));
+                long counted = LmdbBench.Space.lmdb(sample, a, 3, false);
+                check(size <= counted, a + ": data.mdb " + size + " bytes after 8 versions, more than the " + counted + " counted");
+                check(before <= counted && store.spaceNeeded(a, sample).bytes() == counted - size, a + ": what it holds is not counted again: " + before + ", "
+                        + store.spaceNeeded(a, sample).bytes());
+                check(Files.size(folder.resolve("lock.mdb")) >= LmdbBench.Space.lmdbLock(126), a + ": the lock file written out before LMDB maps it");
+                store.close();
+                check(!Files.exists(folder), a + ": its folder removed with it");
+            }
+            deleteTree(dir);
         });
     }
 
@@ -326,7 +350,7 @@ public class LmdbBenchTest extends Harness {
         test("--help documents every option, --list every method", () -> {
             Result help = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "--help");
             for (String o : List.of("--size", "--sizes", "--count", "--duration", "--readers", "--access", "--live-writes", "--warmup",
-                    "--methods", "--list", "--runs", "--out", "--quick", "--map-size", "--keep", "--timeout", "--seed", "--cleanup"))
+                    "--methods", "--list", "--runs", "--out", "--quick", "--map-size", "--keep", "--timeout", "--seed", "--shm-dir", "--cleanup"))
                 check(help.out().contains(o), "--help mentions " + o);
             check(help.out().contains("auto") && help.out().contains("95% interval"), "--help describes --runs auto:\n" + help.out());
             Result list = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--list");
@@ -514,7 +538,8 @@ public class LmdbBenchTest extends Harness {
                     new String[]{"--runs", "many"},
                     new String[]{"--duration", "1ms"},
                     new String[]{"--timeout", "0s"},
-                    new String[]{"--out", file.resolve("results").toString()});
+                    new String[]{"--out", file.resolve("results").toString()},
+                    new String[]{"--shm-dir", work.resolve("no-such-folder").toString()});
             SCRIPT.rejects(Files.createDirectory(work.resolve("bad-input")), cases);
             Result map = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--map-size", "1Mi", "-s", "10000", "-m", "lmdb");
             check(map.err().contains("LMDB needs about") && map.err().contains("give --map-size"), "the size needed: " + map.err());
@@ -526,27 +551,120 @@ public class LmdbBenchTest extends Harness {
                             "-o", work.resolve("kill-" + method).toString()));
         }
 
-        test("a reader that stops answering (SIGSTOP): the writer names it after --timeout and exits 1, nothing left", () -> {
-            Path err = work.resolve("stopped.err");
+        test("--shm-dir DIR: every file of the run in DIR/ipcbench-<uid>, none in /dev/shm; rows say shm_dir and shm_fs; only that folder stays, empty; --cleanup --shm-dir cleans there", () -> {
+            Path dir = Files.createTempDirectory("lmdb-shm-dir");
+            Path out = work.resolve("shm-dir-out");
             Set<String> before = SCRIPT.suiteEntries();
-            Process launcher = SCRIPT.command(REPO, null, "-m", "shm", "--access", "point", "-s", "100", "-d", "10m", "-w", "0", "-r", "1", "--timeout", "2s",
-                    "-o", work.resolve("stopped").toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
-            ProcessHandle reader = null;
+            Process p = SCRIPT.command(REPO, null, "--quick", "--readers", "1", "--shm-dir", dir.toString(), "-o", out.toString())
+                    .redirectOutput(work.resolve("shm-dir.out").toFile()).redirectError(work.resolve("shm-dir.err").toFile()).start();
+            Set<String> seen = new TreeSet<>(), elsewhere = new TreeSet<>();
             try {
-                reader = SCRIPT.awaitChild(launcher, Duration.ofMinutes(2));
-                Thread.sleep(3000);
-                new ProcessBuilder("kill", "-STOP", String.valueOf(reader.pid())).start().waitFor();
-                check(launcher.waitFor(15, TimeUnit.SECONDS), "the writer still waits 15 s after a reader froze");
-                String text = Files.readString(err);
-                check(launcher.exitValue() == 1 && text.contains("said nothing for 2 s"), "exit 1 naming the silent reader, was " + launcher.exitValue() + ": " + text);
-                check(reader.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).get() != null, "the frozen reader was killed");
-                check(SCRIPT.entriesSince(before).isEmpty(), "files left: " + SCRIPT.entriesSince(before));
+                // What the run puts in DIR and in the usual suite folder, looked at every 20 ms while it runs.
+                while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
+                    try (var files = Files.walk(dir)) {
+                        files.filter(Files::isRegularFile).forEach(f -> seen.add(f.getFileName().toString()));
+                    } catch (IOException | java.io.UncheckedIOException vanished) {
+                        // a file removed while walking
+                    }
+                    elsewhere.addAll(SCRIPT.entriesSince(before));
+                }
             } finally {
-                if (reader != null) reader.destroyForcibly();
-                launcher.descendants().forEach(ProcessHandle::destroyForcibly);
-                launcher.destroyForcibly();
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
             }
+            Result r = new Result(p.exitValue(), Files.readString(work.resolve("shm-dir.out")), Files.readString(work.resolve("shm-dir.err")), 0);
+            checkRows(out, r, quickRows);
+            check(seen.containsAll(List.of("data.mdb", "lock.mdb", "dict-1000.shm")), "LMDB's files and shm's file were in DIR: " + seen);
+            check(elsewhere.isEmpty(), "nothing in the default suite folder: " + elsewhere);
+            String fs = Files.getFileStore(dir).type();
+            for (JsonNode row : rows(out))
+                check(row.get("shm_dir").asText().equals(dir.toString()) && row.get("shm_fs").asText().equals(fs), "shm_dir " + dir + ", shm_fs " + fs + ": " + row.get("shm_dir") + " " + row.get("shm_fs"));
+            Path suite = dir.resolve("ipcbench-" + UID);
+            List<Path> left;
+            try (var walk = Files.walk(dir)) {
+                left = walk.toList();
+            }
+            check(left.equals(List.of(dir, suite)), "only the empty suite folder stays: " + left);
+            Path dead = Files.createDirectory(suite.resolve("LmdbBench-" + deadPid() + "-abcdef"));
+            Files.writeString(dead.resolve("dict-10.shm"), "x");
+            Result cleanup = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--cleanup", "--shm-dir", dir.toString());
+            check(cleanup.code() == 0 && !Files.exists(dead) && cleanup.out().contains(dead.toString()), "--cleanup removed the dead run folder in DIR: " + cleanup.out() + cleanup.err());
+            deleteTree(dir);
         });
+
+        test("a file system too small for the largest dictionary: exit 1 before any run, one line naming its free space, the need and --shm-dir; nothing left", () -> {
+            Path dir = Files.createTempDirectory("lmdb-small");
+            Path out = work.resolve("small-out");
+            TmpfsRun run = runOnTmpfs(dir, "4m", SCRIPT.command(REPO, null, "-m", "shm,lmdb", "--sizes", "10,10000", "-n", "5", "-w", "0", "-r", "1",
+                    "--shm-dir", dir.toString(), "-o", out.toString()), Duration.ofMinutes(2));
+            Result r = run.result();
+            check(r.code() == 1, "exit 1, was " + r.code() + ": " + r.err());
+            check(r.errLines().size() == 1, "one line: " + r.errLines());
+            String line = r.errLines().get(0);
+            check(line.contains(dir + " (tmpfs) has 4 MiB free") && line.contains("lmdb with 10,000 entries") && line.contains("needs") && line.contains("--sizes")
+                    && line.contains("--shm-dir"), "names the free space, the need and what helps: " + line);
+            check(!Files.exists(out) && r.out().isEmpty(), "no run started");
+            check(run.left().isEmpty(), "left: " + run.left());
+            deleteTree(dir);
+        });
+
+        test("LMDB's file system full in the middle of a run (the free-space checks skipped): exit 1, one line naming data.mdb, its need and the space left; rows kept; nothing left; no JVM crash", () -> {
+            Path dir = Files.createTempDirectory("lmdb-full");
+            Path cwd = Files.createDirectory(work.resolve("full-cwd"));
+            Path out = work.resolve("full-out");
+            // 10 entries fit; 10,000 (versions of 1.2 MB, three of them in the file) cannot, and LMDB meets the full disk while committing.
+            TmpfsRun run = runOnTmpfs(dir, "3m", SCRIPT.command(cwd, null, "-m", "lmdb", "--access", "snapshot", "--sizes", "10,10000", "-n", "5", "-w", "0", "-r", "1",
+                    "--readers", "1", "--shm-dir", dir.toString(), "--skip-space-check", "-o", out.toString()), Duration.ofMinutes(3));
+            Result r = run.result();
+            check(r.code() == 1, "exit 1, was " + r.code() + ": " + r.err());
+            check(r.errLines().size() == 1, "one line: " + r.errLines());
+            String line = r.errLines().get(0);
+            check(line.contains("lmdb, snapshot, 10,000 entries") && line.contains("data.mdb could not grow") && line.contains("may take it to")
+                    && line.contains("(tmpfs) has") && line.contains("--shm-dir"), "names the file, its need and the space left: " + line);
+            List<JsonNode> rows = rows(out);
+            check(rows.size() == 2 && rows.stream().allMatch(x -> x.get("entries").asInt() == 10 && x.get("verified").asBoolean()), "the rows of 10 entries kept: " + rows);
+            check(run.left().isEmpty(), "left: " + run.left());
+            checkNoCrashLog(cwd);
+            deleteTree(dir);
+        });
+
+        test("the file system filled by other work after the first row: exit 1 with one line naming data.mdb, its need and the space left; rows kept; nothing left; no JVM crash", () -> {
+            Path dir = Files.createTempDirectory("lmdb-filled");
+            Path cwd = Files.createDirectory(work.resolve("filled-cwd"));
+            Path out = work.resolve("filled-out");
+            // As soon as the first row is written, a filler takes every free byte of the tmpfs: the next run's check (or, should
+            // the filler land inside a run, LMDB's commit) meets a full file system. The filler goes before the tmpfs is looked at.
+            String fill = "dir=$1; out=$2; shift 2; \"$@\" & pid=$!; "
+                    + "while [ ! -s \"$out/results.csv\" ] && kill -0 $pid 2>/dev/null; do sleep 0.05; done; "
+                    + "dd if=/dev/zero of=\"$dir/filler\" bs=64k 2>/dev/null; wait $pid; code=$?; rm -f \"$dir/filler\"; exit $code";
+            List<String> cmd = new ArrayList<>(List.of("sh", "-c", fill, "sh", dir.toString(), out.toString()));
+            cmd.addAll(SCRIPT.command(cwd, null, "-m", "lmdb", "--access", "snapshot", "--sizes", "10,10000", "-d", "1s", "-w", "0", "-r", "2", "--readers", "1",
+                    "--shm-dir", dir.toString(), "-o", out.toString()).command());
+            TmpfsRun run = runOnTmpfs(dir, "16m", new ProcessBuilder(cmd).directory(cwd.toFile()), Duration.ofMinutes(3));
+            Result r = run.result();
+            check(r.code() == 1, "exit 1, was " + r.code() + ": " + r.err());
+            check(r.errLines().size() == 1, "one line: " + r.errLines());
+            String line = r.errLines().get(0);
+            check(line.startsWith("LmdbBench: lmdb, snapshot, ") && line.contains("data.mdb") && line.contains("(tmpfs) has") && line.contains(" free")
+                    && line.contains("--shm-dir"), "names the file, its need and the space left: " + line);
+            List<JsonNode> rows = rows(out);
+            check(rows.size() >= 2 && rows.stream().allMatch(x -> x.get("entries").asInt() == 10 && x.get("verified").asBoolean()), "the rows before, kept: " + rows);
+            check(run.left().isEmpty(), "left: " + run.left());
+            checkNoCrashLog(cwd);
+            deleteTree(dir);
+        });
+
+        // The writer waits for its readers' lines in one way for every method, but what a stopped reader holds differs:
+        // an LMDB read transaction and reader slot, a mapping of shm's file, a TCP connection to zmq's serving thread.
+        for (String method : ALL_METHODS) {
+            test("a child stopped with SIGSTOP mid-run is detected within --timeout: " + method + "'s writer names the reader, keeps the rows, ends every process, exit 1", () -> {
+                Path out = work.resolve("stopped-" + method);
+                String err = SCRIPT.stopChildMidRun(work, out, method, "reader", Duration.ofSeconds(4), "-m", method, "--access", "snapshot", "-s", "10",
+                        "-d", "1s", "-w", "0", "-r", "2", "--readers", "1", "-o", out.toString());
+                check(err.contains("said nothing for 4 s"), "the silence named with the timeout: " + err);
+                check(rows(out).stream().allMatch(x -> x.get("verified").asBoolean()) && !rows(out).isEmpty(), "the rows before the stop, verified: " + rows(out));
+            });
+        }
 
         test("the writer killed after its commit: a new run with --keep finds the LMDB data whole and reads it", () -> {
             Path out = work.resolve("kept");

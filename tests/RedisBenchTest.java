@@ -419,6 +419,21 @@ public class RedisBenchTest extends Harness {
             });
         }
 
+        // pubsub's producer waits for the slowest subscriber, list's for the consumers together (and the consumer waits in BRPOP).
+        for (String method : List.of("pubsub", "list")) {
+            test("a child stopped with SIGSTOP mid-run is detected within --timeout during " + method + ": the consumer named, the rows kept, exit 1, consumer and server gone", () -> {
+                Path out = work.resolve("stop-" + method);
+                String err = SCRIPT.stopChildMidRun(work, out, method + "-p16", "consumer 0 (pid", Duration.ofSeconds(3),
+                        "-m", method, "--size", "1Ki", "--pipeline", "16", "-d", "1s", "-w", "0", "-r", "3", "--no-redis-benchmark", "-o", out.toString());
+                check(err.contains("is stopped"), "says the consumer is stopped, not dead: " + err);
+                List<JsonNode> rows = rows(out);
+                check(!rows.isEmpty() && rows.size() < 3 && rows.stream().allMatch(r -> r.get("verified").asBoolean() && r.get("method").asText().equals(method + "-p16")),
+                        "the finished runs' rows, verified: " + rows);
+                for (int i = 0; i < 50 && !ourServers().isEmpty(); i++) Thread.sleep(100);
+                check(ourServers().isEmpty(), "no server left: " + ourServers());
+            });
+        }
+
         test("SIGINT (Ctrl-C) during pubsub: exit 130 without a crash, consumers and server gone, files removed", () -> {
             Path cwd = Files.createDirectory(work.resolve("sigint"));
             SCRIPT.interruptMidRun(cwd, "-m", "pubsub", "--consumers", "2", "--size", "1Ki", "-d", "10m", "-w", "0", "-r", "1", "-o", cwd.resolve("out").toString());

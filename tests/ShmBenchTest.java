@@ -34,6 +34,7 @@ public class ShmBenchTest extends Harness {
     public static void main(String[] args) throws Exception {
         filter = args.length > 0 ? args[0] : null;
         unitTests();
+        roomTests();
         endToEndTests();
         System.exit(finish("ShmBenchTest"));
     }
@@ -387,7 +388,7 @@ public class ShmBenchTest extends Harness {
         });
 
         test("cleanup removes what dead processes left and nothing else", () -> {
-            Path root = ShmBench.SuiteFolder.ROOT;
+            Path root = ShmBench.SuiteFolder.root();
             long dead = deadPid();
             Path mine = ShmBench.SuiteFolder.createRunDir(ShmBench.SuiteFolder.newRunId());
             Path orphan = Files.createDirectories(root.resolve("ShmBench-" + dead + "-abc123"));
@@ -426,6 +427,48 @@ public class ShmBenchTest extends Harness {
             for (String role : List.of("filled", "emptied"))
                 check(!Files.exists(ShmBench.SuiteFolder.SHM.resolve("sem." + ShmBench.SuiteFolder.SEMAPHORE_PREFIX + runId + "-" + role)), "semaphore " + role + " removed with the run folder");
             event.close();
+        });
+    }
+
+    static void roomTests() {
+        test("room: each method's files at a size; chronicle's queue of a run at least what Chronicle writes; the default ring halved to fit, a given one kept", () -> {
+            int kib8 = 8192, record = ShmBench.Records.bytes(kib8);
+            check(ShmBench.sessionBytes("queue", kib8, 1, 4 << 20) == 0, "queue keeps no file");
+            check(ShmBench.sessionBytes("shm-ring", kib8, 1, 4 << 20) == (4 << 20) + 4096, "the ring: 4 KiB of positions and 4 MiB of records");
+            check(ShmBench.sessionBytes("zmq-shm", kib8, 1, 4 << 20) == ShmBench.pages(64L * record), "zmq-shm: 64 slots of one array");
+            check(ShmBench.sessionBytes("shm-event", kib8, 1, 4 << 20) >= 64 + record, "shm-event: its slot");
+            // Chronicle Queue 2026.4 on tmpfs, measured: 2000 documents of 8 KiB (and 28 bytes each) take 16,461,824 bytes, queue folder and all.
+            check(ShmBench.chronicleRunBytes(2000, kib8, 1) >= 16_461_824L, "chronicle's 2000 arrays: " + ShmBench.chronicleRunBytes(2000, kib8, 1));
+            check(ShmBench.chronicleRunBytes(2000, kib8, 10) >= 16_461_824L - 2000 * 4, "in batches of 10, no less than the arrays");
+            check(ShmBench.fitRing("shm-ring", 4 << 20, false, kib8, 1, 64L << 20) == 4 << 20, "the default ring kept in 64 MiB");
+            long fitted = ShmBench.fitRing("shm-ring", 4 << 20, false, kib8, 1, 3L << 20);
+            check(fitted == 1 << 20 && ShmBench.sessionBytes("shm-ring", kib8, 1, fitted) <= (3L << 20) / 2, "halved to 1 MiB in 3 MiB free: " + fitted);
+            long least = ShmBench.fitRing("shm-ring", 4 << 20, false, kib8, 1, 4096);
+            check(least >= 2L * record && least < 4L * record, "never below two batches: " + least);
+            check(ShmBench.fitRing("shm-ring", 4 << 20, true, kib8, 1, 3L << 20) == 4 << 20, "--ring given: kept, to fail with its line if it does not fit");
+            check(ShmBench.fitRing("zmq-shm", 4 << 20, false, kib8, 1, 3L << 20) == 4 << 20, "zmq-shm's 64 slots (528 KiB) fit: its ring kept");
+        });
+
+        test("--cleanup with --shm-dir: the leftovers of the suite folder in DIR are removed, and only there", () -> {
+            Path dir = Files.createTempDirectory("shm-dir-cleanup");
+            Path before = ShmBench.SuiteFolder.base();
+            var cl = new picocli.CommandLine(new ShmBench());
+            long dead = deadPid();
+            Path inShm = ShmBench.SuiteFolder.root().resolve("ShmBench-" + dead + "-abc123");
+            try {
+                Files.createDirectories(inShm);
+                ShmBench.SuiteFolder.useShmDir(cl, dir);
+                check(ShmBench.SuiteFolder.root().equals(dir.toAbsolutePath().resolve("ipcbench-" + UID)), "the suite folder moves into DIR: " + ShmBench.SuiteFolder.root());
+                Path orphan = Files.createDirectories(ShmBench.SuiteFolder.root().resolve("ShmBench-" + dead + "-abc123"));
+                Files.writeString(orphan.resolve("ring"), "x");
+                List<Path> removed = ShmBench.SuiteFolder.removeLeftovers();
+                check(!Files.exists(orphan) && removed.contains(orphan), "the dead run's folder in DIR removed and named: " + removed);
+                check(Files.exists(inShm), "the one in " + before + " is not DIR's to clean");
+            } finally {
+                ShmBench.SuiteFolder.useShmDir(cl, before);
+                deleteTree(inShm);
+                deleteTree(dir);
+            }
         });
     }
 
@@ -496,7 +539,7 @@ public class ShmBenchTest extends Harness {
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "--help");
             check(r.code() == 0, "exit 0");
             for (String opt : List.of("--count", "--size", "--sizes", "--elements", "--dtype", "--batch", "--warmup", "--duration", "--methods",
-                    "--list", "--runs", "--out", "--quick", "--ring", "--wait", "--rate", "--sem-spin", "--timeout", "--seed", "--cleanup", "--help", "--version"))
+                    "--list", "--runs", "--out", "--quick", "--ring", "--wait", "--rate", "--sem-spin", "--timeout", "--seed", "--shm-dir", "--cleanup", "--help", "--version"))
                 check(r.out().contains(opt), "help mentions " + opt);
             check(r.out().contains("auto: at least 6 runs, at most 10"), "help describes --runs auto");
             check(!r.err().contains("WARN"), "help text without picocli's format warnings: " + r.err());
@@ -633,6 +676,7 @@ public class ShmBenchTest extends Harness {
                     new String[]{"--runs", "0"},
                     new String[]{"--runs", "many"},
                     new String[]{"--stall-at", "-1"},
+                    new String[]{"--shm-dir", work.resolve("no-such-folder").toString()},
                     new String[]{"--out", file.resolve("results").toString()});
             SCRIPT.rejects(Files.createDirectory(work.resolve("bad-input")), cases);
         });
@@ -693,7 +737,141 @@ public class ShmBenchTest extends Harness {
 
         test("a results folder whose results.csv has other columns: exit 2, one line naming --out, the file unchanged, nothing run", SCRIPT::refusesAnotherSchema);
 
+        roomEndToEndTests(work);
         deleteTree(work);
     }
 
+    /** Where shared memory lives (--shm-dir), a small or full file system there, a consumer that hangs. */
+    static void roomEndToEndTests(Path work) throws Exception {
+        test("--shm-dir DIR: --quick keeps every file of its runs in DIR/ipcbench-<uid>; rows record DIR and its file system; nothing left there but the empty suite folder", () -> {
+            Path dir = Files.createDirectory(work.resolve("shm-dir")), out = work.resolve("shm-dir-out");
+            Set<String> before = SCRIPT.suiteEntries();
+            Set<String> seen = Collections.synchronizedSet(new TreeSet<>()), inShm = Collections.synchronizedSet(new TreeSet<>());
+            Thread watch = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try (Stream<Path> files = Files.walk(dir)) {
+                        files.forEach(f -> seen.add(f.getFileName().toString()));
+                        SCRIPT.entriesSince(before).stream().filter(n -> n.startsWith("ShmBench-")).forEach(inShm::add);
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (IOException | RuntimeException e) {
+                        // a run's file went while we looked: look again
+                    }
+                }
+            });
+            watch.start();
+            Result r;
+            try {
+                r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "--quick", "--shm-dir", dir.toString(), "-o", out.toString());
+            } finally {
+                watch.interrupt();
+                watch.join();
+            }
+            checkRows(out, r, ALL_METHODS, 8192, 1);
+            String type = Files.getFileStore(dir).type();
+            for (JsonNode row : rows(out))
+                check(row.get("shm_dir").asText().equals(dir.toAbsolutePath().toString()) && row.get("shm_fs").asText().equals(type),
+                        "shm_dir " + dir + " and shm_fs " + type + " recorded: " + row.get("shm_dir") + ", " + row.get("shm_fs"));
+            check(seen.containsAll(List.of("ring", "slot", "slots", "checked", "queue-1")), "the runs' files were in DIR: " + seen);
+            check(inShm.isEmpty(), "no run folder in " + SUITE_FOLDER + ": " + inShm);
+            try (Stream<Path> left = Files.walk(dir)) {
+                List<String> names = left.map(f -> dir.relativize(f).toString()).sorted().toList();
+                check(names.equals(List.of("", "ipcbench-" + UID)), "only the empty suite folder left in DIR: " + names);
+            }
+        });
+
+        test("on an 8 MiB tmpfs the default ring is halved and chronicle's runs are cut to fit, each said in the row's note and in the summary", () -> {
+            Path dir = Files.createDirectory(work.resolve("tmpfs-8m")), out = work.resolve("tmpfs-8m-out");
+            TmpfsRun run = runOnTmpfs(dir, "8m", SCRIPT.command(REPO, null, "-m", "shm-ring,chronicle", "-w", "0", "-r", "1", "--shm-dir", dir.toString(),
+                    "-o", out.toString()), Duration.ofMinutes(3));
+            Result r = run.result();
+            check(r.code() == 0, "exit 0: " + r.err());
+            List<JsonNode> rows = rows(out);
+            check(rows.size() == 3 && rows.stream().allMatch(row -> row.get("verified").asBoolean()), "three rows, verified: " + rows.size());
+            String ringNote = rows.get(1).get("note").asText(), queueNote = rows.get(2).get("note").asText();
+            check(ringNote.contains("ring of 2 MiB in") && ringNote.contains("a ring of 2 MiB, not the default 4 MiB, to fit the 8 MiB free in " + dir + " (tmpfs)"),
+                    "the ring halved, in its note: " + ringNote);
+            long count = rows.get(2).get("count").asLong();
+            check(queueNote.contains("runs cut to " + String.format(Locale.ROOT, "%,d", count) + " arrays, short of their time: a run's queue may take a quarter of the")
+                    && rows.get(2).get("seconds").asDouble() < 1, "chronicle's run cut, in its note: " + count + " arrays in " + rows.get(2).get("seconds") + " s: " + queueNote);
+            check(r.out().contains("Shrunk to fit: shm-ring at 8 KiB: a ring of 2 MiB") && r.out().contains("Shrunk to fit: chronicle at 8 KiB: runs cut to "),
+                    "and in the summary:\n" + r.out());
+            check(run.left().isEmpty(), "left on the tmpfs: " + run.left());
+        });
+
+        test("a file system too small for a given --ring: exit 1 before the first run, one line naming the free space, the need and what helps", () -> {
+            Path dir = Files.createDirectory(work.resolve("tmpfs-2m")), out = work.resolve("tmpfs-2m-out");
+            TmpfsRun run = runOnTmpfs(dir, "2m", SCRIPT.command(REPO, null, "-m", "shm-ring", "--ring", "4Mi", "-n", "100", "--shm-dir", dir.toString(),
+                    "-o", out.toString()), Duration.ofMinutes(2));
+            Result r = run.result();
+            check(r.code() == 1, "exit 1, was " + r.code() + ": " + r.err());
+            check(r.errLines().size() == 1, "one line: " + r.errLines());
+            String line = r.errLines().get(0);
+            check(line.contains(dir + " (tmpfs) has 2 MiB free; shm-ring's ring of 4 MiB at 8 KiB needs 4") && line.contains("a smaller --ring")
+                    && line.contains("--shm-dir DIR"), "names the free space, the need and what helps: " + line);
+            check(!Files.exists(out.resolve("results.csv")), "no run, not even limit-memcpy's");
+            check(run.left().isEmpty(), "left on the tmpfs: " + run.left());
+        });
+
+        test("a file system that fills up mid-run (another program takes the space after chronicle's first run): exit 1, one line naming chronicle's queue, "
+                + "its need and the free space; the finished runs' rows kept, nothing left, no crash log", () -> {
+            Path cwd = Files.createDirectory(work.resolve("fills-up")), dir = Files.createDirectory(cwd.resolve("shm")), out = cwd.resolve("out");
+            // 2000 arrays at 1000/s: each run's queue (16 MB) grows for 2 s, 8 MB a second. Once the first run's row is written, a
+            // filler leaves 6 MiB free, short of the rest of the second run's queue even a second into it; the shell's df and
+            // fallocate may be 3/4 s late on a busy machine before the filler itself finds no room.
+            ProcessBuilder pb = SCRIPT.command(cwd, null, "-m", "chronicle", "-n", "2000", "--rate", "1000", "-r", "3", "-w", "0", "--shm-dir", dir.toString(),
+                    "-o", out.toString());
+            List<String> script = new ArrayList<>(List.of("sh", "-c", """
+                    "$@" & pid=$!
+                    until grep -q ',chronicle,' "$OUT/results.csv" 2>/dev/null; do kill -0 $pid 2>/dev/null || break; sleep 0.05; done
+                    avail=$(df -k --output=avail "$SHM" | tail -1)
+                    fallocate -l $(( (avail - 6144) * 1024 )) "$SHM/filler" || echo "@@ the filler failed" >&2
+                    wait $pid; code=$?; rm -f "$SHM/filler"; exit $code""", "fill"));
+            script.addAll(pb.command());
+            pb.command(script).environment().putAll(Map.of("OUT", out.toString(), "SHM", dir.toString()));
+            TmpfsRun run = runOnTmpfs(dir, "40m", pb, Duration.ofMinutes(3));
+            Result r = run.result();
+            check(r.code() == 1, "exit 1, was " + r.code() + ": " + r.err());
+            check(r.errLines().size() == 1, "one line: " + r.errLines());
+            String line = r.errLines().get(0);
+            check(line.startsWith("ShmBench: chronicle, 8 KiB run ") && line.contains(dir + " (tmpfs) has ") && line.contains(" free; ")
+                    && line.contains("chronicle queue") && line.contains(" needs "), "names chronicle's queue, its need and the free space: " + line);
+            System.out.println("     (" + line + ")");
+            List<JsonNode> queued = rows(out).stream().filter(row -> row.get("method").asText().equals("chronicle")).toList();
+            check(!queued.isEmpty() && queued.size() < 3 && queued.stream().allMatch(row -> row.get("verified").asBoolean()), "the finished runs' rows: " + queued.size());
+            check(run.left().isEmpty(), "left on the tmpfs: " + run.left());
+            checkNoCrashLog(cwd);
+        });
+
+        // Each way the producer waits for its consumer: spinning on shared memory (shm-ring; chronicle's window waits the same
+        // way), semaphores (shm-event), a pipe (queue), JeroMQ sockets (zmq-shm); a 64 KiB ring (or pipe) fills within a few
+        // arrays. Runs of 0.4 s, three of them, so that the stop falls in a run. The four at once: each waits 3 s for nothing.
+        test("a child stopped with SIGSTOP mid-run is detected within --timeout: shm-ring, shm-event, queue and zmq-shm (each way the producer waits) "
+                + "exit 1 naming the consumer, rows kept, nothing left", () -> {
+            List<String> methods = List.of("shm-ring", "shm-event", "queue", "zmq-shm");
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(methods.size());
+            try {
+                Map<String, java.util.concurrent.Future<String>> stops = new LinkedHashMap<>();
+                for (String method : methods) {
+                    Path out = work.resolve("stop-" + method + "-out");
+                    stops.put(method, pool.submit(() -> SCRIPT.stopChildAfterRowOf(work, out, method, "consumer", Duration.ofSeconds(3), "-m", method, "-n", "400", "--rate", "1000",
+                            "-r", "3", "-w", "0", "--ring", "64Ki", "-o", out.toString())));
+                }
+                for (var stop : stops.entrySet()) {
+                    String method = stop.getKey(), err;
+                    try {
+                        err = stop.getValue().get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        throw new AssertionError(method + ": " + e.getCause().getMessage(), e.getCause());
+                    }
+                    check(err.contains("made no progress for 3 s (stopped, or hung), so it was killed"), method + " says what happened: " + err);
+                    check(rows(work.resolve("stop-" + method + "-out")).stream().anyMatch(row -> row.get("method").asText().equals(method)
+                            && row.get("verified").asBoolean()), method + ": its first row kept");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        });
+    }
 }

@@ -170,10 +170,7 @@ public class SuiteTest extends Harness {
                 check(row.get("shm_dir").asText().equals("/dev/shm") && row.get("shm_fs").asText().equals("tmpfs"), "rows record /dev/shm as tmpfs: " + row.get("shm_dir") + " " + row.get("shm_fs"));
             }
             for (String bench : BENCHES) check(rows.stream().anyMatch(row -> row.get("bench").asText().equals(bench)), bench + " wrote rows");
-            try (var files = Files.walk(work)) {
-                List<Path> crashes = files.filter(f -> f.getFileName().toString().startsWith("hs_err_pid")).toList();
-                check(crashes.isEmpty(), "a JVM crashed: " + crashes);
-            }
+            checkNoCrashLog(work);
             System.out.println("     (" + small.result().err().lines().filter(l -> l.startsWith("=== ") && l.contains(" in ")).map(String::strip).reduce((a, b) -> a + "; " + b).orElse("") + ")");
         });
 

@@ -145,6 +145,39 @@ public class TransportBenchTest extends Harness {
                 TransportBench.SuiteFolder.delete(dir);
             }
         });
+        test("chronicle: the space counted for its queues is at least what they take, so a run fitted to the free space never fills it", () -> {
+            String id = TransportBench.SuiteFolder.newRunId();
+            Path dir = TransportBench.SuiteFolder.createRunDir(id);
+            var abort = new TransportBench.Abort();
+            try {
+                for (int size : List.of(100, 10_000)) {
+                    Path sized = Files.createDirectory(dir.resolve("s" + size));
+                    var requester = new TransportBench.ChronicleTransport(new TransportBench.Context(true, sized, id, size, 0, abort));
+                    var responder = new TransportBench.ChronicleTransport(new TransportBench.Context(false, sized, id, size, 0, abort));
+                    int roundTrips = 2000;
+                    try {
+                        var checker = new TransportBench.RawChecker(size, 5);
+                        for (int i = 1; i <= roundTrips; i++) {
+                            requester.send(checker.request(i));
+                            responder.send(responder.receive());
+                            check(checker.check(i, requester.receive()) == null, "round trip " + i + " verifies");
+                        }
+                    } finally {
+                        requester.close();
+                        responder.close();
+                    }
+                    Result du = run(new ProcessBuilder("du", "-s", "-B1", sized.toString()), Duration.ofSeconds(30));
+                    long taken = Long.parseLong(du.out().split("\\s+")[0]);
+                    var footprint = TransportBench.ChronicleTransport.footprint(size);
+                    long counted = footprint.fixed() + roundTrips * footprint.perRoundTrip();
+                    check(taken > roundTrips * 2L * size, "the queues hold every message (" + taken + " bytes), so the test has teeth");
+                    check(counted >= taken, size + " B: " + roundTrips + " round trips take " + taken + " bytes, counted " + counted);
+                    check(counted <= taken * 1.5 + (1 << 20), size + " B: counted " + counted + " for " + taken + " taken: not so much that runs shrink for nothing");
+                }
+            } finally {
+                TransportBench.SuiteFolder.delete(dir);
+            }
+        });
         test("--runs takes N or auto; auto stops between 6 and 10 runs once the 95% interval is within 5%", () -> {
             var c = new TransportBench.RunsConverter();
             check(c.convert("auto").auto() && c.convert("3").count() == 3, "auto and 3");
@@ -161,7 +194,7 @@ public class TransportBenchTest extends Harness {
             check(!auto.another(List.of(1.0, 3.0, 1.0, 3.0, 1.0, 3.0, 1.0, 3.0, 1.0, 3.0)), "10 runs: done, however spread");
         });
         test("cleanup removes what this script's dead processes left and nothing else", () -> {
-            Path root = TransportBench.SuiteFolder.ROOT, shm = TransportBench.SuiteFolder.SHM;
+            Path root = TransportBench.SuiteFolder.root(), shm = TransportBench.SuiteFolder.SHM;
             long dead = deadPid();
             Path mine = TransportBench.SuiteFolder.createRunDir(TransportBench.SuiteFolder.newRunId());
             Path orphan = Files.createDirectories(root.resolve("TransportBench-" + dead + "-abc123"));
@@ -254,7 +287,7 @@ public class TransportBenchTest extends Harness {
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "--help");
             check(r.code() == 0, "exit 0");
             for (String opt : List.of("--count", "--size", "--sizes", "--warmup", "--duration", "--methods", "--list", "--runs",
-                    "--out", "--quick", "--payload", "--sem-spin", "--timeout", "--seed", "--cleanup", "--help", "--version"))
+                    "--out", "--quick", "--payload", "--sem-spin", "--timeout", "--seed", "--shm-dir", "--cleanup", "--help", "--version"))
                 check(r.out().contains(opt), "help mentions " + opt);
             check(r.out().contains("auto") && r.out().contains("95% interval"), "help describes --runs auto");
             check(!r.out().contains("--stall-reply") && !r.out().contains("--scribble-reply"), "the test-only options are hidden");
@@ -384,17 +417,112 @@ public class TransportBenchTest extends Harness {
                     new String[]{"--payload", "xml"},
                     new String[]{"--runs", "0"},
                     new String[]{"--runs", "many"},
-                    new String[]{"--out", file.resolve("results").toString()});
+                    new String[]{"--out", file.resolve("results").toString()},
+                    new String[]{"--shm-dir", work.resolve("no-such-folder").toString()});
             SCRIPT.rejects(Files.createDirectory(work.resolve("bad-input")), cases);
         });
 
         test("--cleanup removes this script's dead run folder and says so; another script's dead one and a live one of its own stay", SCRIPT::cleansOnlyItsOwn);
         test("a results folder whose results.csv has other columns: exit 2, one line naming --out, the file unchanged, nothing run", SCRIPT::refusesAnotherSchema);
 
+        // Runs that last until the test ends them: -d, as -n 1000000000 would be refused by chronicle (its queues keep every message, and -n must fit).
         for (String method : ALL_METHODS) {
             test("responder killed with SIGKILL during " + method + ": parent exits 1 within 5 s, nothing left", () ->
-                    SCRIPT.killChildMidRun(work, method, "-m", method, "-s", "1k", "-n", "1000000000", "-w", "0", "-r", "1", "-o", work.resolve("kill-" + method).toString()));
+                    SCRIPT.killChildMidRun(work, method, "-m", method, "-s", "1k", "-d", "10m", "-w", "0", "-r", "1", "-o", work.resolve("kill-" + method).toString()));
         }
+
+        // Three ways of waiting for a reply: spinning on shared memory, a blocking socket read, a library's poll (Chronicle's tailer).
+        for (String method : List.of("shm-spin", "uds", "chronicle")) {
+            test("a child stopped with SIGSTOP mid-run is detected within --timeout during " + method + ": the responder named, the rows kept, exit 1, nothing left", () -> {
+                Path out = work.resolve("stop-" + method);
+                String err = SCRIPT.stopChildMidRun(work, out, method, "responder", Duration.ofSeconds(3),
+                        "-m", method, "-s", "100", "-w", "100", "-d", "1s", "-r", "3", "-o", out.toString());
+                check(err.contains("no reply for 3 s; the responder is stopped"), "says the responder is stopped, not dead: " + err);
+                List<JsonNode> rows = rows(out);
+                check(!rows.isEmpty() && rows.size() < 3 && rows.stream().allMatch(r -> r.get("verified").asBoolean()), "the finished runs' rows, verified: " + rows.size());
+            });
+        }
+
+        test("--shm-dir DIR: the run's files go to DIR/ipcbench-<uid>, rows record DIR and its file system, nothing is left there; --cleanup --shm-dir cleans there only", () -> {
+            Path dir = Files.createDirectory(work.resolve("shm-dir")), out = work.resolve("shm-dir-out");
+            Path mine = dir.resolve("ipcbench-" + UID);
+            Process launcher = SCRIPT.command(REPO, null, "--quick", "-m", "shm-sem,uds,chronicle", "--sizes", "100", "--shm-dir", dir.toString(), "-o", out.toString())
+                    .redirectOutput(work.resolve("shm-dir.out").toFile()).redirectError(work.resolve("shm-dir.err").toFile()).start();
+            Set<String> seenThere = new TreeSet<>(), seenInDefault = new TreeSet<>();
+            try {
+                SCRIPT.awaitChild(launcher, Duration.ofMinutes(2));
+                String prefix = "TransportBench-" + SCRIPT.javaOf(launcher).pid() + "-";
+                while (!launcher.waitFor(50, TimeUnit.MILLISECONDS)) {
+                    for (var place : List.of(Map.entry(mine, seenThere), Map.entry(SUITE_FOLDER, seenInDefault))) {
+                        try (Stream<Path> entries = Files.list(place.getKey())) {
+                            entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix)).forEach(place.getValue()::add);
+                        } catch (IOException ignored) { }
+                    }
+                }
+            } finally {
+                launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+                launcher.destroyForcibly();
+            }
+            check(launcher.exitValue() == 0, "exit 0: " + Files.readString(work.resolve("shm-dir.err")));
+            check(seenThere.size() >= 2, "run folders appeared in " + mine + ": " + seenThere);
+            check(seenInDefault.isEmpty(), "none in " + SUITE_FOLDER + ": " + seenInDefault);
+            List<JsonNode> rows = rows(out);
+            check(rows.size() == 3 && rows.stream().allMatch(r -> r.get("verified").asBoolean()), "3 verified rows: " + rows.size());
+            String type = Files.getFileStore(dir).type();
+            for (JsonNode row : rows)
+                check(row.get("shm_dir").asText().equals(dir.toAbsolutePath().toString()) && row.get("shm_fs").asText().equals(type),
+                        "the row records " + dir + " (" + type + "): " + row.get("shm_dir") + " (" + row.get("shm_fs") + ")");
+            try (Stream<Path> left = Files.walk(dir)) {
+                check(left.toList().equals(List.of(dir, mine)), "nothing left but the empty " + mine);
+            }
+            long dead = deadPid();
+            Path deadThere = Files.createDirectory(mine.resolve("TransportBench-" + dead + "-abc123"));
+            Files.writeString(deadThere.resolve("shm"), "x");
+            Path deadInDefault = Files.createDirectories(SUITE_FOLDER.resolve("TransportBench-" + dead + "-def456"));
+            try {
+                Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--cleanup", "--shm-dir", dir.toString());
+                check(r.code() == 0 && !Files.exists(deadThere) && r.out().contains(deadThere.toString()), "--cleanup --shm-dir removed and named " + deadThere + ": " + r.out() + r.err());
+                check(Files.exists(deadInDefault) && !r.out().contains(deadInDefault.toString()), "and left " + SUITE_FOLDER + " alone: " + r.out());
+            } finally {
+                deleteTree(deadInDefault);
+            }
+        });
+
+        test("on a 64 MiB /dev/shm (a container's), --quick's chronicle at 2 MB shrinks to fit, said in its row's note and the summary; nothing left", () -> {
+            Path out = work.resolve("small-shm");
+            TmpfsRun r = runOnTmpfs(SHM, "64m", SCRIPT.command(REPO, null, "--quick", "-m", "shm-spin,chronicle", "--sizes", "2M", "-o", out.toString()), Duration.ofMinutes(3));
+            check(r.result().code() == 0, "exit 0: " + r.result().err());
+            List<JsonNode> rows = rows(out);
+            check(rows.size() == 2 && rows.stream().allMatch(row -> row.get("verified").asBoolean()), "both rows verified: " + rows.size());
+            JsonNode chronicle = rows.stream().filter(row -> row.get("method").asText().equals("chronicle")).findFirst().orElseThrow();
+            long n = chronicle.get("count").asLong();
+            check(n >= TransportBench.MIN_FIT_RUN && n < 40, "fewer round trips than --quick's 40, at least " + TransportBench.MIN_FIT_RUN + ": " + n);
+            String note = chronicle.get("note").asText();
+            check(note.contains("shrunk to fit /dev/shm (tmpfs") && note.contains(n + " round trips instead of 40"), "the note says so: " + note);
+            check(r.result().out().contains("chronicle at 2 MB shrunk to fit /dev/shm") && r.result().out().contains("--shm-dir"), "and the summary:\n" + r.result().out());
+            check(r.left().isEmpty(), "left on /dev/shm: " + r.left());
+        });
+
+        test("a file system that fills up mid-run (chronicle's queues on a 64 MiB --shm-dir, filled from outside after the first row): exit 1, one line, the finished rows kept, nothing left, no crash", () -> {
+            Path dir = Files.createDirectory(work.resolve("filled")), out = work.resolve("filled-out"), cwd = Files.createDirectory(work.resolve("filled-cwd"));
+            // dd writes until the tmpfs is full, while run 2 writes into its queues.
+            String fill = "D=$1; O=$2; shift 2; \"$@\" & pid=$!; "
+                    + "while [ ! -s \"$O/results.csv\" ] && kill -0 $pid 2>/dev/null; do sleep 0.02; done; "
+                    + "dd if=/dev/zero of=\"$D/filler\" bs=64k 2>/dev/null; wait $pid; code=$?; rm -f \"$D/filler\"; exit $code";
+            List<String> cmd = new ArrayList<>(List.of("sh", "-c", fill, "fill", dir.toString(), out.toString()));
+            cmd.addAll(SCRIPT.command(cwd, null, "-m", "chronicle", "-s", "1k", "-w", "100", "-d", "1s", "-r", "3", "--shm-dir", dir.toString(), "-o", out.toString()).command());
+            TmpfsRun r = runOnTmpfs(dir, "64m", new ProcessBuilder(cmd).directory(cwd.toFile()), Duration.ofMinutes(3));
+            List<String> err = r.result().errLines();
+            check(r.result().code() == 1, "exit 1, was " + r.result().code() + ": " + err);
+            check(err.size() == 1, "one line on stderr: " + err);
+            check(err.get(0).contains("chronicle") && err.get(0).contains(" free") && (err.get(0).contains("needs") || err.get(0).contains("adds"))
+                    && err.get(0).contains("--shm-dir"), "names the method, the free space, the need and what helps: " + err.get(0));
+            List<JsonNode> rows = rows(out);
+            check(!rows.isEmpty() && rows.size() < 3 && rows.stream().allMatch(row -> row.get("verified").asBoolean()), "the finished runs' rows, verified: " + rows.size());
+            check(r.left().isEmpty(), "left on the file system: " + r.left());
+            checkNoCrashLog(cwd);
+            System.out.println("     " + err.get(0));
+        });
 
         test("parent killed with SIGKILL: the responder exits by itself, the next start cleans up", () -> {
             Set<String> before = SCRIPT.suiteEntries();
@@ -422,7 +550,7 @@ public class TransportBenchTest extends Harness {
         for (String method : ALL_METHODS) {
             test("SIGINT (Ctrl-C) during " + method + ": exit 130 without a crash, responder gone, files removed", () -> {
                 Path cwd = Files.createDirectory(work.resolve("sigint-" + method));
-                SCRIPT.interruptMidRun(cwd, "-m", method, "-s", "100", "-n", "1000000000", "-w", "0", "-r", "1", "-o", cwd.resolve("out").toString());
+                SCRIPT.interruptMidRun(cwd, "-m", method, "-s", "100", "-d", "10m", "-w", "0", "-r", "1", "-o", cwd.resolve("out").toString());
             });
         }
 

@@ -479,6 +479,20 @@ public class ZmqBenchTest extends Harness {
             check(workers.stream().noneMatch(ProcessHandle::isAlive), "no worker left");
         });
 
+        // push-pull's sender blocks at its high-water mark; req-rep's waits for each reply: both are caught by the heartbeats.
+        for (String pattern : List.of("push-pull", "req-rep")) {
+            test("a child stopped with SIGSTOP mid-run is detected within --timeout in " + pattern + ": the worker named, the rows kept, exit 1, no worker left", () -> {
+                Path out = work.resolve("stop-" + pattern);
+                String err = SCRIPT.stopChildMidRun(work, out, pattern + " tcp", "stopped answering", Duration.ofSeconds(3),
+                        "-p", pattern, "-m", "tcp", "--size", "1Ki", "-d", "1s", "-w", "0", "-r", "3", "-o", out.toString());
+                check(java.util.regex.Pattern.compile("(receiver|sender) 1 \\(pid \\d+[^)]*\\) stopped answering.*is stopped").matcher(err).find(),
+                        "names the worker and says it is stopped, not dead: " + err);
+                List<JsonNode> rows = rows(out);
+                check(!rows.isEmpty() && rows.size() < 3 && rows.stream().allMatch(r -> r.get("verified").asBoolean() && r.get("pattern").asText().equals(pattern)),
+                        "the finished runs' rows, verified: " + rows);
+            });
+        }
+
         test("SIGINT (Ctrl-C) during a run: exit 130 without a crash, workers gone", () -> {
             Path cwd = Files.createDirectory(work.resolve("sigint"));
             SCRIPT.interruptMidRun(cwd, "-p", "push-pull", "-m", "tcp", "-d", "10m", "-w", "0", "-r", "1", "-o", cwd.resolve("out").toString());
