@@ -863,13 +863,13 @@ public class ShmBench implements Callable<Integer> {
         public String endpoint() { return descriptors.getLastEndpoint() + " " + returns.getLastEndpoint(); }
 
         public void awaitPeer(Child consumer) throws IOException {
-            for (int tries = 0; tries < 100; tries++) {
+            for (int tries = 0; tries < 300; tries++) {   // 30 s, as long as a consumer's JVM may take to start on a busy machine
                 descriptors.send(pair(PROBE, 0), 0);    // may time out while the connection is still being made
                 byte[] echo = returns.recv(0);
                 if (echo != null && ByteBuffer.wrap(echo).getInt(0) == PROBE) return;
                 abort.check();
             }
-            throw new IOException("the consumer echoed no probe on " + returns.getLastEndpoint() + " in 10 s");
+            throw new IOException("the consumer echoed no probe on " + returns.getLastEndpoint() + " in 30 s");
         }
 
         /** A fresh array each time: JeroMQ sends the array itself, later, from its I/O thread. */

@@ -116,10 +116,21 @@ public class Harness {
 
         Path file() { return REPO.resolve(name + ".java"); }
 
-        /** jbang running the script in dir: the copy there if there is one (the copy-alone test), else the repository's. */
+        /**
+         * The script run in dir with args: through jbang where dir holds a copy of it (the copy-alone test) or another JDK
+         * is asked for, as a user runs it; else the JVM jbang would start for the repository's script, without jbang's
+         * own JVM in front of it (javaCommand), which would add a second or two to each of hundreds of runs.
+         */
         ProcessBuilder command(Path dir, Path javaHome, String... args) {
-            String script = Files.exists(dir.resolve(name + ".java")) ? name + ".java" : file().toString();
-            List<String> cmd = new ArrayList<>(List.of(JBANG, script));
+            List<String> cmd = new ArrayList<>();
+            if (Files.exists(dir.resolve(name + ".java")) || javaHome != null) cmd.addAll(List.of(JBANG, Files.exists(dir.resolve(name + ".java")) ? name + ".java" : file().toString()));
+            else {
+                try {
+                    cmd.addAll(javaCommand());
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot build " + name + ": " + e.getMessage(), e);
+                }
+            }
             cmd.addAll(List.of(args));
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
             if (javaHome != null) pb.environment().put("JAVA_HOME", javaHome.toString());
@@ -128,6 +139,21 @@ public class Harness {
 
         Result run(Path dir, Path javaHome, Duration limit, String... args) throws Exception {
             return Harness.run(command(dir, javaHome, args), limit);
+        }
+
+        /** The command jbang runs for the script (its java, runtime options, class path, main class), built once per test run. */
+        List<String> javaCommand() throws Exception {
+            List<String> known = JAVA_COMMANDS.get(name);
+            if (known != null) return known;
+            var tools = jbangTools(name);
+            String javaHome = System.getenv().getOrDefault("JAVA_HOME", tools.path("availableJdkPath").asText());
+            List<String> cmd = new ArrayList<>(List.of(Path.of(javaHome, "bin", "java").toString()));
+            tools.path("runtimeOptions").forEach(o -> cmd.add(o.asText()));
+            List<String> classPath = new ArrayList<>(List.of(tools.get("applicationJar").asText()));
+            tools.get("resolvedDependencies").forEach(d -> classPath.add(d.asText()));
+            cmd.addAll(List.of("-cp", String.join(":", classPath), tools.get("mainClass").asText()));
+            JAVA_COMMANDS.put(name, cmd);
+            return cmd;
         }
 
         /** This script's run folders and semaphores, as they are now. */
@@ -172,8 +198,19 @@ public class Harness {
          */
         void rejects(Path cwd, List<String[]> cases) throws Exception {
             Set<String> before = suiteEntries();
+            // The script's JVM itself, two at a time: jbang's own JVM in front of each case would double the test's time.
+            List<String> jvm = javaCommand();
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            List<java.util.concurrent.Future<Result>> results = new ArrayList<>();
             for (String[] args : cases) {
-                Result r = run(cwd, null, Duration.ofMinutes(2), args);
+                List<String> cmd = new ArrayList<>(jvm);
+                cmd.addAll(List.of(args));
+                results.add(pool.submit(() -> Harness.run(new ProcessBuilder(cmd).directory(cwd.toFile()), Duration.ofMinutes(2))));
+            }
+            pool.shutdown();
+            for (int i = 0; i < cases.size(); i++) {
+                String[] args = cases.get(i);
+                Result r = results.get(i).get();
                 String shown = String.join(" ", args);
                 check(r.code() == 2, shown + ": exit 2, was " + r.code());
                 check(r.errLines().size() == 1, shown + ": one line on stderr, was: " + r.errLines());
@@ -400,6 +437,24 @@ public class Harness {
         } catch (IOException | RuntimeException e) {
             return h.info().arguments().map(Arrays::asList).orElse(List.of());
         }
+    }
+
+    static final Map<String, List<String>> JAVA_COMMANDS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * What jbang knows of a script (`jbang info tools`: its jar, dependencies, main class, runtime options, JDK), after
+     * building it; built again should the jar be gone (the script edited meanwhile).
+     */
+    static JsonNode jbangTools(String script) throws Exception {
+        JsonNode tools = null;
+        for (int tries = 0; tries < 3 && (tools == null || !Files.exists(Path.of(tools.get("applicationJar").asText()))); tries++) {
+            Result build = run(new ProcessBuilder(JBANG, "build", REPO.resolve(script + ".java").toString()).directory(REPO.toFile()), Duration.ofMinutes(5));
+            check(build.code() == 0, "jbang build " + script + ": " + build.err());
+            Result info = run(new ProcessBuilder(JBANG, "info", "tools", REPO.resolve(script + ".java").toString()).directory(REPO.toFile()), Duration.ofMinutes(3));
+            check(info.code() == 0, "jbang info tools " + script + ": " + info.err());
+            tools = JSON.readTree(info.out());
+        }
+        return tools;
     }
 
     /** No JVM crashed with dir as its working directory, or below it (a SIGBUS on a mapped page of a full file system writes hs_err_pid*.log there). */

@@ -808,7 +808,7 @@ public class ShmBenchTest extends Harness {
             check(r.code() == 1, "exit 1, was " + r.code() + ": " + r.err());
             check(r.errLines().size() == 1, "one line: " + r.errLines());
             String line = r.errLines().get(0);
-            check(line.contains(dir + " (tmpfs) has 2 MiB free; shm-ring's ring of 4 MiB at 8 KiB needs 4") && line.contains("a smaller --ring")
+            check(line.contains(dir + " (tmpfs) has 2.0 MiB free; shm-ring's ring of 4 MiB at 8 KiB needs 4") && line.contains("a smaller --ring")
                     && line.contains("--shm-dir DIR"), "names the free space, the need and what helps: " + line);
             check(!Files.exists(out.resolve("results.csv")), "no run, not even limit-memcpy's");
             check(run.left().isEmpty(), "left on the tmpfs: " + run.left());

@@ -68,14 +68,7 @@ public class SuiteTest extends Harness {
      * give (jbang info tools), through setpriv.
      */
     static ProcessBuilder asUser(String[] user, String bench, Path shared, Path home, Path out) throws Exception {
-        com.fasterxml.jackson.databind.JsonNode tools = null;
-        for (int tries = 0; tries < 3 && (tools == null || !Files.exists(Path.of(tools.get("applicationJar").asText()))); tries++) {   // the script edited meanwhile: build again
-            Result build = run(REPO, Duration.ofMinutes(5), JBANG, "build", REPO.resolve(bench + ".java").toString());
-            check(build.code() == 0, "jbang build " + bench + ": " + build.err());
-            Result info = run(REPO, Duration.ofMinutes(3), JBANG, "info", "tools", REPO.resolve(bench + ".java").toString());
-            check(info.code() == 0, "jbang info tools " + bench + ": " + info.err());
-            tools = JSON.readTree(info.out());
-        }
+        var tools = jbangTools(bench);
         Path jars = Files.createDirectories(shared.resolve(bench));
         List<String> classPath = new ArrayList<>();
         List<String> sources = new ArrayList<>(List.of(tools.get("applicationJar").asText()));
@@ -178,8 +171,7 @@ public class SuiteTest extends Harness {
             Path ro = Files.createDirectories(work.resolve("read-only"));
             for (String bench : BENCHES) {
                 Path out = ro.resolve("results");
-                TmpfsRun r = runOnTmpfs(ro, "1m", true, new ProcessBuilder(JBANG, REPO.resolve(bench + ".java").toString(), "--quick", "--out", out.toString())
-                        .directory(work.toFile()), Duration.ofMinutes(2));
+                TmpfsRun r = runOnTmpfs(ro, "1m", true, new Script(bench, "--role").command(work, null, "--quick", "--out", out.toString()), Duration.ofMinutes(2));
                 List<String> err = r.result().errLines();
                 check(r.result().code() == 2, bench + ": exit 2, was " + r.result().code() + ": " + err);
                 check(err.size() == 1 && err.get(0).contains("--out") && err.get(0).contains(out.toString()), bench + ": one line naming --out and the folder: " + err);
@@ -199,8 +191,9 @@ public class SuiteTest extends Harness {
                 for (String bench : BENCHES) {
                     ProcessBuilder theirs = asUser(user, bench, shared, home, home.resolve("out-" + bench));
                     Process them = theirs.redirectOutput(home.resolve(bench + ".out").toFile()).redirectError(home.resolve(bench + ".err").toFile()).start();
-                    Result mine = run(new ProcessBuilder(JBANG, REPO.resolve(bench + ".java").toString(), "--quick", "--out", work.resolve("root-" + bench).toString())
-                            .directory(work.toFile()), Duration.ofMinutes(5));
+                    List<String> root = new ArrayList<>(new Script(bench, "--role").javaCommand());
+                    root.addAll(List.of("--quick", "--out", work.resolve("root-" + bench).toString()));
+                    Result mine = run(new ProcessBuilder(root).directory(work.toFile()), Duration.ofMinutes(5));
                     boolean ended = them.waitFor(5, java.util.concurrent.TimeUnit.MINUTES);
                     if (!ended) them.descendants().forEach(ProcessHandle::destroyForcibly);
                     check(ended, bench + ": the second user's run still going after 5 minutes");
