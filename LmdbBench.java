@@ -2602,9 +2602,17 @@ public class LmdbBench implements Callable<Integer> {
         return cli.execute(args);
     }
 
+    /**
+     * The JVM's answer to a SIGBUS on a mapped page the file system could not back (it filled up): an InternalError,
+     * thrown soon after the access, where the scripts' space checks left another program filling it between two checks.
+     */
+    static boolean pageFault(Throwable e) {
+        return e instanceof InternalError && String.valueOf(e.getMessage()).contains("unsafe memory access");
+    }
+
     /** An exception as one line: its type and message, and its causes' (three at most). */
     static String oneLine(Throwable e) {
-        if (e instanceof InternalError && String.valueOf(e.getMessage()).contains("unsafe memory access"))   // SIGBUS on a mapped page
+        if (pageFault(e))
             return "a mapped file in " + SuiteFolder.base() + " (" + SuiteFolder.fsType() + ") could not get a page: its file system is full ("
                     + Units.size(SuiteFolder.freeBytes()) + " free now); use --shm-dir DIR on a bigger file system (Docker: --shm-size=1g)";
         StringBuilder line = new StringBuilder(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
