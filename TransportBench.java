@@ -1,5 +1,5 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//DESCRIPTION Request/reply ping-pong of raw bytes between two processes: shared memory (spin, semaphores), ZeroMQ, Unix sockets, TCP, pipes, Chronicle Queue
+//DESCRIPTION Request/reply ping-pong of raw bytes between two processes: shared memory (spin, semaphores), ZeroMQ, Unix sockets, TCP, pipes, Chronicle Queue, Agrona rings, Aeron (ipc, udp)
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.hdrhistogram:HdrHistogram:2.2.2
@@ -8,13 +8,15 @@
 //DEPS org.zeromq:jeromq:0.6.0
 //DEPS net.openhft:chronicle-queue:2026.4
 //DEPS org.slf4j:slf4j-nop:2.0.17
+//DEPS io.aeron:aeron-client:1.51.0
+//DEPS io.aeron:aeron-driver:1.51.0
 //RUNTIME_OPTIONS -Dchronicle.analytics.disable=true --enable-native-access=ALL-UNNAMED
 //RUNTIME_OPTIONS --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
 //RUNTIME_OPTIONS --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
 //RUNTIME_OPTIONS --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
 //RUNTIME_OPTIONS --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
 //RUNTIME_OPTIONS --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
-//RUNTIME_OPTIONS --add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED
+//RUNTIME_OPTIONS --add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED
 
 /*
  * TransportBench: how long does one request/reply round trip of N bytes take between two processes?
@@ -32,7 +34,9 @@
  *
  * Methods: shm-spin and shm-sem (a memory-mapped file in /dev/shm; busy-spin, or POSIX named
  * semaphores through JNA), zmq-tcp and zmq-ipc (JeroMQ REQ/REP), uds (Unix domain socket),
- * tcp (loopback, TCP_NODELAY), pipe (the child's stdin/stdout), chronicle (two Chronicle Queues).
+ * tcp (loopback, TCP_NODELAY), pipe (the child's stdin/stdout), chronicle (two Chronicle Queues), and the JVM world's
+ * references: agrona-ring (two Agrona OneToOneRingBuffers on a mapped file) and aeron-ipc, aeron-udp (Aeron through a
+ * media driver embedded in the requester, its directory in the run folder; docs/TransportBench.md says how it is run).
  *
  * RTT is timed from encoding the request to the whole reply in the requester's own memory (the
  * shared-memory methods copy it out of the mapping, as a socket's read does; with --payload json,
@@ -54,6 +58,15 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.logbuffer.ControlledFragmentHandler;
+import io.aeron.logbuffer.FrameDescriptor;
+import io.aeron.logbuffer.LogBufferDescriptor;
+import io.aeron.protocol.DataHeaderFlyweight;
 import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -61,6 +74,16 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.HdrHistogram.Histogram;
+import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.ControlledMessageHandler;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -215,6 +238,8 @@ public class TransportBench implements Callable<Integer> {
         void send(ByteBuffer frame) throws IOException;
         /** Waits for the next frame; the returned view is valid until the next send or receive. */
         ByteBuffer receive() throws IOException;
+        /** What the row's note adds for this end as opened (sizes chosen for the messages), or null. */
+        default String detail() { return null; }
         /** Testing (--scribble-reply): overwrite the memory the peer wrote the last frame into, where that is shared. */
         default void scribbleShared() {}
         @Override void close();
@@ -291,7 +316,21 @@ public class TransportBench implements Callable<Integer> {
                     .summary("two Chronicle Queues (request, reply), tailers busy-polling")
                     .note("two Chronicle Queues in the suite folder, tailers polling"),
                     // A queue keeps every message until its files are removed: a new pair per size keeps /dev/shm's peak use to one size's.
-                    (ctx, ep) -> new ChronicleTransport(ctx), true, ChronicleTransport::footprint));
+                    (ctx, ep) -> new ChronicleTransport(ctx), true, ChronicleTransport::footprint),
+            // Sized per message size (rings, terms), so each size gets a new pair: a small message then cycles through little memory.
+            new Method(MethodInfo.named("agrona-ring").waits("spin")
+                    .summary("two Agrona OneToOneRingBuffers (request, reply) on one memory-mapped file in /dev/shm, no driver")
+                    .note("two Agrona OneToOneRingBuffers on one mapped file, busy-polled; the responder echoes from ring to ring"),
+                    (ctx, ep) -> new AgronaRingTransport(ctx), true, AgronaRingTransport::footprint),
+            new Method(MethodInfo.named("aeron-ipc").waits("spin")
+                    .summary("Aeron aeron:ipc, a publication and a subscription each way, media driver embedded in the requester")
+                    .note("Aeron aeron:ipc, exclusive publications, both sides busy-polling; " + AeronTransport.DRIVER_NOTE),
+                    (ctx, ep) -> new AeronTransport(ctx, ep, false), true, capacity -> AeronTransport.footprint(capacity, false)),
+            new Method(MethodInfo.named("aeron-udp").waits(AeronTransport.UDP_WAITS)
+                    .summary("Aeron aeron:udp on loopback (the path between hosts), the same driver sending and receiving")
+                    .note("Aeron aeron:udp on 127.0.0.1, exclusive publications, both sides polling" + (AeronTransport.SPARE_CORES ? "" : " and yielding when idle")
+                            + "; " + AeronTransport.DRIVER_NOTE),
+                    (ctx, ep) -> new AeronTransport(ctx, ep, true), true, capacity -> AeronTransport.footprint(capacity, true)));
 
     static Method method(String name) {
         return METHODS.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
@@ -406,6 +445,7 @@ public class TransportBench implements Callable<Integer> {
 
         public void close() {
             if (sems != null) sems.close();
+            IoUtil.unmap(map);    // at once: a deleted file's pages stay taken while a mapping holds them, until the GC gets to it
             try { file.close(); } catch (IOException ignored) { }
         }
     }
@@ -717,6 +757,280 @@ public class TransportBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * Agrona's OneToOneRingBuffer, the ring under Aeron: a request ring and a reply ring on one memory-mapped file, no
+     * driver. Each ring is the smallest power of two whose largest message (an eighth of it) takes the frame, so a
+     * small message cycles through little memory, as shm-spin's one slot does. The responder echoes from the request
+     * ring straight into the reply ring (one copy): it reads the request without consuming it (controlledRead, ABORT)
+     * and consumes it once the reply is written. The requester copies the reply out, as a socket's read does.
+     */
+    static final class AgronaRingTransport implements Transport {
+        static final int MESSAGE = 1, MIN_CAPACITY = 4096;
+        final FileChannel file;
+        final OneToOneRingBuffer sendRing, receiveRing;
+        final UnsafeBuffer source = new UnsafeBuffer(0, 0);
+        final MappedByteBuffer ringMemory;
+        final Abort abort;
+        final boolean requester;
+        final byte[] own;
+        final ByteBuffer ownView;
+        final MessageHandler copyOut;
+        final ControlledMessageHandler peek = (type, buffer, index, length) -> {
+            peekedIndex = index;
+            peekedLength = length;
+            return ControlledMessageHandler.Action.ABORT;
+        };
+        final ControlledMessageHandler consume = (type, buffer, index, length) -> ControlledMessageHandler.Action.BREAK;
+        int receivedLength, peekedIndex, peekedLength = -1;
+        ByteBuffer peeked;
+
+        /** The ring for frames of this capacity: the smallest power of two whose largest message (capacity/8) takes one. */
+        static int ringCapacity(int frameCapacity) {
+            long need = 8L * align(frameCapacity + RecordDescriptor.HEADER_LENGTH, RecordDescriptor.ALIGNMENT);
+            return (int) Math.max(MIN_CAPACITY, Long.highestOneBit(need - 1) << 1);
+        }
+
+        /** Two rings with their trailers, in whole pages. */
+        static Footprint footprint(int frameCapacity) {
+            return new Footprint("ring file", (2L * (ringCapacity(frameCapacity) + RingBufferDescriptor.TRAILER_LENGTH) + 4095) & ~4095L, 0);
+        }
+
+        static int align(int value, int alignment) { return (value + alignment - 1) & -alignment; }
+
+        AgronaRingTransport(Context ctx) throws IOException, RunFailure {
+            Path path = ctx.runDir.resolve("agrona-rings");
+            int ringBytes = ringCapacity(ctx.capacity) + RingBufferDescriptor.TRAILER_LENGTH;
+            long bytes = SuiteFolder.mappedLength(ctx.runDir, 2L * ringBytes);
+            if (ctx.requester) {
+                file = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                try {
+                    SuiteFolder.allocate(file, path, bytes);
+                } catch (RunFailure f) {
+                    file.close();
+                    throw f;
+                }
+            } else {
+                file = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            }
+            ringMemory = file.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
+            OneToOneRingBuffer requests = new OneToOneRingBuffer(new UnsafeBuffer(ringMemory, 0, ringBytes));
+            OneToOneRingBuffer replies = new OneToOneRingBuffer(new UnsafeBuffer(ringMemory, ringBytes, ringBytes));
+            requester = ctx.requester;
+            sendRing = requester ? requests : replies;
+            receiveRing = requester ? replies : requests;
+            abort = ctx.abort;
+            own = new byte[requester ? ctx.capacity : 0];
+            ownView = ByteBuffer.wrap(own);
+            copyOut = (type, buffer, index, length) -> {
+                buffer.getBytes(index, own, 0, length);
+                receivedLength = length;
+            };
+        }
+
+        public String detail() { return "rings of " + Units.size(sendRing.capacity()); }
+
+        public void send(ByteBuffer frame) throws IOException {
+            source.wrap(frame, frame.position(), frame.remaining());
+            for (int spins = 0; !sendRing.write(MESSAGE, source, 0, frame.remaining()); spins++)
+                if ((spins & 0x3FF) == 0x3FF) abort.check();
+            if (peekedLength >= 0) {
+                receiveRing.controlledRead(consume, 1);    // the request echoed: its space goes back to the requester
+                peekedLength = -1;
+            }
+        }
+
+        public ByteBuffer receive() throws IOException {
+            if (requester) {
+                for (int spins = 0; receiveRing.read(copyOut, 1) == 0; spins++)
+                    if ((spins & 0x3FF) == 0x3FF) abort.check();
+                return ownView.clear().limit(receivedLength);
+            }
+            for (int spins = 0; receiveRing.controlledRead(peek, 1) == 0 && peekedLength < 0; spins++)
+                if ((spins & 0x3FF) == 0x3FF) abort.check();
+            // A view of the request in the ring: the UnsafeBuffer wraps the mapping, so its index is the mapping's position.
+            if (peeked == null) peeked = ringMemory.duplicate();
+            int at = receiveRing.buffer().wrapAdjustment() + peekedIndex;
+            return peeked.limit(at + peekedLength).position(at);
+        }
+
+        /** Unmapped at once: a deleted file's pages stay taken while a mapping holds them, until the GC gets to it. */
+        public void close() {
+            IoUtil.unmap(ringMemory);
+            try { file.close(); } catch (IOException ignored) { }
+        }
+    }
+
+    /**
+     * Aeron: an exclusive publication and a subscription each way (request stream, reply stream), through one media
+     * driver embedded in the requester, its directory in the run folder. On aeron:ipc both processes map the
+     * publications' logs and the driver only moves the publishers' limits; on aeron:udp the driver's thread also sends
+     * and receives the datagrams on loopback. Each side polls its subscription in a busy loop. Terms are sized per
+     * message size (Aeron's largest message is an eighth of a term), the MTU as large as the term allows. The responder
+     * echoes a request that fits one MTU straight from the log (one copy, as Aeron's Pong sample does), leaving it
+     * unconsumed until the reply is out; a larger one, and every reply, is gathered into the side's own memory.
+     */
+    static final class AeronTransport implements Transport {
+        static final int REQUEST_STREAM = 1001, REPLY_STREAM = 1002;
+        /**
+         * Busy-spin everywhere, Aeron's choice for latency, needs a core for each spinning thread: the two sides and the
+         * driver. With fewer than 4 cores (this 2-vCPU VM) a third spinner runs only when the scheduler preempts one
+         * of the others, every few milliseconds: measured here, aeron-ipc's round trips/s fell from 1.3 M to 0.2 M with
+         * a busy-spinning driver, and aeron-udp's RTT p50 was 2 ms (its driver moves every datagram) while both sides
+         * spun. So with fewer cores the driver backs off (spin, yield, then park up to 1 ms; on ipc it only moves the
+         * publishers' limits), and aeron-udp's sides yield when idle, leaving the driver a core to move the datagrams.
+         */
+        static final boolean SPARE_CORES = Runtime.getRuntime().availableProcessors() >= 4;
+        static final String DRIVER_NOTE = "media driver embedded in the requester, one SHARED thread, " + (SPARE_CORES ? "busy-spin" : "backoff idle strategy (fewer than 4 cores)")
+                + ", its directory in the run folder";
+        static final String UDP_WAITS = SPARE_CORES ? "spin" : "yield";
+        static final int MIN_TERM = 1 << 20, MAX_MESSAGE = 16 << 20, MAX_MTU = 65504;
+        static final int COUNTER_VALUES = 1 << 20;
+        /** The driver's own files with these counters: cnc.dat 11 MiB, loss-report.dat 1 MiB (ls, Aeron 1.51). */
+        static final long DRIVER_FILES = 12L << 20;
+        final boolean requester, udp, yieldWhenIdle;
+        final MediaDriver driver;
+        final Aeron aeron;
+        final Subscription subscription;
+        final Abort abort;
+        final int termLength, mtu;
+        Publication publication;
+        final UnsafeBuffer source = new UnsafeBuffer(0, 0);
+        final ByteBuffer own;
+        final ControlledFragmentHandler gather, consume = (buffer, offset, length, header) -> ControlledFragmentHandler.Action.CONTINUE;
+        ByteBuffer received;
+        boolean complete, peeked;
+        String endpoint;
+
+        /** Term length: the smallest power of two of at least MIN_TERM whose largest message (an eighth) takes the frame. */
+        static int termLength(int frameCapacity) {
+            long need = 8L * align(frameCapacity + DataHeaderFlyweight.HEADER_LENGTH, FrameDescriptor.FRAME_ALIGNMENT);
+            return (int) Math.max(MIN_TERM, Long.highestOneBit(need - 1) << 1);
+        }
+
+        static int align(int value, int alignment) { return (value + alignment - 1) & -alignment; }
+
+        /** The largest MTU Aeron takes with this term (at most its largest message, an eighth of the term): fewer fragments. */
+        static int mtu(int termLength) { return Math.min(MAX_MTU, termLength / 8); }
+
+        /** Logs of three terms each: one per publication on ipc; on udp the driver keeps a sender's and a receiver's per direction. */
+        static Footprint footprint(int frameCapacity, boolean udp) {
+            long log = 3L * termLength(frameCapacity) + LogBufferDescriptor.LOG_META_DATA_LENGTH;
+            return new Footprint("driver files and logs", DRIVER_FILES + (udp ? 4 : 2) * log, 0);
+        }
+
+        AeronTransport(Context ctx, String peerEndpoint, boolean udp) throws IOException {
+            this.udp = udp;
+            yieldWhenIdle = udp && !SPARE_CORES;
+            requester = ctx.requester;
+            abort = ctx.abort;
+            termLength = termLength(ctx.capacity);
+            mtu = mtu(termLength);
+            String dir = ctx.runDir.resolve("aeron").toString();
+            driver = requester ? MediaDriver.launchEmbedded(new MediaDriver.Context()
+                    .aeronDirectoryName(dir)
+                    .threadingMode(ThreadingMode.SHARED)
+                    .sharedIdleStrategy(SPARE_CORES ? new BusySpinIdleStrategy() : new BackoffIdleStrategy())
+                    // Aeron's default counters (8 MiB of values, four times that of labels) would take 40 of cnc.dat's 47 MiB.
+                    .counterValuesBufferLength(COUNTER_VALUES)
+                    .dirDeleteOnStart(true)
+                    .dirDeleteOnShutdown(true)
+                    .errorHandler(AeronTransport::ignore)) : null;
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir).errorHandler(AeronTransport::ignore));
+            int inStream = requester ? REPLY_STREAM : REQUEST_STREAM;
+            own = ByteBuffer.allocateDirect(ctx.capacity);
+            gather = (buffer, offset, length, header) -> {
+                byte flags = header.flags();
+                if ((flags & FrameDescriptor.UNFRAGMENTED) == FrameDescriptor.UNFRAGMENTED && !requester) {
+                    // The responder echoes straight from the log: left unconsumed (ABORT) until the reply is sent, so the
+                    // driver cannot clean it meanwhile.
+                    int at = buffer.wrapAdjustment() + offset;
+                    received = buffer.byteBuffer().duplicate().limit(at + length).position(at);
+                    complete = peeked = true;
+                    return ControlledFragmentHandler.Action.ABORT;
+                }
+                if ((flags & FrameDescriptor.BEGIN_FRAG_FLAG) != 0) own.clear();
+                buffer.getBytes(offset, own, own.position(), length);
+                own.position(own.position() + length);
+                if ((flags & FrameDescriptor.END_FRAG_FLAG) != 0) {
+                    received = own.flip();
+                    complete = true;
+                }
+                return ControlledFragmentHandler.Action.CONTINUE;
+            };
+            if (udp) {
+                subscription = aeron.addSubscription("aeron:udp?endpoint=127.0.0.1:0", inStream);
+                while ((endpoint = subscription.resolvedEndpoint()) == null) {
+                    abort.check();
+                    Thread.onSpinWait();
+                }
+                if (!requester) publication = publish(peerEndpoint);
+            } else {
+                subscription = aeron.addSubscription("aeron:ipc", inStream);
+                publication = publish(null);
+            }
+        }
+
+        Publication publish(String peerEndpoint) {
+            int stream = requester ? REQUEST_STREAM : REPLY_STREAM;
+            String params = "term-length=" + termLength + "|mtu=" + mtu;
+            return aeron.addExclusivePublication(udp ? "aeron:udp?endpoint=" + peerEndpoint + "|" + params : "aeron:ipc?" + params, stream);
+        }
+
+        static void ignore(Throwable t) { }
+
+        public String detail() {
+            int payload = mtu - DataHeaderFlyweight.HEADER_LENGTH;
+            return "terms of " + Units.size(termLength) + ", MTU " + String.format("%,d B", mtu) + (own.capacity() > payload
+                    ? ": a message travels in fragments of " + String.format("%,d B", payload) + ", gathered on receipt" : "");
+        }
+
+        public String endpoint() { return endpoint; }
+
+        /** Both ways connected before the clock starts: no request waits for a subscription that is not there yet. */
+        public void awaitPeer(Child responder, String responderEndpoint) throws IOException {
+            if (udp) publication = publish(responderEndpoint);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!publication.isConnected() || !subscription.isConnected()) {
+                if (!responder.process.isAlive()) throw new IOException("the responder exited before Aeron connected");
+                if (System.nanoTime() - deadline > 0) throw new IOException("Aeron did not connect the two processes within 30 s");
+                Thread.onSpinWait();
+            }
+        }
+
+        public void send(ByteBuffer frame) throws IOException {
+            source.wrap(frame, frame.position(), frame.remaining());
+            for (int spins = 0; ; spins++) {
+                long result = publication.offer(source, 0, frame.remaining());
+                if (result > 0) break;
+                if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+                    throw new IOException("Aeron's publication refused the message (" + Publication.errorString(result) + ")");
+                // NOT_CONNECTED (a udp publication still being set up), BACK_PRESSURED, ADMIN_ACTION: try again
+                if ((spins & 0x3FF) == 0x3FF) abort.check();
+                Thread.onSpinWait();
+            }
+            if (peeked) {
+                subscription.controlledPoll(consume, 1);    // the request echoed: consumed now
+                peeked = false;
+            }
+        }
+
+        public ByteBuffer receive() throws IOException {
+            complete = false;
+            for (int spins = 0; !complete; spins++) {
+                if (subscription.controlledPoll(gather, 1) == 0) {
+                    if ((spins & 0x3FF) == 0x3FF) abort.check();
+                    if (yieldWhenIdle) Thread.yield();
+                }
+            }
+            return received;
+        }
+
+        public void close() {
+            CloseHelper.quietCloseAll(publication, subscription, aeron, driver);
+        }
+    }
+
     // ---------------------------------------------------------------- what travels: raw bytes or JSON
 
     /** Builds requests and checks replies (requester), answers requests (responder). */
@@ -882,6 +1196,18 @@ public class TransportBench implements Callable<Integer> {
         Results.checkOut(cl, out);
         List<Integer> chosenSizes = size != null ? List.of(size) : sizes != null ? sizes : List.of(100, 10_000, 500_000, 2_000_000);
         if (stallReply < 0) throw new ParameterException(cl, "Invalid value for option '--stall-reply': '" + stallReply + "' (must be 0 or more)");
+        for (Method m : chosen) {
+            if (!m.name().startsWith("aeron-")) continue;
+            for (int s : chosenSizes)
+                if (Checker.capacity(payload, s) > AeronTransport.MAX_MESSAGE) {
+                    String option = size != null ? "--size" : "--sizes";
+                    String given = String.join(",", cl.getParseResult().matchedOption(option).originalStringValues());
+                    throw new ParameterException(cl, "Invalid value for option '" + option + "': '" + given + "': " + m.name() + " carries at most "
+                            + Units.size(AeronTransport.MAX_MESSAGE) + " a message (Aeron's limit), and " + Units.size(s)
+                            + (payload == PayloadKind.json ? " takes " + Units.size(Checker.capacity(payload, s)) + " as JSON" : " is more")
+                            + "; choose a smaller size or other methods");
+                }
+        }
         return new Plan(chosen, chosenSizes, quick ? new Runs(1, false) : runs);
     }
 
@@ -911,8 +1237,11 @@ public class TransportBench implements Callable<Integer> {
         }
         if (footprint.perRoundTrip() > 0) {
             if (!roomForTheFewest(m, sizes.get(0), footprint, totalRuns)) return;
-        } else if (footprint.fixed() > 0) {
-            SuiteFolder.requireSpace(m.name() + "'s " + footprint.files() + " for " + Units.size(capacity) + " messages", footprint.fixed(), "a smaller --size");
+        } else if (footprint.fixed() > 0 && footprint.fixed() > SuiteFolder.freeBytes()) {
+            String sizesText = sizes.stream().map(Units::size).collect(Collectors.joining(", "));
+            fitted.put(m.name() + "@" + sizes.get(0), m.name() + " at " + sizesText + " skipped: " + SuiteFolder.noSpace(m.name() + "'s " + footprint.files()
+                    + " for " + Units.size(capacity) + " messages", footprint.fixed(), SuiteFolder.freeBytes()) + "; --shm-dir DIR on a bigger file system (Docker: --shm-size=1g) runs it");
+            return;
         }
         try (Session session = Session.start(m, this, capacity)) {
             for (int size : sizes) {
@@ -1033,7 +1362,7 @@ public class TransportBench implements Callable<Integer> {
         final AtomicLong progress = new AtomicLong();
         final Duration timeout;
         final PayloadKind payload;
-        final String note;
+        String note;
         Transport transport;
         Child child;
         Thread watchdog;
@@ -1080,6 +1409,7 @@ public class TransportBench implements Callable<Integer> {
             }
             try {
                 s.transport = m.factory.open(new Context(true, s.runDir, runId, capacity, o.semSpins, s.abort), null);
+                if (s.transport.detail() != null) s.note += "; " + s.transport.detail();
                 s.launch(new ChildConfig(m.name(), o.payload, s.runDir.toString(), runId, s.transport.endpoint(), capacity,
                         o.semSpins, ProcessHandle.current().pid(), o.corruptReply, o.stallReply));
                 s.transport.awaitPeer(s.child, s.responderEndpoint);

@@ -3,6 +3,7 @@
 //JAVA 17+
 //SOURCES ../TransportBench.java
 //SOURCES Harness.java
+//RUNTIME_OPTIONS --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED
 
 /*
  * Run through ./test.sh (which sets JBANG to the jbang it found), or alone:
@@ -40,6 +41,21 @@ public class TransportBenchTest extends Harness {
     // ---------------------------------------------------------------- logic, in-process
 
     static void unitTests() {
+        test("agrona-ring and aeron size rings and terms per message: the smallest power of two (from their floor) whose largest message takes the frame", () -> {
+            for (int frame : List.of(8, 100, 10_000, 500_000, 2_000_000)) {
+                int ring = TransportBench.AgronaRingTransport.ringCapacity(frame);
+                var buffer = new org.agrona.concurrent.UnsafeBuffer(ByteBuffer.allocateDirect(ring + org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH));
+                check(new org.agrona.concurrent.ringbuffer.OneToOneRingBuffer(buffer).maxMsgLength() >= frame, "a ring of " + ring + " takes " + frame);
+                check(ring == TransportBench.AgronaRingTransport.MIN_CAPACITY || (ring / 2) / 8 < frame + 8, "and half of it would not: " + ring + " for " + frame);
+                int term = TransportBench.AeronTransport.termLength(frame), floor = TransportBench.AeronTransport.MIN_TERM;
+                check(Integer.bitCount(term) == 1 && term >= floor, "a power of two from " + floor + ": " + term);
+                check(io.aeron.logbuffer.FrameDescriptor.computeMaxMessageLength(term) >= frame, "a term of " + term + " takes " + frame);
+                check(term == floor || io.aeron.logbuffer.FrameDescriptor.computeMaxMessageLength(term / 2) < frame + 32, "and half of it would not: " + term + " for " + frame);
+                int mtu = TransportBench.AeronTransport.mtu(term);
+                check(mtu % 32 == 0 && mtu <= 65504 && mtu <= io.aeron.logbuffer.FrameDescriptor.computeMaxMessageLength(term), "an MTU Aeron takes: " + mtu + " for a term of " + term);
+            }
+            check(TransportBench.AeronTransport.termLength(TransportBench.AeronTransport.MAX_MESSAGE) <= 1 << 30, "Aeron's largest message still fits a term Aeron takes");
+        });
         test("size parsing accepts powers of 1000 and 1024", () -> {
             Map<String, Long> good = Map.of("100", 100L, "10k", 10_000L, "2M", 2_000_000L, "64Ki", 65_536L, "1Mi", 1_048_576L,
                     "500kB", 500_000L, "1G", 1_000_000_000L);
@@ -173,6 +189,44 @@ public class TransportBenchTest extends Harness {
                     check(taken > roundTrips * 2L * size, "the queues hold every message (" + taken + " bytes), so the test has teeth");
                     check(counted >= taken, size + " B: " + roundTrips + " round trips take " + taken + " bytes, counted " + counted);
                     check(counted <= taken * 1.5 + (1 << 20), size + " B: counted " + counted + " for " + taken + " taken: not so much that runs shrink for nothing");
+                }
+            } finally {
+                TransportBench.SuiteFolder.delete(dir);
+            }
+        });
+        test("agrona-ring and aeron: both ends in one process pass messages of every size both ways, verified; the space counted is at least what their files take", () -> {
+            String id = TransportBench.SuiteFolder.newRunId();
+            Path dir = TransportBench.SuiteFolder.createRunDir(id);
+            var abort = new TransportBench.Abort();
+            try {
+                for (String method : List.of("agrona-ring", "aeron-ipc", "aeron-udp")) {
+                    for (int size : List.of(100, 100_000)) {     // aeron: one frame, then fragments (its MTU is 65,504 B)
+                        Path sized = Files.createDirectory(dir.resolve(method + "-" + size));
+                        var m = TransportBench.method(method);
+                        var requester = m.factory().open(new TransportBench.Context(true, sized, id, size, 0, abort), null);
+                        var responder = m.factory().open(new TransportBench.Context(false, sized, id, size, 0, abort), requester.endpoint());
+                        try {
+                            if (requester instanceof TransportBench.AeronTransport aeron && aeron.udp) {
+                                aeron.publication = aeron.publish(responder.endpoint());     // awaitPeer's first step, without a child process
+                                long deadline = System.nanoTime() + 10_000_000_000L;
+                                while (!aeron.publication.isConnected() || !aeron.subscription.isConnected())
+                                    check(System.nanoTime() < deadline, method + ": connected within 10 s");
+                            }
+                            var checker = new TransportBench.RawChecker(size, 9);
+                            for (int i = 1; i <= 200; i++) {
+                                requester.send(checker.request(i));
+                                responder.send(responder.receive());
+                                String error = checker.check(i, requester.receive());
+                                check(error == null, method + " at " + size + ", round trip " + i + ": " + error);
+                            }
+                            Result du = run(new ProcessBuilder("du", "-s", "-B1", sized.toString()), Duration.ofSeconds(30));
+                            long taken = Long.parseLong(du.out().split("\\s+")[0]), counted = m.footprint().apply(size).fixed();
+                            check(taken > 0 && counted >= taken, method + " at " + size + ": its files take " + taken + " bytes, counted " + counted);
+                        } finally {
+                            responder.close();
+                            requester.close();
+                        }
+                    }
                 }
             } finally {
                 TransportBench.SuiteFolder.delete(dir);
@@ -418,7 +472,9 @@ public class TransportBenchTest extends Harness {
                     new String[]{"--runs", "0"},
                     new String[]{"--runs", "many"},
                     new String[]{"--out", file.resolve("results").toString()},
-                    new String[]{"--shm-dir", work.resolve("no-such-folder").toString()});
+                    new String[]{"--shm-dir", work.resolve("no-such-folder").toString()},
+                    new String[]{"--size", "17Mi", "-m", "aeron-ipc"},
+                    new String[]{"--sizes", "100,20M", "-m", "shm-spin,aeron-udp"});
             SCRIPT.rejects(Files.createDirectory(work.resolve("bad-input")), cases);
         });
 
@@ -524,9 +580,11 @@ public class TransportBenchTest extends Harness {
             System.out.println("     " + err.get(0));
         });
 
-        test("parent killed with SIGKILL: the responder exits by itself, the next start cleans up", () -> {
+        // shm-sem leaves semaphores too; with aeron the media driver dies with the parent, its directory in the run folder.
+        for (String method : List.of("shm-sem", "agrona-ring", "aeron-ipc", "aeron-udp"))
+        test("parent killed with SIGKILL during " + method + ": the responder exits by itself, the next start cleans up", () -> {
             Set<String> before = SCRIPT.suiteEntries();
-            Process parent = SCRIPT.command(REPO, null, "-m", "shm-sem", "-s", "100", "-n", "1000000000", "-w", "0", "-r", "1", "-o", work.resolve("pkill").toString())
+            Process parent = SCRIPT.command(REPO, null, "-m", method, "-s", "100", "-n", "1000000000", "-w", "0", "-r", "1", "-o", work.resolve("pkill-" + method).toString())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             ProcessHandle responder = SCRIPT.awaitChild(parent, Duration.ofMinutes(2));
             Thread.sleep(1000);
@@ -556,7 +614,7 @@ public class TransportBenchTest extends Harness {
 
         test("two runs at the same time: both verified, separate files", () -> {
             Path a = work.resolve("twin-a"), b = work.resolve("twin-b");
-            String[] common = {"-m", "shm-spin,shm-sem,uds,zmq-ipc,chronicle", "--sizes", "100,10k", "-n", "500", "-w", "100", "-r", "1"};
+            String[] common = {"-m", "shm-spin,shm-sem,uds,zmq-ipc,chronicle,agrona-ring,aeron-ipc,aeron-udp", "--sizes", "100,10k", "-n", "500", "-w", "100", "-r", "1"};
             List<Process> both = new ArrayList<>();
             for (Path out : List.of(a, b)) {
                 List<String> args = new ArrayList<>(List.of(common));
@@ -565,7 +623,7 @@ public class TransportBenchTest extends Harness {
                         .redirectError(work.resolve(out.getFileName() + ".err").toFile()).start());
             }
             for (Process p : both) check(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "both exit 0: " + Files.readString(work.resolve("twin-a.err")) + Files.readString(work.resolve("twin-b.err")));
-            for (Path out : List.of(a, b)) check(rows(out).size() == 10 && rows(out).stream().allMatch(r -> r.get("verified").asBoolean()), "10 verified rows in " + out);
+            for (Path out : List.of(a, b)) check(rows(out).size() == 16 && rows(out).stream().allMatch(r -> r.get("verified").asBoolean()), "16 verified rows in " + out);
         });
 
         deleteTree(work);
