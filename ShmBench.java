@@ -1,5 +1,5 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-//DESCRIPTION Streaming numeric arrays from one process to another: Java serialization through a pipe, a shared slot with semaphores, a lock-free ring, ZeroMQ + shared memory, Chronicle Queue
+//DESCRIPTION Streaming numeric arrays from one process to another: Java serialization through a pipe, a shared slot with semaphores, a lock-free ring, Agrona's ring buffer, Aeron IPC, ZeroMQ + shared memory, Chronicle Queue
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.hdrhistogram:HdrHistogram:2.2.2
@@ -8,6 +8,8 @@
 //DEPS org.zeromq:jeromq:0.6.0
 //DEPS net.openhft:chronicle-queue:2026.4
 //DEPS org.slf4j:slf4j-nop:2.0.17
+//DEPS io.aeron:aeron-client:1.51.0
+//DEPS io.aeron:aeron-driver:1.51.0
 //RUNTIME_OPTIONS -Dchronicle.analytics.disable=true --enable-native-access=ALL-UNNAMED
 //RUNTIME_OPTIONS --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
 //RUNTIME_OPTIONS --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
@@ -15,6 +17,7 @@
 //RUNTIME_OPTIONS --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED
 //RUNTIME_OPTIONS --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED
 //RUNTIME_OPTIONS --add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED
+//RUNTIME_OPTIONS --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED
 
 /*
  * ShmBench: how fast can one process stream numeric arrays to another on the same machine?
@@ -35,9 +38,11 @@
  *
  * Methods: queue (Java serialization through a pipe: the baseline), shm-event (one shared slot
  * handed back and forth with POSIX semaphores), shm-ring (a single-producer single-consumer ring in
- * /dev/shm), zmq-shm (slots in shared memory, their descriptors over JeroMQ PUSH/PULL) and chronicle
- * (Chronicle Queue). Before them, limit-memcpy: one thread copying the same arrays into memory of
- * the ring's size, the limit of any method that copies each array once.
+ * /dev/shm), agrona-ring (Agrona's OneToOneRingBuffer on a mapped file: the JVM world's building
+ * block), aeron-ipc (Aeron's aeron:ipc channel through a media driver embedded in the producer),
+ * zmq-shm (slots in shared memory, their descriptors over JeroMQ PUSH/PULL) and chronicle (Chronicle
+ * Queue). Before them, limit-memcpy: one thread copying the same arrays into memory of the ring's
+ * size, the limit of any method that copies each array once.
  *
  * Throughput runs from the producer's first send to the consumer having checked the last array; one-way
  * latency from the time an array was due to be sent to its verified receipt; CPU cost of both processes
@@ -52,6 +57,19 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import io.aeron.Aeron;
+import io.aeron.CncFileDescriptor;
+import io.aeron.DirectBufferVector;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.logbuffer.BufferClaim;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.FrameDescriptor;
+import io.aeron.logbuffer.LogBufferDescriptor;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
@@ -61,6 +79,17 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.HdrHistogram.Histogram;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.YieldingIdleStrategy;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -163,13 +192,23 @@ public class ShmBench implements Callable<Integer> {
 
     @Option(names = "--ring", paramLabel = "SIZE", converter = RingConverter.class,
             description = "Shared memory of shm-ring (its capacity) and zmq-shm (cut into slots of one batch), and how far chronicle's "
-                    + "producer may run ahead; rounded down to 64 B (default: 4 MiB, or room for two batches of the largest size; halved, down to two "
-                    + "batches, while it would take more than half the space free in the suite folder).")
+                    + "producer may run ahead; rounded down to 64 B. agrona-ring's ring and aeron-ipc's term are the power of two at or below it, "
+                    + "whose eighth must carry a batch: sized up to fit when left to its default, refused when given "
+                    + "(default: 4 MiB, or room for two batches of the largest size; halved, down to what carries a batch, while it would take more "
+                    + "than half the space free in the suite folder).")
     Long ring;
 
-    @Option(names = "--wait", paramLabel = "MODE", defaultValue = "spin",
-            description = "How shm-ring and chronicle wait for data or room: spin, or spin briefly then yield or park (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--wait", paramLabel = "MODE",
+            description = "How shm-ring, agrona-ring, chronicle and aeron-ipc wait for data or room: spin, or spin briefly then yield or park "
+                    + "(default: spin; aeron-ipc: yield, for the thread of its driver needs a core too: see --driver-idle).")
     WaitMode waitMode;
+
+    @Option(names = "--driver-idle", paramLabel = "MODE",
+            description = "aeron-ipc: how the thread of its media driver (embedded in the producer) waits when it has nothing to do: spin "
+                    + "(BusySpinIdleStrategy), yield, backoff (spin, yield, then park up to 1 ms: Aeron's default), park (100 µs) or sleep (1 ms). "
+                    + "Spin takes a core of its own (default: yield; park where --wait spin makes the producer and consumer spin, the fastest of each "
+                    + "pair on a 2-core machine).")
+    DriverIdle driverIdle;
 
     @Option(names = "--rate", paramLabel = "N", description = "Send at N arrays/s (open loop) instead of as fast as possible; latency then counts from each array's due time.")
     Double rate;
@@ -205,8 +244,21 @@ public class ShmBench implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    /**
+     * How a method's producer and consumer wait: --wait, else spin; aeron-ipc's yield, for three threads are busy in it (the
+     * producer, the consumer and its driver's, which moves the producer's limit as the consumer reads) and, on a machine with
+     * fewer cores than that, two spinning peers starve the driver: 0.07 to 0.1 million 8 KiB arrays a second here, 1.2 million yielding.
+     */
+    WaitMode waitOf(String method) { return waitMode != null ? waitMode : method.equals("aeron-ipc") ? WaitMode.yield : WaitMode.spin; }
+
+    /** aeron-ipc's driver thread: --driver-idle, else yield beside yielding peers and park beside spinning ones (the fastest pairs measured here). */
+    DriverIdle driverIdle() { return driverIdle != null ? driverIdle : waitOf("aeron-ipc") == WaitMode.spin ? DriverIdle.park : DriverIdle.yield; }
+
     /** What was shrunk to fit the space free in the suite folder, one line per method and size, for the summary (each row's note says it too). */
     final Set<String> fitted = new LinkedHashSet<>();
+
+    /** Why a method the user did not name was left out (at a size, or on this file system), one line each, for the summary. */
+    final Set<String> leftOut = new LinkedHashSet<>();
 
     enum WaitMode { spin, yield, park }
 
@@ -434,9 +486,16 @@ public class ShmBench implements Callable<Integer> {
         @Override void close();
     }
 
-    /** What both ends of a method need to open it. */
+    /**
+     * What both ends of a method need to open it. ringBytes: shm-ring's and zmq-shm's memory, chronicle's window, agrona-ring's
+     * capacity, aeron-ipc's term length (Session.start sizes each: ringOf); driverIdle: how aeron-ipc's driver thread waits.
+     */
     record Context(boolean producer, Path runDir, String runId, int size, int batch, long ringBytes, WaitMode waitMode,
-                   int semSpins, Payload payload, Abort abort) {
+                   int semSpins, Payload payload, Abort abort, DriverIdle driverIdle) {
+        Context(boolean producer, Path runDir, String runId, int size, int batch, long ringBytes, WaitMode waitMode, int semSpins, Payload payload, Abort abort) {
+            this(producer, runDir, runId, size, batch, ringBytes, waitMode, semSpins, payload, abort, DriverIdle.yield);
+        }
+
         int batchBytes() { return Records.bytes(size) * batch; }     // at most the ring's 1 GiB: plan() checked
         Idle idle() { return new Idle(waitMode, abort); }
     }
@@ -454,7 +513,7 @@ public class ShmBench implements Callable<Integer> {
             return switch (name()) {
                 case "queue", "zmq-shm", "limit-memcpy" -> waits();
                 case "shm-event" -> o.semSpins > 0 ? "spin-block" : "block";
-                default -> o.waitMode.name();
+                default -> o.waitOf(name()).name();
             };
         }
 
@@ -462,8 +521,9 @@ public class ShmBench implements Callable<Integer> {
         String note(ShmBench o, long ringBytes, int size) {
             return String.format(note(), switch (name()) {
                 case "shm-event" -> o.semSpins;
-                case "shm-ring", "chronicle" -> Units.size(ringBytes);
+                case "shm-ring", "chronicle", "agrona-ring" -> Units.size(ringBytes);
                 case "zmq-shm" -> ZmqShmTransport.slots(ringBytes, Records.bytes(size) * o.batch);
+                case "aeron-ipc" -> AeronIpcTransport.describe(ringBytes, BatchMessage.bytes(size, o.batch), o.driverIdle());
                 default -> "";
             });
         }
@@ -482,6 +542,15 @@ public class ShmBench implements Callable<Integer> {
                     .summary("a lock-free single-producer single-consumer ring in /dev/shm, variable-length records, read in place")
                     .note("single-producer single-consumer ring of %s in /dev/shm, read in place"),
                     (ctx, ep) -> new ShmRingTransport(ctx)),
+            new Method(MethodInfo.named("agrona-ring").waits("spin")
+                    .summary("Agrona's OneToOneRingBuffer on a memory-mapped file: one message per batch, claimed and written in place, read in place")
+                    .note("Agrona OneToOneRingBuffer of %s (a power of two; its largest message an eighth) in a memory-mapped file in the run folder; "
+                            + "one message per batch: tryClaim, written in place, commit; read in place"),
+                    (ctx, ep) -> new AgronaRingTransport(ctx)),
+            new Method(MethodInfo.named("aeron-ipc").waits("yield")
+                    .summary("Aeron's aeron:ipc channel, one publication and one subscription, through a media driver embedded in the producer")
+                    .note("Aeron aeron:ipc, one exclusive publication and one subscription, one message per batch; %s; the driver's directory in the run folder"),
+                    (ctx, ep) -> new AeronIpcTransport(ctx)),
             new Method(MethodInfo.named("zmq-shm").waits("block")
                     .summary("arrays in shared-memory slots, slot descriptors over JeroMQ PUSH/PULL, slots returned over a second socket")
                     .note("%d shared-memory slots; descriptors over JeroMQ PUSH/PULL on tcp://127.0.0.1, slots returned on a second socket"),
@@ -691,6 +760,364 @@ public class ShmBench implements Callable<Integer> {
         }
 
         public void close() { }
+    }
+
+    /**
+     * The arrays of a batch as one message, for the methods that carry messages of their own (agrona-ring, aeron-ipc): per
+     * array a 32-byte header (sequence number, timestamp, length, flags) and its bytes, padded to 32, so that every header
+     * and every array starts 32-byte aligned wherever the message does (Agrona aligns its records to 8, Aeron its frames to 32).
+     */
+    static final class BatchMessage {
+        static final int HEADER = 32;
+
+        static int padded(int length) { return (length + HEADER - 1) & -HEADER; }
+
+        /** A batch of count arrays of size bytes, as one message. */
+        static long bytes(int size, int count) { return (long) count * (HEADER + padded(size)); }
+
+        static void putHeader(MutableDirectBuffer buffer, int at, long seq, long sentNanos, int length, int flags) {
+            buffer.putLong(at, seq);
+            buffer.putLong(at + 8, sentNanos);
+            buffer.putInt(at + 16, length);
+            buffer.putInt(at + 20, flags);
+        }
+
+        /** Writes arrays first..first+count-1 of the payload from offset on, the last with lastFlags: one copy of each array. */
+        static void write(MutableDirectBuffer buffer, int offset, Payload payload, long first, int count, long sentNanos, int lastFlags) {
+            for (int i = 0, at = offset; i < count; i++) {
+                ByteBuffer array = payload.array(first + i);
+                int length = array.remaining();
+                putHeader(buffer, at, first + i, sentNanos, length, i == count - 1 ? lastFlags : 0);
+                buffer.putBytes(at + HEADER, array, array.position(), length);
+                at += HEADER + padded(length);
+            }
+        }
+
+        /** Hands each array of the message at offset to the receiver in place: a view of the buffer's own memory. */
+        static void deliver(DirectBuffer buffer, int offset, int length, Views views, Receiver receiver) throws IOException {
+            for (int at = offset, end = offset + length; at < end; ) {
+                int size = end - at < HEADER ? -1 : buffer.getInt(at + 16);
+                if (size < 0 || size > end - at - HEADER) throw new IOException("a message of " + length + " bytes has an array with a bad length at byte " + (at - offset));
+                receiver.onArray(buffer.getLong(at), buffer.getLong(at + 8), buffer.getInt(at + 20), views.of(buffer, at + HEADER, size), null);
+                at += HEADER + padded(size);
+            }
+        }
+    }
+
+    /** ByteBuffer views of the memory under Agrona buffers, for the receiver: no copy, and no garbage per array (one duplicate per backing buffer). */
+    static final class Views {
+        Object backing;
+        ByteBuffer view;
+
+        ByteBuffer of(DirectBuffer buffer, int index, int length) {
+            ByteBuffer bytes = buffer.byteBuffer();
+            Object backs = bytes != null ? bytes : buffer.byteArray();
+            if (backs == null) return new Pointer(buffer.addressOffset() + index).getByteBuffer(0, length);    // raw memory: not Aeron's nor Agrona's case here
+            if (backs != backing) {
+                backing = backs;
+                view = bytes != null ? bytes.duplicate() : ByteBuffer.wrap(buffer.byteArray());
+            }
+            int at = buffer.wrapAdjustment() + index;
+            return view.limit(at + length).position(at);
+        }
+    }
+
+    /**
+     * Agrona's OneToOneRingBuffer, the single-producer single-consumer ring Aeron is built on, over a file of the run folder
+     * that both processes map: one message per batch (BatchMessage), claimed (tryClaim), written in place and committed by the
+     * producer, read in place by the consumer. Its capacity is a power of two and its largest message an eighth of it (ringOf
+     * sizes it). The consumer's read() hands on all there is up to the ring's end before it frees it: reading one message at a
+     * time, so that the producer gets room sooner, measured no faster here.
+     */
+    static final class AgronaRingTransport implements Transport {
+        static final int MESSAGE_TYPE = 1;
+        final OneToOneRingBuffer ring;
+        final Payload payload;
+        final Idle idle;
+        final int size;
+        final Views views = new Views();
+        Receiver receiver;
+        final org.agrona.concurrent.MessageHandler handler = (type, buffer, index, length) -> {
+            try {
+                BatchMessage.deliver(buffer, index, length, views, receiver);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+
+        AgronaRingTransport(Context ctx) throws IOException {
+            ring = new OneToOneRingBuffer(new UnsafeBuffer(mapFile(ctx, "agrona-ring", ctx.ringBytes + RingBufferDescriptor.TRAILER_LENGTH)));
+            payload = ctx.payload;
+            idle = ctx.idle();
+            size = ctx.size;
+        }
+
+        public void send(long first, int count, long sentNanos, int lastFlags) throws IOException {
+            int length = (int) BatchMessage.bytes(size, count), index;
+            idle.reset();
+            while ((index = ring.tryClaim(MESSAGE_TYPE, length)) < 0) idle.idle();    // INSUFFICIENT_CAPACITY: wait for the consumer
+            try {
+                BatchMessage.write(ring.buffer(), index, payload, first, count, sentNanos, lastFlags);
+            } catch (RuntimeException e) {
+                ring.abort(index);
+                throw e;
+            }
+            ring.commit(index);
+        }
+
+        public void receive(Receiver receiver) throws IOException {
+            this.receiver = receiver;
+            idle.reset();
+            try {
+                while (ring.read(handler) == 0) idle.idle();
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+
+        public void close() { }
+    }
+
+    /** How aeron-ipc's media driver thread waits when it has nothing to do (--driver-idle). */
+    enum DriverIdle {
+        spin, yield, backoff, park, sleep;
+
+        IdleStrategy strategy() {
+            return switch (this) {
+                case spin -> new BusySpinIdleStrategy();
+                case yield -> new YieldingIdleStrategy();
+                case backoff -> new BackoffIdleStrategy();
+                case park -> new SleepingIdleStrategy(100_000);
+                case sleep -> new SleepingMillisIdleStrategy(1);
+            };
+        }
+
+        String describe() {
+            return switch (this) {
+                case spin -> "BusySpinIdleStrategy";
+                case yield -> "YieldingIdleStrategy";
+                case backoff -> "BackoffIdleStrategy (spin, yield, then park 1 µs to 1 ms)";
+                case park -> "SleepingIdleStrategy (park 100 µs)";
+                case sleep -> "SleepingMillisIdleStrategy (sleep 1 ms)";
+            };
+        }
+    }
+
+    /**
+     * Aeron's aeron:ipc channel: the producer publishes one message per batch (BatchMessage) on an exclusive publication, the
+     * consumer polls a subscription, both through one media driver embedded in the producer, as a user runs it for two
+     * processes of one host: its thread SHARED (conductor, sender and receiver in one; IPC needs only the conductor, which
+     * moves the publisher's limit as the subscriber reads and zeroes what it has read), its directory (cnc.dat, the
+     * publication's log) in the run folder, so that every clean-up path removes it. The channel sets the term length (ringOf)
+     * and the frame size (mtu): a batch that fits one frame is claimed (tryClaim) and written in place, and read in place; a
+     * larger one is offered as a gathering of its headers and arrays, which Aeron copies into the log cut into frames, and
+     * the consumer's FragmentAssembler copies the frames together into one buffer before the check. A dead peer is not left
+     * to Aeron's client timeouts: the producer's waits check the watchdog's Abort, and the consumer watches its parent, whose
+     * death takes the driver with it.
+     */
+    static final class AeronIpcTransport implements Transport {
+        /** Fragments per poll, after which the consumer's position moves: 1 to 64 measured alike here. */
+        static final int STREAM = 1001, POLL_LIMIT = 16;
+        static final int MAX_MTU = io.aeron.driver.Configuration.MAX_UDP_PAYLOAD_LENGTH, FRAME_HEADER = 32;   // DataHeaderFlyweight.HEADER_LENGTH
+        /** The driver's own buffers at Aeron's smallest: its cnc.dat and loss-report.dat take about 12 MiB. */
+        static final int COUNTERS = io.aeron.driver.Configuration.COUNTERS_VALUES_BUFFER_LENGTH_MIN;
+        static final long DRIVER_FILES = CncFileDescriptor.computeCncFileLength(io.aeron.driver.Configuration.CONDUCTOR_BUFFER_LENGTH_DEFAULT
+                + io.aeron.driver.Configuration.TO_CLIENTS_BUFFER_LENGTH_DEFAULT + io.aeron.driver.Configuration.countersMetadataBufferLength(COUNTERS)
+                + COUNTERS + io.aeron.driver.Configuration.ERROR_BUFFER_LENGTH_DEFAULT, (int) PAGE)
+                + io.aeron.driver.Configuration.LOSS_REPORT_BUFFER_LENGTH_DEFAULT;
+
+        /** Aeron's largest message: an eighth of the term, at most 16 MiB. */
+        static long maxMessage(long termLength) { return FrameDescriptor.computeMaxMessageLength((int) termLength); }
+
+        /** The frame length: one frame for the message where it fits (Aeron allows 65,504 B, and at most its largest message). */
+        static int mtu(long termLength, long messageBytes) {
+            return (int) Math.min(messageBytes + FRAME_HEADER, Math.min(MAX_MTU, maxMessage(termLength)));
+        }
+
+        static int fragments(long termLength, long messageBytes) {
+            int payload = mtu(termLength, messageBytes) - FRAME_HEADER;
+            return (int) ((messageBytes + payload - 1) / payload);
+        }
+
+        static String channel(long termLength, long messageBytes) {
+            return "aeron:ipc?term-length=" + termLength + "|mtu=" + mtu(termLength, messageBytes);
+        }
+
+        /** The row's note: term, mtu, the producer's path and the driver's thread. */
+        static String describe(long termLength, long messageBytes, DriverIdle idle) {
+            int fragments = fragments(termLength, messageBytes);
+            return "term-length " + Units.size(termLength) + ", mtu " + whole(mtu(termLength, messageBytes)) + ": "
+                    + (fragments == 1 ? "tryClaim (one frame), written and read in place"
+                    : "offer, " + fragments + " fragments, gathered from the arrays, reassembled by a FragmentAssembler (one more copy)")
+                    + "; embedded driver, SHARED thread, " + idle.describe();
+        }
+
+        /** The run folder's files of a session: the driver's, and the publication's log (three terms and its metadata). */
+        static long files(long termLength) { return DRIVER_FILES + LogBufferDescriptor.computeLogLength((int) termLength, (int) PAGE); }
+
+        final Payload payload;
+        final Idle idle;
+        final Abort abort;
+        final int size;
+        final long messageBytes;
+        MediaDriver driver;
+        Aeron aeron;
+        ExclusivePublication publication;
+        Subscription subscription;
+        volatile Throwable aeronError;
+        // the producer's
+        final BufferClaim claim = new BufferClaim();
+        int maxPayload;
+        UnsafeBuffer[] images;
+        UnsafeBuffer staged;
+        long claims, offers;
+        // the consumer's
+        final Views views = new Views();
+        FragmentHandler assembler;
+        Receiver receiver;
+        Exception handlerFailure;
+
+        AeronIpcTransport(Context ctx) throws IOException {
+            payload = ctx.payload;
+            idle = ctx.idle();
+            abort = ctx.abort;
+            size = ctx.size;
+            messageBytes = BatchMessage.bytes(ctx.size, ctx.batch);
+            String dir = ctx.runDir.resolve("aeron").toString();
+            try {
+                if (ctx.producer) {
+                    driver = MediaDriver.launchEmbedded(new MediaDriver.Context().aeronDirectoryName(dir)
+                            .threadingMode(ThreadingMode.SHARED).sharedIdleStrategy(ctx.driverIdle.strategy())
+                            .dirDeleteOnStart(true).dirDeleteOnShutdown(true).warnIfDirectoryExists(false)
+                            // Every page of the log written before the clock starts (not on first use, 10 µs a page on this VM), and a
+                            // full file system an error now, never a SIGBUS later.
+                            .termBufferSparseFile(false).counterValuesBufferLength(COUNTERS)
+                            .errorHandler(this::onAeronError));
+                }
+                aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir).errorHandler(this::onAeronError)
+                        .subscriberErrorHandler(e -> handlerFailure = e instanceof Exception x ? x : new RuntimeException(e)));
+                if (ctx.producer) {
+                    publication = aeron.addExclusivePublication(channel(ctx.ringBytes, messageBytes), STREAM);
+                    maxPayload = publication.maxPayloadLength();
+                    images = Arrays.stream(payload.images).map(UnsafeBuffer::new).toArray(UnsafeBuffer[]::new);
+                    staged = new UnsafeBuffer(ByteBuffer.allocateDirect(ctx.batch * STAGED));
+                } else {
+                    subscription = aeron.addSubscription("aeron:ipc", STREAM);
+                    assembler = new FragmentAssembler((buffer, offset, length, header) -> {
+                        try {
+                            BatchMessage.deliver(buffer, offset, length, views, receiver);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }, (int) Math.min(messageBytes, Integer.MAX_VALUE), true);
+                }
+            } catch (RuntimeException e) {
+                close();
+                throw new IOException("Aeron: " + oneLine(e));
+            }
+        }
+
+        /** Aeron's errors, from its client's and its driver's threads: kept for the failure's message, never printed. */
+        private void onAeronError(Throwable e) {
+            if (aeronError == null) aeronError = e;
+        }
+
+        private String aeronErrors() { return aeronError == null ? "" : "; Aeron: " + oneLine(aeronError); }
+
+        /** Before the clock starts: no array may go before the consumer's subscription is there to read it. */
+        public void awaitPeer(Child consumer) throws IOException {
+            long until = System.nanoTime() + Session.START.toNanos();
+            while (!publication.isConnected()) {
+                abort.check();
+                if (System.nanoTime() - until > 0) throw new IOException("the consumer's subscription did not reach aeron:ipc in " + Units.duration(Session.START) + aeronErrors());
+                ShmBench.sleep(1);
+            }
+        }
+
+        public void send(long first, int count, long sentNanos, int lastFlags) throws IOException {
+            int length = (int) BatchMessage.bytes(size, count);
+            long result;
+            idle.reset();
+            if (length <= maxPayload) {
+                while ((result = publication.tryClaim(length, claim)) < 0) retry(result);
+                try {
+                    BatchMessage.write(claim.buffer(), claim.offset(), payload, first, count, sentNanos, lastFlags);
+                } catch (RuntimeException e) {
+                    claim.abort();
+                    throw e;
+                }
+                claim.commit();
+                claims++;
+            } else {
+                DirectBufferVector[] vectors = gather(first, count, sentNanos, lastFlags);
+                while ((result = publication.offer(vectors)) < 0) retry(result);
+                offers++;
+            }
+        }
+
+        /** Back-pressure (the subscriber is a term window behind) or the driver's turn (a new term): wait and try again; else fail. */
+        private void retry(long result) throws IOException {
+            if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION) {
+                idle.idle();
+                return;
+            }
+            throw new IOException("the aeron:ipc publication " + (result == Publication.NOT_CONNECTED ? "lost its subscriber (not connected)"
+                    : result == Publication.CLOSED ? "was closed" : result == Publication.MAX_POSITION_EXCEEDED ? "reached its largest position"
+                    : "failed (" + result + ")") + aeronErrors());
+        }
+
+        /** Per array: its header and first 8 bytes, its middle, its last 8 bytes and padding; see gather. */
+        static final int STAGED = BatchMessage.HEADER + 8 + 8 + BatchMessage.HEADER;
+        DirectBufferVector[] vectors = new DirectBufferVector[0];
+
+        /**
+         * A batch too large for one frame, as vectors for offer(): Aeron copies each array from its image into the log. A batch
+         * may hold the same image more than once (the payload rotates seven), and array(seq) changes only an image's first 8
+         * bytes (the stamp) and last byte (--corrupt's flip), so those come from a copy taken for each array, the rest from the image.
+         */
+        private DirectBufferVector[] gather(long first, int count, long sentNanos, int lastFlags) {
+            if (vectors.length != 3 * count) {
+                vectors = new DirectBufferVector[3 * count];
+                for (int i = 0; i < vectors.length; i++) vectors[i] = new DirectBufferVector();
+            }
+            int n = 0;
+            for (int i = 0; i < count; i++) {
+                long seq = first + i;
+                ByteBuffer array = payload.array(seq);
+                int length = array.remaining(), at = i * STAGED, head = Math.min(8, length), tail = Math.min(8, length - head);
+                BatchMessage.putHeader(staged, at, seq, sentNanos, length, i == count - 1 ? lastFlags : 0);
+                staged.putBytes(at + BatchMessage.HEADER, array, 0, head);
+                staged.putBytes(at + BatchMessage.HEADER + 8, array, length - tail, tail);
+                staged.setMemory(at + BatchMessage.HEADER + 8 + tail, BatchMessage.HEADER, (byte) 0);
+                int padding = BatchMessage.padded(length) - length;
+                vectors[n++].reset(staged, at, BatchMessage.HEADER + head);
+                int middle = length - head - tail;
+                vectors[n++].reset(images[Payload.index(seq)], middle == 0 ? 0 : head, middle);      // a vector's offset must lie inside its buffer
+                vectors[n++].reset(staged, at + BatchMessage.HEADER + 8, tail + padding);
+            }
+            return vectors;
+        }
+
+        public void receive(Receiver receiver) throws IOException {
+            this.receiver = receiver;
+            idle.reset();
+            while (subscription.poll(assembler, POLL_LIMIT) == 0) idle.idle();
+            if (handlerFailure != null) {
+                Exception e = handlerFailure;
+                handlerFailure = null;
+                throw e instanceof UncheckedIOException u ? u.getCause() : new IOException("aeron-ipc's fragment handler: " + oneLine(e));
+            }
+        }
+
+        public void close() {
+            for (AutoCloseable c : new AutoCloseable[]{publication, subscription, aeron, driver}) {
+                try {
+                    if (c != null) c.close();
+                } catch (Exception ignored) {
+                    // the run folder, and Aeron's directory in it, goes whatever Aeron says
+                }
+            }
+        }
     }
 
     /**
@@ -1165,6 +1592,7 @@ public class ShmBench implements Callable<Integer> {
             for (int s : plan.sizes) {
                 measureMemcpy(s, plan, results, rows);
                 for (Method m : plan.methods) {
+                    if (plan.leftOut(m, s)) continue;
                     runMethod(m, s, plan, results, rows);
                     // The finished session's files are gone but its mappings hold their memory until collected.
                     System.gc();
@@ -1179,8 +1607,13 @@ public class ShmBench implements Callable<Integer> {
         return 0;
     }
 
-    /** count: arrays per run as given (-n, or --quick's 200), or null: runs of at least about 1 s (RunLength). */
-    record Plan(List<Method> methods, List<Integer> sizes, Integer count, Runs runs, long ringBytes, Duration warmupMinimum) {}
+    /**
+     * count: arrays per run as given (-n, or --quick's 200), or null: runs of at least about 1 s (RunLength). leftOut: "method at
+     * size" of the methods left to their default that cannot run at a size (said in the summary: ShmBench.leftOut).
+     */
+    record Plan(List<Method> methods, List<Integer> sizes, Integer count, Runs runs, long ringBytes, Duration warmupMinimum, Set<String> leftOut) {
+        boolean leftOut(Method m, int size) { return leftOut.contains(m.name() + " at " + Units.size(size)); }
+    }
 
     /** The fewest arrays of a run whose length is scaled from the warm-up (no -n): enough for a latency distribution. */
     static final long FLOOR_COUNT = 100;
@@ -1220,14 +1653,17 @@ public class ShmBench implements Callable<Integer> {
     /**
      * What a session of the method keeps in the suite folder from its start to its end, whatever its runs: the files
      * the script maps itself, written whole before they are mapped (shm-event's slot and its two semaphores, the ring,
-     * zmq-shm's slots), or, for chronicle, its acknowledgement file and the queue it opens ahead for the next run.
-     * Chronicle's queue of a run comes on top (chronicleRunBytes), checked before each run and while it grows.
+     * agrona-ring's ring, zmq-shm's slots), aeron-ipc's driver files and its publication's log (written whole by Aeron), or,
+     * for chronicle, its acknowledgement file and the queue it opens ahead for the next run. Chronicle's queue of a run comes
+     * on top (chronicleRunBytes), checked before each run and while it grows. ringBytes: the ring as --ring gives it (ringOf).
      */
     static long sessionBytes(String method, int size, int batch, long ringBytes) {
         int batchBytes = Records.bytes(size) * batch;
         return switch (method) {
             case "shm-event" -> pages(ShmEventTransport.SLOT + batchBytes) + 2 * PAGE;
             case "shm-ring" -> pages(Ring.DATA + ringBytes);
+            case "agrona-ring" -> pages(ringOf(method, ringBytes, size, batch) + RingBufferDescriptor.TRAILER_LENGTH);
+            case "aeron-ipc" -> AeronIpcTransport.files(ringOf(method, ringBytes, size, batch));
             case "zmq-shm" -> pages((long) ZmqShmTransport.slots(ringBytes, batchBytes) * batchBytes);
             case "chronicle" -> PAGE + CHRONICLE_OVERHEAD;
             default -> 0;
@@ -1246,29 +1682,55 @@ public class ShmBench implements Callable<Integer> {
     }
 
     /**
-     * The ring of shm-ring, or of zmq-shm's slots, in a session at this size: --ring as given; else the default,
-     * halved while the method's files would take more than half the space free, down to two batches.
+     * The ring of shm-ring, of zmq-shm's slots, of agrona-ring and of aeron-ipc's term (ringOf) in a session at this size:
+     * --ring as given; else the default, halved while the method's files would take more than half the space free, down to
+     * two batches (agrona-ring and aeron-ipc: down to what carries a batch).
      */
     static long fitRing(String method, long ringBytes, boolean given, int size, int batch, long free) {
-        long least = 2L * Records.bytes(size) * batch, ring = ringBytes;
+        long least = CARRIERS.contains(method) ? carrying(method, size, batch) : 2L * Records.bytes(size) * batch, ring = ringBytes;
         while (!given && sessionBytes(method, size, batch, ring) > free / 2 && ring / 2 >= least) ring = (ring / 2) & ~63L;
         return ring;
+    }
+
+    /** The methods whose ring is a power of two carrying one message per batch: Agrona's ring, Aeron's term. */
+    static final Set<String> CARRIERS = Set.of("agrona-ring", "aeron-ipc");
+
+    /**
+     * The ring a method's session takes from --ring (or its default, halved to fit): shm-ring's and zmq-shm's memory and
+     * chronicle's window as it is; agrona-ring's capacity and aeron-ipc's term length the power of two at or below it, sized up
+     * until an eighth of it (the largest message of both) carries a batch: plan() refused a given --ring that does not.
+     */
+    static long ringOf(String method, long ringBytes, int size, int batch) {
+        return CARRIERS.contains(method) ? Math.max(Long.highestOneBit(ringBytes), carrying(method, size, batch)) : ringBytes;
+    }
+
+    /** The smallest power of two whose eighth carries a batch as one message: agrona-ring's ring (4 KiB at least), aeron-ipc's term (64 KiB). */
+    static long carrying(String method, int size, int batch) {
+        long eightMessages = 8 * BatchMessage.bytes(size, batch), least = Long.highestOneBit(eightMessages - 1) << 1;
+        return Math.max(method.equals("aeron-ipc") ? LogBufferDescriptor.TERM_MIN_LENGTH : MIN_RING, least);
+    }
+
+    /** The largest batch a method carries in one message: an eighth of Agrona's largest ring here (1 GiB), Aeron's largest message. */
+    static long largestMessage(String method) {
+        return method.equals("aeron-ipc") ? FrameDescriptor.MAX_MESSAGE_LENGTH : MAX_RING / 8;
     }
 
     /** What helps when the method's files do not fit: the option that makes them smaller. */
     String smallerFiles(String method) {
         return switch (method) {
-            case "shm-ring", "zmq-shm" -> ring != null ? "a smaller --ring or --size" : "a smaller --size or --batch";
+            case "shm-ring", "zmq-shm", "agrona-ring", "aeron-ipc" -> ring != null ? "a smaller --ring or --size" : "a smaller --size or --batch";
             case "chronicle" -> (count != null || quick ? "a smaller -n or --size" : "a smaller --size or --batch") + ", -m without chronicle";
             default -> "a smaller --size or --batch";
         };
     }
 
     /** What the method keeps in the suite folder, for a line saying it does not fit. */
-    static String filesOf(String method, int size, long ringBytes) {
+    static String filesOf(String method, int size, int batch, long ringBytes) {
         return method + (switch (method) {
             case "shm-event" -> "'s slot";
             case "shm-ring" -> "'s ring of " + Units.size(ringBytes);
+            case "agrona-ring" -> "'s ring of " + Units.size(ringOf(method, ringBytes, size, batch));
+            case "aeron-ipc" -> "'s driver files and log (three terms of " + Units.size(ringOf(method, ringBytes, size, batch)) + ")";
             case "zmq-shm" -> "'s slots";
             case "chronicle" -> "'s queue";
             default -> "'s files";
@@ -1285,10 +1747,11 @@ public class ShmBench implements Callable<Integer> {
         long free = SuiteFolder.freeBytes();
         for (int s : plan.sizes)
             for (Method m : plan.methods) {
+                if (plan.leftOut(m, s)) continue;
                 long ringBytes = fitRing(m.name(), plan.ringBytes, ring != null, s, batch, free);
                 long need = sessionBytes(m.name(), s, batch, ringBytes);
                 if (m.name().equals("chronicle")) need += chronicleRunBytes(plan.count != null ? plan.count : batch, s, batch);
-                SuiteFolder.requireSpace(filesOf(m.name(), s, ringBytes), need, smallerFiles(m.name()));
+                SuiteFolder.requireSpace(filesOf(m.name(), s, batch, ringBytes), need, smallerFiles(m.name()));
             }
     }
 
@@ -1323,6 +1786,13 @@ public class ShmBench implements Callable<Integer> {
                 if (s % dtype.width != 0) throw bad(cl, option, size != null ? given("--size", s) : s, "not a whole number of " + dtype + " elements of " + dtype.width + " bytes");
         }
         List<Method> chosen = chooseMethods(cl, METHODS, methods);
+        // hugetlbfs takes mappings only, no write(2): Aeron's driver writes its files.
+        if (SuiteFolder.fsType().equals("hugetlbfs") && chosen.stream().anyMatch(m -> m.name().equals("aeron-ipc"))) {
+            String why = "aeron-ipc's media driver writes its files with write(2), which hugetlbfs (--shm-dir " + SuiteFolder.base() + ") refuses; give a tmpfs for it";
+            if (methods != null) throw bad(cl, "--methods", String.join(",", methods), why);
+            chosen = chosen.stream().filter(m -> !m.name().equals("aeron-ipc")).toList();
+            leftOut.add("aeron-ipc: its " + why.substring("aeron-ipc's ".length()));
+        }
         long largestBatch = (long) batch * Records.bytes(Collections.max(chosenSizes));
         long ringBytes;
         if (ring != null) {
@@ -1334,10 +1804,46 @@ public class ShmBench implements Callable<Integer> {
             ringBytes = Math.max(4L << 20, ((2L * largestBatch + (1 << 20) - 1) >> 20) << 20);
             if (ringBytes > MAX_RING) throw bad(cl, "--batch", batch, "batches of " + Units.size(largestBatch) + " are too large for a ring of at most 1 GiB");
         }
+        Set<String> skip = carriable(cl, chosen, chosenSizes, ringBytes);
         Results.checkOut(cl, out);
         if (stallAt < 0) throw bad(cl, "--stall-at", stallAt, "must be 0 (none) or an array's sequence number");
         return new Plan(chosen, chosenSizes, count != null ? Integer.valueOf(count) : quick ? Integer.valueOf(200) : null,
-                quick ? new Runs(1, false) : runs, ringBytes, quick ? Duration.ZERO : RunLength.WARMUP);
+                quick ? new Runs(1, false) : runs, ringBytes, quick ? Duration.ZERO : RunLength.WARMUP, skip);
+    }
+
+    /**
+     * agrona-ring and aeron-ipc carry a batch as one message, at most an eighth of their ring (term): a given --ring too small
+     * for it is bad input, a default one is sized up (ringOf). A batch larger than the method can carry at all (largestMessage)
+     * is bad input where the user named the method, else the method is left out at that size and the summary says so.
+     * Returns the "method at size" left out.
+     */
+    Set<String> carriable(CommandLine cl, List<Method> chosen, List<Integer> chosenSizes, long ringBytes) {
+        Set<String> skip = new LinkedHashSet<>();
+        for (Method m : chosen) {
+            if (!CARRIERS.contains(m.name())) continue;
+            String ringName = m.name().equals("aeron-ipc") ? "term" : "ring";
+            for (int s : chosenSizes) {
+                long message = BatchMessage.bytes(s, batch), largest = largestMessage(m.name());
+                String batchText = "a batch of " + batch + " x " + Units.size(s) + " arrays is one message of " + Units.size(message) + " with their headers";
+                if (message > largest) {
+                    String why = m.name() + " carries at most " + Units.size(largest) + " in one message ("
+                            + (m.name().equals("aeron-ipc") ? "Aeron's largest" : "an eighth of its largest ring, 1 GiB") + "); " + batchText;
+                    if (methods != null) {
+                        String option = batch > 1 ? "--batch" : elements != null ? "--elements" : size != null ? "--size" : "--sizes";
+                        Object value = batch > 1 ? batch : elements != null ? elements : size != null ? given("--size", s) : s;
+                        throw bad(cl, option, value, why + "; a smaller --size or --batch, or -m without " + m.name());
+                    }
+                    skip.add(m.name() + " at " + Units.size(s));
+                    leftOut.add(m.name() + " at " + Units.size(s) + ": it " + why.substring(m.name().length() + 1));
+                } else if (ring != null && ringOf(m.name(), ringBytes, s, batch) > Long.highestOneBit(ringBytes)) {
+                    long pow2 = Long.highestOneBit(ringBytes);
+                    throw bad(cl, "--ring", given("--ring", ring), m.name() + "'s " + ringName + " is the power of two at or below --ring, "
+                            + Units.size(pow2) + (pow2 < carrying(m.name(), MIN_SIZE, 1) ? " (at least " + Units.size(carrying(m.name(), MIN_SIZE, 1)) + ")" : "")
+                            + ", and its largest message an eighth of that; " + batchText + ": give a --ring of " + Units.size(carrying(m.name(), s, batch)) + " or more");
+                }
+            }
+        }
+        return skip;
     }
 
     /** The value as the user typed it (64Ki rather than 65536), for error messages. */
@@ -1509,19 +2015,25 @@ public class ShmBench implements Callable<Integer> {
          * default ring halved to fit: fitRing); queueCap: the most arrays of a chronicle run (countCap).
          */
         static Session start(Method m, ShmBench o, int size, Plan plan, long queueCap) throws RunFailure {
-            long free = SuiteFolder.freeBytes(), ringBytes = plan.ringBytes;
+            long free = SuiteFolder.freeBytes(), ring = plan.ringBytes, ringBytes = ring;
             String note = m.note(o, ringBytes, size);
-            if (m.name().equals("shm-ring") || m.name().equals("zmq-shm")) {
-                ringBytes = fitRing(m.name(), plan.ringBytes, o.ring != null, size, o.batch, free);
+            if (m.name().equals("shm-ring") || m.name().equals("zmq-shm") || CARRIERS.contains(m.name())) {
+                ring = fitRing(m.name(), plan.ringBytes, o.ring != null, size, o.batch, free);
+                ringBytes = ringOf(m.name(), ring, size, o.batch);
+                long full = ringOf(m.name(), plan.ringBytes, size, o.batch);
                 note = m.note(o, ringBytes, size);
-                if (ringBytes < plan.ringBytes) {
-                    String shrunk = "a ring of " + Units.size(ringBytes) + ", not the default " + Units.size(plan.ringBytes) + ", to fit the "
+                String ringName = m.name().equals("aeron-ipc") ? "term" : "ring";
+                if (CARRIERS.contains(m.name()) && full > Long.highestOneBit(plan.ringBytes))
+                    note += "; the " + ringName + " sized up from the power of two at or below the default --ring (" + Units.size(Long.highestOneBit(plan.ringBytes))
+                            + ") so that an eighth of it carries a batch (" + Units.size(BatchMessage.bytes(size, o.batch)) + " with headers)";
+                if (ringBytes < full) {
+                    String shrunk = "a " + ringName + " of " + Units.size(ringBytes) + ", not the default " + Units.size(full) + ", to fit the "
                             + Units.size(free) + " free in " + SuiteFolder.base() + " (" + SuiteFolder.fsType() + ")";
                     note += "; " + shrunk;
                     o.fitted.add(m.name() + " at " + Units.size(size) + ": " + shrunk);
                 }
             }
-            SuiteFolder.requireSpace(filesOf(m.name(), size, ringBytes), sessionBytes(m.name(), size, o.batch, ringBytes), o.smallerFiles(m.name()));
+            SuiteFolder.requireSpace(filesOf(m.name(), size, o.batch, ring), sessionBytes(m.name(), size, o.batch, ring), o.smallerFiles(m.name()));
             String runId = SuiteFolder.newRunId();
             Session s;
             try {
@@ -1533,11 +2045,11 @@ public class ShmBench implements Callable<Integer> {
             try {
                 s.stage = "opening its files";
                 Payload payload = new Payload(o.dtype, size, o.seed, o.corrupt);
-                Context ctx = new Context(true, s.runDir, runId, size, o.batch, ringBytes, o.waitMode, o.semSpins, payload, s.abort);
+                Context ctx = new Context(true, s.runDir, runId, size, o.batch, ringBytes, o.waitOf(m.name()), o.semSpins, payload, s.abort, o.driverIdle());
                 s.transport = m.factory().open(ctx, null);
                 s.stage = "starting the consumer";
                 s.launch(new ChildConfig(m.name(), o.dtype, size, o.batch, s.runDir.toString(), runId, s.transport.endpoint(),
-                        ringBytes, o.waitMode, o.semSpins, o.seed, ProcessHandle.current().pid(), o.stallAt));
+                        ringBytes, o.waitOf(m.name()), o.semSpins, o.seed, ProcessHandle.current().pid(), o.stallAt));
                 s.transport.awaitPeer(s.child);
                 s.started = true;
                 return s;
@@ -1774,6 +2286,7 @@ public class ShmBench implements Callable<Integer> {
     static final class ChildRole {
         static int run() throws Exception {
             PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+            System.setOut(System.err);     // stdout speaks to the producer: whatever a library prints goes to stderr
             ChildConfig cfg = Child.readConfig(ChildConfig.class);
             Path runDir = Path.of(cfg.runDir);
             // It never outlives its producer, and removes what a dead producer left.
@@ -1959,6 +2472,7 @@ public class ShmBench implements Callable<Integer> {
         notes.forEach(System.out::println);
         for (String f : fitted)
             System.out.println("Shrunk to fit: " + f + ". More room there (Docker: --shm-size=1g) or --shm-dir DIR on a bigger file system runs it in full.");
+        for (String l : leftOut) System.out.println("Left out: " + l + ".");
         System.out.println("arrays/s: the median of the runs, each run's arrays over its window (first send to last verified receipt), and its "
                 + (Double.isNaN(confidence) ? "95% interval (one run: none)"
                 : confidence >= Interval.LEVEL ? "95% interval (order statistics of the runs)"

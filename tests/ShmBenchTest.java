@@ -35,6 +35,7 @@ public class ShmBenchTest extends Harness {
         filter = args.length > 0 ? args[0] : null;
         unitTests();
         roomTests();
+        carrierTests();
         endToEndTests();
         System.exit(finish("ShmBenchTest"));
     }
@@ -472,6 +473,183 @@ public class ShmBenchTest extends Harness {
         });
     }
 
+    /** agrona-ring and aeron-ipc: their ring and term sizing, the bad inputs it makes, and both transports in one process. */
+    static void carrierTests() {
+        test("agrona/aeron sizing: a power of two at or below --ring whose eighth carries a batch, sized up from the default; Aeron's mtu, frames and files", () -> {
+            int kib8 = 8192, mib1 = 1 << 20;
+            long msg8 = ShmBench.BatchMessage.bytes(kib8, 1), msg1 = ShmBench.BatchMessage.bytes(mib1, 1);
+            check(msg8 == 8224 && msg1 == 1_048_608 && ShmBench.BatchMessage.bytes(1001, 3) == 3 * (32 + 1024), "a 32-byte header per array, padded to 32: " + msg8 + ", " + msg1);
+            for (String m : List.of("agrona-ring", "aeron-ipc")) {
+                check(ShmBench.ringOf(m, 4 << 20, kib8, 1) == 4 << 20, m + ": the default 4 MiB at 8 KiB");
+                check(ShmBench.ringOf(m, 5L << 20, kib8, 1) == 4 << 20, m + ": 5 MiB gives the power of two below it");
+                check(ShmBench.ringOf(m, 4 << 20, mib1, 1) == 16 << 20, m + ": sized up to 16 MiB for 1 MiB arrays (8 x 1,048,608 B is over 8 MiB)");
+            }
+            check(ShmBench.carrying("aeron-ipc", 8, 1) == 64 << 10 && ShmBench.carrying("agrona-ring", 8, 1) == 4 << 10, "the smallest: Aeron's 64 KiB term, a 4 KiB ring");
+            check(ShmBench.largestMessage("aeron-ipc") == 16 << 20 && ShmBench.largestMessage("agrona-ring") == 128 << 20, "the largest messages: 16 MiB, 128 MiB");
+            SplittableRandom rnd = new SplittableRandom(19);
+            for (int trial = 0; trial < 2000; trial++) {
+                String m = rnd.nextBoolean() ? "agrona-ring" : "aeron-ipc";
+                int size = rnd.nextInt(8, 3 << 20), batch = rnd.nextInt(1, 5);
+                long ring = rnd.nextLong(ShmBench.MIN_RING, ShmBench.MAX_RING), message = ShmBench.BatchMessage.bytes(size, batch);
+                if (message > ShmBench.largestMessage(m)) continue;
+                long r = ShmBench.ringOf(m, ring, size, batch);
+                check(Long.bitCount(r) == 1 && r >= Long.highestOneBit(ring) && r / 8 >= message, m + ": a power of two, not below --ring's, carrying " + message + ": " + r);
+                check(r == Long.highestOneBit(ring) || r == ShmBench.carrying(m, size, batch), m + ": sized up no further than needed: " + r + " for " + message);
+                if (m.equals("aeron-ipc")) {
+                    io.aeron.logbuffer.LogBufferDescriptor.checkTermLength((int) r);
+                    int mtu = ShmBench.AeronIpcTransport.mtu(r, message);
+                    io.aeron.driver.Configuration.validateMtuLength(mtu);      // Aeron's own checks of what the channel asks for
+                    check(mtu <= ShmBench.AeronIpcTransport.maxMessage(r), "mtu " + mtu + " within the term's largest message");
+                    check((ShmBench.AeronIpcTransport.fragments(r, message) == 1) == (message <= mtu - 32), "one frame exactly when the message fits one");
+                }
+            }
+            check(ShmBench.AeronIpcTransport.mtu(4 << 20, msg8) == 8256 && ShmBench.AeronIpcTransport.fragments(4 << 20, msg8) == 1, "8 KiB: one frame of 8,256 B");
+            check(ShmBench.AeronIpcTransport.mtu(16 << 20, msg1) == 65504 && ShmBench.AeronIpcTransport.fragments(16 << 20, msg1) == 17, "1 MiB: 17 frames of up to 65,504 B");
+            check(ShmBench.AeronIpcTransport.channel(4 << 20, msg8).equals("aeron:ipc?term-length=4194304|mtu=8256"), ShmBench.AeronIpcTransport.channel(4 << 20, msg8));
+            check(ShmBench.AeronIpcTransport.describe(4 << 20, msg8, ShmBench.DriverIdle.backoff).startsWith("term-length 4 MiB, mtu 8,256: tryClaim (one frame)")
+                    && ShmBench.AeronIpcTransport.describe(16 << 20, msg1, ShmBench.DriverIdle.backoff).startsWith("term-length 16 MiB, mtu 65,504: offer, 17 fragments"), "the note says the path");
+            check(ShmBench.sessionBytes("agrona-ring", kib8, 1, 4 << 20) == (4 << 20) + 4096, "agrona-ring: the ring and its trailer's page");
+            check(ShmBench.sessionBytes("agrona-ring", mib1, 1, 4 << 20) == (16 << 20) + 4096, "sized up: 16 MiB");
+            check(ShmBench.sessionBytes("aeron-ipc", kib8, 1, 4 << 20) == ShmBench.AeronIpcTransport.DRIVER_FILES + (12 << 20) + 4096, "aeron-ipc: the driver's files, three terms and the log's metadata");
+            long fitted = ShmBench.fitRing("agrona-ring", 4 << 20, false, kib8, 1, 3L << 20);
+            check(ShmBench.ringOf("agrona-ring", fitted, kib8, 1) == 1 << 20, "a default ring halved to fit 3 MiB free: " + fitted);
+            long least = ShmBench.fitRing("aeron-ipc", 4 << 20, false, kib8, 1, 4096);
+            check(ShmBench.ringOf("aeron-ipc", least, kib8, 1) == 128 << 10, "never below a term that carries a batch (128 KiB at 8 KiB): " + least);
+        });
+
+        test("agrona/aeron bad input and leaving out: a given --ring too small is refused naming the method, the size and the limit; a batch over "
+                + "Aeron's 16 MiB too, where aeron-ipc is named, else it is left out at that size, said in the summary", () -> {
+            String ring = refusal("-m", "agrona-ring", "--ring", "64Ki");
+            check(ring.contains("'--ring': '64Ki'") && ring.contains("agrona-ring's ring is the power of two at or below --ring, 64 KiB") && ring.contains("8 KiB arrays")
+                    && ring.contains("8.22 kB") && ring.contains("a --ring of 128 KiB or more"), "agrona-ring's ring: " + ring);
+            String term = refusal("-m", "shm-ring,aeron-ipc", "--ring", "64Ki");
+            check(term.contains("aeron-ipc's term") && term.contains("a --ring of 128 KiB or more"), "aeron-ipc's term: " + term);
+            String large = refusal("-m", "aeron-ipc", "--size", "32Mi");
+            check(large.contains("'--size': '32Mi'") && large.contains("aeron-ipc carries at most 16 MiB in one message (Aeron's largest)") && large.contains("32 MiB arrays"), large);
+            String batches = refusal("-m", "agrona-ring", "-b", "3", "--size", "64Mi");
+            check(batches.contains("'--batch': '3'") && batches.contains("agrona-ring carries at most 128 MiB"), batches);
+            ShmBench o = parsed("--sizes", "8Ki,32Mi");
+            var plan = o.plan();
+            var aeron = ShmBench.METHODS.stream().filter(m -> m.name().equals("aeron-ipc")).findFirst().orElseThrow();
+            var agrona = ShmBench.METHODS.stream().filter(m -> m.name().equals("agrona-ring")).findFirst().orElseThrow();
+            check(plan.leftOut(aeron, 32 << 20) && !plan.leftOut(aeron, 8192) && !plan.leftOut(agrona, 32 << 20), "aeron-ipc left out at 32 MiB only: " + plan.leftOut());
+            Histogram h = new Histogram(3);
+            h.recordValue(1000);
+            var printed = new java.io.ByteArrayOutputStream();
+            var stdout = System.out;
+            System.setOut(new java.io.PrintStream(printed, true));
+            try {
+                o.printSummary(List.of(ShmBench.Row.of("shm-ring", "spin", "", ShmBench.Dtype.float64, 8192, 1, 1, 1.0, h, 1000,
+                        ShmBench.CpuMeter.fields(1_000_000L, 1_000_000_000L, 1000), 0, null)), plan, false);
+            } finally {
+                System.setOut(stdout);
+            }
+            check(printed.toString().contains("Left out: aeron-ipc at 32 MiB: it carries at most 16 MiB in one message (Aeron's largest); a batch of 1 x 32 MiB arrays"),
+                    "the summary says so:\n" + printed);
+            var sizedUp = parsed("-m", "agrona-ring,aeron-ipc", "--sizes", "8Ki,1Mi").plan();
+            check(sizedUp.leftOut().isEmpty(), "1 MiB arrays fit once sized up: " + sizedUp.leftOut());
+        });
+
+        test("agrona-ring between two threads through its mapped file: many laps in batches of 3, every array verified", () -> {
+            Path dir = Files.createTempDirectory("agrona");
+            try {
+                int size = 1000, batch = 3, ring = (int) ShmBench.ringOf("agrona-ring", 32 << 10, size, batch);      // 32 KiB: 10 batches
+                var producer = new ShmBench.AgronaRingTransport(context(dir, true, size, batch, ring, 0));
+                var consumer = new ShmBench.AgronaRingTransport(context(dir, false, size, batch, ring, 0));
+                long total = 60_000;
+                AtomicReference<Throwable> failure = new AtomicReference<>();
+                Thread t = new Thread(() -> {
+                    try {
+                        for (long seq = 1; seq <= total; seq += batch)
+                            producer.send(seq, (int) Math.min(batch, total - seq + 1), System.nanoTime(), seq + batch > total ? ShmBench.LAST_OF_RUN | ShmBench.END : 0);
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                });
+                t.start();
+                List<ShmBench.RunReport> reports = new ArrayList<>();
+                var v = checker(new ShmBench.Payload(ShmBench.Dtype.float64, size, 1, 0), reports);
+                while (!v.ended) consumer.receive(v);
+                t.join();
+                check(failure.get() == null, "producer failed: " + failure.get());
+                check(ring == 32 << 10, "a ring of 32 KiB, whose eighth carries a batch of 3,168 B: " + ring);
+                check(reports.get(0).arrays() == total && reports.get(0).errors() == 0, "all verified: " + reports.get(0).arrays() + " arrays, " + reports.get(0).errors() + " bad");
+            } finally {
+                deleteTree(dir);
+            }
+        });
+
+        test("aeron-ipc in one process: 8 KiB arrays go by tryClaim, batches of 10 x 20 kB by offer in 4 fragments (images reused in a batch), as the note "
+                + "says; every array verified, a corrupted one caught; its files within what it counts, removed on close", () -> {
+            record Case(int size, int batch, long arrays, long corrupt, String path) {}
+            for (Case c : List.of(new Case(8192, 1, 3000, 0, "tryClaim (one frame)"), new Case(20_000, 10, 2000, 1234, "offer, 4 fragments"))) {
+                Path dir = Files.createTempDirectory("aeron");
+                try {
+                    long term = ShmBench.ringOf("aeron-ipc", 1 << 20, c.size, c.batch);
+                    long message = ShmBench.BatchMessage.bytes(c.size, c.batch);
+                    String note = ShmBench.AeronIpcTransport.describe(term, message, ShmBench.DriverIdle.backoff);
+                    check(note.contains(c.path), "the note: " + note);
+                    var producer = new ShmBench.AeronIpcTransport(context(dir, true, c.size, c.batch, (int) term, c.corrupt));
+                    var consumer = new ShmBench.AeronIpcTransport(context(dir, false, c.size, c.batch, (int) term, 0));
+                    try {
+                        producer.awaitPeer(null);
+                        long files;
+                        try (Stream<Path> all = Files.walk(dir.resolve("aeron"))) {
+                            files = all.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+                        }
+                        check(files > term * 3 && files <= ShmBench.AeronIpcTransport.files(term), "its files, " + files + " B, within the " + ShmBench.AeronIpcTransport.files(term) + " it counts");
+                        AtomicReference<Throwable> failure = new AtomicReference<>();
+                        Thread t = new Thread(() -> {
+                            try {
+                                for (long seq = 1; seq <= c.arrays; seq += c.batch)
+                                    producer.send(seq, (int) Math.min(c.batch, c.arrays - seq + 1), System.nanoTime(), seq + c.batch > c.arrays ? ShmBench.LAST_OF_RUN | ShmBench.END : 0);
+                            } catch (Throwable e) {
+                                failure.set(e);
+                            }
+                        });
+                        t.start();
+                        List<ShmBench.RunReport> reports = new ArrayList<>();
+                        var v = checker(new ShmBench.Payload(ShmBench.Dtype.float64, c.size, 1, 0), reports);
+                        while (!v.ended) consumer.receive(v);
+                        t.join();
+                        check(failure.get() == null, "producer failed: " + failure.get());
+                        var r = reports.get(0);
+                        check(r.arrays() == c.arrays && r.errors() == (c.corrupt > 0 ? 1 : 0), c.size + " B: all arrays arrived, " + r.errors() + " bad: " + r);
+                        if (c.corrupt > 0) check(r.firstError().startsWith("array " + c.corrupt + ": CRC32C mismatch"), "the corrupted array caught: " + r.firstError());
+                        long batches = c.arrays / c.batch;
+                        check(c.path.startsWith("tryClaim") ? producer.claims == batches && producer.offers == 0 : producer.offers == batches && producer.claims == 0,
+                                "the path the note says: " + producer.claims + " claims, " + producer.offers + " offers");
+                    } finally {
+                        consumer.close();
+                        producer.close();
+                    }
+                    check(!Files.exists(dir.resolve("aeron")), "the driver's directory removed on close");
+                } finally {
+                    deleteTree(dir);
+                }
+            }
+        });
+    }
+
+    /** A ShmBench with these arguments, as picocli gives them to it. */
+    static ShmBench parsed(String... args) {
+        var o = new ShmBench();
+        var cl = new picocli.CommandLine(o);
+        cl.parseArgs(args);
+        o.spec = cl.getCommandSpec();
+        return o;
+    }
+
+    /** plan()'s one line for bad input. */
+    static String refusal(String... args) {
+        try {
+            parsed(args).plan();
+        } catch (picocli.CommandLine.ParameterException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("accepted: " + String.join(" ", args));
+    }
+
     static ShmBench.Context context(Path dir, boolean producer, int size, int batch, int ring, long corrupt) {
         var payload = new ShmBench.Payload(ShmBench.Dtype.float64, size, 1, corrupt);
         return new ShmBench.Context(producer, dir, "test", size, batch, ring, ShmBench.WaitMode.spin, 0, payload, new ShmBench.Abort());
@@ -539,7 +717,7 @@ public class ShmBenchTest extends Harness {
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "--help");
             check(r.code() == 0, "exit 0");
             for (String opt : List.of("--count", "--size", "--sizes", "--elements", "--dtype", "--batch", "--warmup", "--duration", "--methods",
-                    "--list", "--runs", "--out", "--quick", "--ring", "--wait", "--rate", "--sem-spin", "--timeout", "--seed", "--shm-dir", "--cleanup", "--help", "--version"))
+                    "--list", "--runs", "--out", "--quick", "--ring", "--driver-idle", "--wait", "--rate", "--sem-spin", "--timeout", "--seed", "--shm-dir", "--cleanup", "--help", "--version"))
                 check(r.out().contains(opt), "help mentions " + opt);
             check(r.out().contains("auto: at least 6 runs, at most 10"), "help describes --runs auto");
             check(!r.err().contains("WARN"), "help text without picocli's format warnings: " + r.err());
@@ -662,6 +840,8 @@ public class ShmBenchTest extends Harness {
             Path file = Files.writeString(work.resolve("a-file"), "x");
             List<String[]> cases = List.of(
                     new String[]{"--ring", "64Ki", "--size", "1Mi"},
+                    new String[]{"--ring", "64Ki", "-m", "agrona-ring"},
+                    new String[]{"--size", "32Mi", "-m", "aeron-ipc"},
                     new String[]{"--size", "1001"},
                     new String[]{"--elements", "3", "--dtype", "int8"},
                     new String[]{"--batch", "0"},
@@ -773,7 +953,7 @@ public class ShmBenchTest extends Harness {
             for (JsonNode row : rows(out))
                 check(row.get("shm_dir").asText().equals(dir.toAbsolutePath().toString()) && row.get("shm_fs").asText().equals(type),
                         "shm_dir " + dir + " and shm_fs " + type + " recorded: " + row.get("shm_dir") + ", " + row.get("shm_fs"));
-            check(seen.containsAll(List.of("ring", "slot", "slots", "checked", "queue-1")), "the runs' files were in DIR: " + seen);
+            check(seen.containsAll(List.of("ring", "slot", "slots", "checked", "queue-1", "agrona-ring", "aeron", "cnc.dat")), "the runs' files were in DIR: " + seen);
             check(inShm.isEmpty(), "no run folder in " + SUITE_FOLDER + ": " + inShm);
             try (Stream<Path> left = Files.walk(dir)) {
                 List<String> names = left.map(f -> dir.relativize(f).toString()).sorted().toList();
@@ -844,19 +1024,20 @@ public class ShmBenchTest extends Harness {
             checkNoCrashLog(cwd);
         });
 
-        // Each way the producer waits for its consumer: spinning on shared memory (shm-ring; chronicle's window waits the same
-        // way), semaphores (shm-event), a pipe (queue), JeroMQ sockets (zmq-shm); a 64 KiB ring (or pipe) fills within a few
-        // arrays. Runs of 0.4 s, three of them, so that the stop falls in a run. The four at once: each waits 3 s for nothing.
-        test("a child stopped with SIGSTOP mid-run is detected within --timeout: shm-ring, shm-event, queue and zmq-shm (each way the producer waits) "
+        // Each way the producer waits for its consumer: spinning on shared memory (shm-ring; chronicle's window and agrona-ring wait
+        // the same way), semaphores (shm-event), a pipe (queue), JeroMQ sockets (zmq-shm), Aeron's back-pressure (aeron-ipc, whose
+        // publisher limit an embedded driver thread moves); a 64 KiB ring (or pipe, or a 128 KiB term) fills within a few arrays.
+        // Runs of 0.4 s, three of them, so that the stop falls in a run. The five at once: each waits 3 s for nothing.
+        test("a child stopped with SIGSTOP mid-run is detected within --timeout: shm-ring, shm-event, queue, zmq-shm and aeron-ipc (each way the producer waits) "
                 + "exit 1 naming the consumer, rows kept, nothing left", () -> {
-            List<String> methods = List.of("shm-ring", "shm-event", "queue", "zmq-shm");
+            List<String> methods = List.of("shm-ring", "shm-event", "queue", "zmq-shm", "aeron-ipc");
             var pool = java.util.concurrent.Executors.newFixedThreadPool(methods.size());
             try {
                 Map<String, java.util.concurrent.Future<String>> stops = new LinkedHashMap<>();
                 for (String method : methods) {
                     Path out = work.resolve("stop-" + method + "-out");
                     stops.put(method, pool.submit(() -> SCRIPT.stopChildAfterRowOf(work, out, method, "consumer", Duration.ofSeconds(3), "-m", method, "-n", "400", "--rate", "1000",
-                            "-r", "3", "-w", "0", "--ring", "64Ki", "-o", out.toString())));
+                            "-r", "3", "-w", "0", "--ring", method.equals("aeron-ipc") ? "128Ki" : "64Ki", "-o", out.toString())));
                 }
                 for (var stop : stops.entrySet()) {
                     String method = stop.getKey(), err;

@@ -108,9 +108,9 @@ public class SuiteTest extends Harness {
             check(r.code() == 0, "exit 0, was " + r.code() + ": " + r.err());
             String summary = Files.readString(out.resolve("summary.md"));
             for (String bench : BENCHES) check(summary.contains("## " + bench), "summary has " + bench);
-            for (String method : List.of("shm-spin", "shm-sem", "zmq-tcp", "zmq-ipc", "uds", "tcp", "pipe", "chronicle"))
+            for (String method : List.of("shm-spin", "shm-sem", "zmq-tcp", "zmq-ipc", "uds", "tcp", "pipe", "chronicle", "agrona-ring", "aeron-ipc", "aeron-udp"))
                 check(summary.lines().anyMatch(l -> l.startsWith("| " + method + " ")), "summary has TransportBench's " + method);
-            for (String method : List.of("limit-memcpy", "queue", "shm-event", "shm-ring", "zmq-shm", "chronicle"))
+            for (String method : List.of("limit-memcpy", "queue", "shm-event", "shm-ring", "zmq-shm", "chronicle", "agrona-ring", "aeron-ipc"))
                 check(summary.lines().anyMatch(l -> l.startsWith("| " + method + " ")), "summary has ShmBench's " + method);
             String zmq = summary.substring(summary.indexOf("## ZmqBench"));
             zmq = zmq.contains("\n## ") ? zmq.substring(0, zmq.indexOf("\n## ")) : zmq;
