@@ -347,6 +347,24 @@ public class TransportBench implements Callable<Integer> {
     static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     /**
+     * A file of the run folder that both sides map: created by the requester (owner-only) with every page written now, so
+     * that a full file system is one line here, never a SIGBUS on a mapped page later; opened by the responder.
+     */
+    static FileChannel openShared(Context ctx, String name, long bytes) throws IOException, RunFailure {
+        Path path = ctx.runDir.resolve(name);
+        if (!ctx.requester) return FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel file = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            SuiteFolder.allocate(file, path, bytes);
+        } catch (RunFailure f) {
+            file.close();
+            throw f;
+        }
+        return file;
+    }
+
+    /**
      * Shared memory: a control line per direction (sequence word, frame length) and a data slot per
      * direction. The writer copies the frame, then publishes the sequence with release semantics; the
      * reader spins with acquire semantics, so the frame is complete once the sequence is seen.
@@ -379,22 +397,9 @@ public class TransportBench implements Callable<Integer> {
         }
 
         ShmTransport(Context ctx, boolean semaphores) throws IOException, RunFailure {
-            Path path = ctx.runDir.resolve("shm");
             int slot = slot(ctx.capacity);
             long bytes = fileBytes(ctx.runDir, ctx.capacity);
-            if (ctx.requester) {
-                file = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                // Every page written now: a full file system is this one line, never a SIGBUS on a mapped page later.
-                try {
-                    SuiteFolder.allocate(file, path, bytes);
-                } catch (RunFailure f) {
-                    file.close();
-                    throw f;
-                }
-            } else {
-                file = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            }
+            file = openShared(ctx, "shm", bytes);
             map = file.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
             map.order(ByteOrder.nativeOrder());
             view = map.duplicate().order(ByteOrder.nativeOrder());
@@ -799,21 +804,9 @@ public class TransportBench implements Callable<Integer> {
         static int align(int value, int alignment) { return (value + alignment - 1) & -alignment; }
 
         AgronaRingTransport(Context ctx) throws IOException, RunFailure {
-            Path path = ctx.runDir.resolve("agrona-rings");
             int ringBytes = ringCapacity(ctx.capacity) + RingBufferDescriptor.TRAILER_LENGTH;
             long bytes = SuiteFolder.mappedLength(ctx.runDir, 2L * ringBytes);
-            if (ctx.requester) {
-                file = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                try {
-                    SuiteFolder.allocate(file, path, bytes);
-                } catch (RunFailure f) {
-                    file.close();
-                    throw f;
-                }
-            } else {
-                file = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            }
+            file = openShared(ctx, "agrona-rings", bytes);
             ringMemory = file.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
             OneToOneRingBuffer requests = new OneToOneRingBuffer(new UnsafeBuffer(ringMemory, 0, ringBytes));
             OneToOneRingBuffer replies = new OneToOneRingBuffer(new UnsafeBuffer(ringMemory, ringBytes, ringBytes));

@@ -52,6 +52,26 @@ public class ShmBenchTest extends Harness {
         return (int) c.getValue();
     }
 
+    /** Streams total arrays of size bytes, batch at a time, from the producer (a thread of its own) to the consumer (this thread); the consumer's reports. */
+    static List<ShmBench.RunReport> streamBetweenThreads(ShmBench.Transport producer, ShmBench.Transport consumer, int size, int batch, long total) throws Exception {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                for (long seq = 1; seq <= total; seq += batch)
+                    producer.send(seq, (int) Math.min(batch, total - seq + 1), System.nanoTime(), seq + batch > total ? ShmBench.LAST_OF_RUN | ShmBench.END : 0);
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        t.start();
+        List<ShmBench.RunReport> reports = new ArrayList<>();
+        var v = checker(new ShmBench.Payload(ShmBench.Dtype.float64, size, 1, 0), reports);
+        while (!v.ended) consumer.receive(v);
+        t.join();
+        check(failure.get() == null, "producer failed: " + failure.get());
+        return reports;
+    }
+
     /** A checker that keeps the consumer's reports. */
     static ShmBench.Checker checker(ShmBench.Payload expected, List<ShmBench.RunReport> reports) {
         return new ShmBench.Checker(expected, reports::add);
@@ -154,21 +174,7 @@ public class ShmBenchTest extends Harness {
                 var producer = new ShmBench.ShmRingTransport(context(dir, true, size, 3, 4096, 0));
                 var consumer = new ShmBench.ShmRingTransport(context(dir, false, size, 3, 4096, 0));
                 long total = 60_000;
-                AtomicReference<Throwable> failure = new AtomicReference<>();
-                Thread t = new Thread(() -> {
-                    try {
-                        for (long seq = 1; seq <= total; seq += 3)
-                            producer.send(seq, (int) Math.min(3, total - seq + 1), System.nanoTime(), seq + 3 > total ? ShmBench.LAST_OF_RUN | ShmBench.END : 0);
-                    } catch (Throwable e) {
-                        failure.set(e);
-                    }
-                });
-                t.start();
-                List<ShmBench.RunReport> reports = new ArrayList<>();
-                var v = checker(new ShmBench.Payload(ShmBench.Dtype.float64, size, 1, 0), reports);
-                while (!v.ended) consumer.receive(v);
-                t.join();
-                check(failure.get() == null, "producer failed: " + failure.get());
+                List<ShmBench.RunReport> reports = streamBetweenThreads(producer, consumer, size, 3, total);
                 check(reports.get(0).arrays() == total && reports.get(0).errors() == 0, "all verified: " + reports);
             } finally {
                 deleteTree(dir);
@@ -557,21 +563,7 @@ public class ShmBenchTest extends Harness {
                 var producer = new ShmBench.AgronaRingTransport(context(dir, true, size, batch, ring, 0));
                 var consumer = new ShmBench.AgronaRingTransport(context(dir, false, size, batch, ring, 0));
                 long total = 60_000;
-                AtomicReference<Throwable> failure = new AtomicReference<>();
-                Thread t = new Thread(() -> {
-                    try {
-                        for (long seq = 1; seq <= total; seq += batch)
-                            producer.send(seq, (int) Math.min(batch, total - seq + 1), System.nanoTime(), seq + batch > total ? ShmBench.LAST_OF_RUN | ShmBench.END : 0);
-                    } catch (Throwable e) {
-                        failure.set(e);
-                    }
-                });
-                t.start();
-                List<ShmBench.RunReport> reports = new ArrayList<>();
-                var v = checker(new ShmBench.Payload(ShmBench.Dtype.float64, size, 1, 0), reports);
-                while (!v.ended) consumer.receive(v);
-                t.join();
-                check(failure.get() == null, "producer failed: " + failure.get());
+                List<ShmBench.RunReport> reports = streamBetweenThreads(producer, consumer, size, batch, total);
                 check(ring == 32 << 10, "a ring of 32 KiB, whose eighth carries a batch of 3,168 B: " + ring);
                 check(reports.get(0).arrays() == total && reports.get(0).errors() == 0, "all verified: " + reports.get(0).arrays() + " arrays, " + reports.get(0).errors() + " bad");
             } finally {
