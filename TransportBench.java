@@ -59,8 +59,10 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import io.aeron.Aeron;
+import io.aeron.CncFileDescriptor;
 import io.aeron.Publication;
 import io.aeron.Subscription;
+import io.aeron.driver.Configuration;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.ControlledFragmentHandler;
@@ -880,8 +882,10 @@ public class TransportBench implements Callable<Integer> {
         static final String UDP_WAITS = SPARE_CORES ? "spin" : "yield";
         static final int MIN_TERM = 1 << 20, MAX_MESSAGE = 16 << 20, MAX_MTU = 65504;
         static final int COUNTER_VALUES = 1 << 20;
-        /** The driver's own files with these counters: cnc.dat 11 MiB, loss-report.dat 1 MiB (ls, Aeron 1.51). */
-        static final long DRIVER_FILES = 12L << 20;
+        /** The driver's own files with these counters, as Aeron lays them out: cnc.dat (11 MiB with Aeron 1.51) and loss-report.dat. */
+        static final long DRIVER_FILES = CncFileDescriptor.computeCncFileLength(Configuration.CONDUCTOR_BUFFER_LENGTH_DEFAULT
+                + Configuration.TO_CLIENTS_BUFFER_LENGTH_DEFAULT + Configuration.countersMetadataBufferLength(COUNTER_VALUES) + COUNTER_VALUES
+                + Configuration.ERROR_BUFFER_LENGTH_DEFAULT, 4096) + Configuration.LOSS_REPORT_BUFFER_LENGTH_DEFAULT;
         final boolean requester, udp, yieldWhenIdle;
         final MediaDriver driver;
         final Aeron aeron;
@@ -909,7 +913,7 @@ public class TransportBench implements Callable<Integer> {
 
         /** Logs of three terms each: one per publication on ipc; on udp the driver keeps a sender's and a receiver's per direction. */
         static Footprint footprint(int frameCapacity, boolean udp) {
-            long log = 3L * termLength(frameCapacity) + LogBufferDescriptor.LOG_META_DATA_LENGTH;
+            long log = LogBufferDescriptor.computeLogLength(termLength(frameCapacity), 4096);
             return new Footprint("driver files and logs", DRIVER_FILES + (udp ? 4 : 2) * log, 0);
         }
 
