@@ -24,7 +24,7 @@
  *
  * The parent (producer) streams --count arrays of --size bytes (or --elements of --dtype) to a child
  * process (consumer), --batch arrays per publish. The consumer checks every array (its sequence
- * number, and a CRC32C over every byte) and records its one-way latency from the producer's
+ * number, and every byte against the arrays it knows) and records its one-way latency from the producer's
  * timestamp. The prototype: the local methods of the original Python array-IPC benchmark
  * (multiprocessing.Queue, mmap with an event, ZeroMQ + shared memory), grown with a lock-free ring and
  * Chronicle Queue.
@@ -42,11 +42,12 @@
  * block), aeron-ipc (Aeron's aeron:ipc channel through a media driver embedded in the producer),
  * zmq-shm (slots in shared memory, their descriptors over JeroMQ PUSH/PULL) and chronicle (Chronicle
  * Queue). Before them, limit-memcpy: one thread copying the same arrays into memory of the ring's
- * size, the limit of any method that copies each array once.
+ * size, the limit of any method that copies each array once; after shm-ring, ref-shm-ring-raw: its ring with
+ * nothing checked, so that shm-ring's row shows what its checks cost.
  *
  * Throughput runs from the producer's first send to the consumer having checked the last array; one-way
  * latency from the time an array was due to be sent to its verified receipt; CPU cost of both processes
- * over the window (README "How figures are defined"). limit-memcpy rows are references, never ranked.
+ * over the window (README "How figures are defined"). limit-memcpy and ref-shm-ring-raw rows are references, never ranked.
  * Results: <out>/results.csv, results.jsonl, hgrm/*.hgrm (one-way latency distributions).
  */
 
@@ -127,7 +128,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 
 @Command(name = "ShmBench", mixinStandardHelpOptions = true, version = "ShmBench 1.0",
         sortOptions = false, usageHelpAutoWidth = true,
@@ -355,22 +355,18 @@ public class ShmBench implements Callable<Integer> {
      * What the producer sends: seven distinct random arrays in rotation, each stamped with its sequence
      * number in its first 8 bytes, so that no two consecutive arrays are alike and a stale or torn one
      * cannot pass. They live in native memory, as an application's off-heap arrays would, which is what
-     * Chronicle's fast copy path needs. The consumer knows the arrays too (same seed), and derives each
-     * array's CRC32C from the CRC of its stamp and the CRC of the rest (CRC arithmetic, class Crc32c):
-     * the producer never reads its arrays twice, the consumer reads every byte once.
+     * Chronicle's fast copy path needs. The consumer knows the arrays too (same seed) and compares every
+     * byte it receives with them (mismatch): the JDK's vectorized compare reads 32 bytes a step, where a
+     * CRC32C of every byte cost shm-ring's consumer a quarter of its throughput at 8 KiB (docs/ShmBench.md).
      */
     static final class Payload {
         static final int DISTINCT = 7;
         final Dtype dtype;
         final int size;
         final ByteBuffer[] images = new ByteBuffer[DISTINCT];
-        final int[] tailCrcs = new int[DISTINCT];
-        final int appendTail;
         final long corruptSeq;
         Object[] typed;
         int flippedImage = -1, flippedTyped = -1;
-        final CRC32C crc = new CRC32C();
-        final ByteBuffer stamp = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
 
         Payload(Dtype dtype, int size, long seed, long corruptSeq) {
             this.dtype = dtype;
@@ -380,11 +376,7 @@ public class ShmBench implements Callable<Integer> {
             for (int k = 0; k < DISTINCT; k++) {
                 byte[] image = dtype.randomImage(size, rnd);
                 images[k] = ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN).put(image).clear();
-                crc.reset();
-                crc.update(image, 8, size - 8);
-                tailCrcs[k] = (int) crc.getValue();
             }
-            appendTail = Crc32c.zerosOperator(size - 8);
         }
 
         static int index(long seq) { return (int) (seq % DISTINCT); }
@@ -422,44 +414,20 @@ public class ShmBench implements Callable<Integer> {
             flippedImage = flippedTyped = -1;
         }
 
-        /** The CRC32C array seq must have. */
-        int crcOf(long seq) {
-            crc.reset();
-            crc.update(stamp.putLong(0, seq).clear());
-            return Crc32c.combine((int) crc.getValue(), tailCrcs[index(seq)], appendTail);
-        }
-    }
-
-    /** CRC32C of a concatenation from the CRCs of its parts (zlib's crc32_combine, Castagnoli polynomial). */
-    static final class Crc32c {
-        static final int POLY = 0x82F63B78;   // reflected
-
-        /** a * b modulo the polynomial, in the reflected bit order of the CRC register. */
-        static int multiply(int a, int b) {
-            int m = 1 << 31, product = 0;
-            while (true) {
-                if ((a & m) != 0) {
-                    product ^= b;
-                    if ((a & (m - 1)) == 0) return product;
-                }
-                m >>>= 1;
-                b = (b & 1) != 0 ? (b >>> 1) ^ POLY : b >>> 1;
-            }
+        /** Where data then rest first differ from array seq, or -1 when they are its bytes (consumer side: nothing is corrupted here). */
+        long mismatch(long seq, ByteBuffer data, ByteBuffer rest) {
+            ByteBuffer image = array(seq);
+            int head = data.remaining();
+            long at = mismatch(data, image, 0, head);
+            if (at < 0 && rest != null) at = mismatch(rest, image, head, rest.remaining());
+            image.clear();
+            return at;
         }
 
-        /** x^(8n) mod P: what appending n bytes does to the CRC of what comes before them. */
-        static int zerosOperator(long n) {
-            int result = 1 << 31, power = 1 << 30;    // x^0, and x^1 (then x^2, x^4, ... by squaring)
-            for (long bits = 8 * n; bits != 0; bits >>>= 1) {
-                if ((bits & 1) != 0) result = multiply(power, result);
-                power = multiply(power, power);
-            }
-            return result;
-        }
-
-        /** CRC(A then B) from CRC(A), CRC(B) and zerosOperator(length of B). */
-        static int combine(int crcA, int crcB, int zerosOperatorOfB) {
-            return multiply(zerosOperatorOfB, crcA) ^ crcB;
+        private static long mismatch(ByteBuffer part, ByteBuffer image, int from, int length) {
+            image.limit(from + length).position(from);
+            int at = part.mismatch(image);
+            return at < 0 ? -1 : from + at;
         }
     }
 
@@ -508,6 +476,12 @@ public class ShmBench implements Callable<Integer> {
      * run with options o does.
      */
     record Method(MethodInfo info, TransportFactory factory) implements Described {
+        /** A row beside the methods, never ranked: limit-memcpy, ref-shm-ring-raw. */
+        boolean reference() { return this == LIMIT || this == RAW_RING; }
+
+        /** The method whose files (and ring sizing) this one's are: ref-shm-ring-raw runs on shm-ring's ring. */
+        String files() { return this == RAW_RING ? "shm-ring" : name(); }
+
         /** How the consumer waits, as the row reports it. */
         String waits(ShmBench o) {
             return switch (name()) {
@@ -521,7 +495,7 @@ public class ShmBench implements Callable<Integer> {
         String note(ShmBench o, long ringBytes, int size) {
             return String.format(note(), switch (name()) {
                 case "shm-event" -> o.semSpins;
-                case "shm-ring", "chronicle", "agrona-ring" -> Units.size(ringBytes);
+                case "shm-ring", "ref-shm-ring-raw", "chronicle", "agrona-ring" -> Units.size(ringBytes);
                 case "zmq-shm" -> ZmqShmTransport.slots(ringBytes, Records.bytes(size) * o.batch);
                 case "aeron-ipc" -> AeronIpcTransport.describe(ringBytes, BatchMessage.bytes(size, o.batch), o.driverIdle());
                 default -> "";
@@ -565,6 +539,17 @@ public class ShmBench implements Callable<Integer> {
     static final Method LIMIT = new Method(MethodInfo.named("limit-memcpy").waits("none")
             .summary("(reference, always run first) one thread copying the same arrays into memory of the ring's size")
             .note("one thread copying the arrays into direct memory of the ring's size, last copy checked"), null);
+
+    /**
+     * The reference beside shm-ring, run right after it at every size: the same ring, slots and copies between the same two
+     * processes, but a consumer that only copies each array out and frees the slot (RawReader): no sequence check, no
+     * compare, no clock read, no histogram. What shm-ring keeps of it is what checking costs.
+     */
+    static final Method RAW_RING = new Method(MethodInfo.named("ref-shm-ring-raw").waits("spin")
+            .summary("(reference, run after shm-ring) shm-ring's ring with nothing checked: the consumer copies each array out and frees the slot")
+            .note("shm-ring's ring of %s with nothing checked per array: the consumer copies each array out (one bulk copy) and frees the slot; "
+                    + "the last array of each run checked; no latency"),
+            (ctx, ep) -> new ShmRingTransport(ctx));
 
     /** Set by the watchdog when the consumer died or stalled; waiting loops check it now and then. */
     static final class Abort {
@@ -640,8 +625,8 @@ public class ShmBench implements Callable<Integer> {
             this.map = map;
             this.base = base;
             this.capacity = capacity;
-            data = map.duplicate();
-            rest = map.duplicate();
+            data = map.duplicate().order(map.order());     // a duplicate is big-endian whatever its source
+            rest = map.duplicate().order(map.order());
         }
 
         static int bytes(int size) { return (HEADER + size + 63) & ~63; }
@@ -1504,8 +1489,8 @@ public class ShmBench implements Callable<Integer> {
     }
 
     /**
-     * Checks every array: the sequence number follows the previous one, the length is right, and the
-     * CRC32C over every byte is the one the producer's array has. Records one-way latency: the time of
+     * Checks every array: the sequence number follows the previous one, the length is right, and every
+     * byte is the producer's (Payload.mismatch). Records one-way latency: the time of
      * the verified receipt (once the check is done) minus the time the producer stamped, the time the
      * array was due to be sent (System.nanoTime is one clock for all processes on Linux). The last array
      * of a run ends the run's window at its verified receipt: that time is taken first, onWindowEnd hears
@@ -1517,7 +1502,6 @@ public class ShmBench implements Callable<Integer> {
         final Payload expected;
         final Consumer<RunReport> onRunEnd;
         final LongConsumer onWindowEnd;
-        final CRC32C crc = new CRC32C();
         Histogram latency = new Histogram(3);
         long nextSeq = 1, arrays, errors, cpuAtFirst;
         /** Testing (--stall-at): the sequence number at which the consumer stops for STALL_NANOS, once; 0 for none. */
@@ -1545,26 +1529,26 @@ public class ShmBench implements Callable<Integer> {
             if (seq != nextSeq) error = (seq < nextSeq ? "duplicate or stale" : "gap") + ": sequence " + seq + " instead of " + nextSeq;
             else if (length != expected.size) error = "length " + length + " instead of " + expected.size;
             else {
-                crc.reset();
-                crc.update(data);
-                if (rest != null) crc.update(rest);
-                if ((int) crc.getValue() != expected.crcOf(seq)) error = "CRC32C mismatch (the bytes differ from what was sent)";
+                long at = expected.mismatch(seq, data, rest);
+                if (at >= 0) error = "bytes differ from what was sent, first at byte " + at;
             }
             // One-way latency = verified receipt - due time (README "How figures are defined").
             long received = System.nanoTime();
             latency.recordValue(Math.max(0, received - sentNanos));
             if (error != null && errors++ == 0) firstError = "array " + seq + ": " + error;
             nextSeq = Math.max(nextSeq, seq + 1);
-            if ((flags & LAST_OF_RUN) != 0) {
-                // The window ends at the last verified receipt, before any bookkeeping (README "How figures are defined").
-                long end = received, cpu = ProcessCpu.nanos() - cpuAtFirst;
-                onWindowEnd.accept(end);
-                ended = (flags & END) != 0;
-                onRunEnd.accept(new RunReport(++runsDone, arrays, errors, firstError, end, cpu, encode(latency)));
-                latency = new Histogram(3);
-                arrays = errors = 0;
-                firstError = null;
-            }
+            if ((flags & LAST_OF_RUN) != 0) endRun(received, flags);
+        }
+
+        /** The run's last array is in: its window ends at `received`, before any bookkeeping (README "How figures are defined"). */
+        void endRun(long received, int flags) {
+            long cpu = ProcessCpu.nanos() - cpuAtFirst;
+            onWindowEnd.accept(received);
+            ended = (flags & END) != 0;
+            onRunEnd.accept(new RunReport(++runsDone, arrays, errors, firstError, received, cpu, encode(latency)));
+            latency = new Histogram(3);
+            arrays = errors = 0;
+            firstError = null;
         }
 
         /** The run's latency histogram, compressed, in Base64: bookkeeping, after the window's end. */
@@ -1575,12 +1559,42 @@ public class ShmBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * ref-shm-ring-raw's consumer: copies each array out of the ring in one bulk copy (the JDK's fastest way to read every
+     * byte of it) and frees its slot; no sequence check, no compare, no clock read, no histogram (its runs report an empty
+     * one). Like limit-memcpy, it checks the last array of each run only, so that a reference that moved nothing cannot pass.
+     */
+    static final class RawReader extends Checker {
+        final byte[] copy;
+
+        RawReader(Payload expected, LongConsumer onWindowEnd, Consumer<RunReport> onRunEnd) {
+            super(expected, onWindowEnd, onRunEnd);
+            copy = new byte[expected.size];
+        }
+
+        @Override public void onArray(long seq, long sentNanos, int flags, ByteBuffer data, ByteBuffer rest) {
+            if (arrays++ == 0) cpuAtFirst = ProcessCpu.nanos();
+            int head = data.remaining(), length = head + (rest == null ? 0 : rest.remaining());
+            if (length != copy.length) {
+                if (errors++ == 0) firstError = "array " + seq + ": length " + length + " instead of " + copy.length;
+            } else {
+                data.get(data.position(), copy, 0, head);
+                if (rest != null) rest.get(rest.position(), copy, head, length - head);
+            }
+            if ((flags & LAST_OF_RUN) == 0) return;
+            long received = System.nanoTime();
+            long at = length == copy.length ? expected.mismatch(seq, ByteBuffer.wrap(copy), null) : -1;
+            if (at >= 0 && errors++ == 0) firstError = "array " + seq + " (the last of the run): bytes differ from what was sent, first at byte " + at;
+            endRun(received, flags);
+        }
+    }
+
     // ---------------------------------------------------------------- the parent: options, sessions, measuring
 
     public Integer call() throws Exception {
         if ("consumer".equals(role)) return ChildRole.run();
         if (role != null) throw new ParameterException(spec.commandLine(), "Invalid value for option '--role': '" + role + "'");
-        if (list) return printList(Stream.concat(METHODS.stream(), Stream.of(LIMIT)).toList());
+        if (list) return printList(Stream.concat(METHODS.stream(), Stream.of(LIMIT, RAW_RING)).toList());
         SuiteFolder.useShmDir(spec.commandLine(), shmDir);
         if (cleanup) return SuiteFolder.cleanup();
         Plan plan = plan();
@@ -1596,6 +1610,11 @@ public class ShmBench implements Callable<Integer> {
                     runMethod(m, s, plan, results, rows);
                     // The finished session's files are gone but its mappings hold their memory until collected.
                     System.gc();
+                    // At a fixed --rate both would move the rate: the reference says something at full throughput only.
+                    if (m.name().equals("shm-ring") && rate == null) {
+                        runMethod(RAW_RING, s, plan, results, rows);
+                        System.gc();
+                    }
                 }
             }
         } catch (RunFailure failure) {
@@ -1956,7 +1975,9 @@ public class ShmBench implements Callable<Integer> {
                     note += "; " + cut;
                     fitted.add(m.name() + " at " + Units.size(size) + ": " + cut);
                 }
-                Row row = Row.of(m.name(), m.waits(this), note, dtype, size, batch, run, o.seconds, h, o.report.arrays, o.cpu,
+                Row row = m.reference() ? Row.ofReference(m, m.waits(this), note, dtype, size, batch, run, o.seconds, o.report.arrays, o.cpu,
+                        o.report.errors, o.report.firstError)
+                        : Row.of(m.name(), m.waits(this), note, dtype, size, batch, run, o.seconds, h, o.report.arrays, o.cpu,
                         o.report.errors, o.report.firstError);
                 results.write(row.fields, row.hist);
                 rows.add(row);
@@ -2016,11 +2037,11 @@ public class ShmBench implements Callable<Integer> {
          */
         static Session start(Method m, ShmBench o, int size, Plan plan, long queueCap) throws RunFailure {
             long free = SuiteFolder.freeBytes(), ring = plan.ringBytes, ringBytes = ring;
-            String note = m.note(o, ringBytes, size);
-            if (m.name().equals("shm-ring") || m.name().equals("zmq-shm") || CARRIERS.contains(m.name())) {
-                ring = fitRing(m.name(), plan.ringBytes, o.ring != null, size, o.batch, free);
-                ringBytes = ringOf(m.name(), ring, size, o.batch);
-                long full = ringOf(m.name(), plan.ringBytes, size, o.batch);
+            String note = m.note(o, ringBytes, size), files = m.files();
+            if (files.equals("shm-ring") || files.equals("zmq-shm") || CARRIERS.contains(files)) {
+                ring = fitRing(files, plan.ringBytes, o.ring != null, size, o.batch, free);
+                ringBytes = ringOf(files, ring, size, o.batch);
+                long full = ringOf(files, plan.ringBytes, size, o.batch);
                 note = m.note(o, ringBytes, size);
                 String ringName = m.name().equals("aeron-ipc") ? "term" : "ring";
                 if (CARRIERS.contains(m.name()) && full > Long.highestOneBit(plan.ringBytes))
@@ -2033,7 +2054,7 @@ public class ShmBench implements Callable<Integer> {
                     o.fitted.add(m.name() + " at " + Units.size(size) + ": " + shrunk);
                 }
             }
-            SuiteFolder.requireSpace(filesOf(m.name(), size, o.batch, ring), sessionBytes(m.name(), size, o.batch, ring), o.smallerFiles(m.name()));
+            SuiteFolder.requireSpace(filesOf(files, size, o.batch, ring), sessionBytes(files, size, o.batch, ring), o.smallerFiles(files));
             String runId = SuiteFolder.newRunId();
             Session s;
             try {
@@ -2294,11 +2315,12 @@ public class ShmBench implements Callable<Integer> {
             Payload expected = new Payload(cfg.dtype, cfg.size, cfg.seed, 0);
             Context ctx = new Context(false, runDir, cfg.runId, cfg.size, cfg.batch, cfg.ringBytes, cfg.waitMode,
                     cfg.semSpins, expected, new Abort());
-            Method method = METHODS.stream().filter(m -> m.name().equals(cfg.method)).findFirst()
+            Method method = Stream.concat(METHODS.stream(), Stream.of(RAW_RING)).filter(m -> m.name().equals(cfg.method)).findFirst()
                     .orElseThrow(() -> new IOException("no method " + cfg.method));
             List<RunReport> finished = new ArrayList<>();
             // "done" as soon as a run's last array is checked (the producer stops its CPU meter), the report after it.
-            Checker checker = new Checker(expected, end -> stdout.println("done"), finished::add);
+            LongConsumer done = end -> stdout.println("done");
+            Checker checker = method == RAW_RING ? new RawReader(expected, done, finished::add) : new Checker(expected, done, finished::add);
             checker.stallAt = cfg.stallAt;
             try (Transport transport = method.factory().open(ctx, cfg.endpoint)) {
                 stdout.println("ready");
@@ -2350,13 +2372,19 @@ public class ShmBench implements Callable<Integer> {
             return r;
         }
 
-        /** limit-memcpy's row: a reference (kind=reference), never ranked; cpu: CpuMeter's fields (this process). */
+        /** limit-memcpy's row; cpu: CpuMeter's fields (this process). */
         static Row ofLimit(Dtype dtype, int size, int batch, int run, double seconds, long copies, Map<String, Object> cpu, long errors, String firstError) {
-            Row r = common(LIMIT.name(), Results.KIND_REFERENCE, LIMIT.waits(), dtype, size, batch, run, seconds, copies, cpu, errors, firstError);
+            return ofReference(LIMIT, LIMIT.waits(), LIMIT.note(), dtype, size, batch, run, seconds, copies, cpu, errors, firstError);
+        }
+
+        /** A reference's row (kind=reference), never ranked, without latency; cpu: CpuMeter's fields. */
+        static Row ofReference(Method ref, String wait, String note, Dtype dtype, int size, int batch, int run, double seconds, long arrays,
+                               Map<String, Object> cpu, long errors, String firstError) {
+            Row r = common(ref.name(), Results.KIND_REFERENCE, wait, dtype, size, batch, run, seconds, arrays, cpu, errors, firstError);
             r.p50 = r.p99 = r.p999 = Double.NaN;
             r.fields.put("lat_kind", "none");
             for (String k : List.of("lat_mean_us", "lat_p50_us", "lat_p90_us", "lat_p99_us", "lat_p999_us", "lat_max_us")) r.fields.put(k, null);
-            r.tail(errors, LIMIT.note());
+            r.tail(errors, note);
             return r;
         }
 
@@ -2429,7 +2457,10 @@ public class ShmBench implements Callable<Integer> {
         for (var bySizeEntry : bySize.entrySet()) {
             Map<String, Interval> rates = new LinkedHashMap<>();
             bySizeEntry.getValue().forEach((m, rs) -> rates.put(m, Interval.of(rs.stream().map(x -> x.rate).toList())));
-            Interval limit = rates.get(LIMIT.name()), queue = rates.get("queue");
+            Interval limit = rates.get(LIMIT.name()), queue = rates.get("queue"), ring = rates.get("shm-ring"), raw = rates.get(RAW_RING.name());
+            if (ring != null && raw != null)
+                notes.add(String.format(Locale.ROOT, "Checking's cost at %s: shm-ring moves %.2fx the arrays/s of %s, the same ring with nothing checked "
+                        + "(checking its sequence and every byte, and its latency, are what the difference pays for).", Units.size(bySizeEntry.getKey()), ring.median() / raw.median(), RAW_RING.name()));
             // The fastest METHOD: references (limit-memcpy) are shown but never ranked.
             String fastest = bySizeEntry.getValue().entrySet().stream().filter(e -> !e.getValue().get(0).reference)
                     .max(Comparator.comparingDouble(e -> rates.get(e.getKey()).median())).map(Map.Entry::getKey).orElse(null);
@@ -2482,8 +2513,8 @@ public class ShmBench implements Callable<Integer> {
         if (overlapMarked) System.out.println("(≈): its interval overlaps the fastest method's: not distinguishable from it with these runs.");
         System.out.println("cores: CPU time of the producer and the consumer in the window over its wall time (1 = one core busy throughout); "
                 + "cpu µs/array: that CPU time per array (medians; limit-memcpy: this process).");
-        System.out.println("vs fastest: times slower than the fastest method of the same size; limit-memcpy is a reference (one thread copying, "
-                + "not a method between processes), never ranked. vs queue: times faster than the built-in baseline.");
+        System.out.println("vs fastest: times slower than the fastest method of the same size; limit-memcpy (one thread copying, not a method between "
+                + "processes) and " + RAW_RING.name() + " (shm-ring checking nothing) are references, never ranked. vs queue: times faster than the built-in baseline.");
         System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All arrays verified: "
                 + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + out.resolve("results.csv"));
     }

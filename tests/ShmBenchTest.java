@@ -42,10 +42,6 @@ public class ShmBenchTest extends Harness {
 
     // ---------------------------------------------------------------- logic, in-process
 
-    static int crc(byte[] bytes, int from, int length) {
-        return crc(ByteBuffer.wrap(bytes, from, length));
-    }
-
     static int crc(ByteBuffer bytes) {
         CRC32C c = new CRC32C();
         c.update(bytes.duplicate());
@@ -91,26 +87,18 @@ public class ShmBenchTest extends Harness {
             check(rings.convert("4Ki") == 4096 && rings.convert("1Gi") == 1L << 30, "4 KiB and 1 GiB are the ring's limits");
         });
 
-        test("CRC32C arithmetic: the CRC of a concatenation from the CRCs of its parts", () -> {
-            SplittableRandom rnd = new SplittableRandom(3);
-            for (int trial = 0; trial < 200; trial++) {
-                byte[] bytes = new byte[rnd.nextInt(1, 20_000)];
-                rnd.nextBytes(bytes);
-                int cut = rnd.nextInt(0, bytes.length + 1);
-                int combined = ShmBench.Crc32c.combine(crc(bytes, 0, cut), crc(bytes, cut, bytes.length - cut),
-                        ShmBench.Crc32c.zerosOperator(bytes.length - cut));
-                check(combined == crc(bytes, 0, bytes.length), "combine at " + cut + " of " + bytes.length);
-            }
-        });
-
-        test("arrays: random values, never zeros, stamped, seven in rotation, each with the CRC the consumer expects", () -> {
+        test("arrays: random values, never zeros, stamped, seven in rotation, each the bytes the consumer expects, in one piece or two", () -> {
             for (ShmBench.Dtype dtype : ShmBench.Dtype.values()) {
                 var payload = new ShmBench.Payload(dtype, 8000, 9, 0);
                 Set<Integer> crcs = new HashSet<>();
                 for (long seq = 1; seq <= 30; seq++) {
                     ByteBuffer a = payload.array(seq);
                     check(a.order() == ByteOrder.LITTLE_ENDIAN && a.getLong(0) == seq && a.remaining() == 8000, dtype + ": stamped with " + seq);
-                    check(crc(a) == payload.crcOf(seq), dtype + ": expected CRC of array " + seq);
+                    var consumer = new ShmBench.Payload(dtype, 8000, 9, 0);
+                    int cut = 64 * (int) seq;
+                    check(consumer.mismatch(seq, a.duplicate(), null) == -1 && consumer.mismatch(seq, a.duplicate().limit(cut), a.duplicate().position(cut)) == -1,
+                            dtype + ": array " + seq + " matches, whole and cut at " + cut);
+                    check(consumer.mismatch(seq + 7, a.duplicate(), null) == 0, dtype + ": another stamp differs at byte 0");
                     crcs.add(crc(a.duplicate().position(8)));
                     long zeros = 0;
                     for (int i = 0; i < a.limit(); i++) if (a.get(i) == 0) zeros++;
@@ -122,6 +110,28 @@ public class ShmBenchTest extends Harness {
             }
         });
 
+        test("ref-shm-ring-raw's reader copies every array, in one piece or two, and checks only the last of a run, as limit-memcpy", () -> {
+            for (int size : List.of(8192, 1003)) {
+                ShmBench.Dtype dtype = size % 8 == 0 ? ShmBench.Dtype.float64 : ShmBench.Dtype.int8;
+                List<ShmBench.RunReport> reports = new ArrayList<>();
+                var reader = new ShmBench.RawReader(new ShmBench.Payload(dtype, size, 1, 0), end -> { }, reports::add);
+                for (long corrupt : List.of(0L, 17L, 30L)) {        // none; mid-run (not looked at); the last of its run
+                    var payload = new ShmBench.Payload(dtype, size, 1, corrupt);
+                    long first = corrupt == 0 ? 1 : (corrupt - 1) / 10 * 10 + 1;
+                    for (long seq = first; seq < first + 10; seq++) {
+                        ByteBuffer a = payload.array(seq).duplicate();
+                        int cut = seq % 2 == 0 ? 64 * (int) (seq % 5 + 1) : size;     // half of them straddling a ring's end
+                        reader.onArray(seq, 0, seq % 10 == 0 ? ShmBench.LAST_OF_RUN : 0, a.duplicate().limit(cut), cut < size ? a.position(cut) : null);
+                    }
+                }
+                check(reports.size() == 3 && reports.get(0).errors() == 0 && reports.get(0).arrays() == 10, size + " B: a clean run passes: " + reports);
+                check(reports.get(1).errors() == 0, size + " B: a flipped byte mid-run is not looked for: " + reports.get(1));
+                check(reports.get(2).errors() == 1 && reports.get(2).firstError().startsWith("array 30 (the last of the run): bytes differ"),
+                        size + " B: in the run's last array it is caught: " + reports.get(2));
+                check(reports.get(2).firstError().endsWith("at byte " + (size - 1)), "at the byte flipped: " + reports.get(2).firstError());
+            }
+        });
+
         test("the checker catches a corrupted array, a gap, a duplicate and a wrong length", () -> {
             var payload = new ShmBench.Payload(ShmBench.Dtype.float64, 4096, 1, 5);
             var expected = new ShmBench.Payload(ShmBench.Dtype.float64, 4096, 1, 0);
@@ -129,7 +139,7 @@ public class ShmBenchTest extends Harness {
             var v = checker(expected, reports);
             for (long seq = 1; seq <= 10; seq++) v.onArray(seq, System.nanoTime(), seq == 10 ? ShmBench.LAST_OF_RUN : 0, payload.array(seq), null);
             check(reports.size() == 1 && reports.get(0).errors() == 1 && reports.get(0).arrays() == 10, "one bad array of ten: " + reports);
-            check(reports.get(0).firstError().startsWith("array 5: CRC32C mismatch"), "names the array: " + reports.get(0).firstError());
+            check(reports.get(0).firstError().startsWith("array 5: bytes differ from what was sent, first at byte 4095"), "names the array: " + reports.get(0).firstError());
             var clean = new ShmBench.Payload(ShmBench.Dtype.float64, 4096, 1, 0);
             v.onArray(12, 0, 0, clean.array(12), null);        // 11 never came
             v.onArray(12, 0, 0, clean.array(12), null);        // 12 again
@@ -279,7 +289,7 @@ public class ShmBenchTest extends Harness {
             memory.put(ShmBench.Ring.DATA, (byte) ~first);
             producer.poll(v);
             var r = reports.get(0);
-            check(r.errors() == 1 && r.firstError().startsWith("array " + straddler + ": CRC32C mismatch"), "caught: " + r);
+            check(r.errors() == 1 && r.firstError().startsWith("array " + straddler + ": bytes differ"), "caught: " + r);
         });
 
         test("timeline: a run's window ends at its last verified receipt, before the histogram is encoded; latency counts to the verified receipt", () -> {
@@ -607,7 +617,7 @@ public class ShmBenchTest extends Harness {
                         check(failure.get() == null, "producer failed: " + failure.get());
                         var r = reports.get(0);
                         check(r.arrays() == c.arrays && r.errors() == (c.corrupt > 0 ? 1 : 0), c.size + " B: all arrays arrived, " + r.errors() + " bad: " + r);
-                        if (c.corrupt > 0) check(r.firstError().startsWith("array " + c.corrupt + ": CRC32C mismatch"), "the corrupted array caught: " + r.firstError());
+                        if (c.corrupt > 0) check(r.firstError().startsWith("array " + c.corrupt + ": bytes differ"), "the corrupted array caught: " + r.firstError());
                         long batches = c.arrays / c.batch;
                         check(c.path.startsWith("tryClaim") ? producer.claims == batches && producer.offers == 0 : producer.offers == batches && producer.claims == 0,
                                 "the path the note says: " + producer.claims + " claims, " + producer.offers + " offers");
@@ -656,10 +666,13 @@ public class ShmBenchTest extends Harness {
 
     // ---------------------------------------------------------------- the script, as a user runs it
 
-    /** Every row's kind (limit-memcpy a reference, the rest methods) and its CPU cost: more than nothing, at most every core busy. */
+    /** The rows beside the methods: the machine's copy limit, and shm-ring's ring with nothing checked (run whenever shm-ring is). */
+    static final Set<String> REFERENCES = Set.of("limit-memcpy", "ref-shm-ring-raw");
+
+    /** Every row's kind (limit-memcpy and ref-shm-ring-raw references, the rest methods) and its CPU cost: more than nothing, at most every core busy. */
     static void checkKindAndCpu(JsonNode row) {
         String method = row.get("method").asText();
-        check(row.get("kind").asText().equals(method.equals("limit-memcpy") ? "reference" : "method"), "kind of " + method + ": " + row.get("kind"));
+        check(row.get("kind").asText().equals(REFERENCES.contains(method) ? "reference" : "method"), "kind of " + method + ": " + row.get("kind"));
         double perArray = row.get("cpu_us_per_msg").asDouble(), cores = row.get("cpu_cores").asDouble();
         check(row.get("cpu_us_per_msg").isNumber() && perArray > 0, "cpu_us_per_msg of " + method + " positive: " + row.get("cpu_us_per_msg"));
         check(row.get("cpu_cores").isNumber() && cores >= 0 && cores <= row.get("cores").asInt() + 0.5,
@@ -671,7 +684,7 @@ public class ShmBenchTest extends Harness {
                     "cpu_us_per_msg x count and cpu_cores x seconds are the same CPU time for " + method + ": " + row);
     }
 
-    /** Rows of a run: every method (and limit-memcpy) present, verified, with positive figures. */
+    /** Rows of a run: every method (and limit-memcpy, and ref-shm-ring-raw with shm-ring) present, verified, with positive figures. */
     static void checkRows(Path outDir, Result r, List<String> methods, int size, int batch) throws IOException {
         check(r.code() == 0, "exit code " + r.code() + "; stderr: " + r.err());
         List<JsonNode> rows = rows(outDir);
@@ -684,16 +697,22 @@ public class ShmBenchTest extends Harness {
             for (String f : List.of("seconds", "msgs_per_s", "mb_per_s")) check(row.get(f).asDouble() > 0, f + " positive for " + method);
             check(row.get("count").asLong() > 0, "count of " + method);
             checkKindAndCpu(row);
-            if (!method.equals("limit-memcpy")) {
+            if (!REFERENCES.contains(method)) {
                 for (String f : List.of("lat_mean_us", "lat_p50_us", "lat_p99_us", "lat_max_us")) check(row.get(f).asDouble() > 0, f + " positive for " + method);
                 check(row.get("lat_kind").asText().equals("one-way"), "one-way latency for " + method);
                 check(Files.exists(outDir.resolve(row.get("hgrm").asText())), "hgrm of " + method);
             }
         }
-        check(seen.equals(new HashSet<>(union(methods, "limit-memcpy"))), "methods in the rows: " + seen);
+        Set<String> expected = new HashSet<>(union(methods, "limit-memcpy"));
+        if (methods.contains("shm-ring")) expected.add("ref-shm-ring-raw");
+        check(seen.equals(expected), "methods in the rows: " + seen);
         check(r.out().contains("vs queue") && r.out().contains("All arrays verified: yes"), "summary printed:\n" + r.out());
-        check(r.out().lines().anyMatch(l -> l.contains("limit-memcpy") && l.contains("(reference)")), "limit-memcpy shown as a reference:\n" + r.out());
-        check(r.out().lines().anyMatch(l -> !l.contains("limit-memcpy") && l.contains("1.00x")), "a method is the fastest:\n" + r.out());
+        for (String ref : REFERENCES)
+            if (expected.contains(ref)) check(r.out().lines().anyMatch(l -> l.contains(ref) && l.contains("(reference)") && !l.contains("1.00x")), ref + " shown as a reference, unranked:\n" + r.out());
+        check(r.out().lines().anyMatch(l -> REFERENCES.stream().noneMatch(l::contains) && l.contains("1.00x")), "a method is the fastest:\n" + r.out());
+        if (expected.contains("ref-shm-ring-raw"))
+            check(r.out().lines().anyMatch(l -> l.startsWith("Checking's cost at " ) && l.matches(".*shm-ring moves [0-9.]+x the arrays/s of ref-shm-ring-raw.*")),
+                    "the summary says what shm-ring keeps of its reference:\n" + r.out());
     }
 
     static List<String> union(List<String> list, String extra) {
@@ -717,8 +736,9 @@ public class ShmBenchTest extends Harness {
 
         test("--list names every method, one line each", () -> {
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--list");
-            check(r.code() == 0 && r.out().lines().count() == ALL_METHODS.size() + 1, "one line per method and limit-memcpy:\n" + r.out());
-            for (String m : union(ALL_METHODS, "limit-memcpy")) check(r.out().contains(m), m);
+            check(r.code() == 0 && r.out().lines().count() == ALL_METHODS.size() + REFERENCES.size(), "one line per method and reference:\n" + r.out());
+            for (String m : ALL_METHODS) check(r.out().contains(m), m);
+            for (String m : REFERENCES) check(r.out().lines().anyMatch(l -> l.startsWith(m) && l.contains("(reference")), m + " said to be a reference");
         });
 
         test("copied alone into an empty folder, --quick runs every method, verified", () -> {
@@ -772,7 +792,7 @@ public class ShmBenchTest extends Harness {
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "-m", "shm-ring", "--size", "8", "-r", "1", "-o", out.toString());
             check(r.code() == 0, "exit 0: " + r.err());
             List<JsonNode> rows = rows(out);
-            check(rows.size() == 2, "limit-memcpy and shm-ring, one run each: " + rows.size());
+            check(rows.size() == 3, "limit-memcpy, shm-ring and ref-shm-ring-raw, one run each: " + rows.size());
             for (JsonNode row : rows) {
                 checkKindAndCpu(row);
                 check(row.get("seconds").asDouble() >= 0.9, row.get("method") + " measured for at least about 1 s: " + row.get("seconds"));
@@ -822,7 +842,7 @@ public class ShmBenchTest extends Harness {
                 Path out = work.resolve("corrupt-" + method);
                 Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", method, "-n", "300", "-w", "0", "-r", "1", "--corrupt", "100", "-o", out.toString());
                 check(r.code() == 1, "exit 1, was " + r.code() + ": " + r.err());
-                check(r.err().contains("verification failed") && r.err().contains("array 100: CRC32C mismatch"), "says which array: " + r.err());
+                check(r.err().contains("verification failed") && r.err().contains("array 100: bytes differ"), "says which array: " + r.err());
                 JsonNode row = rows(out).get(1);
                 check(row.get("method").asText().equals(method) && !row.get("verified").asBoolean() && row.get("errors").asInt() == 1, "row marked: " + row);
             });
@@ -893,7 +913,7 @@ public class ShmBenchTest extends Harness {
                 check(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "both exit 0: " + Files.readString(work.resolve("twin-a.err")) + Files.readString(work.resolve("twin-b.err")));
             for (String name : List.of("twin-a", "twin-b")) {
                 List<JsonNode> rows = rows(work.resolve(name));
-                check(rows.size() == ALL_METHODS.size() + 1 && rows.stream().allMatch(r -> r.get("verified").asBoolean()), "verified rows in " + name);
+                check(rows.size() == ALL_METHODS.size() + REFERENCES.size() && rows.stream().allMatch(r -> r.get("verified").asBoolean()), "verified rows in " + name);
             }
             Set<String> runIds = new HashSet<>();
             for (String name : List.of("twin-a", "twin-b")) rows(work.resolve(name)).forEach(r -> runIds.add(r.get("run_id").asText()));
@@ -960,13 +980,14 @@ public class ShmBenchTest extends Harness {
             Result r = run.result();
             check(r.code() == 0, "exit 0: " + r.err());
             List<JsonNode> rows = rows(out);
-            check(rows.size() == 3 && rows.stream().allMatch(row -> row.get("verified").asBoolean()), "three rows, verified: " + rows.size());
-            String ringNote = rows.get(1).get("note").asText(), queueNote = rows.get(2).get("note").asText();
+            check(rows.size() == 4 && rows.stream().allMatch(row -> row.get("verified").asBoolean()), "four rows (ref-shm-ring-raw after shm-ring), verified: " + rows.size());
+            String ringNote = rows.get(1).get("note").asText(), queueNote = rows.get(3).get("note").asText();
+            check(rows.get(2).get("note").asText().contains("a ring of 2 MiB, not the default 4 MiB"), "the reference on the same ring: " + rows.get(2).get("note"));
             check(ringNote.contains("ring of 2 MiB in") && ringNote.contains("a ring of 2 MiB, not the default 4 MiB, to fit the 8 MiB free in " + dir + " (tmpfs)"),
                     "the ring halved, in its note: " + ringNote);
-            long count = rows.get(2).get("count").asLong();
+            long count = rows.get(3).get("count").asLong();
             check(queueNote.contains("runs cut to " + String.format(Locale.ROOT, "%,d", count) + " arrays, short of their time: a run's queue may take a quarter of the")
-                    && rows.get(2).get("seconds").asDouble() < 1, "chronicle's run cut, in its note: " + count + " arrays in " + rows.get(2).get("seconds") + " s: " + queueNote);
+                    && rows.get(3).get("seconds").asDouble() < 1, "chronicle's run cut, in its note: " + count + " arrays in " + rows.get(3).get("seconds") + " s: " + queueNote);
             check(r.out().contains("Shrunk to fit: shm-ring at 8 KiB: a ring of 2 MiB") && r.out().contains("Shrunk to fit: chronicle at 8 KiB: runs cut to "),
                     "and in the summary:\n" + r.out());
             check(run.left().isEmpty(), "left on the tmpfs: " + run.left());
