@@ -37,6 +37,8 @@
  * tcp (loopback, TCP_NODELAY), pipe (the child's stdin/stdout), chronicle (two Chronicle Queues), and the JVM world's
  * references: agrona-ring (two Agrona OneToOneRingBuffers on a mapped file) and aeron-ipc, aeron-udp (Aeron through a
  * media driver embedded in the requester, its directory in the run folder; docs/TransportBench.md says how it is run).
+ * After shm-spin, the reference ref-shm-spin-raw: the same round trips with nothing checked, so that shm-spin's row shows
+ * what its checks cost (kind=reference, never ranked).
  *
  * RTT is timed from encoding the request to the whole reply in the requester's own memory (the
  * shared-memory methods copy it out of the mapping, as a socket's read does; with --payload json,
@@ -334,8 +336,20 @@ public class TransportBench implements Callable<Integer> {
                             + "; " + AeronTransport.DRIVER_NOTE),
                     (ctx, ep) -> new AeronTransport(ctx, ep, true), true, capacity -> AeronTransport.footprint(capacity, true)));
 
+    /**
+     * The reference beside shm-spin, run right after it at every size: the same file, slots and copies between the same two
+     * processes, each round trip timed as every method's is, but nothing checked. The requester sends the same bytes every
+     * time (no sequence number stamped, --payload json's message encoded once) and does not look at the reply it copies
+     * out; the responder echoes bytes without decoding them. What shm-spin keeps of it is what its checks cost.
+     */
+    static final Method RAW_SPIN = new Method(MethodInfo.named("ref-shm-spin-raw").waits("spin")
+            .summary("(reference, run after shm-spin) shm-spin with nothing checked: the same bytes sent every time, the reply copied out, not compared")
+            .note("reference: shm-spin's file and copies, nothing checked (the same request every time, the reply copied out and not compared, "
+                    + "echoed undecoded); RTT timed per round trip as for every method"),
+            (ctx, ep) -> new ShmTransport(ctx, false), ShmTransport::footprint);
+
     static Method method(String name) {
-        return METHODS.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+        return Stream.concat(METHODS.stream(), Stream.of(RAW_SPIN)).filter(m -> m.name().equals(name)).findFirst().orElseThrow();
     }
 
     /** Set by the watchdog when the peer died or stalled; spinning loops check it now and then. */
@@ -1089,6 +1103,15 @@ public class TransportBench implements Callable<Integer> {
         }
     }
 
+    /** ref-shm-spin-raw's requester: the same request every time, and any reply passes. */
+    record UncheckedChecker(ByteBuffer frame) implements Checker {
+        public ByteBuffer request(long seq) { return frame.clear(); }
+
+        public String check(long seq, Object reply) { return null; }
+
+        public ByteBuffer answer(ByteBuffer request, boolean corrupt) { throw new UnsupportedOperationException("the responder echoes: RawChecker"); }
+    }
+
     /** The Rust prototype's point: a message object serialized with JSON on both sides, inside the round trip. */
     record Message(String kind, long id, long sentNanos, byte[] payload) {}
 
@@ -1140,7 +1163,7 @@ public class TransportBench implements Callable<Integer> {
     public Integer call() throws Exception {
         if ("responder".equals(role)) return ChildRole.run();
         if (role != null) throw new ParameterException(spec.commandLine(), "Invalid value for option '--role': '" + role + "'");
-        if (list) return printList(METHODS);
+        if (list) return printList(Stream.concat(METHODS.stream(), Stream.of(RAW_SPIN)).toList());
         SuiteFolder.useShmDir(spec.commandLine(), shmDir);
         if (cleanup) return SuiteFolder.cleanup();
         Plan plan = plan();
@@ -1148,7 +1171,10 @@ public class TransportBench implements Callable<Integer> {
         Results results = new Results(out, Environment.capture());
         List<Row> rows = new ArrayList<>();
         try {
-            for (Method m : plan.methods) runMethod(m, plan, results, rows);
+            for (Method m : plan.methods) {
+                runMethod(m, plan, results, rows);
+                if (m.name().equals("shm-spin")) runMethod(RAW_SPIN, plan, results, rows);
+            }
         } catch (RunFailure failure) {
             reportFailure(failure.getMessage());
             printSummary(rows);
@@ -1255,6 +1281,7 @@ public class TransportBench implements Callable<Integer> {
         try (Session session = Session.start(m, this, capacity)) {
             for (int size : sizes) {
                 Checker checker = payload == PayloadKind.raw ? new RawChecker(size, seed) : new JsonChecker(size, seed);
+                if (m == RAW_SPIN) checker = new UncheckedChecker(checker.request(1));
                 session.stage = Units.size(size) + " warm-up";
                 Progress.show(m.name() + " " + session.stage);
                 Duration minWarmup = autoLength() ? RunLength.WARMUP : Duration.ZERO;
@@ -1673,7 +1700,7 @@ public class TransportBench implements Callable<Integer> {
             String endpoint = transport.endpoint();
             stdout.write(("ready" + (endpoint == null ? "" : " " + endpoint) + "\n").getBytes(StandardCharsets.UTF_8));
             stdout.flush();
-            Checker checker = cfg.payload == PayloadKind.raw ? new RawChecker() : new JsonChecker();
+            Checker checker = cfg.payload == PayloadKind.raw || m == RAW_SPIN ? new RawChecker() : new JsonChecker();
             try (transport) {
                 for (long n = 1; ; n++) {
                     ByteBuffer request = transport.receive();
@@ -1703,7 +1730,7 @@ public class TransportBench implements Callable<Integer> {
         static Row of(Method m, PayloadKind payload, String note, int size, int run, double seconds, Histogram h,
                       Map<String, Object> cpu, long errors, String firstError) {
             Row r = new Row();
-            r.kind = Results.KIND_METHOD;     // every method here is two processes; this script has no reference rows
+            r.kind = m == RAW_SPIN ? Results.KIND_REFERENCE : Results.KIND_METHOD;
             r.cpuCores = ((Number) cpu.get("cpu_cores")).doubleValue();
             r.method = m.name(); r.wait = m.waits(); r.size = size; r.hist = h;
             r.verified = errors == 0;
@@ -1772,9 +1799,16 @@ public class TransportBench implements Callable<Integer> {
                 Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList())));
         boolean overlapSeen = false, spreadSeen = false;
         double confidence = 1;     // the lowest confidence of a shown interval
+        List<String> checksCost = new ArrayList<>();
         for (var sizeEntry : bySize.entrySet()) {
             Map<String, Interval> p50 = new LinkedHashMap<>();
             sizeEntry.getValue().forEach((m, rs) -> p50.put(m, Interval.of(rs.stream().map(r -> r.p50).toList())));
+            List<Row> spin = sizeEntry.getValue().get("shm-spin"), raw = sizeEntry.getValue().get(RAW_SPIN.name());
+            if (spin != null && raw != null)
+                checksCost.add(String.format(Locale.ROOT, "Checks' cost at %s: shm-spin's RTT p50 is %.2fx and its round trips/s %.2fx those of %s, "
+                        + "the same round trips with nothing checked (the check runs after the RTT's clock stops, inside round trips/s).",
+                        Units.size(sizeEntry.getKey()), p50.get("shm-spin").median() / p50.get(RAW_SPIN.name()).median(),
+                        median(spin, r -> r.rate) / median(raw, r -> r.rate), RAW_SPIN.name()));
             // The fastest is a method, never a reference row.
             String fastest = sizeEntry.getValue().entrySet().stream().filter(e -> e.getValue().get(0).kind.equals(Results.KIND_METHOD))
                     .map(Map.Entry::getKey).min(Comparator.comparingDouble(m -> p50.get(m).median())).orElse(null);
@@ -1812,7 +1846,9 @@ public class TransportBench implements Callable<Integer> {
             }
             System.out.println(sb.toString().stripTrailing());
         }
-        System.out.println("vs fastest = median RTT p50 / the fastest method's at that size. CPU cores = requester + responder CPU time / the run's wall time.");
+        checksCost.forEach(System.out::println);
+        System.out.println("vs fastest = median RTT p50 / the fastest method's at that size; " + RAW_SPIN.name() + " is a reference, never ranked. "
+                + "CPU cores = requester + responder CPU time / the run's wall time.");
         if (confidence < 1) System.out.printf("[low, high] = order-statistics interval of the median over the runs: %.0f%% confidence%s.%n",
                 confidence * 100, confidence < Interval.LEVEL ? " (95% takes 6 runs or more: -r 6, -r auto)" : " or more");
         if (spreadSeen) System.out.println("~ = that cell's runs spread more than 10% around the median.");

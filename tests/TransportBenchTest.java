@@ -300,17 +300,24 @@ public class TransportBenchTest extends Harness {
         }
         for (String m : ALL_METHODS)
             for (int size : DEFAULT_SIZES) check(seen.contains(m + "@" + size), "row for " + m + " at " + size);
+        for (int size : DEFAULT_SIZES) check(seen.contains(REFERENCE + "@" + size), "row for " + REFERENCE + " at " + size);
+        check(r.out().lines().anyMatch(l -> l.contains(REFERENCE) && l.contains("(reference)") && !l.contains("fastest")), "the reference shown, never ranked:\n" + r.out());
+        check(r.out().lines().filter(l -> l.startsWith("Checks' cost at ") && l.contains("shm-spin's RTT p50 is ")).count() == DEFAULT_SIZES.size(),
+                "what shm-spin keeps of its reference, at each size:\n" + r.out());
         check(r.out().contains("vs fastest") && r.out().contains("All replies verified: yes"), "summary printed:\n" + r.out());
         check(Files.readString(outDir.resolve("results.csv")).lines().count() == rows.size() + 1, "csv has the same rows");
     }
 
+    /** The reference run after shm-spin: its round trips with nothing checked. */
+    static final String REFERENCE = "ref-shm-spin-raw";
+
     /**
-     * Every row: kind=method (all of this script's methods are two processes), and a CPU cost. The kernel counts CPU
+     * Every row: kind=method (all of this script's methods are two processes; ref-shm-spin-raw a reference), and a CPU cost. The kernel counts CPU
      * time in 10 ms ticks, so a run of a few milliseconds (--quick, small -n) may show 0 or more than the cores:
      * only a run of about a second or more (long) must show CPU above 0 and at most the cores (+0.5).
      */
     static void checkKindAndCpu(JsonNode row, String where, boolean longRun) {
-        check(row.get("kind").asText().equals("method"), "kind=method at " + where + ": " + row.get("kind"));
+        check(row.get("kind").asText().equals(where.startsWith(REFERENCE + "@") ? "reference" : "method"), "kind at " + where + ": " + row.get("kind"));
         check(row.get("cpu_us_per_msg").isNumber() && row.get("cpu_cores").isNumber(), "CPU cost present at " + where);
         double perMsg = row.get("cpu_us_per_msg").asDouble(), cores = row.get("cpu_cores").asDouble();
         check(perMsg >= 0 && cores >= 0, "CPU cost not negative at " + where + ": " + perMsg + ", " + cores);
@@ -349,8 +356,9 @@ public class TransportBenchTest extends Harness {
 
         test("--list names every method, one line each", () -> {
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--list");
-            check(r.code() == 0 && r.out().lines().count() == ALL_METHODS.size(), "one line per method:\n" + r.out());
+            check(r.code() == 0 && r.out().lines().count() == ALL_METHODS.size() + 1, "one line per method and the reference:\n" + r.out());
             for (String m : ALL_METHODS) check(r.out().contains(m), m);
+            check(r.out().lines().anyMatch(l -> l.startsWith(REFERENCE) && l.contains("(reference")), "the reference said to be one:\n" + r.out());
         });
 
         test("copied alone into an empty folder, --quick runs every method at every size, verified", () -> {
@@ -445,7 +453,7 @@ public class TransportBenchTest extends Harness {
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(2), "-m", "shm-spin,shm-sem", "-s", "1k", "-n", "200", "-w", "10", "-r", "1",
                     "--scribble-reply", "-o", out.toString());
             check(r.code() == 0, "exit 0 (a reply read from the slot would fail verification): " + r.err());
-            check(rows(out).size() == 2 && rows(out).stream().allMatch(row -> row.get("verified").asBoolean() && row.get("errors").asInt() == 0), "both rows verified");
+            check(rows(out).size() == 3 && rows(out).stream().allMatch(row -> row.get("verified").asBoolean() && row.get("errors").asInt() == 0), "both methods' rows (and the reference's) verified");
         });
 
         test("a corrupted reply is caught: row verified=false, exit 1", () -> {
@@ -549,7 +557,7 @@ public class TransportBenchTest extends Harness {
             TmpfsRun r = runOnTmpfs(SHM, "64m", SCRIPT.command(REPO, null, "--quick", "-m", "shm-spin,chronicle", "--sizes", "2M", "-o", out.toString()), Duration.ofMinutes(3));
             check(r.result().code() == 0, "exit 0: " + r.result().err());
             List<JsonNode> rows = rows(out);
-            check(rows.size() == 2 && rows.stream().allMatch(row -> row.get("verified").asBoolean()), "both rows verified: " + rows.size());
+            check(rows.size() == 3 && rows.stream().allMatch(row -> row.get("verified").asBoolean()), "the rows (shm-spin, its reference, chronicle) verified: " + rows.size());
             JsonNode chronicle = rows.stream().filter(row -> row.get("method").asText().equals("chronicle")).findFirst().orElseThrow();
             long n = chronicle.get("count").asLong();
             check(n >= TransportBench.MIN_FIT_RUN && n < 40, "fewer round trips than --quick's 40, at least " + TransportBench.MIN_FIT_RUN + ": " + n);
@@ -623,7 +631,7 @@ public class TransportBenchTest extends Harness {
                         .redirectError(work.resolve(out.getFileName() + ".err").toFile()).start());
             }
             for (Process p : both) check(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "both exit 0: " + Files.readString(work.resolve("twin-a.err")) + Files.readString(work.resolve("twin-b.err")));
-            for (Path out : List.of(a, b)) check(rows(out).size() == 8 && rows(out).stream().allMatch(r -> r.get("verified").asBoolean()), "8 verified rows in " + out);
+            for (Path out : List.of(a, b)) check(rows(out).size() == 9 && rows(out).stream().allMatch(r -> r.get("verified").asBoolean()), "9 verified rows (8 methods, shm-spin's reference) in " + out);
         });
 
         deleteTree(work);
