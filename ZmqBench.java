@@ -17,7 +17,7 @@
  * PUB/SUB, size and count sweeps, zero-copy, high-water marks, several pairs and hosts), here on
  * JeroMQ, the pure-Java ZeroMQ.
  *
- *   jbang ZmqBench.java                                  everything, on this machine (about 4 minutes: 45 cells x 3 runs of 1 s or more)
+ *   jbang ZmqBench.java                                  everything, on this machine (about 4 minutes: 50 cells x 3 runs of 1 s or more)
  *   jbang ZmqBench.java -p push-pull -m tcp --sizes 100,64Ki,1Mi
  *   jbang ZmqBench.java --pairs 2 --zero-copy            two pairs at once, bodies sent without a copy
  *   jbang ZmqBench.java --elements 1024 -b 10            arrays of 1024 float64, 10 per message
@@ -42,6 +42,11 @@
  * the high-water mark (one machine only); req-rep's RTT = request stamped to the whole reply received
  * and checked. inproc rows are references (kind=reference), never ranked the fastest. CPU: the
  * coordinator and the workers on its machine during the window (cpu_us_per_msg, cpu_cores).
+ *
+ * The harness's own cost: beside push-pull tcp, at each size, runs ref-jeromq-raw, a bare JeroMQ PUSH/PULL loop
+ * (one prebuilt message sent N times, N received, nothing checked; a reference). The summary's "of ref" says how
+ * much of its rate the checked methods keep.
+ *
  * Results: <out>/results.csv, results.jsonl, hgrm/*.hgrm.
  */
 
@@ -60,6 +65,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import zmq.Msg;
+import zmq.msg.MsgAllocator;
 
 import java.io.*;
 import java.lang.management.ManagementFactory;
@@ -74,6 +80,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.*;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -94,8 +101,10 @@ import java.util.zip.CRC32C;
         subcommands = {ZmqBench.CoordinatorCommand.class, ZmqBench.WorkerCommand.class},
         description = {"ZeroMQ (JeroMQ) streaming between processes: patterns x transports x message sizes, verified message by message.",
                 "Without a subcommand everything runs on this machine: a coordinator (this process) and 2 x --pairs worker processes.",
-                "Default: 3 patterns x 3 transports x 5 sizes (64,1Ki,16Ki,256Ki,4Mi), a warm-up and 3 measured runs of at least 1 s each: about 4 minutes.",
-                "inproc (threads of one process) is a reference, shown beside tcp and ipc, never ranked the fastest."},
+                "Default: 3 patterns x 3 transports x 5 sizes (64,1Ki,16Ki,256Ki,4Mi), and the reference loop beside push-pull tcp at each size, "
+                        + "a warm-up and 3 measured runs of at least 1 s each: about 4 minutes.",
+                "inproc (threads of one process) is a reference, shown beside tcp and ipc, never ranked the fastest;",
+                "so is ref-jeromq-raw, a bare PUSH/PULL loop over tcp that checks nothing, run beside push-pull tcp: 'of ref' is how much of its rate a method keeps."},
         footer = {"", "Across hosts: 'ZmqBench coordinator --bind tcp://0.0.0.0:PORT' on one, 'ZmqBench worker --coordinator tcp://HOST:PORT "
                 + "--role sender|receiver' on any.", "Documentation: docs/ZmqBench.md in the suite's repository."})
 public class ZmqBench implements Callable<Integer> {
@@ -227,7 +236,8 @@ public class ZmqBench implements Callable<Integer> {
         int pairs;
 
         @Option(names = {"-w", "--warmup"}, paramLabel = "N", defaultValue = "1", description = "Warm-up runs of each configuration, not counted (default: ${DEFAULT-VALUE}). "
-                + "Without -n/-d each lasts 1 s for the session's first configuration (the workers' JIT) and 0.25 s for the others (fresh sockets; it sets the count).")
+                + "Without -n/-d each lasts 1 s for the session's first configuration (the workers' JIT; two unrecorded runs as measured follow it) "
+                + "and 0.25 s for the others (fresh sockets; it sets the count).")
         int warmup;
 
         @Option(names = {"-d", "--duration"}, paramLabel = "TIME", converter = DurationConverter.class, description = "Send for this long (e.g. 5s) instead of --count messages.")
@@ -262,10 +272,10 @@ public class ZmqBench implements Callable<Integer> {
                 description = "Testing: the sender of the last pair starts this long after the go of each measured run.")
         Duration delayPair;
 
-        /** The patterns, then the methods (ZeroMQ's transports). */
+        /** The patterns, then the methods (ZeroMQ's transports) and the reference loop that runs beside push-pull tcp. */
         static int printList() {
             for (PatternKind p : PatternKind.values()) System.out.printf("%-10s %s%n", p.label, p.summary);
-            return ZmqBench.printList(METHODS);
+            return ZmqBench.printList(Stream.concat(METHODS.stream(), Stream.of(RAW)).toList());
         }
 
         /** Checks every option before anything is started or written: bad input leaves nothing behind. */
@@ -320,8 +330,8 @@ public class ZmqBench implements Callable<Integer> {
         /** No -n, -d or --quick: runs are sized from the warm-up's rate to last at least RunLength.MEASURED. */
         boolean autoLength() { return count == null && duration == null && !quick; }
 
-        /** One run's configuration, as the workers get it. */
-        RunSpec spec(PatternKind p, Method method, int itemBytes, int run, boolean oneClock) {
+        /** One run's configuration, as the workers get it; raw: ref-jeromq-raw's bare loop (push-pull tcp) instead of the checked stream. */
+        RunSpec spec(PatternKind p, Method method, boolean raw, int itemBytes, int run, boolean oneClock) {
             int msgBytes = dtype == null ? itemBytes : Payload.HEADER + batch * itemBytes;
             long messages;
             if (count != null) messages = dtype == null ? count : count / batch;
@@ -332,23 +342,30 @@ public class ZmqBench implements Callable<Integer> {
             }
             // Up to 16 MiB queued per socket: more only holds more large buffers in flight (4 MiB messages ran 3x slower with 16 queued than with 2 to 4).
             int autoHwm = (int) Math.max(2, Math.min(1000, (16L << 20) / msgBytes));
+            // The testing faults (--corrupt, --stall, --delay-pair) are for the checked stream: the reference checks nothing.
             return new RunSpec(p.label, method, itemBytes, dtype == null ? null : dtype.name(), dtype == null ? 1 : batch, msgBytes, messages,
-                    duration == null ? 0 : duration.toMillis(), zeroCopy, sndhwm != null ? sndhwm : autoHwm,
-                    rcvhwm != null ? rcvhwm : sndhwm != null ? sndhwm : autoHwm, sockbuf, seed, corrupt, oneClock, run,
-                    run >= 1 ? stallMs : 0, run >= 1 ? delayMs : 0, pairs - 1);
+                    duration == null ? 0 : duration.toMillis(), zeroCopy && !raw, sndhwm != null ? sndhwm : autoHwm,
+                    rcvhwm != null ? rcvhwm : sndhwm != null ? sndhwm : autoHwm, sockbuf, seed, raw ? 0 : corrupt, oneClock, run,
+                    run >= 1 && !raw ? stallMs : 0, run >= 1 && !raw ? delayMs : 0, pairs - 1, raw);
         }
+
+        /** ref-jeromq-raw runs right after push-pull tcp, in the same invocation, at the same sizes. */
+        static boolean hasRawReference(PatternKind p, Method method) { return p == PatternKind.PUSH_PULL && method == Method.tcp; }
     }
 
-    /** A run's configuration: what the coordinator sends to each worker. */
+    /** A run's configuration: what the coordinator sends to each worker; raw: ref-jeromq-raw's bare loop (RAW). */
     record RunSpec(String pattern, Method method, int itemBytes, String dtype, int batch, int msgBytes, long messages, long durationMs,
                 boolean zeroCopy, int sndhwm, int rcvhwm, int sockbuf, long seed, long corrupt, boolean oneClock, int run,
-                long stallMs, long delayMs, int delayedPair) {
+                long stallMs, long delayMs, int delayedPair, boolean raw) {
         PatternKind kind() { return PatternKind.of(pattern); }
+
+        /** A checked stream between processes: its receiver decodes large messages into ReceiveBuffers (which says why the others do not). */
+        boolean reusesReceiveBuffers() { return kind() != PatternKind.REQ_REP && method != Method.inproc && !raw; }
 
         /** The same run, of this many messages, and (durationMs > 0) for at least this long. */
         RunSpec withLength(long messages, long durationMs) {
             return new RunSpec(pattern, method, itemBytes, dtype, batch, msgBytes, messages, durationMs, zeroCopy, sndhwm, rcvhwm, sockbuf, seed,
-                    corrupt, oneClock, run, stallMs, delayMs, delayedPair);
+                    corrupt, oneClock, run, stallMs, delayMs, delayedPair, raw);
         }
     }
 
@@ -450,6 +467,21 @@ public class ZmqBench implements Callable<Integer> {
 
     static final List<Method> METHODS = List.of(Method.values());
 
+    /** A reference row that is not one of ZeroMQ's transports (so not a Method): its description, for --list and the rows. */
+    record Reference(MethodInfo info) implements Described {}
+
+    /**
+     * ref-jeromq-raw, the harness's own cost measured: a bare JeroMQ PUSH/PULL loop over tcp between the same two worker
+     * processes, its sockets set as push-pull tcp's (high-water marks, socket buffers) and otherwise JeroMQ's defaults.
+     * The sender sends one prebuilt message N times, the receiver counts what arrives and reads the clock; no sequence,
+     * checksum or latency. It runs right after push-pull tcp at each size; the summary says how much of its rate each
+     * push-pull method keeps ("of ref").
+     */
+    static final Reference RAW = new Reference(MethodInfo.named("ref-jeromq-raw").waits("block")
+            .summary("(reference, runs beside push-pull tcp) a bare JeroMQ PUSH/PULL loop over tcp: the same bytes sent N times, N messages received, nothing checked")
+            .note("reference, not a checked method: a bare JeroMQ PUSH/PULL loop over tcp (the same prebuilt message sent N times, "
+                    + "N messages received); no checks: only the count of messages is compared, no sequence, checksum or latency"));
+
     /** Element types, as NumPy names them; arrays travel as their little-endian bytes. */
     enum Dtype {
         float64(8), float32(4), int64(8), int32(4), int8(1);
@@ -475,13 +507,14 @@ public class ZmqBench implements Callable<Integer> {
      * What travels: a 16-byte header (sequence number, sender's System.nanoTime; big-endian) and a body.
      * Bodies are seven distinct random images in rotation (message seq carries body seq % 7), so a stale
      * or misplaced body cannot pass; both sides build them from --seed, the receiver only keeps their
-     * CRC32C. In array mode a body is --batch arrays of random --dtype values.
+     * CRC32C. In array mode a body is --batch arrays of random --dtype values. A sender keeps each variant as a
+     * whole message (header zero, then the body), which it copies per message; with --zero-copy, as a direct buffer.
      */
     static final class Payload {
         static final int HEADER = 16, VARIANTS = 7;
         static final long PROBE = -1, END = -2;
         final int msgBytes, bodyBytes, itemsPerMsg;
-        final byte[][] bodies = new byte[VARIANTS][];
+        final byte[][] messages = new byte[VARIANTS][];
         final ByteBuffer[] direct = new ByteBuffer[VARIANTS];
         final int[] crcs = new int[VARIANTS];
 
@@ -499,28 +532,54 @@ public class ZmqBench implements Callable<Integer> {
                 crc.update(body);
                 crcs[v] = (int) crc.getValue();
                 if (sender && s.zeroCopy) direct[v] = ByteBuffer.allocateDirect(bodyBytes).put(body).flip().asReadOnlyBuffer();
-                else if (sender) bodies[v] = body;
+                else if (sender) System.arraycopy(body, 0, messages[v] = new byte[msgBytes], HEADER, bodyBytes);
             }
         }
 
         int crc(long seq) { return crcs[(int) (seq % VARIANTS)]; }
+
+        /** Message seq in one fresh byte[]: a copy of its variant with the header written in (not --zero-copy's bodies). */
+        byte[] message(long seq, long stamp) {
+            // Arrays.copyOf of a whole array is compiled to an allocation that skips zeroing the new array, as new byte[] and a copy
+            // into it at HEADER would not: one pass over the bytes instead of two (clone() of a large array does zero it first).
+            byte[] m = Arrays.copyOf(messages[(int) (seq % VARIANTS)], msgBytes);
+            ByteBuffer.wrap(m).putLong(seq).putLong(stamp);
+            return m;
+        }
 
         static byte[] header(long seq, long stamp) {
             return ByteBuffer.allocate(HEADER).putLong(seq).putLong(stamp).array();
         }
     }
 
-    /** A receiving socket's view of one message: its header and its body, in one frame or (zero-copy) two. */
-    record Received(long seq, long stamp, ByteBuffer body, Msg head, Msg tail) {
+    /** A receiving socket's view of one message: its header's fields, and its frames: the body after the header in one, or (zero-copy) a frame of its own. */
+    record Received(long seq, long stamp, Msg head, Msg tail) {
         static Received of(ZMQ.Socket s, Msg head) throws IOException {
             if (head.size() < Payload.HEADER) throw new IOException("a frame of " + head.size() + " bytes, shorter than the header");
             long seq = head.getLong(0), stamp = head.getLong(8);
             if (head.hasMore()) {
                 Msg tail = s.recvMsg(0);
                 if (tail == null) throw new IOException("the second frame of message " + seq + " did not follow");
-                return new Received(seq, stamp, view(tail, 0), head, tail);
+                return new Received(seq, stamp, head, tail);
             }
-            return new Received(seq, stamp, view(head, Payload.HEADER), head, null);
+            return new Received(seq, stamp, head, null);
+        }
+
+        Msg bodyFrame() { return tail == null ? head : tail; }
+
+        int bodyFrom() { return tail == null ? Payload.HEADER : 0; }
+
+        int bodyBytes() { return bodyFrame().size() - bodyFrom(); }
+
+        /**
+         * Adds the body to crc where it lies, never copied: a small frame through its own heap array (Msg.data() returns
+         * it as it is; a view would be one more object per message, which 100 B messages feel), a large one through a
+         * view of its buffer, heap or direct (ReceiveBuffers').
+         */
+        void addBodyTo(CRC32C crc) {
+            Msg m = bodyFrame();
+            if (m.size() < ReceiveBuffers.POOLED_FROM) crc.update(m.data(), bodyFrom(), bodyBytes());
+            else crc.update(view(m, bodyFrom()));
         }
 
         static ByteBuffer view(Msg m, int from) {
@@ -537,6 +596,34 @@ public class ZmqBench implements Callable<Integer> {
                 s.send(head.data(), ZMQ.SNDMORE);
                 s.sendByteBuffer(view(tail, 0), 0);
             }
+        }
+    }
+
+    /**
+     * Where a stream's receiving socket decodes large messages: direct buffers reused from one message to the next,
+     * instead of JeroMQ's default of a fresh heap array per message, which the JVM zeroes before JeroMQ copies the
+     * message in (a second pass over every byte, at 1 MiB 12% of the receiver's CPU). JeroMQ is done with a
+     * message's buffer once it has delivered it; the receiver hands it back (release) once the message is checked.
+     * Messages under POOLED_FROM bytes (markers, small messages) stay on the heap, where allocating is cheap. Not for
+     * REP, which sends what it got back (JeroMQ still holds it after the receiver is done), nor inproc (nothing is
+     * decoded: its messages are the sender's), nor ref-jeromq-raw (JeroMQ's defaults, as a bare loop has them).
+     */
+    static final class ReceiveBuffers implements MsgAllocator {
+        static final int POOLED_FROM = 8192;
+        /** JeroMQ's I/O thread takes, the receiver gives back; it holds what may be in flight at once: the high-water mark's worth and a few. */
+        final Queue<ByteBuffer> free;
+
+        ReceiveBuffers(int rcvhwm) { free = new ArrayBlockingQueue<>(Math.min(rcvhwm, 1024) + 4); }
+
+        public Msg allocate(int size) {
+            if (size < POOLED_FROM) return new Msg(size);
+            ByteBuffer b = free.poll();
+            return new Msg(b != null && b.capacity() == size ? b.clear() : ByteBuffer.allocateDirect(size));
+        }
+
+        /** The receiver is done with the message: its buffer may take another (or is left to the GC when enough are held). */
+        void release(Msg m) {
+            if (m != null && m.size() >= POOLED_FROM) free.offer(m.buf());
         }
     }
 
@@ -572,9 +659,16 @@ public class ZmqBench implements Callable<Integer> {
             return now;
         }
 
-        void stamp(Received m, long now) {
+        /** ref-jeromq-raw: a receipt counted and timed, nothing checked, no latency. */
+        void countNow() { count(System.nanoTime()); }
+
+        void count(long now) {
             if (received++ == 0) firstNanos = now;
             lastNanos = now;
+        }
+
+        void stamp(Received m, long now) {
+            count(now);
             // One-way latency = verified receipt - the time the message was due to be sent (the sender's stamp, taken
             // before any wait at the high-water mark).
             if (latency != null) latency.recordValue(Math.max(0, now - m.stamp));
@@ -584,11 +678,11 @@ public class ZmqBench implements Callable<Integer> {
             if (m.seq < next || (m.seq > next && !lossy)) error(m.seq < next ? "message " + m.seq + " came again or out of order (expected " + next + ")"
                     : "messages " + next + " to " + (m.seq - 1) + " are missing");
             next = Math.max(next, m.seq + 1);
-            if (m.body.remaining() != p.bodyBytes) {
-                error("message " + m.seq + " has a body of " + m.body.remaining() + " bytes, not " + p.bodyBytes);
+            if (m.bodyBytes() != p.bodyBytes) {
+                error("message " + m.seq + " has a body of " + m.bodyBytes() + " bytes, not " + p.bodyBytes);
             } else {
                 crc.reset();
-                crc.update(m.body);
+                m.addBodyTo(crc);
                 if ((int) crc.getValue() != p.crc(m.seq)) error("message " + m.seq + ": CRC32C of its body does not match");
             }
         }
@@ -814,6 +908,8 @@ public class ZmqBench implements Callable<Integer> {
             Payload p = payload(s, false);
             ZMQ.Socket data = socket(kind.receiverType, s);
             if (kind == PatternKind.PUB_SUB) data.subscribe(ZMQ.SUBSCRIPTION_ALL);
+            ReceiveBuffers buffers = s.reusesReceiveBuffers() ? new ReceiveBuffers(s.rcvhwm) : null;
+            if (buffers != null) data.setMsgAllocator(buffers);
             String endpoint = bind(data, s.method);
             send(Ctl.of("bound").withSpec(null, endpoint));
             InprocControl local = null;
@@ -824,7 +920,7 @@ public class ZmqBench implements Callable<Integer> {
             }
             RunReport senderReport = null;
             long stallAt = s.stallMs > 0 && pair == 0 ? Math.max(1, s.messages / 2) : -1;
-            Checker checker = new Checker(p, kind == PatternKind.PUB_SUB, s.oneClock && kind != PatternKind.REQ_REP);
+            Checker checker = new Checker(p, kind == PatternKind.PUB_SUB, s.oneClock && kind != PatternKind.REQ_REP && !s.raw);
             boolean joined = false;
             long total;
             try {
@@ -833,6 +929,11 @@ public class ZmqBench implements Callable<Integer> {
                     if (m == null) {
                         relay(local);
                         if (localSender != null && localSender.isDone()) localSender.get();     // throws what the sender thread failed with
+                        continue;
+                    }
+                    if (s.raw && m.getLong(0) >= 0) {
+                        // ref-jeromq-raw: a data message (not a probe, not the end marker) is counted and timed, nothing else.
+                        checker.countNow();
                         continue;
                     }
                     Received r = Received.of(data, m);
@@ -851,6 +952,10 @@ public class ZmqBench implements Callable<Integer> {
                         break;
                     }
                     checker.checkNow(r);
+                    if (buffers != null) {
+                        buffers.release(r.head());
+                        buffers.release(r.tail());
+                    }
                     progress.lazySet(progress.get() + 1);
                     if (checker.received == stallAt) Thread.sleep(s.stallMs);     // testing (--stall): a receiver that falls behind once
                     if ((checker.received & 4095) == 0) relay(local);
@@ -1015,29 +1120,38 @@ public class ZmqBench implements Callable<Integer> {
             long start = System.nanoTime(), deadline = start + s.durationMs * 1_000_000L, seq = 0, lastReply = start;
             long half = start + s.durationMs * 500_000L, halfSeq = 0, halfAt = start;
             boolean halfway = s.durationMs == 0;
-            // -n: exactly s.messages; -d: for s.durationMs; neither (measured run): the count sized from the warm-up and at least
-            // RunLength.MEASURED, whichever ends later (a shared machine is not always as fast as during the warm-up).
-            while (seq < Math.max(2, s.messages) || (s.durationMs > 0 && System.nanoTime() - deadline < 0)) {
-                // One-way latency = verified receipt - the time this message was due to be sent: stamped here, before sendData
-                // builds it and before send waits at the high-water mark, so that wait (back-pressure) is inside the latency.
-                // See README "How figures are defined".
-                long now = System.nanoTime();
-                if (!halfway && now - half >= 0) {
-                    halfway = true;
-                    halfSeq = seq;
-                    halfAt = now;
+            if (s.raw) {
+                // ref-jeromq-raw: the one prebuilt message over and over (variant 0, header zero: seq 0, which no marker has).
+                // No stamp: the clock is read only where -d needs it.
+                byte[] message = p.messages[0];
+                while (more(seq, deadline)) {
+                    while (!out.send(message, 0)) poll();
+                    seq++;
+                    w.progress.lazySet(w.progress.get() + 1);
                 }
-                sendData(seq, now);
-                if (reqRep) {
-                    Msg m = receiveReply();
-                    // RTT = request stamped (before it is built) to the whole reply in this process's memory (a JeroMQ Msg); the
-                    // check comes after the clock, as in TransportBench (README "How figures are defined").
-                    lastReply = System.nanoTime();
-                    replies.check(Received.of(out, m), lastReply);
-                    rtt.recordValue(lastReply - now);
+            } else {
+                while (more(seq, deadline)) {
+                    // One-way latency = verified receipt - the time this message was due to be sent: stamped here, before sendData
+                    // builds it and before send waits at the high-water mark, so that wait (back-pressure) is inside the latency.
+                    // See README "How figures are defined".
+                    long now = System.nanoTime();
+                    if (!halfway && now - half >= 0) {
+                        halfway = true;
+                        halfSeq = seq;
+                        halfAt = now;
+                    }
+                    sendData(seq, now);
+                    if (reqRep) {
+                        Msg m = receiveReply();
+                        // RTT = request stamped (before it is built) to the whole reply in this process's memory (a JeroMQ Msg); the
+                        // check comes after the clock, as in TransportBench (README "How figures are defined").
+                        lastReply = System.nanoTime();
+                        replies.check(Received.of(out, m), lastReply);
+                        rtt.recordValue(lastReply - now);
+                    }
+                    seq++;
+                    w.progress.lazySet(w.progress.get() + 1);     // per message: a 4 MiB message over a slow link takes a while
                 }
-                seq++;
-                w.progress.lazySet(w.progress.get() + 1);     // per message: a 4 MiB message over a slow link takes a while
             }
             long lastAt = reqRep ? lastReply : System.nanoTime();     // the end first: nothing is done between the last reply and this
             double seconds = (lastAt - start) / 1e9;
@@ -1063,6 +1177,15 @@ public class ZmqBench implements Callable<Integer> {
                     reqRep ? replies.firstError : null, RunReport.encode(rtt), start, lastAt, seq - halfSeq, lastAt - halfAt);
         }
 
+        /**
+         * Whether to send another message: -n: exactly s.messages; -d: for s.durationMs; neither (measured run): the count
+         * sized from the warm-up and at least RunLength.MEASURED, whichever ends later (a shared machine is not always as
+         * fast as during the warm-up).
+         */
+        boolean more(long sent, long deadline) {
+            return sent < Math.max(2, s.messages) || (s.durationMs > 0 && System.nanoTime() - deadline < 0);
+        }
+
         void sendData(long seq, long stamp) throws Exception {
             int v = (int) (seq % Payload.VARIANTS);
             boolean corrupt = seq == s.corrupt - 1;
@@ -1072,9 +1195,7 @@ public class ZmqBench implements Callable<Integer> {
                 while (!out.send(Payload.header(seq, stamp), ZMQ.SNDMORE)) poll();
                 out.sendByteBuffer(body, 0);
             } else {
-                byte[] m = new byte[p.msgBytes];
-                ByteBuffer.wrap(m).putLong(seq).putLong(stamp);
-                System.arraycopy(p.bodies[v], 0, m, Payload.HEADER, p.bodyBytes);
+                byte[] m = p.message(seq, stamp);
                 if (corrupt) m[m.length - 1] ^= (byte) 0xFF;
                 while (!out.send(m, 0)) poll();
             }
@@ -1354,6 +1475,14 @@ public class ZmqBench implements Callable<Integer> {
 
         /** A short warm-up for every configuration after the session's first: the processes are warm, the sockets fresh; it sets the count. */
         static final Duration LATER_WARMUP = Duration.ofMillis(250);
+        /**
+         * Runs shaped as the measured ones (a count, then at least RunLength.MEASURED) that the session's first configuration
+         * runs after its timed warm-up, unrecorded. As the first counted run began, the JIT threw away much of the code it had
+         * compiled for JeroMQ during the timed warm-up (most likely the change of pace: a timed run reads the clock for every
+         * message, a counted one does not), and on this project's 2-vCPU VM the first two measured runs of 100 B push-pull came
+         * out at about 60% of the rate of the later ones, however long the timed warm-up (1, 4 or 8 s).
+         */
+        static final int SETTLING_RUNS = 2;
         /** Messages per measured run sized from the warm-up (per sender): at least FLOOR, at most CAP. */
         static final long FLOOR = 20, CAP = 100_000_000;
 
@@ -1366,46 +1495,61 @@ public class ZmqBench implements Callable<Integer> {
             if (!together && methods.remove(Method.ipc))
                 System.err.println(BENCH + ": ipc left out: JeroMQ's ipc:// is loopback TCP, and a sender and its receiver are not on one host");
             if (methods.isEmpty()) throw new RunFailure("nothing to run: ipc needs each sender on its receiver's host");
-            boolean first = true;
             for (int itemBytes : plan.itemSizes) {
                 for (PatternKind p : plan.patterns) {
                     for (Method method : methods) {
-                        String what = p.label + " " + method.name() + " " + Units.size(itemBytes);
                         // inproc runs inside the receiver's process: its "one clock" is a given.
                         boolean clock = oneClock || method == Method.inproc;
-                        long sized = 0;
-                        for (int w = 1; w <= plan.warmup; w++) {
-                            stage = what + " warm-up run" + (plan.warmup > 1 ? " " + w + "/" + plan.warmup : "");
-                            Progress.show(stage);
-                            RunSpec spec = plan.spec(p, method, itemBytes, w - plan.warmup, clock);
-                            // No -n/-d: a warm-up of at least 1 s for the session's first configuration (the same worker processes
-                            // run every configuration: their JIT is warm after it), LATER_WARMUP for the others.
-                            if (plan.autoLength()) spec = spec.withLength(0, (first ? RunLength.WARMUP : LATER_WARMUP).toMillis());
-                            Outcome o = runOnce(spec);
-                            for (RunReport[] pr : o.reports) for (RunReport r : pr) if (r.errors > 0) throw new RunFailure(what + ": verification failed during the warm-up: " + r.firstError);
-                            // The fastest sender's rate sets the count: every pair's measured run lasts at least RunLength.MEASURED.
-                            if (plan.autoLength())
-                                sized = o.reports.stream().mapToLong(pr -> pr[0].tailMessages > 0 ? RunLength.count(pr[0].tailMessages, pr[0].tailNanos, FLOOR, CAP)
-                                        : RunLength.count(pr[0].messages, pr[0].end - pr[0].start, FLOOR, CAP)).max().orElse(0);
-                            first = false;
-                        }
-                        List<Double> headlines = new ArrayList<>();
-                        for (int run = 1; plan.runs.another(headlines); run++) {
-                            stage = what + " run " + run + (plan.runs.auto() ? " (auto)" : "/" + plan.runs.count());
-                            Progress.show(stage);
-                            RunSpec spec = plan.spec(p, method, itemBytes, run, clock);
-                            if (plan.autoLength()) spec = spec.withLength(sized > 0 ? sized : spec.messages(), RunLength.MEASURED.toMillis());
-                            Outcome o = runOnce(spec);
-                            Row row = Row.of(spec, plan, o.reports, note(spec), sharedClock || plan.pairs == 1, o.cpu());
-                            results.write(row.fields, row.hist);
-                            rows.add(row);
-                            if (!row.verified) throw new RunFailure(what + ": verification failed: " + row.firstError);
-                            headlines.add(row.headline());
-                            // A run that came out shorter than RunLength.MEASURED (the JIT warmer than in the warm-up) lengthens the next.
-                            if (sized > 0) sized = Math.max(sized, RunLength.count(sized, (long) (row.longestPair * 1e9), FLOOR, CAP));
-                        }
+                        measure(results, p, method, false, itemBytes, clock, sharedClock);
+                        if (Plan.hasRawReference(p, method)) measure(results, p, method, true, itemBytes, clock, sharedClock);
                     }
                 }
+            }
+        }
+
+        /** Whether a configuration has run yet: the session's first warms the workers' JIT for all that follow. */
+        boolean workersWarm;
+
+        /** One configuration (raw: ref-jeromq-raw's loop instead of the checked stream): its warm-up, then its measured runs, a row each. */
+        void measure(Results results, PatternKind p, Method method, boolean raw, int itemBytes, boolean oneClock, boolean sharedClock) throws RunFailure {
+            String what = p.label + " " + (raw ? RAW.name() : method.name()) + " " + Units.size(itemBytes);
+            int settling = !workersWarm && plan.autoLength() && plan.warmup > 0 ? SETTLING_RUNS : 0;
+            long sized = 0;
+            for (int w = 1; w <= plan.warmup; w++) {
+                stage = what + " warm-up run" + (plan.warmup > 1 ? " " + w + "/" + plan.warmup : "");
+                Progress.show(stage);
+                RunSpec spec = plan.spec(p, method, raw, itemBytes, w - plan.warmup, oneClock);
+                // No -n/-d: a warm-up of at least 1 s for the session's first configuration (the same worker processes
+                // run every configuration: their JIT is warm after it, and after its SETTLING_RUNS), LATER_WARMUP for the others.
+                if (plan.autoLength()) spec = spec.withLength(0, (workersWarm ? LATER_WARMUP : RunLength.WARMUP).toMillis());
+                Outcome o = runOnce(spec);
+                for (RunReport[] pr : o.reports) for (RunReport r : pr) if (r.errors > 0) throw new RunFailure(what + ": verification failed during the warm-up: " + r.firstError);
+                // The fastest sender's rate sets the count: every pair's measured run lasts at least RunLength.MEASURED.
+                if (plan.autoLength())
+                    sized = o.reports.stream().mapToLong(pr -> pr[0].tailMessages > 0 ? RunLength.count(pr[0].tailMessages, pr[0].tailNanos, FLOOR, CAP)
+                            : RunLength.count(pr[0].messages, pr[0].end - pr[0].start, FLOOR, CAP)).max().orElse(0);
+                workersWarm = true;
+            }
+            List<Double> headlines = new ArrayList<>();
+            // Runs up to 0 are the SETTLING_RUNS: measured as the others, not recorded.
+            for (int run = 1 - settling; plan.runs.another(headlines); run++) {
+                boolean settles = run < 1;
+                stage = what + (settles ? " warm-up run as measured" : " run " + run + (plan.runs.auto() ? " (auto)" : "/" + plan.runs.count()));
+                Progress.show(stage);
+                RunSpec spec = plan.spec(p, method, raw, itemBytes, run, oneClock);
+                if (plan.autoLength()) spec = spec.withLength(sized > 0 ? sized : spec.messages(), RunLength.MEASURED.toMillis());
+                Outcome o = runOnce(spec);
+                Row row = Row.of(spec, plan, o.reports, note(spec), sharedClock || plan.pairs == 1, o.cpu());
+                if (settles) {
+                    if (!row.verified) throw new RunFailure(what + ": verification failed during the warm-up: " + row.firstError);
+                } else {
+                    results.write(row.fields, row.hist);
+                    rows.add(row);
+                    if (!row.verified) throw new RunFailure(what + ": verification failed: " + row.firstError);
+                    headlines.add(row.headline());
+                }
+                // A run that came out shorter than RunLength.MEASURED (the JIT warmer than in the warm-up) lengthens the next.
+                if (sized > 0) sized = Math.max(sized, RunLength.count(sized, (long) (row.longestPair * 1e9), FLOOR, CAP));
             }
         }
 
@@ -1424,7 +1568,10 @@ public class ZmqBench implements Callable<Integer> {
         String note(RunSpec s) {
             String where = s.method == Method.tcp && !receivers[0].address.equals("127.0.0.1")
                     ? " from " + senders[0].address + " to " + receivers[0].address : "";
-            return s.method.note() + where + notCounted() + "; " + (s.zeroCopy ? "zero-copy: header frame + body frame from a reused direct ByteBuffer" : "body copied into a fresh byte[] per message")
+            String bodies = s.raw ? "one prebuilt byte[] sent every time" : s.zeroCopy ? "zero-copy: header frame + body frame from a reused direct ByteBuffer"
+                    : "body copied into a fresh byte[] per message";
+            return (s.raw ? RAW.note() : s.method.note()) + where + notCounted() + "; " + bodies
+                    + (s.reusesReceiveBuffers() ? "; received into reused direct buffers from " + Units.size(ReceiveBuffers.POOLED_FROM) : "")
                     + "; HWM " + s.sndhwm + "/" + s.rcvhwm + (s.method == Method.inproc ? "" : "; socket buffers " + Units.size(s.sockbuf));
         }
 
@@ -1499,8 +1646,9 @@ public class ZmqBench implements Callable<Integer> {
                     plan.dtype == null ? "" : "; arrays of " + plan.dtype + ", " + plan.batch + " per message");
             System.out.println("Throughput: messages / (first send to last verified receipt); req-rep's headline is its round trip's p50.");
             String unit = plan.dtype == null ? "msgs/s" : "arrays/s";
-            String format = "%-8s %-10s %-14s %-34s %-8s %9s %7s %9s %9s %6s %-16s";
-            System.out.println(String.format(format, "size", "pattern", "method", "median [95% interval]", "unit", "MB/s", "lost", "lat p50", "p99", "cores", "vs fastest method").stripTrailing());
+            String format = "%-8s %-10s %-17s %-34s %-8s %9s %7s %9s %9s %6s %6s %-16s";
+            System.out.println(String.format(format, "size", "pattern", "method", "median [95% interval]", "unit", "MB/s", "lost", "lat p50", "p99", "cores",
+                    "of ref", "vs fastest method").stripTrailing());
             Map<Integer, Map<String, Map<String, List<Row>>>> bySize = rows.stream().collect(Collectors.groupingBy(r -> r.size, TreeMap::new,
                     Collectors.groupingBy(r -> r.pattern, LinkedHashMap::new, Collectors.groupingBy(r -> r.method, LinkedHashMap::new, Collectors.toList()))));
             boolean[] marked = new boolean[2];
@@ -1513,6 +1661,8 @@ public class ZmqBench implements Callable<Integer> {
                     // The fastest method: highest msgs/s, or lowest RTT; references are left out.
                     String best = heads.entrySet().stream().filter(e -> !pe.getValue().get(e.getKey()).get(0).reference() && Double.isFinite(e.getValue().median()))
                             .min(Comparator.comparingDouble(e -> rtt ? e.getValue().median() : -e.getValue().median())).map(Map.Entry::getKey).orElse(null);
+                    // How much of ref-jeromq-raw's rate (the bare loop, same invocation) each checked method keeps.
+                    Interval raw = heads.entrySet().stream().filter(e -> e.getKey().startsWith(RAW.name())).map(Map.Entry::getValue).findFirst().orElse(null);
                     for (var me : pe.getValue().entrySet()) {
                         List<Row> rs = me.getValue();
                         Interval head = heads.get(me.getKey());
@@ -1532,7 +1682,8 @@ public class ZmqBench implements Callable<Integer> {
                         System.out.println(String.format(format, label, pe.getKey(), me.getKey(), head.text(), rtt ? "µs rtt" : unit,
                                 fmt(median(rs, r -> r.mbps)), pe.getKey().equals("pub-sub") ? String.format(Locale.ROOT, "%.1f%%", median(rs, r -> r.lostShare) * 100) : "",
                                 hasLat ? fmt(median(rs, r -> r.p50)) : "-", hasLat ? fmt(median(rs, r -> r.p99)) : "-",
-                                fmt(median(rs, r -> ((Number) r.fields.get("cpu_cores")).doubleValue())), vs).stripTrailing());
+                                fmt(median(rs, r -> ((Number) r.fields.get("cpu_cores")).doubleValue())),
+                                raw == null || rs.get(0).reference() ? "" : times(head.median() / raw.median()), vs).stripTrailing());
                         rs.stream().filter(r -> !r.verified).findFirst().ifPresent(r -> System.out.println("         NOT VERIFIED: " + r.firstError));
                         if (plan.pairs > 1) System.out.println("         per pair: " + rs.get(rs.size() / 2).pairRates);
                         label = "";
@@ -1544,7 +1695,11 @@ public class ZmqBench implements Callable<Integer> {
             System.out.println("lost: pub-sub messages the subscriber never got (PUB drops at its high-water mark); latency in µs, one-way for streams, the round trip for req-rep; "
                     + "cores: CPU time of this machine's processes of the run / the window (2 = two cores busy).");
             System.out.println("vs fastest method: times slower than the fastest transport between processes (tcp, ipc) of that size and pattern"
-                    + (marked[1] ? "; ≈: its interval overlaps the fastest's, not distinguishable here" : "") + "; inproc (threads of one process) is a reference, never ranked.");
+                    + (marked[1] ? "; ≈: its interval overlaps the fastest's, not distinguishable here" : "")
+                    + "; references, never ranked: inproc (threads of one process) and " + RAW.name() + " (a bare PUSH/PULL loop over tcp that checks nothing).");
+            if (rows.stream().anyMatch(r -> r.method.startsWith(RAW.name())))
+                System.out.println("of ref: the median msgs/s as a fraction of " + RAW.name() + "'s (the bare loop, beside it in this invocation): what is left "
+                        + "of JeroMQ's own rate with every message built, stamped and checked (sequence, CRC32C of every byte, latency).");
             System.out.println((stoppedEarly ? "Stopped early by the failure reported on stderr" : "All messages verified: "
                     + (rows.stream().allMatch(r -> r.verified) ? "yes" : "NO")) + ". Rows in " + plan.out.resolve("results.csv"));
         }
@@ -1604,7 +1759,7 @@ public class ZmqBench implements Callable<Integer> {
             Row r = new Row();
             r.pattern = s.pattern;
             r.size = s.itemBytes;
-            r.method = s.method.name() + (s.zeroCopy ? "-zc" : "") + (plan.pairs > 1 ? "-x" + plan.pairs : "");
+            r.method = (s.raw ? RAW.name() : s.method.name() + (s.zeroCopy ? "-zc" : "")) + (plan.pairs > 1 ? "-x" + plan.pairs : "");
             long counted = 0, errors = 0, lost = 0, sent = 0, first = Long.MAX_VALUE, last = Long.MIN_VALUE;
             double longest = 0;
             boolean ownWindows = false;
@@ -1662,10 +1817,10 @@ public class ZmqBench implements Callable<Integer> {
             f.put("timestamp", Instant.now().toString());
             f.put("bench", BENCH);
             f.put("method", r.method);
-            // inproc is two threads of one process: a reference beside the methods, never ranked the fastest.
-            f.put("kind", s.method == Method.inproc ? Results.KIND_REFERENCE : Results.KIND_METHOD);
+            // inproc is two threads of one process, ref-jeromq-raw a loop that checks nothing: references beside the methods, never ranked the fastest.
+            f.put("kind", s.method == Method.inproc || s.raw ? Results.KIND_REFERENCE : Results.KIND_METHOD);
             f.put("pattern", s.pattern);
-            f.put("wait", s.method.waits());
+            f.put("wait", s.raw ? RAW.waits() : s.method.waits());
             f.put("payload", s.dtype == null ? "raw" : s.dtype);
             f.put("size_bytes", s.itemBytes);
             f.put("count", counted);
@@ -1691,9 +1846,9 @@ public class ZmqBench implements Callable<Integer> {
             f.put("verified", r.verified);
             f.put("errors", errors);
             String latency = r.latKind.equals("one-way") ? "; latency: receiver's System.nanoTime minus the sender's (one machine, CLOCK_MONOTONIC), queueing included"
-                    : r.latKind.equals("none") && kind != PatternKind.REQ_REP ? "; no one-way latency: sender and receiver on different machines' clocks" : "";
+                    : s.raw ? "" : r.latKind.equals("none") && kind != PatternKind.REQ_REP ? "; no one-way latency: sender and receiver on different machines' clocks" : "";
             String window = kind == PatternKind.REQ_REP ? "" : ownWindows ? "; window: the receiver's first receipt to its last (no clock shared with the sender)"
-                    : "; window: first send to last verified receipt";
+                    : s.raw ? "; window: first send to last receipt" : "; window: first send to last verified receipt";
             f.put("note", note + (kind == PatternKind.PUB_SUB ? "; lost " + lost + " of " + sent : "")
                     + (plan.pairs > 1 ? "; per pair " + r.pairRates + (span ? "; total over first start to last end" : "; total over the longest pair's window (pairs on different clocks)") : "")
                     + window + latency);

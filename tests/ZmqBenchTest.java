@@ -28,6 +28,7 @@ public class ZmqBenchTest extends Harness {
     static final Script SCRIPT = new Script("ZmqBench", "--spawned", false);   // no files: its sockets are ports and in-process names
     static final List<String> PATTERNS = List.of("push-pull", "pub-sub", "req-rep");
     static final List<String> METHODS = List.of("tcp", "ipc", "inproc");   // ZeroMQ's transports
+    static final String RAW = "ref-jeromq-raw";     // the bare loop run beside push-pull tcp: a reference
 
     public static void main(String[] args) throws Exception {
         filter = args.length > 0 ? args[0] : null;
@@ -39,14 +40,24 @@ public class ZmqBenchTest extends Harness {
     // ---------------------------------------------------------------- logic, in-process
 
     static ZmqBench.RunSpec spec(String pattern, int msgBytes) {
-        return new ZmqBench.RunSpec(pattern, ZmqBench.Method.tcp, msgBytes, null, 1, msgBytes, 100, 0, false, 1000, 1000, 4 << 20, 42, 0, true, 1, 0, 0, 0);
+        return new ZmqBench.RunSpec(pattern, ZmqBench.Method.tcp, msgBytes, null, 1, msgBytes, 100, 0, false, 1000, 1000, 4 << 20, 42, 0, true, 1, 0, 0, 0, false);
     }
 
-    /** Message seq as the sender builds it (header, then the body of its variant), as a receiver sees it. */
+    /** The body of message seq as the sender sends it (the body of its variant). */
+    static byte[] body(ZmqBench.RunSpec s, long seq) {
+        byte[] m = new ZmqBench.Payload(s, true).messages[(int) (seq % ZmqBench.Payload.VARIANTS)];
+        return Arrays.copyOfRange(m, ZmqBench.Payload.HEADER, m.length);
+    }
+
+    /** A message of one frame as a receiver gets it: the header (seq, stamp), then the body. */
+    static ZmqBench.Received received(long seq, long stamp, byte[] body) {
+        ByteBuffer m = ByteBuffer.allocate(ZmqBench.Payload.HEADER + body.length).putLong(seq).putLong(stamp).put(body);
+        return new ZmqBench.Received(seq, stamp, new zmq.Msg(m.array()), null);
+    }
+
+    /** Message seq as the sender builds it, as a receiver sees it. */
     static ZmqBench.Received message(ZmqBench.RunSpec s, long seq) {
-        ZmqBench.Payload sender = new ZmqBench.Payload(s, true);
-        byte[] body = sender.bodies[(int) (seq % ZmqBench.Payload.VARIANTS)].clone();
-        return new ZmqBench.Received(seq, System.nanoTime(), ByteBuffer.wrap(body), null, null);
+        return received(seq, System.nanoTime(), body(s, seq));
     }
 
     static void unitTests() {
@@ -64,13 +75,16 @@ public class ZmqBenchTest extends Harness {
             }
         });
 
-        test("payload: seven distinct random bodies, never zeros; the receiver knows each one's CRC32C", () -> {
+        test("payload: seven distinct random bodies, never zeros; the receiver knows each one's CRC32C; a message is its header, then its variant's body", () -> {
             var s = spec("push-pull", 4096);
             var sender = new ZmqBench.Payload(s, true);
             var receiver = new ZmqBench.Payload(s, false);
+            ByteBuffer m = ByteBuffer.wrap(sender.message(9, 123));
+            check(m.getLong() == 9 && m.getLong() == 123 && m.equals(ByteBuffer.wrap(body(s, 9 % 7))), "message 9: seq, stamp, the body of variant 2");
+            check(ByteBuffer.wrap(sender.messages[2], 0, 16).equals(ByteBuffer.allocate(16)), "the variant it was copied from keeps its header zero");
             Set<String> distinct = new HashSet<>();
             for (int v = 0; v < ZmqBench.Payload.VARIANTS; v++) {
-                byte[] body = sender.bodies[v];
+                byte[] body = body(s, v);
                 check(body.length == 4096 - 16, "body is the message less its header");
                 check(!Arrays.equals(body, new byte[body.length]), "not zeros");
                 distinct.add(Arrays.toString(body));
@@ -88,9 +102,9 @@ public class ZmqBenchTest extends Harness {
             check(clean.errors == 0 && clean.received == 50 && clean.latency.getTotalCount() == 50, "50 clean messages: " + clean.firstError);
 
             var flipped = new ZmqBench.Checker(new ZmqBench.Payload(s, false), false, false);
-            var m = message(s, 0);
-            m.body().put(100, (byte) (m.body().get(100) ^ 1));
-            flipped.check(m, 0);
+            byte[] wrong = body(s, 0);
+            wrong[100] ^= 1;
+            flipped.check(received(0, 0, wrong), 0);
             check(flipped.errors == 1 && flipped.firstError.contains("CRC32C"), "flipped byte: " + flipped.firstError);
 
             var gap = new ZmqBench.Checker(new ZmqBench.Payload(s, false), false, false);
@@ -104,11 +118,11 @@ public class ZmqBenchTest extends Harness {
             check(dup.errors == 1 && dup.firstError.contains("again"), "duplicate: " + dup.firstError);
 
             var shortBody = new ZmqBench.Checker(new ZmqBench.Payload(s, false), false, false);
-            shortBody.check(new ZmqBench.Received(0, 0, ByteBuffer.wrap(new byte[10]), null, null), 0);
+            shortBody.check(received(0, 0, new byte[10]), 0);
             check(shortBody.errors == 1 && shortBody.firstError.contains("10 bytes"), "length: " + shortBody.firstError);
 
             var stale = new ZmqBench.Checker(new ZmqBench.Payload(s, false), false, false);
-            stale.check(new ZmqBench.Received(0, 0, message(s, 1).body(), null, null), 0);
+            stale.check(received(0, 0, body(s, 1)), 0);
             check(stale.errors == 1 && stale.firstError.contains("CRC32C"), "the body of another message is caught: " + stale.firstError);
         });
 
@@ -127,9 +141,9 @@ public class ZmqBenchTest extends Harness {
             ZmqBench.Matrix m = ((ZmqBench) cl.getCommand()).matrix;
             cl.parseArgs("-o", System.getProperty("java.io.tmpdir") + "/zmq-plan");
             ZmqBench.Plan plan = m.plan(cl);
-            var small = plan.spec(ZmqBench.PatternKind.PUSH_PULL, ZmqBench.Method.tcp, 64, 1, true);
-            var big = plan.spec(ZmqBench.PatternKind.PUSH_PULL, ZmqBench.Method.tcp, 4 << 20, 1, true);
-            var rr = plan.spec(ZmqBench.PatternKind.REQ_REP, ZmqBench.Method.tcp, 64, 1, true);
+            var small = plan.spec(ZmqBench.PatternKind.PUSH_PULL, ZmqBench.Method.tcp, false, 64, 1, true);
+            var big = plan.spec(ZmqBench.PatternKind.PUSH_PULL, ZmqBench.Method.tcp, false, 4 << 20, 1, true);
+            var rr = plan.spec(ZmqBench.PatternKind.REQ_REP, ZmqBench.Method.tcp, false, 64, 1, true);
             check(small.messages() == 200_000 && big.messages() == 200 && rr.messages() == 10_000, "counts: " + small.messages() + ", " + big.messages() + ", " + rr.messages());
             check(small.sndhwm() == 1000 && big.sndhwm() == 4 && big.rcvhwm() == 4, "HWM: " + small.sndhwm() + ", " + big.sndhwm());
             check(plan.itemSizes().equals(List.of(64, 1 << 10, 16 << 10, 256 << 10, 4 << 20)) && plan.patterns().size() == 3 && plan.methods().size() == 3, "the default matrix: " + plan.itemSizes());
@@ -138,7 +152,7 @@ public class ZmqBenchTest extends Harness {
             cl = new picocli.CommandLine(new ZmqBench());
             m = ((ZmqBench) cl.getCommand()).matrix;
             cl.parseArgs("--elements", "1000", "--dtype", "int32", "-b", "10", "-n", "500", "--sndhwm", "7", "--sockbuf", "256Ki", "-o", System.getProperty("java.io.tmpdir") + "/zmq-plan");
-            var arrays = m.plan(cl).spec(ZmqBench.PatternKind.PUB_SUB, ZmqBench.Method.ipc, 4000, 1, true);
+            var arrays = m.plan(cl).spec(ZmqBench.PatternKind.PUB_SUB, ZmqBench.Method.ipc, false, 4000, 1, true);
             check(arrays.msgBytes() == 16 + 10 * 4000 && arrays.messages() == 50 && arrays.batch() == 10, "array messages: " + arrays);
             check(arrays.sndhwm() == 7 && arrays.rcvhwm() == 7 && arrays.sockbuf() == 256 << 10, "--rcvhwm follows --sndhwm; --sockbuf");
         });
@@ -150,7 +164,7 @@ public class ZmqBenchTest extends Harness {
                 ZmqBench.Matrix m = ((ZmqBench) cl.getCommand()).matrix;
                 cl.parseArgs("--pairs", "2", "-o", dir.toString());
                 ZmqBench.Plan plan = m.plan(cl);
-                var s = plan.spec(ZmqBench.PatternKind.PUB_SUB, ZmqBench.Method.tcp, 1000, 1, true);
+                var s = plan.spec(ZmqBench.PatternKind.PUB_SUB, ZmqBench.Method.tcp, false, 1000, 1, true);
                 Histogram h = new Histogram(3);
                 for (int i = 1; i <= 100; i++) h.recordValue(i * 1000L);
                 String hist = ZmqBench.RunReport.encode(h);
@@ -172,12 +186,21 @@ public class ZmqBenchTest extends Harness {
                         && Math.abs(((Number) row.fields.get("cpu_us_per_msg")).doubleValue() - 700_000.0 / 1900) < 1e-3, "CPU per message and cores: " + row.fields);
 
                 // Pairs whose workers are on different clocks: the receivers' own windows (first receipt to last), over the longest.
-                var apart = plan.spec(ZmqBench.PatternKind.PUB_SUB, ZmqBench.Method.tcp, 1000, 1, false);
+                var apart = plan.spec(ZmqBench.PatternKind.PUB_SUB, ZmqBench.Method.tcp, false, 1000, 1, false);
                 var far = ZmqBench.Row.of(apart, plan, reports, "n", false, n -> ZmqBench.CpuMeter.fields(0, 1, n));
                 check(Math.abs(far.rate - (899 + 999) / 0.45) < 1e-6 && far.fields.get("note").toString().contains("longest pair"), "no shared clock: " + far.rate + " " + far.fields.get("note"));
 
-                var inproc = plan.spec(ZmqBench.PatternKind.PUSH_PULL, ZmqBench.Method.inproc, 1000, 1, true);
+                var inproc = plan.spec(ZmqBench.PatternKind.PUSH_PULL, ZmqBench.Method.inproc, false, 1000, 1, true);
                 check(ZmqBench.Row.of(inproc, plan, reports, "n", true, n -> ZmqBench.CpuMeter.fields(0, 1, n)).reference(), "inproc rows are references");
+
+                // ref-jeromq-raw: the bare loop's receivers record no latency; its row is a reference, named by the loop, not the transport.
+                var raw = plan.spec(ZmqBench.PatternKind.PUSH_PULL, ZmqBench.Method.tcp, true, 1000, 1, true);
+                check(raw.raw() && raw.corrupt() == 0 && raw.stallMs() == 0 && !raw.zeroCopy(), "the reference takes no testing faults: " + raw);
+                List<ZmqBench.RunReport[]> bare = reports.stream().map(pr -> new ZmqBench.RunReport[]{pr[0], new ZmqBench.RunReport("receiver", pr[1].pair(),
+                        pr[1].messages(), pr[1].counted(), pr[1].seconds(), 0, 0, null, null, pr[1].start(), pr[1].end(), 0, 0)}).toList();
+                var ref = ZmqBench.Row.of(raw, plan, bare, ZmqBench.RAW.note(), true, n -> ZmqBench.CpuMeter.fields(0, 1, n));
+                check(ref.reference() && ref.method.equals(RAW + "-x2") && ref.fields.get("lat_kind").equals("none") && ref.fields.get("wait").equals("block")
+                        && ref.fields.get("note").toString().contains("no checks"), "a reference row that says it checks nothing: " + ref.fields);
 
                 var results = new ZmqBench.Results(dir, ZmqBench.Environment.capture());
                 results.write(row.fields, row.hist);
@@ -201,7 +224,7 @@ public class ZmqBenchTest extends Harness {
             var c = new ZmqBench.Checker(new ZmqBench.Payload(s, false), false, true);
             var m = message(s, 0);
             long before = System.nanoTime();
-            long at = c.checkNow(new ZmqBench.Received(0, before - 50_000_000L, m.body(), null, null));
+            long at = c.checkNow(received(0, before - 50_000_000L, body(s, 0)));
             check(at >= before && c.firstNanos == at && c.lastNanos == at, "stamped after the check");
             check(c.latency.getMaxValue() >= 50_000_000L, "due 50 ms ago: the latency holds those 50 ms: " + c.latency.getMaxValue());
         });
@@ -227,13 +250,17 @@ public class ZmqBenchTest extends Harness {
 
     // ---------------------------------------------------------------- the script, as a user runs it
 
-    /** Exit 0, one verified row per pattern x transport x size, with positive figures and the expected latency kind. */
-    static List<JsonNode> checkRows(Path out, Result r, List<String> patterns, List<String> methods, List<Integer> sizes) throws IOException {
+    /**
+     * Exit 0, one verified row per pattern x transport x size, and one of the reference loop (named rawMethod, null if
+     * none) per size beside push-pull; positive figures and the expected latency kind (none for the reference loop).
+     */
+    static List<JsonNode> checkRows(Path out, Result r, List<String> patterns, List<String> methods, String rawMethod, List<Integer> sizes) throws IOException {
         check(r.code() == 0, "exit 0, was " + r.code() + ": " + r.err());
         List<JsonNode> rows = rows(out);
-        check(rows.size() == patterns.size() * methods.size() * sizes.size(), rows.size() + " rows: " + rows);
+        boolean withRaw = rawMethod != null && patterns.contains("push-pull");
+        check(rows.size() == (patterns.size() * methods.size() + (withRaw ? 1 : 0)) * sizes.size(), rows.size() + " rows: " + rows);
         for (String p : patterns)
-            for (String m : methods)
+            for (String m : withRaw && p.equals("push-pull") ? Stream.concat(methods.stream(), Stream.of(rawMethod)).toList() : methods)
                 for (int size : sizes)
                     check(rows.stream().anyMatch(row -> row.get("pattern").asText().equals(p) && row.get("method").asText().equals(m)
                             && row.get("size_bytes").asInt() == size), "a row for " + p + " " + m + " " + size);
@@ -241,6 +268,11 @@ public class ZmqBenchTest extends Harness {
             check(row.get("bench").asText().equals("ZmqBench") && row.get("verified").asBoolean() && row.get("errors").asInt() == 0, "verified: " + row);
             check(row.get("msgs_per_s").asDouble() > 0 && row.get("mb_per_s").asDouble() > 0 && row.get("seconds").asDouble() > 0 && row.get("count").asLong() > 0, "positive: " + row);
             String kind = row.get("lat_kind").asText();
+            if (row.get("method").asText().startsWith(RAW)) {
+                check(kind.equals("none") && row.get("lat_p50_us").isNull() && row.get("note").asText().contains("no checks"), "the reference loop times nothing but its window: " + row);
+                checkKindAndCpu(row);
+                continue;
+            }
             check(kind.equals(row.get("pattern").asText().equals("req-rep") ? "rtt" : "one-way"), "latency kind " + kind + ": " + row);
             check(row.get("lat_p50_us").asDouble() > 0 && !row.get("hgrm").isNull(), "latency recorded");
             if (row.get("method").asText().startsWith("ipc")) check(row.get("note").asText().contains("TCP"), "ipc's row says it is TCP: " + row.get("note"));
@@ -251,13 +283,14 @@ public class ZmqBenchTest extends Harness {
     }
 
     /**
-     * Every row: kind reference for inproc (threads of one process), method otherwise; its CPU cost. The kernel counts CPU
+     * Every row: kind reference for inproc (threads of one process) and the bare loop, method otherwise; its CPU cost. The kernel counts CPU
      * time in 10 ms ticks per process, so the bounds are only asserted where the window is long enough for them to mean
      * something: above 0 from 0.1 s (a busy core gives 100 ms), at most the cores + 0.5 from 0.2 s (three processes' ticks).
      */
     static void checkKindAndCpu(JsonNode row) {
         String kind = row.get("kind").asText();
-        check(kind.equals(row.get("method").asText().startsWith("inproc") ? "reference" : "method"), "kind " + kind + " of " + row.get("method"));
+        String method = row.get("method").asText();
+        check(kind.equals(method.startsWith("inproc") || method.startsWith(RAW) ? "reference" : "method"), "kind " + kind + " of " + method);
         double perMsg = row.get("cpu_us_per_msg").asDouble(), cores = row.get("cpu_cores").asDouble(), seconds = row.get("seconds").asDouble();
         check(row.get("cpu_us_per_msg").isNumber() && row.get("cpu_cores").isNumber() && perMsg >= 0 && cores >= 0, "CPU figures: " + row);
         if (seconds >= 0.1) check(perMsg > 0, "CPU used in a window of " + seconds + " s: " + perMsg);
@@ -282,29 +315,33 @@ public class ZmqBenchTest extends Harness {
             check(w.code() == 0 && w.out().contains("--coordinator") && w.out().contains("--role") && w.out().contains("--advertise"), "worker help: " + w.out());
         });
 
-        test("--list names every pattern and method (transport), one line each; each method says how it waits", () -> {
+        test("--list names every pattern, method (transport) and the reference loop, one line each; each method says how it waits", () -> {
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(1), "--list");
-            check(r.code() == 0 && r.out().lines().count() == 6, "six lines:\n" + r.out());
+            check(r.code() == 0 && r.out().lines().count() == 7, "seven lines:\n" + r.out());
             for (String name : Stream.concat(PATTERNS.stream(), METHODS.stream()).toList()) check(r.out().contains(name), name);
-            for (String method : METHODS)
+            for (String method : Stream.concat(METHODS.stream(), Stream.of(RAW)).toList())
                 check(r.out().lines().anyMatch(l -> l.matches(method + " +block +\\S.*")), method + ": name, wait, summary:\n" + r.out());
+            check(r.out().lines().anyMatch(l -> l.startsWith(RAW) && l.contains("reference")), "the loop says it is a reference:\n" + r.out());
         });
 
-        test("copied alone into an empty folder, --quick runs every pattern on every transport, verified", () -> {
+        test("copied alone into an empty folder, --quick runs every pattern on every transport and the reference loop beside push-pull, verified", () -> {
             Path alone = Files.createDirectory(work.resolve("alone"));
             Files.copy(SCRIPT.file(), alone.resolve("ZmqBench.java"));
             Result r = SCRIPT.run(alone, null, Duration.ofMinutes(5), "--quick");
-            List<JsonNode> rows = checkRows(alone.resolve("results"), r, PATTERNS, METHODS, List.of(64, 64 << 10));
+            List<JsonNode> rows = checkRows(alone.resolve("results"), r, PATTERNS, METHODS, RAW, List.of(64, 64 << 10));
             check(rows.stream().filter(row -> row.get("pattern").asText().equals("pub-sub")).allMatch(row -> row.has("lost") && row.get("note").asText().contains("lost ")),
                     "pub-sub rows count what was lost");
             check(rows.stream().allMatch(row -> row.get("peers").asInt() == 2), "two worker processes");
-            // inproc (threads of one process) is shown as a reference, never the fastest: the fastest (1.00x) is tcp or ipc.
+            // inproc (threads of one process) and the bare loop are shown as references, never the fastest: the fastest (1.00x) is tcp
+            // or ipc. push-pull's methods say how much of the bare loop's rate they keep (of ref, a second ratio).
             List<String> lines = r.out().lines().filter(l -> l.matches("^.{8} (push-pull|pub-sub|req-rep) .*")).toList();
-            check(lines.size() == 18, "a summary line per cell:\n" + r.out());
+            check(lines.size() == 20, "a summary line per cell:\n" + r.out());
             for (String l : lines) {
-                if (l.contains(" inproc ")) check(l.endsWith("(reference)") && !l.contains("1.00x"), "inproc is a reference: " + l);
+                if (l.contains(" inproc ") || l.contains(" " + RAW + " ")) check(l.endsWith("(reference)") && !l.contains("1.00x"), "a reference: " + l);
+                else if (l.contains(" push-pull ")) check(l.matches(".* [0-9.]+x [0-9.]+x( ≈)?$"), "of ref, then vs fastest: " + l);
                 else check(l.matches(".* [0-9.]+x( ≈)?$"), "methods are compared: " + l);
             }
+            check(r.out().contains("of ref: "), "the summary says what of ref means:\n" + r.out());
             for (String p : PATTERNS)
                 for (String size : List.of("64 B", "64 KiB"))
                     check(lines.stream().filter(l -> l.contains(" " + p + " ") && l.contains("1.00x") && !l.contains(" inproc ")).count() >= 1, "a fastest method for " + p);
@@ -314,7 +351,7 @@ public class ZmqBenchTest extends Harness {
             if (JDK25 == null) throw new Skip("no JDK 25 under /usr/lib/jvm");
             Path out = work.resolve("jdk25");
             Result r = SCRIPT.run(REPO, JDK25, Duration.ofMinutes(5), "--quick", "--out", out.toString());
-            checkRows(out, r, PATTERNS, METHODS, List.of(64, 64 << 10));
+            checkRows(out, r, PATTERNS, METHODS, RAW, List.of(64, 64 << 10));
             check(rows(out).get(0).get("jdk").asText().contains("25"), "ran on 25: " + rows(out).get(0).get("jdk"));
         });
 
@@ -322,8 +359,9 @@ public class ZmqBenchTest extends Harness {
             Path out = work.resolve("pairs");
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(5), "--quick", "--pairs", "2", "--zero-copy", "--sndhwm", "50", "--rcvhwm", "20",
                     "--elements", "1000", "--dtype", "int32", "-b", "10", "-n", "2000", "-o", out.toString());
-            List<JsonNode> rows = checkRows(out, r, PATTERNS, List.of("tcp-zc-x2", "ipc-zc-x2", "inproc-zc-x2"), List.of(4000));
+            List<JsonNode> rows = checkRows(out, r, PATTERNS, List.of("tcp-zc-x2", "ipc-zc-x2", "inproc-zc-x2"), RAW + "-x2", List.of(4000));
             for (JsonNode row : rows) {
+                if (row.get("method").asText().startsWith(RAW)) continue;     // one prebuilt message, sent as it is: no zero-copy, no -zc
                 check(row.get("peers").asInt() == 4 && row.get("batch").asInt() == 10 && row.get("payload").asText().equals("int32"), "pairs, batch, dtype: " + row);
                 check(row.get("note").asText().contains("zero-copy") && row.get("note").asText().contains("HWM 50/20") && row.get("note").asText().contains("per pair"), "note: " + row.get("note"));
                 if (!row.get("pattern").asText().equals("pub-sub")) check(row.get("count").asLong() >= 2 * 1980, "arrays counted over both pairs: " + row.get("count"));
@@ -351,7 +389,7 @@ public class ZmqBenchTest extends Harness {
             Path out = work.resolve("runs-auto");
             Result r = SCRIPT.run(REPO, null, Duration.ofMinutes(3), "-p", "push-pull", "-m", "tcp", "--size", "1Ki", "-n", "300", "-w", "0", "--runs", "auto", "-o", out.toString());
             check(r.code() == 0, "exit 0: " + r.err());
-            List<JsonNode> rows = rows(out);
+            List<JsonNode> rows = rows(out).stream().filter(row -> row.get("method").asText().equals("tcp")).toList();
             check(rows.size() >= 6 && rows.size() <= 10, "6 to 10 runs: " + rows.size());
             for (int i = 0; i < rows.size(); i++) check(rows.get(i).get("run").asInt() == i + 1, "run " + (i + 1) + ": " + rows.get(i).get("run"));
             check(r.out().contains("auto run(s)") && r.out().matches("(?s).*tcp +~?[0-9,.]+ \\[[0-9,.]+, [0-9,.]+\\].*"), "median [interval] in the summary:\n" + r.out());
@@ -506,7 +544,7 @@ public class ZmqBenchTest extends Harness {
             for (Process p : both)
                 check(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "both exit 0: " + Files.readString(work.resolve("twin-a.err")) + Files.readString(work.resolve("twin-b.err")));
             for (String name : List.of("twin-a", "twin-b"))
-                check(rows(work.resolve(name)).stream().allMatch(r -> r.get("verified").asBoolean()) && rows(work.resolve(name)).size() == 18, "verified rows in " + name);
+                check(rows(work.resolve(name)).stream().allMatch(r -> r.get("verified").asBoolean()) && rows(work.resolve(name)).size() == 20, "verified rows in " + name);
         });
 
         test("across hosts: coordinator and receivers in one network namespace, senders in another, joined by a veth pair", () -> netnsRun(work));
@@ -554,12 +592,12 @@ public class ZmqBenchTest extends Harness {
             for (Process p : started) check(p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0, "every worker ended with exit 0 once the coordinator was done");
             check(coordErr.contains("ipc left out"), "says why ipc is left out: " + coordErr);
             List<JsonNode> rows = rows(out);
-            check(rows.size() == PATTERNS.size() * 2 * 2, "pattern x (tcp, inproc) x 2 sizes: " + rows.size());
+            check(rows.size() == (PATTERNS.size() * 2 + 1) * 2, "pattern x (tcp, inproc) and push-pull's reference loop, x 2 sizes: " + rows.size());
             for (JsonNode row : rows) {
                 check(row.get("verified").asBoolean() && row.get("peers").asInt() == 4 && row.get("msgs_per_s").asDouble() > 0, "verified, two pairs: " + row);
                 checkKindAndCpu(row);
-                if (row.get("method").asText().startsWith("tcp"))
-                    check(row.get("note").asText().contains("from " + addrB + " to " + addrA), "the tcp row names both hosts' addresses: " + row.get("note"));
+                if (row.get("method").asText().startsWith("tcp") || row.get("method").asText().startsWith(RAW))
+                    check(row.get("note").asText().contains("from " + addrB + " to " + addrA), "the tcp rows name both hosts' addresses: " + row.get("note"));
             }
         } finally {
             for (Process p : started) { p.descendants().forEach(ProcessHandle::destroyForcibly); p.destroyForcibly(); }
