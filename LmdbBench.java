@@ -25,13 +25,14 @@
  *   jbang LmdbBench.java --list                          the methods, one line each
  *
  * Methods: lmdb (lmdbjava: one write transaction per version, read-only transactions in the readers,
- * values read in place from LMDB's memory map), shm (a file in /dev/shm with two slots behind a
- * seqlock, plus a hash index for lookups by key; the reader decodes straight from the mapping),
+ * values copied out of LMDB's memory map in one go), shm (a file in /dev/shm with two slots behind a
+ * seqlock, plus a hash index for lookups by key; the reader copies out of the mapping in one go),
  * zmq (JeroMQ ROUTER/DEALER: each read asks the writer, which sends the serialized dictionary, so its
  * work grows with readers x reads, the prototype's main finding).
  * Access: snapshot (a read is "get the whole dictionary and deserialize it", the prototype's) and point
- * (one random key, decoding only its entry; zmq has none). A read is timed from the request to a
- * decoded java.util.Map (or entry); checking it against the expected contents comes after the clock stops.
+ * (one random key, decoding only its entry; zmq has none). A read is timed from the request to the
+ * decoded dictionary (or entry), a Table of flat columns sorted by key; checking it against the
+ * expected contents comes after the clock stops.
  *
  * Results: <out>/results.csv, results.jsonl, hgrm/*.hgrm (read and write times), and the prototype's two
  * summaries, <out>/LmdbBench_write_summary.csv and LmdbBench_read_summary.csv.
@@ -220,10 +221,6 @@ public class LmdbBench implements Callable<Integer> {
 
     /** One value of the dictionary, as a reader decodes it. */
     record Entry(long id, String name, double score, double[] values, Meta meta) {
-        boolean sameAs(Entry o) {
-            return id == o.id && name.equals(o.name) && Double.compare(score, o.score) == 0 && Arrays.equals(values, o.values) && meta.equals(o.meta);
-        }
-
         @Override public String toString() {
             return "{id=" + id + ", name=" + name + ", score=" + score + ", values=" + Arrays.toString(values) + ", meta=" + meta + "}";
         }
@@ -249,45 +246,67 @@ public class LmdbBench implements Callable<Integer> {
             return new Entry(i, "item-" + i, score, values, new Meta(version, i % 16, tag));
         }
 
-        /** What a reader expects, per version: entries made on first use and kept for the last few versions. */
+        /** Entry e's fingerprint (Table.fingerprint), from the record's fields. */
+        static long fingerprint(Entry e) {
+            byte[] name = utf8(e.name()), tag = utf8(e.meta().tag());
+            return Table.fingerprint(e.id(), e.score(), e.values(), 0, e.values().length, e.meta().version(), e.meta().group(), name, 0, name.length, tag, 0, tag.length);
+        }
+
+        /**
+         * What a reader expects, per version: the fingerprint of each entry, made on first use, for the last four
+         * versions seen (a reader of live writes sees several). Eight bytes an entry, 80 KB for 10,000, where the
+         * records themselves, 150 bytes an entry, did not stay in the cache: a point read's check of a random entry
+         * was a quarter of its time. Plain arrays: a LinkedHashMap's lookup per check was a tenth of it.
+         */
         static final class Expected {
+            static final int VERSIONS = 4;
             final long seed;
             final int entries;
-            final LinkedHashMap<Long, Entry[]> versions = new LinkedHashMap<>(8, 0.75f, true) {
-                @Override protected boolean removeEldestEntry(Map.Entry<Long, Entry[]> eldest) { return size() > 4; }
-            };
+            final long[] versions = new long[VERSIONS];
+            /** 0: not made yet (a fingerprint of 0 is kept as 1: one more collision in 2^64). */
+            final long[][] fingerprints = new long[VERSIONS][];
+            int oldest;
 
             Expected(long seed, int entries) {
                 this.seed = seed;
                 this.entries = entries;
             }
 
-            Entry get(int i, long version) {
-                Entry[] v = versions.computeIfAbsent(version, x -> new Entry[entries]);
-                Entry e = v[i];
-                if (e == null) v[i] = e = entry(seed, i, version);
-                return e;
+            /** Whether fingerprint f is that of entry i of this version. */
+            boolean is(long f, int i, long version) {
+                long[] v = of(version);
+                if (v[i] == 0) v[i] = nonZero(fingerprint(entry(seed, i, version)));
+                return v[i] == nonZero(f);
+            }
+
+            static long nonZero(long f) { return f == 0 ? 1 : f; }
+
+            private long[] of(long version) {
+                for (int v = 0; v < VERSIONS; v++) if (fingerprints[v] != null && versions[v] == version) return fingerprints[v];
+                int v = oldest;
+                oldest = (oldest + 1) % VERSIONS;
+                versions[v] = version;
+                return fingerprints[v] = new long[entries];
             }
         }
     }
 
     /**
-     * Version v of the dictionary serialized with msgpack-java: one map {key: entry}, and where each key
-     * and each entry starts in it (the shm index and LMDB's per-key values are slices of the same bytes).
+     * Version v of the dictionary serialized with msgpack-java: one map {key: entry}, and where each entry
+     * starts and ends in it, right after its key (the shm index and LMDB's per-key values are slices of the same bytes).
      */
     static final class Encoded {
         final long version;
         final int entries;
         final byte[] bytes;
         final int length;
-        final int[] keyAt, valueAt, valueEnd;
+        final int[] valueAt, valueEnd;
 
-        private Encoded(long version, int entries, byte[] bytes, int length, int[] keyAt, int[] valueAt, int[] valueEnd) {
+        private Encoded(long version, int entries, byte[] bytes, int length, int[] valueAt, int[] valueEnd) {
             this.version = version;
             this.entries = entries;
             this.bytes = bytes;
             this.length = length;
-            this.keyAt = keyAt;
             this.valueAt = valueAt;
             this.valueEnd = valueEnd;
         }
@@ -295,11 +314,10 @@ public class LmdbBench implements Callable<Integer> {
         /** corrupt: an entry stored with a score the generator does not give (a test of the readers' checks), or -1. */
         static Encoded of(long seed, int entries, long version, int corrupt) {
             MessageBufferPacker p = MessagePack.newDefaultBufferPacker();
-            int[] keyAt = new int[entries], valueAt = new int[entries], valueEnd = new int[entries];
+            int[] valueAt = new int[entries], valueEnd = new int[entries];
             try {
                 p.packMapHeader(entries);
                 for (int i = 0; i < entries; i++) {
-                    keyAt[i] = (int) p.getTotalWrittenBytes();
                     p.packString(Contents.key(i));
                     valueAt[i] = (int) p.getTotalWrittenBytes();
                     Entry e = Contents.entry(seed, i, version);
@@ -311,7 +329,7 @@ public class LmdbBench implements Callable<Integer> {
                 throw new UncheckedIOException(e);      // a buffer packer does no I/O
             }
             byte[] bytes = p.toByteArray();
-            return new Encoded(version, entries, bytes, bytes.length, keyAt, valueAt, valueEnd);
+            return new Encoded(version, entries, bytes, bytes.length, valueAt, valueEnd);
         }
 
         static void pack(MessageBufferPacker p, Entry e) throws IOException {
@@ -329,11 +347,206 @@ public class LmdbBench implements Callable<Integer> {
     }
 
     /**
-     * Decodes the dictionary's msgpack into a HashMap of Entry records, reading the buffer in place (an
-     * LMDB value or the shm mapping: no copy first). Hand-written for this one shape: msgpack-java's
-     * MessageUnpacker takes about three times as long for the same map (its strings go through a
-     * CharsetDecoder), and the read time is what this benchmark measures. Field names are checked, so
-     * bytes that are not this shape fail as a bad entry rather than decode as something else.
+     * Decoded entries as a reader holds them. A read first copies the value's bytes out of the store into `bytes`
+     * (one bulk copy: the only step under the store's guard, LMDB's read transaction or shm's seqlock), then
+     * decodes that copy into one row per entry: numbers in flat columns, strings as slices of `bytes`. No object
+     * per entry: a HashMap<String, Entry> took a map node, two records, a double[] and three Strings per entry,
+     * and building them was most of a snapshot read's time (docs/LmdbBench.md, "What a read costs"). A row's
+     * strings are its key, then its entry's name and meta.tag. The writer writes the keys in ascending byte order
+     * (as LMDB keeps its keys) and the Decoder checks that each key is greater than the one before: the rows are
+     * sorted, and a key is found by binary search (a hash index cost a third of a read, a cache miss per key). A
+     * view keeps its tables and refills them at each read: a read allocates nothing.
+     */
+    static final class Table {
+        static final int KEY = 0, NAME = 1, TAG = 2, STRINGS = 3;
+        static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+        /**
+         * bytes[0 .. length): what the rows were decoded from. A copy leaves 8 bytes to spare after it, so that
+         * Decoder.field's 8-byte read of a name stays in the array; an adopted zmq reply has none (a name in
+         * its last 8 bytes reads as past the end, as it did in the buffer before).
+         */
+        byte[] bytes = new byte[64];
+        int length;
+        long[] id, version, group;
+        double[] score, values;
+        /** Row r's values are values[valuesAt[r] .. valuesAt[r + 1]); its string s is bytes[textAt[2i] .. textAt[2i + 1]), i = 3r + s. */
+        int[] valuesAt, textAt;
+        int size, strings;
+
+        /** Room for `rows` rows (and three values an entry, as this dictionary has; more grows them). */
+        Table(int rows) {
+            reserveRows(rows);
+        }
+
+        void clear() {
+            size = 0;
+            strings = 0;
+            length = 0;
+        }
+
+        /** Room for n rows in an empty table. */
+        void reserveRows(int n) {
+            if (id != null && id.length >= n) return;
+            id = new long[n];
+            version = new long[n];
+            group = new long[n];
+            score = new double[n];
+            values = new double[n * 3];
+            valuesAt = new int[n + 1];
+            textAt = new int[n * STRINGS * 2];
+        }
+
+        /** Appends n bytes of the buffer to `bytes`: returns where they start. */
+        int copy(ByteBuffer from, int at, int n) {
+            int start = reserveBytes(n);
+            from.get(at, bytes, start, n);
+            return start;
+        }
+
+        int copy(byte[] from) {
+            int start = reserveBytes(from.length);
+            System.arraycopy(from, 0, bytes, start, from.length);
+            return start;
+        }
+
+        /** A zmq reply: the reader's own already, kept as it came rather than copied. */
+        void adopt(byte[] reply) {
+            clear();
+            bytes = reply;
+            length = reply.length;
+        }
+
+        private int reserveBytes(int n) {
+            if (length + n + 8 > bytes.length) bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n + 8));
+            int start = length;
+            length += n;
+            return start;
+        }
+
+        /** The row's next string: bytes[start .. end). */
+        void addString(int start, int end) {
+            textAt[2 * strings] = start;
+            textAt[2 * strings + 1] = end;
+            strings++;
+        }
+
+        /** Room for the row's k values: returns where in `values` they go. */
+        int reserveValues(int k) {
+            int start = valuesAt[size];
+            if (start + k > values.length) values = Arrays.copyOf(values, Math.max(values.length * 2, start + k));
+            valuesAt[size + 1] = start + k;
+            return start;
+        }
+
+        /** The row is complete: counted, its key after the last row's (else the rows could not be searched). */
+        void endRow() {
+            if (size > 0) {
+                int at = textAt[2 * STRINGS * size];
+                if (compareKey(size - 1, bytes, at, textAt[2 * STRINGS * size + 1] - at) >= 0)
+                    throw new BadData("the key " + string(size, KEY) + " after " + string(size - 1, KEY) + ": keys out of order, or twice");
+            }
+            size++;
+        }
+
+        /** The row of this key, or -1: row `guess` if it is there (a reader checking key i of a whole dictionary finds it at row i), else a binary search. */
+        int find(byte[] key, int guess) {
+            if (guess >= 0 && guess < size && compareKey(guess, key, 0, key.length) == 0) return guess;
+            for (int low = 0, high = size - 1; low <= high; ) {
+                int middle = (low + high) >>> 1, c = compareKey(middle, key, 0, key.length);
+                if (c == 0) return middle;
+                if (c < 0) low = middle + 1;
+                else high = middle - 1;
+            }
+            return -1;
+        }
+
+        /** The row's key against other[at .. at + length): negative, 0 or positive, as unsigned bytes (LMDB's order). */
+        int compareKey(int row, byte[] other, int at, int length) {
+            int start = textAt[2 * STRINGS * row], keyLength = textAt[2 * STRINGS * row + 1] - start;
+            int c = compareBytes(bytes, start, other, at, Math.min(keyLength, length));
+            return c != 0 ? c : keyLength - length;
+        }
+
+        /** Whether the row's string s is these bytes. */
+        boolean stringIs(int row, int s, byte[] other) {
+            int i = 2 * (STRINGS * row + s), start = textAt[i];
+            return textAt[i + 1] - start == other.length && compareBytes(bytes, start, other, 0, other.length) == 0;
+        }
+
+        /**
+         * a[i ..] against b[j ..] over n bytes, as unsigned bytes: eight at a time, the last eight overlapping the
+         * others where n is not a multiple of 8 (their first difference is the first of all, the bytes before being
+         * equal). Short enough to be inlined, unlike Arrays.compareUnsigned, whose call was a tenth of a check.
+         */
+        static int compareBytes(byte[] a, int i, byte[] b, int j, int n) {
+            if (n < 8) {
+                for (int k = 0; k < n; k++) if (a[i + k] != b[j + k]) return (a[i + k] & 0xff) - (b[j + k] & 0xff);
+                return 0;
+            }
+            for (int k = 0; ; k += 8) {
+                if (k > n - 8) k = n - 8;
+                long x = (long) LONGS.get(a, i + k), y = (long) LONGS.get(b, j + k);
+                if (x != y) return Long.compareUnsigned(x, y);
+                if (k == n - 8) return 0;
+            }
+        }
+
+        /** The fingerprint of the row's entry, every field as decoded (its key apart). */
+        long fingerprint(int row) {
+            int name = 2 * (STRINGS * row + NAME), tag = 2 * (STRINGS * row + TAG);
+            return fingerprint(id[row], score[row], values, valuesAt[row], valuesAt[row + 1], version[row], group[row],
+                    bytes, textAt[name], textAt[name + 1], bytes, textAt[tag], textAt[tag + 1]);
+        }
+
+        /**
+         * A 64-bit fingerprint of an entry's every field (doubles bit for bit, strings as UTF-8, the values' count and
+         * the strings' lengths too): a reader's checks compare an entry with what the seed gives through it. Each step
+         * is a bijection of the state for a given word, so entries that differ in one word always differ here, and in
+         * several collide once in 2^64 (the contract's CRC32C: once in 2^32).
+         */
+        static long fingerprint(long id, double score, double[] values, int valuesFrom, int valuesTo, long version, long group,
+                                byte[] name, int nameFrom, int nameTo, byte[] tag, int tagFrom, int tagTo) {
+            long h = mix(mix(mix(0x2545F4914F6CDD1DL, id), Double.doubleToRawLongBits(score)), valuesTo - valuesFrom);
+            for (int j = valuesFrom; j < valuesTo; j++) h = mix(h, Double.doubleToRawLongBits(values[j]));
+            return mixBytes(mixBytes(mix(mix(h, version), group), name, nameFrom, nameTo), tag, tagFrom, tagTo);
+        }
+
+        /** One step: the multiply carries the word's bits upwards, the shift brings the high ones down (else two sign bits flipped would cancel). */
+        static long mix(long h, long word) {
+            h = (h ^ word) * 0x9E3779B97F4A7C15L;
+            return h ^ h >>> 29;
+        }
+
+        /** The length, then the bytes eight at a time, the last eight overlapping where the length is not a multiple of 8. */
+        static long mixBytes(long h, byte[] a, int from, int to) {
+            int n = to - from;
+            h = mix(h, n);
+            if (n < 8) {
+                long word = 0;
+                for (int k = from; k < to; k++) word = word << 8 | (a[k] & 0xff);
+                return mix(h, word);
+            }
+            for (int k = from; k < to - 8; k += 8) h = mix(h, (long) LONGS.get(a, k));
+            return mix(h, (long) LONGS.get(a, to - 8));
+        }
+
+        String string(int row, int s) {
+            int i = 2 * (STRINGS * row + s);
+            return new String(bytes, textAt[i], textAt[i + 1] - textAt[i], StandardCharsets.UTF_8);
+        }
+
+        /** The row as a record: for messages and tests. */
+        Entry entry(int row) {
+            return new Entry(id[row], string(row, NAME), score[row], Arrays.copyOfRange(values, valuesAt[row], valuesAt[row + 1]),
+                    new Meta(version[row], group[row], string(row, TAG)));
+        }
+    }
+
+    /**
+     * Decodes the dictionary's msgpack, copied into a Table's bytes, into the table's rows. Hand-written for this one
+     * shape: msgpack-java's MessageUnpacker takes about three times as long for the same map (its strings go through
+     * a CharsetDecoder), and the read time is what this benchmark measures. Field names are checked, so bytes that
+     * are not this shape fail as a bad entry rather than decode as something else.
      */
     static final class Decoder {
         static final String[] FIELD_NAMES = {"id", "name", "score", "values", "meta", "version", "group", "tag"};
@@ -349,88 +562,94 @@ public class LmdbBench implements Callable<Integer> {
                 FIELD_BYTES[f] = encoded.getLong(0);
             }
         }
-        ByteBuffer b;
+        static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN),
+                INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN),
+                LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN),
+                DOUBLES = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.BIG_ENDIAN);
+        byte[] a;
         int pos;
-        byte[] scratch = new byte[64];
 
-        Decoder at(ByteBuffer buffer, int position) {
-            b = buffer.order() == ByteOrder.BIG_ENDIAN ? buffer : buffer.duplicate().order(ByteOrder.BIG_ENDIAN);
-            pos = position;
-            return this;
-        }
-
-        Map<String, Entry> dictionary() {
+        /** The whole dictionary in t's bytes [at, end): a map {key: entry}, its keys in ascending order, as t's rows. */
+        void dictionary(Table t, int at, int end) {
+            a = t.bytes;
+            pos = at;
             try {
-                return map();
+                int n = mapHeader();
+                // Every pair takes two bytes at least: a count beyond that is damage, not a reason to make a huge table.
+                if (n < 0 || n > MAX_ENTRIES || n > (end - pos) / 2) throw new BadData("a map of " + n + " entries in " + (end - pos) + " bytes");
+                t.reserveRows(n);
+                for (int i = 0; i < n; i++) {
+                    string(t);
+                    fields(t);
+                }
             } catch (IndexOutOfBoundsException e) {
                 throw new BadData("bytes past the end of the value");
             }
+            end(end);
         }
 
-        Entry entry() {
+        /** One entry in t's bytes [at, end) (an LMDB value, or a shm entry) as t's next row, under the key in its bytes [keyStart, keyEnd) that found it. */
+        void entry(Table t, int keyStart, int keyEnd, int at, int end) {
+            a = t.bytes;
+            pos = at;
+            t.addString(keyStart, keyEnd);
             try {
-                return oneEntry();
+                fields(t);
             } catch (IndexOutOfBoundsException e) {
                 throw new BadData("bytes past the end of the value");
             }
+            end(end);
         }
 
-        /** The value must end where its container says: nothing left over, nothing cut. */
+        /**
+         * The value must end where its container says: nothing left over, nothing cut. (The copy may have bytes after
+         * `end`, from an earlier read; a decode that ran into them ends past `end`, and fails here.)
+         */
         void end(int expected) {
             if (pos != expected) throw new BadData((expected - pos) + " bytes after the value");
         }
 
-        private Map<String, Entry> map() {
-            int n = mapHeader();
-            if (n < 0 || n > MAX_ENTRIES) throw new BadData("a map of " + n + " entries");
-            HashMap<String, Entry> map = new HashMap<>((int) (n / 0.75f) + 1);
-            for (int i = 0; i < n; i++) {
-                String key = string();
-                map.put(key, oneEntry());
-            }
-            return map;
-        }
-
-        private Entry oneEntry() {
+        /** An entry's fields into the table's row, whose key is there already. */
+        private void fields(Table t) {
+            int row = t.size;
             if (mapHeader() != 5) throw new BadData("an entry that is not a map of 5 fields");
             field(0);
-            long id = integer();
+            t.id[row] = integer();
             field(1);
-            String name = string();
+            string(t);
             field(2);
-            double score = real();
+            t.score[row] = real();
             field(3);
             int k = arrayHeader();
             if (k < 0 || k > 64) throw new BadData("an array of " + k + " values");
-            double[] values = new double[k];
-            for (int j = 0; j < k; j++) values[j] = real();
+            for (int j = 0, at = t.reserveValues(k); j < k; j++) t.values[at + j] = real();
             field(4);
             if (mapHeader() != 3) throw new BadData("a meta that is not a map of 3 fields");
             field(5);
-            long version = integer();
+            t.version[row] = integer();
             field(6);
-            long group = integer();
+            t.group[row] = integer();
             field(7);
-            return new Entry(id, name, score, values, new Meta(version, group, string()));
+            string(t);
+            t.endRow();
         }
 
         /** Checks that the next string is field f's name: one 8-byte read, no String made. */
         void field(int f) {
-            if (pos + 8 > b.limit() || (b.getLong(pos) & FIELD_MASKS[f]) != FIELD_BYTES[f])
-                throw new BadData("a field that is not '" + FIELD_NAMES[f] + "'");
+            if (((long) LONGS.get(a, pos) & FIELD_MASKS[f]) != FIELD_BYTES[f]) throw new BadData("a field that is not '" + FIELD_NAMES[f] + "'");
             pos += FIELD_LENGTHS[f];
         }
 
-        int u8() { return b.get(pos++) & 0xff; }
+        int u8() { return a[pos++] & 0xff; }
 
         int u16() {
-            int v = b.getShort(pos) & 0xffff;
+            int v = (short) SHORTS.get(a, pos) & 0xffff;
             pos += 2;
             return v;
         }
 
         int s32() {
-            int v = b.getInt(pos);
+            int v = (int) INTS.get(a, pos);
             pos += 4;
             return v;
         }
@@ -460,20 +679,12 @@ public class LmdbBench implements Callable<Integer> {
             throw new BadData("not a string (0x" + Integer.toHexString(t) + ")");
         }
 
-        String string() {
+        /** The next string, as the row's next string: where it lies in the table's bytes, not copied again. */
+        void string(Table t) {
             int n = stringHeader();
-            if (n < 0 || n > 1 << 20) throw new BadData("a string of " + n + " bytes");
-            if (pos + n > b.limit()) throw new BadData("a string past the end");
-            String s;
-            if (b.hasArray()) {
-                s = new String(b.array(), b.arrayOffset() + pos, n, StandardCharsets.UTF_8);
-            } else {
-                if (scratch.length < n) scratch = new byte[Math.max(n, scratch.length * 2)];
-                b.get(pos, scratch, 0, n);
-                s = new String(scratch, 0, n, StandardCharsets.UTF_8);
-            }
+            if (n < 0 || n > a.length - pos) throw new BadData("a string of " + n + " bytes past the end");
+            t.addString(pos, pos + n);
             pos += n;
-            return s;
         }
 
         long integer() {
@@ -485,9 +696,9 @@ public class LmdbBench implements Callable<Integer> {
                 case 0xcc -> v = u8();
                 case 0xcd -> v = u16();
                 case 0xce -> v = s32() & 0xffffffffL;
-                case 0xcf, 0xd3 -> { v = b.getLong(pos); pos += 8; }
+                case 0xcf, 0xd3 -> { v = (long) LONGS.get(a, pos); pos += 8; }
                 case 0xd0 -> v = (byte) u8();
-                case 0xd1 -> { v = b.getShort(pos); pos += 2; }
+                case 0xd1 -> { v = (short) SHORTS.get(a, pos); pos += 2; }
                 case 0xd2 -> v = s32();
                 default -> throw new BadData("not an integer (0x" + Integer.toHexString(t) + ")");
             }
@@ -497,7 +708,7 @@ public class LmdbBench implements Callable<Integer> {
         double real() {
             int t = u8();
             if (t == 0xcb) {
-                double v = b.getDouble(pos);
+                double v = (double) DOUBLES.get(a, pos);
                 pos += 8;
                 return v;
             }
@@ -549,10 +760,10 @@ public class LmdbBench implements Callable<Integer> {
             default void prepare(RunSpec spec) throws IOException { }
 
             /** The whole dictionary, deserialized. */
-            Map<String, Entry> snapshot() throws IOException;
+            Table snapshot() throws IOException;
 
-            /** Entry i alone, found by its key. */
-            Entry lookup(int i, byte[] key) throws IOException;
+            /** Entry i alone, found by its key: a table of one row, which the view reuses for its next lookup. */
+            Table lookup(int i, byte[] key) throws IOException;
 
             /** After a run: nothing held that would keep an old version alive. */
             default void pause() { }
@@ -586,11 +797,11 @@ public class LmdbBench implements Callable<Integer> {
 
     static final List<Method> METHODS = List.of(
             new Method(MethodInfo.named("lmdb").waits("none")
-                    .summary("LMDB through lmdbjava: a write transaction per version, read-only transactions in the readers, values read in place from the map")
-                    .note("LMDB (lmdbjava), one write transaction per version; readers decode values in place from LMDB's memory map"),
+                    .summary("LMDB through lmdbjava: a write transaction per version, read-only transactions in the readers, values copied out of the map and decoded")
+                    .note("LMDB (lmdbjava), one write transaction per version; readers copy each value out of LMDB's memory map in a read transaction, then decode the copy"),
                     true, TransportFactory.of(LmdbStore::open, cfg -> new LmdbView(Path.of(cfg.endpoint()), cfg.mapSize()))),
             new Method(MethodInfo.named("shm").waits("none")
-                    .summary("a memory-mapped file in /dev/shm: two slots behind a seqlock and a hash index by key; readers decode in place")
+                    .summary("a memory-mapped file in /dev/shm: two slots behind a seqlock and a hash index by key; readers copy out under the seqlock, then decode")
                     .note("a mapped file with two slots behind a seqlock (a reader retries if the writer touched its slot) and a hash index for lookups"),
                     true, TransportFactory.of((o, runDir) -> new ShmStore(runDir, o.unsafeShm, !o.skipSpaceCheck), cfg -> new ShmView(cfg.unsafeShm()))),
             new Method(MethodInfo.named("zmq").waits("block")
@@ -599,6 +810,8 @@ public class LmdbBench implements Callable<Integer> {
                     false, TransportFactory.of((o, runDir) -> new ZmqStore(o.zmqIgnore), cfg -> new ZmqView(cfg.endpoint(), Duration.ofMillis(cfg.timeoutMillis())))));
 
     static byte[] ascii(String s) { return s.getBytes(StandardCharsets.US_ASCII); }
+
+    static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 
     /** LMDB: the whole dictionary under one key for snapshot reads, each entry under its own key for point reads, and a meta record. */
     static final class LmdbStore implements Transport.Store {
@@ -763,11 +976,19 @@ public class LmdbBench implements Callable<Integer> {
     }
 
     static final class LmdbView implements Transport.View {
+        static final ByteBuffer SNAPSHOT_KEY = LmdbStore.direct(LmdbStore.SNAPSHOT_KEY);
         final Env<ByteBuffer> env;
         final Dbi<ByteBuffer> db;
         final Txn<ByteBuffer> txn;
-        final ByteBuffer key = ByteBuffer.allocateDirect(511);
         final Decoder decoder = new Decoder();
+        /** The last snapshot, and the last lookup's entry: refilled by the next. */
+        final Table dictionary = new Table(0), found = new Table(1);
+        /**
+         * The key looked up, in native memory as LMDB takes it. One buffer, copied into for each lookup: a buffer kept
+         * for each key, which saved the copy (a tenth of a lookup's CPU), cost more in cache misses on the buffer and its
+         * memory, both cold for a random key (0.74-0.81 against 1.0-1.05 million lookups a second per reader, 3 readers).
+         */
+        final ByteBuffer key = ByteBuffer.allocateDirect(511);
         boolean active;
         int sinceRenew;
 
@@ -786,33 +1007,31 @@ public class LmdbBench implements Callable<Integer> {
             sinceRenew = 0;
         }
 
-        public Map<String, Entry> snapshot() {
+        /** The value is copied out of LMDB's map inside a read transaction, and decoded after it. */
+        public Table snapshot() {
             renew();
             try {
-                ByteBuffer v = db.get(txn, put(LmdbStore.SNAPSHOT_KEY));
+                ByteBuffer v = db.get(txn, SNAPSHOT_KEY);
                 if (v == null) throw new BadData("no dictionary stored");
-                Map<String, Entry> m = decoder.at(v, 0).dictionary();
-                decoder.end(v.limit());
-                return m;
+                dictionary.clear();
+                dictionary.copy(v, 0, v.limit());
             } finally {
                 pause();
             }
+            decoder.dictionary(dictionary, 0, dictionary.length);
+            return dictionary;
         }
 
         /** Lookups share a read transaction, renewed every 64 (a few microseconds), as LMDB users batch reads. */
-        public Entry lookup(int i, byte[] k) {
+        public Table lookup(int i, byte[] k) {
             if (!active || ++sinceRenew >= 64) renew();
-            ByteBuffer v = db.get(txn, put(k));
-            if (v == null) throw new BadData("no entry under " + new String(k, StandardCharsets.US_ASCII));
-            Entry e = decoder.at(v, 0).entry();
-            decoder.end(v.limit());
-            return e;
-        }
-
-        ByteBuffer put(byte[] k) {
             key.clear();
-            key.put(k).flip();
-            return key;
+            ByteBuffer v = db.get(txn, key.put(k).flip());
+            if (v == null) throw new BadData("no entry under " + new String(k, StandardCharsets.US_ASCII));
+            found.clear();
+            int keyAt = found.copy(k), valueAt = found.copy(v, 0, v.limit());
+            decoder.entry(found, keyAt, keyAt + k.length, valueAt, found.length);
+            return found;
         }
 
         public void pause() {
@@ -830,14 +1049,17 @@ public class LmdbBench implements Callable<Integer> {
     /**
      * The shared-memory file: a 4 KiB header, then two slots. Version v goes to slot v mod 2, between two
      * increments of that slot's sequence number (odd while the writer is in it); then the header's
-     * "current" says v. A reader notes the slot's sequence, decodes straight from the mapping, and keeps
-     * the result only if the sequence has not moved (a seqlock): otherwise it reads again (a retry).
+     * "current" says v. A reader notes the slot's sequence, copies what it reads out of the mapping, and
+     * keeps the copy only if the sequence has not moved (a seqlock): otherwise it copies again (a retry);
+     * then it decodes the copy.
      * Each slot: version, entries, the msgpack map's length and index size, then the map, then an
-     * open-addressing index (FNV-1a of the key) of where each key starts in the map.
+     * open-addressing index (FNV-1a of the key) of where each key's bytes start in the map, where its
+     * entry starts and where it ends (three ints a bucket: a reader compares the key in place, then copies
+     * the key and its entry, which lie one after the other).
      */
     static final class ShmLayout {
         static final long MAGIC = 0x4c4d4442444943L;      // "LMDBDIC"
-        static final int HEADER = 4096, CURRENT = 16, CAPACITY = 8, SLOT_DATA = 64;
+        static final int HEADER = 4096, CURRENT = 16, CAPACITY = 8, SLOT_DATA = 64, INDEX_INTS = 3;
         static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
         static int seqAt(int slot) { return 64 + 64 * slot; }
@@ -848,7 +1070,7 @@ public class LmdbBench implements Callable<Integer> {
 
         /** Room for versions a little longer than the sample (version numbers grow). */
         static long slotCapacity(Encoded sample) {
-            long bytes = SLOT_DATA + align8(sample.length + sample.length / 8 + 64) + 4L * buckets(sample.entries);
+            long bytes = SLOT_DATA + align8(sample.length + sample.length / 8 + 64) + 4L * INDEX_INTS * buckets(sample.entries);
             return (bytes + 4095) & ~4095L;
         }
 
@@ -921,13 +1143,15 @@ public class LmdbBench implements Callable<Integer> {
         public void publish(Encoded e) throws IOException {
             int buckets = ShmLayout.buckets(e.entries), mask = buckets - 1;
             int indexAt = ShmLayout.SLOT_DATA + ShmLayout.align8(e.length);
-            if (indexAt + 4L * buckets > capacity) throw new IOException("version " + e.version + " (" + e.length + " bytes) does not fit its slot of " + capacity + " bytes");
-            if (index.length != buckets) index = new int[buckets];
+            if (indexAt + 4L * ShmLayout.INDEX_INTS * buckets > capacity) throw new IOException("version " + e.version + " (" + e.length + " bytes) does not fit its slot of " + capacity + " bytes");
+            if (index.length != ShmLayout.INDEX_INTS * buckets) index = new int[ShmLayout.INDEX_INTS * buckets];
             Arrays.fill(index, 0);
             for (int i = 0; i < e.entries; i++) {
-                int h = ShmLayout.hash(keys[i]) & mask;
-                while (index[h] != 0) h = (h + 1) & mask;
-                index[h] = e.keyAt[i] + 1;      // 0: empty
+                int h = ShmLayout.hash(keys[i]) & mask, bucket;
+                while (index[bucket = ShmLayout.INDEX_INTS * h] != 0) h = (h + 1) & mask;
+                index[bucket] = e.valueAt[i] - keys[i].length + 1;      // the key's bytes, after its header; 0: empty
+                index[bucket + 1] = e.valueAt[i];
+                index[bucket + 2] = e.valueEnd[i];
             }
             int slot = inPlace ? 0 : (int) (e.version & 1);
             int base = (int) (ShmLayout.HEADER + slot * capacity);
@@ -966,26 +1190,33 @@ public class LmdbBench implements Callable<Integer> {
             capacity = map.getLong(ShmLayout.CAPACITY);
         }
 
-        interface SlotRead<T> { T read(int base); }
+        /** What a read copies out of the slot at `base` into the view's table (for a lookup, the entry under `key`): checked by the seqlock, decoded after. */
+        interface SlotCopy { void copy(int base, byte[] key); }
+
+        /** Made once: a lambda made for each lookup (it held the key) cost a twentieth of one. */
+        final SlotCopy wholeDictionary = (base, key) -> copyDictionary(base), entryByKey = this::copyEntry;
+        /** The last snapshot, and the last lookup's entry: refilled by the next. */
+        final Table dictionary = new Table(0), found = new Table(1);
 
         /**
-         * Reads the current version's slot until a read completes with the slot's sequence unchanged. Only a
-         * writer that rewrites both slots faster than one read takes can starve a reader: after 10 s, that is
-         * a failure.
+         * Copies out of the current version's slot until a copy completes with the slot's sequence unchanged. Only a
+         * writer that rewrites both slots faster than one copy takes can starve a reader: after 10 s, that is a failure.
          */
-        <T> T stable(SlotRead<T> body) {
+        void stable(SlotCopy body, byte[] key) {
             long since = System.nanoTime();
             for (int attempt = 0; ; attempt++) {
                 long version = (long) ShmLayout.LONGS.getAcquire(map, ShmLayout.CURRENT);
                 if (version == 0) throw new BadData("no version published");
                 int slot = unsafe ? 0 : (int) (version & 1);
                 long seq = (long) ShmLayout.LONGS.getAcquire(map, ShmLayout.seqAt(slot));
-                if (unsafe) return body.read((int) (ShmLayout.HEADER + slot * capacity));
+                if (unsafe) {
+                    body.copy((int) (ShmLayout.HEADER + slot * capacity), key);
+                    return;
+                }
                 if ((seq & 1) == 0) {
-                    T result = null;
                     RuntimeException failed = null;
                     try {
-                        result = body.read((int) (ShmLayout.HEADER + slot * capacity));
+                        body.copy((int) (ShmLayout.HEADER + slot * capacity), key);
                     } catch (BadData | IndexOutOfBoundsException e) {
                         failed = e;      // bytes the writer was changing, or real damage: the sequence tells
                     }
@@ -993,9 +1224,9 @@ public class LmdbBench implements Callable<Integer> {
                     if ((long) ShmLayout.LONGS.getVolatile(map, ShmLayout.seqAt(slot)) == seq) {
                         if (failed instanceof IndexOutOfBoundsException) throw new BadData("bytes past the end of the file");
                         if (failed != null) throw failed;
-                        return result;
+                        return;
                     }
-                    retries++;      // the writer came into the slot during the read: read again
+                    retries++;      // the writer came into the slot during the copy: copy again
                 }
                 Thread.onSpinWait();
                 if (System.nanoTime() - since > PATIENCE_NANOS)
@@ -1003,32 +1234,39 @@ public class LmdbBench implements Callable<Integer> {
             }
         }
 
-        public Map<String, Entry> snapshot() {
-            return stable(base -> {
-                int length = map.getInt(base + 12);
-                Map<String, Entry> m = decoder.at(map, base + ShmLayout.SLOT_DATA).dictionary();
-                decoder.end(base + ShmLayout.SLOT_DATA + length);
-                return m;
-            });
+        public Table snapshot() {
+            stable(wholeDictionary, null);
+            decoder.dictionary(dictionary, 0, dictionary.length);
+            return dictionary;
         }
 
-        public Entry lookup(int i, byte[] key) {
-            return stable(base -> {
-                int length = map.getInt(base + 12), buckets = map.getInt(base + 16), mask = buckets - 1;
-                if (buckets <= 0 || Integer.bitCount(buckets) != 1) throw new BadData("an index of " + buckets + " buckets");
-                int data = base + ShmLayout.SLOT_DATA, index = data + ShmLayout.align8(length);
-                int h = ShmLayout.hash(key) & mask;
-                for (int probe = 0; probe < buckets; probe++, h = (h + 1) & mask) {
-                    int at = map.getInt(index + 4 * h);
-                    if (at == 0) break;
-                    Decoder d = decoder.at(map, data + at - 1);
-                    int n = d.stringHeader();
-                    if (n != key.length || !sameBytes(d.pos, key)) continue;
-                    d.pos += n;
-                    return d.entry();
-                }
-                throw new BadData("no entry under " + new String(key, StandardCharsets.US_ASCII));
-            });
+        public Table lookup(int i, byte[] key) {
+            stable(entryByKey, key);
+            decoder.entry(found, 0, key.length, key.length, found.length);
+            return found;
+        }
+
+        void copyDictionary(int base) {
+            dictionary.clear();
+            dictionary.copy(map, base + ShmLayout.SLOT_DATA, map.getInt(base + 12));
+        }
+
+        /** Finds the key through the slot's index, compared in place, and copies it and its entry into `found`. */
+        void copyEntry(int base, byte[] key) {
+            int length = map.getInt(base + 12), buckets = map.getInt(base + 16), mask = buckets - 1;
+            if (buckets <= 0 || Integer.bitCount(buckets) != 1) throw new BadData("an index of " + buckets + " buckets");
+            int data = base + ShmLayout.SLOT_DATA, index = data + ShmLayout.align8(length);
+            int h = ShmLayout.hash(key) & mask;
+            for (int probe = 0; probe < buckets; probe++, h = (h + 1) & mask) {
+                int bucket = index + 4 * ShmLayout.INDEX_INTS * h, at = map.getInt(bucket);
+                if (at == 0) break;
+                int keyAt = data + at - 1, entryAt = data + map.getInt(bucket + 4), entryEnd = data + map.getInt(bucket + 8);
+                if (entryAt - keyAt != key.length || !sameBytes(keyAt, key)) continue;
+                found.clear();
+                found.copy(map, keyAt, entryEnd - keyAt);
+                return;
+            }
+            throw new BadData("no entry under " + new String(key, StandardCharsets.US_ASCII));
         }
 
         boolean sameBytes(int at, byte[] key) {
@@ -1116,6 +1354,8 @@ public class LmdbBench implements Callable<Integer> {
         final String endpoint;
         final long timeoutNanos;
         final Decoder decoder = new Decoder();
+        /** The last snapshot: refilled by the next. */
+        final Table dictionary = new Table(0);
         ZContext context = new ZContext(1);
         ZMQ.Socket dealer;
         long requests, resent;
@@ -1142,7 +1382,7 @@ public class LmdbBench implements Callable<Integer> {
          * any late answer to an earlier number. The wait counts in the read's time; the row counts the
          * requests sent again as its retries.
          */
-        public Map<String, Entry> snapshot() throws IOException {
+        public Table snapshot() throws IOException {
             byte[] number = ByteBuffer.allocate(8).putLong(++requests).array();
             long start = System.nanoTime(), until = start + timeoutNanos, again = start + ASK_AGAIN_NANOS;
             dealer.send(number, 0);
@@ -1167,12 +1407,12 @@ public class LmdbBench implements Callable<Integer> {
                 if (reply != null && Arrays.equals(echo, number)) break;
             }
             if (reply.length == 0) throw new BadData("an empty reply: no version published");
-            Map<String, Entry> m = decoder.at(ByteBuffer.wrap(reply), 0).dictionary();
-            decoder.end(reply.length);
-            return m;
+            dictionary.adopt(reply);
+            decoder.dictionary(dictionary, 0, reply.length);
+            return dictionary;
         }
 
-        public Entry lookup(int i, byte[] key) {
+        public Table lookup(int i, byte[] key) {
             throw new UnsupportedOperationException("zmq has no lookup by key");
         }
 
@@ -1263,7 +1503,6 @@ public class LmdbBench implements Callable<Integer> {
         final RunSpec spec;
         final Transport.View view;
         final Checker checker;
-        final byte[][] keyBytes;
         final SplittableRandom random;
         final Histogram histogram = new Histogram(3);
         long reads, readNanos;
@@ -1273,8 +1512,6 @@ public class LmdbBench implements Callable<Integer> {
             this.spec = spec;
             this.view = view;
             checker = new Checker(cfg.seed, spec.entries);
-            keyBytes = new byte[spec.entries][];
-            for (int i = 0; i < keyBytes.length; i++) keyBytes[i] = ascii(checker.keys[i]);
             random = new SplittableRandom(cfg.seed * 31 + cfg.index * 1_000_003L + spec.run);
         }
 
@@ -1311,10 +1548,10 @@ public class LmdbBench implements Callable<Integer> {
                             stall = false;
                             sleep(cfg.stallMillis());
                         }
-                        Map<String, Entry> map = view.snapshot();
+                        Table dictionary = view.snapshot();
                         now = System.nanoTime();
                         record(now - t0);
-                        checker.check(reads, map);
+                        checker.check(reads, dictionary);
                     } else {
                         int i = random.nextInt(spec.entries);
                         long t0 = System.nanoTime();
@@ -1322,10 +1559,10 @@ public class LmdbBench implements Callable<Integer> {
                             stall = false;
                             sleep(cfg.stallMillis());
                         }
-                        Entry e = view.lookup(i, keyBytes[i]);
+                        Table entry = view.lookup(i, checker.keys[i]);
                         now = System.nanoTime();
                         record(now - t0);
-                        checker.check(reads, i, e);
+                        checker.check(reads, i, entry);
                     }
                 } catch (BadData e) {
                     now = System.nanoTime();
@@ -1358,51 +1595,55 @@ public class LmdbBench implements Callable<Integer> {
     static final class Checker {
         final long seed;
         final Contents.Expected expected;
-        final String[] keys;
+        /** Key i's bytes, as readers look it up. */
+        final byte[][] keys;
         long errors, torn, minVersion = Long.MAX_VALUE, maxVersion = Long.MIN_VALUE, versions, lastVersion = -1, published;
         String firstError;
 
         Checker(long seed, int entries) {
             this.seed = seed;
             expected = new Contents.Expected(seed, entries);
-            keys = new String[entries];
-            for (int i = 0; i < entries; i++) keys[i] = Contents.key(i);
+            keys = new byte[entries][];
+            for (int i = 0; i < entries; i++) keys[i] = ascii(Contents.key(i));
         }
 
-        /** Read number `read`, a whole version: every key there, every entry of one version (else torn), each as the seed makes it. */
-        void check(long read, Map<String, Entry> map) {
-            if (map.size() != keys.length) {
-                error("read " + read + " holds " + map.size() + " entries, not " + keys.length);
+        /** Read number `read`, a whole version: every key found (Table.find), every entry of one version (else torn), each as the seed makes it (its fingerprint). */
+        void check(long read, Table dictionary) {
+            if (dictionary.size != keys.length) {
+                error("read " + read + " holds " + dictionary.size + " entries, not " + keys.length);
                 return;
             }
             long version = -1;
             for (int i = 0; i < keys.length; i++) {
-                Entry e = map.get(keys[i]);
-                if (e == null) {
-                    error("read " + read + " has no " + keys[i]);
+                int row = dictionary.find(keys[i], i);
+                if (row < 0) {
+                    error("read " + read + " has no " + Contents.key(i));
                     return;
                 }
-                if (version < 0) version = e.meta.version;
-                if (e.meta.version != version) {
+                if (version < 0) version = dictionary.version[row];
+                if (dictionary.version[row] != version) {
                     torn++;
-                    if (firstError == null) firstError = "read " + read + " is torn: " + keys[0] + " is of version " + version + ", " + keys[i] + " of version " + e.meta.version;
+                    if (firstError == null) firstError = "read " + read + " is torn: " + Contents.key(0) + " is of version " + version + ", "
+                            + Contents.key(i) + " of version " + dictionary.version[row];
                     return;
                 }
-                if (!e.sameAs(expected.get(i, version))) {
-                    error("read " + read + ": " + keys[i] + " is not what seed " + seed + " gives for version " + version + ": " + e);
+                if (!expected.is(dictionary.fingerprint(row), i, version)) {
+                    error("read " + read + ": " + Contents.key(i) + " is not what seed " + seed + " gives for version " + version + ": " + dictionary.entry(row));
                     return;
                 }
             }
             saw(read, version);
         }
 
-        /** Lookup number `read`, of entry i. */
-        void check(long read, int i, Entry e) {
-            if (!e.sameAs(expected.get(i, e.meta.version)) || e.id != i) {
-                error("lookup " + read + ": " + keys[i] + " is not what seed " + seed + " gives for version " + e.meta.version + ": " + e);
+        /** Lookup number `read`, of entry i: one row, under key i. */
+        void check(long read, int i, Table entry) {
+            long version = entry.version[0];
+            if (entry.size != 1 || !entry.stringIs(0, Table.KEY, keys[i]) || entry.id[0] != i || !expected.is(entry.fingerprint(0), i, version)) {
+                error("lookup " + read + ": " + Contents.key(i) + " is not what seed " + seed + " gives for version " + version + ": "
+                        + (entry.size == 1 ? entry.string(0, Table.KEY) + " " + entry.entry(0) : entry.size + " rows"));
                 return;
             }
-            saw(read, e.meta.version);
+            saw(read, version);
         }
 
         void saw(long read, long version) {
@@ -2109,20 +2350,26 @@ public class LmdbBench implements Callable<Integer> {
                     meta.get(json);
                     KeptMeta m = JSON.readValue(json, KeptMeta.class);
                     Decoder d = new Decoder();
-                    Map<String, Entry> found = new HashMap<>();
+                    Table found = new Table(m.entries);
                     if (m.access.equals(Access.snapshot.name())) {
                         ByteBuffer v = db.get(txn, LmdbStore.direct(LmdbStore.SNAPSHOT_KEY));
-                        if (v != null) found = d.at(v, 0).dictionary();
+                        if (v != null) {
+                            found.copy(v, 0, v.limit());
+                            d.dictionary(found, 0, found.length);
+                        }
                     } else {
                         for (int i = 0; i < m.entries; i++) {
-                            ByteBuffer v = db.get(txn, LmdbStore.direct(ascii(Contents.key(i))));
-                            if (v != null) found.put(Contents.key(i), d.at(v, 0).entry());
+                            byte[] key = ascii(Contents.key(i));
+                            ByteBuffer v = db.get(txn, LmdbStore.direct(key));
+                            if (v == null) continue;
+                            int k = found.copy(key), value = found.copy(v, 0, v.limit());
+                            d.entry(found, k, k + key.length, value, found.length);
                         }
                     }
                     for (int i = 0; i < m.entries; i++) {
-                        Entry e = found.get(Contents.key(i));
-                        if (e == null || !e.sameAs(Contents.entry(m.seed, i, m.version)))
-                            throw new RunFailure("the kept LMDB database in " + dir + ": " + Contents.key(i) + (e == null ? " is missing" : " is not what seed "
+                        int row = found.find(ascii(Contents.key(i)), i);
+                        if (row < 0 || found.fingerprint(row) != Contents.fingerprint(Contents.entry(m.seed, i, m.version)))
+                            throw new RunFailure("the kept LMDB database in " + dir + ": " + Contents.key(i) + (row < 0 ? " is missing" : " is not what seed "
                                     + m.seed + " gives for version " + m.version) + " (committed by pid " + m.pid + " at " + m.written + ")");
                     }
                     lastVersion = m.version;

@@ -50,11 +50,50 @@ public class LmdbBenchTest extends Harness {
         return new LmdbBench.ChildConfig("shm", 0, 1, 42, null, 0, 1000, 0, false, 0, 0);
     }
 
-    static Map<String, LmdbBench.Entry> version(int entries, long version) {
-        Map<String, LmdbBench.Entry> m = new HashMap<>();
+    /** Version `version` of a dictionary of seed 42, keys in ascending order as the writer writes them. */
+    static TreeMap<String, LmdbBench.Entry> version(int entries, long version) {
+        TreeMap<String, LmdbBench.Entry> m = new TreeMap<>();
         for (int i = 0; i < entries; i++) m.put(LmdbBench.Contents.key(i), LmdbBench.Contents.entry(42, i, version));
         return m;
     }
+
+    /** The map as msgpack-java writes it, in its own order. */
+    static byte[] encode(Map<String, LmdbBench.Entry> map) throws IOException {
+        var p = MessagePack.newDefaultBufferPacker();
+        p.packMapHeader(map.size());
+        for (var e : map.entrySet()) {
+            p.packString(e.getKey());
+            LmdbBench.Encoded.pack(p, e.getValue());
+        }
+        return p.toByteArray();
+    }
+
+    /** The bytes as a reader decodes a whole dictionary: copied into a table, decoded there. */
+    static LmdbBench.Table table(byte[] msgpack) {
+        var t = new LmdbBench.Table(0);
+        t.copy(msgpack);
+        new LmdbBench.Decoder().dictionary(t, 0, t.length);
+        return t;
+    }
+
+    static LmdbBench.Table table(Map<String, LmdbBench.Entry> map) throws IOException { return table(encode(map)); }
+
+    /** Entry e found under key i, as a lookup gives it: a table of one row. */
+    static LmdbBench.Table lookupRow(int i, LmdbBench.Entry e) throws IOException {
+        var p = MessagePack.newDefaultBufferPacker();
+        LmdbBench.Encoded.pack(p, e);
+        byte[] key = LmdbBench.ascii(LmdbBench.Contents.key(i));
+        var t = new LmdbBench.Table(1);
+        int k = t.copy(key), v = t.copy(p.toByteArray());
+        new LmdbBench.Decoder().entry(t, k, k + key.length, v, t.length);
+        return t;
+    }
+
+    /** Whether the table's row holds entry e, every field: compared field by field through the record, independently of the fingerprint. */
+    static boolean same(LmdbBench.Table t, int row, LmdbBench.Entry e) { return sameEntry(t.entry(row), e); }
+
+    /** Records hold arrays, whose equals is identity: compared by what they print, every field. */
+    static boolean sameEntry(LmdbBench.Entry a, LmdbBench.Entry b) { return a.toString().equals(b.toString()); }
 
     static void unitTests() {
         test("dictionary sizes count entries, accept powers of 1000 and 1024, within 1 to 1,000,000", () -> {
@@ -67,13 +106,12 @@ public class LmdbBenchTest extends Harness {
                 } catch (picocli.CommandLine.TypeConversionException expected) { }
         });
 
-        test("the dictionary is one plain msgpack map {key: entry} that msgpack-java reads back; offsets point at each key and entry", () -> {
+        test("the dictionary is one plain msgpack map {key: entry} that msgpack-java reads back; offsets point at each entry and its end", () -> {
             var e = LmdbBench.Encoded.of(42, 50, 3, -1);
             check(e.length / 50 >= 90 && e.length / 50 <= 140, "about 100 bytes an entry: " + e.length / 50);
             try (MessageUnpacker u = MessagePack.newDefaultUnpacker(e.bytes, 0, e.length)) {
                 check(u.unpackMapHeader() == 50, "50 entries");
                 for (int i = 0; i < 50; i++) {
-                    check(u.getTotalReadBytes() == e.keyAt[i], "key " + i + " where the index says");
                     check(u.unpackString().equals(LmdbBench.Contents.key(i)), "key " + i);
                     check(u.getTotalReadBytes() == e.valueAt[i], "entry " + i + " where the index says");
                     check(u.unpackMapHeader() == 5 && u.unpackString().equals("id") && u.unpackLong() == i, "id");
@@ -95,87 +133,120 @@ public class LmdbBenchTest extends Harness {
 
         test("entries come from the seed: the same for the same (seed, key, version), different otherwise", () -> {
             var a = LmdbBench.Contents.entry(42, 7, 1);
-            check(a.sameAs(LmdbBench.Contents.entry(42, 7, 1)), "repeatable");
-            check(!a.sameAs(LmdbBench.Contents.entry(43, 7, 1)) && !a.sameAs(LmdbBench.Contents.entry(42, 7, 2)) && !a.sameAs(LmdbBench.Contents.entry(42, 8, 1)),
+            check(sameEntry(a, LmdbBench.Contents.entry(42, 7, 1)), "repeatable");
+            check(!sameEntry(a, LmdbBench.Contents.entry(43, 7, 1)) && !sameEntry(a, LmdbBench.Contents.entry(42, 7, 2)) && !sameEntry(a, LmdbBench.Contents.entry(42, 8, 1)),
                     "seed, version and key all matter");
         });
 
         test("the decoder gives back every entry msgpack-java wrote, and refuses bytes of another shape", () -> {
             var e = LmdbBench.Encoded.of(42, 200, 5, -1);
-            Map<String, LmdbBench.Entry> map = new LmdbBench.Decoder().at(ByteBuffer.wrap(e.bytes, 0, e.length), 0).dictionary();
-            check(map.size() == 200, "200 entries");
-            for (int i = 0; i < 200; i++) check(map.get(LmdbBench.Contents.key(i)).sameAs(LmdbBench.Contents.entry(42, i, 5)), "entry " + i);
-            check(new LmdbBench.Decoder().at(ByteBuffer.wrap(e.bytes), e.valueAt[17]).entry().sameAs(LmdbBench.Contents.entry(42, 17, 5)), "one entry in place");
+            var t = table(Arrays.copyOf(e.bytes, e.length));
+            check(t.size == 200, "200 entries");
+            for (int i = 0; i < 200; i++) check(same(t, i, LmdbBench.Contents.entry(42, i, 5)) && t.string(i, LmdbBench.Table.KEY).equals(LmdbBench.Contents.key(i)), "entry " + i);
+            var one = new LmdbBench.Table(1);
+            byte[] key = LmdbBench.ascii(LmdbBench.Contents.key(17));
+            int k = one.copy(key), v = one.copy(ByteBuffer.wrap(e.bytes), e.valueAt[17], e.valueEnd[17] - e.valueAt[17]);
+            new LmdbBench.Decoder().entry(one, k, k + key.length, v, one.length);
+            check(one.size == 1 && same(one, 0, LmdbBench.Contents.entry(42, 17, 5)), "one entry alone, as a lookup reads it");
             byte[] renamed = Arrays.copyOf(e.bytes, e.length);
             renamed[e.valueAt[3] + 2] = 'x';      // "id" -> "xd"
             expectBadData(renamed, "a renamed field");
             expectBadData(Arrays.copyOf(e.bytes, e.length / 2), "half the bytes");
-            var d = new LmdbBench.Decoder();
-            d.at(ByteBuffer.wrap(Arrays.copyOf(e.bytes, e.length + 3)), 0).dictionary();
-            try {
-                d.end(e.length + 3);
-                throw new AssertionError("bytes after the map passed");
-            } catch (LmdbBench.BadData expected) { }
+            expectBadData(Arrays.copyOf(e.bytes, e.length + 3), "three bytes after the map");
             byte[] garbage = new byte[1000];
             new Random(1).nextBytes(garbage);
             expectBadData(garbage, "random bytes");
         });
 
+        test("a view's table refilled by a smaller dictionary holds its rows alone, each found by binary search; keys out of order or twice are bad data", () -> {
+            var t = table(version(300, 1));
+            t.clear();
+            t.copy(encode(version(20, 2)));
+            new LmdbBench.Decoder().dictionary(t, 0, t.length);
+            check(t.size == 20 && same(t, 19, LmdbBench.Contents.entry(42, 19, 2)), "20 rows of version 2: " + t.size);
+            for (int i = 0; i < 20; i++) check(t.find(LmdbBench.ascii(LmdbBench.Contents.key(i)), -1) == i, "key " + i + " found without a guess");
+            for (String absent : List.of(LmdbBench.Contents.key(20), "key-", "a", "zzz"))
+                check(t.find(LmdbBench.ascii(absent), 3) == -1, "no " + absent);
+            expectBadData(encode(version(20, 2).descendingMap()), "keys in descending order");
+            var p = MessagePack.newDefaultBufferPacker();
+            p.packMapHeader(2);
+            for (int k = 0; k < 2; k++) {
+                p.packString(LmdbBench.Contents.key(0));
+                LmdbBench.Encoded.pack(p, LmdbBench.Contents.entry(42, 0, 1));
+            }
+            expectBadData(p.toByteArray(), "a key twice");
+        });
+
+        test("an entry's fingerprint: a decoded row's equals its record's; one field changed, or two sign bits flipped, changes it", () -> {
+            var e = LmdbBench.Contents.entry(42, 5, 3);
+            long f = LmdbBench.Contents.fingerprint(e);
+            check(lookupRow(5, e).fingerprint(0) == f && table(version(10, 3)).fingerprint(5) == f, "the row's, decoded, is the record's");
+            var m = e.meta();
+            double[] v = e.values(), sign = {-v[0], -v[1], v[2]};
+            List<LmdbBench.Entry> changed = List.of(
+                    new LmdbBench.Entry(6, e.name(), e.score(), v, m), new LmdbBench.Entry(5, e.name() + "x", e.score(), v, m),
+                    new LmdbBench.Entry(5, e.name(), -e.score(), v, m), new LmdbBench.Entry(5, e.name(), e.score(), new double[]{v[0], v[1]}, m),
+                    new LmdbBench.Entry(5, e.name(), e.score(), new double[]{v[0], v[2], v[1]}, m), new LmdbBench.Entry(5, e.name(), e.score(), sign, m),
+                    new LmdbBench.Entry(5, e.name(), e.score(), v, new LmdbBench.Meta(4, m.group(), m.tag())),
+                    new LmdbBench.Entry(5, e.name(), e.score(), v, new LmdbBench.Meta(3, m.group() + 1, m.tag())),
+                    new LmdbBench.Entry(5, e.name(), e.score(), v, new LmdbBench.Meta(3, m.group(), m.tag().substring(1) + "0")));
+            for (var c : changed) check(LmdbBench.Contents.fingerprint(c) != f, "changed: " + c);
+        });
+
         test("the corrupt-entry option changes that entry's score only, which the decoder reads as written", () -> {
             var good = LmdbBench.Encoded.of(42, 20, 1, -1);
             var bad = LmdbBench.Encoded.of(42, 20, 1, 7);
-            var d = new LmdbBench.Decoder();
-            for (int i = 0; i < 20; i++) {
-                var e = d.at(ByteBuffer.wrap(bad.bytes), bad.valueAt[i]).entry();
-                check(e.sameAs(LmdbBench.Contents.entry(42, i, 1)) == (i != 7), "entry " + i);
-            }
+            var t = table(Arrays.copyOf(bad.bytes, bad.length));
+            for (int i = 0; i < 20; i++) check(same(t, i, LmdbBench.Contents.entry(42, i, 1)) == (i != 7), "entry " + i);
+            check(t.score[7] == LmdbBench.Contents.entry(42, 7, 1).score() + 1, "entry 7's score as written: " + t.score[7]);
             check(good.length == bad.length, "same layout");
         });
 
         test("a reader's checks: a whole version passes; entries of two versions count as torn; a wrong entry, a missing key or a wrong count as errors", () -> {
             var ok = checker(100);
-            ok.check(1, version(100, 4));
+            ok.check(1, table(version(100, 4)));
             check(ok.errors == 0 && ok.torn == 0 && ok.versions == 1 && ok.maxVersion == 4, "one good version");
-            Map<String, LmdbBench.Entry> mixed = version(100, 4);
+            var mixed = version(100, 4);
             mixed.put(LmdbBench.Contents.key(60), LmdbBench.Contents.entry(42, 60, 5));
             var torn = checker(100);
-            torn.check(1, mixed);
+            torn.check(1, table(mixed));
             check(torn.torn == 1 && torn.errors == 0 && torn.firstError.contains("torn"), "torn: " + torn.firstError);
-            Map<String, LmdbBench.Entry> wrong = version(100, 4);
+            var wrong = version(100, 4);
             var e = LmdbBench.Contents.entry(42, 9, 4);
             wrong.put(LmdbBench.Contents.key(9), new LmdbBench.Entry(e.id(), e.name(), e.score(), new double[]{1, 2, 3}, e.meta()));
             var corrupt = checker(100);
-            corrupt.check(1, wrong);
+            corrupt.check(1, table(wrong));
             check(corrupt.errors == 1 && corrupt.torn == 0 && corrupt.firstError.contains("key-000009"), "names the entry: " + corrupt.firstError);
-            Map<String, LmdbBench.Entry> missing = version(100, 4);
+            var missing = version(100, 4);
             missing.remove(LmdbBench.Contents.key(0));
             missing.put("other", LmdbBench.Contents.entry(42, 0, 4));
             var gone = checker(100);
-            gone.check(1, missing);
+            gone.check(1, table(missing));
             check(gone.errors == 1 && gone.firstError.contains("no key-000000"), "a missing key: " + gone.firstError);
             var small = checker(100);
-            small.check(1, version(99, 4));
+            small.check(1, table(version(99, 4)));
             check(small.errors == 1 && small.firstError.contains("99 entries"), "a short dictionary: " + small.firstError);
             var stale = checker(100);
             stale.published = 5;
-            stale.check(1, version(100, 4));
+            stale.check(1, table(version(100, 4)));
             check(stale.errors == 1 && stale.firstError.contains("stale"), "an older version than the writer had published: " + stale.firstError);
             var point = checker(100);
-            point.check(1, 3, LmdbBench.Contents.entry(42, 3, 8));
-            point.check(2, 3, LmdbBench.Contents.entry(42, 4, 8));
+            point.check(1, 3, lookupRow(3, LmdbBench.Contents.entry(42, 3, 8)));
+            point.check(2, 3, lookupRow(3, LmdbBench.Contents.entry(42, 4, 8)));
             check(point.errors == 1 && point.firstError.contains("key-000003"), "a lookup answered with another key's entry: " + point.firstError);
         });
 
         test("a reader's run times and checks every read, and counts reads that fail to decode", () -> {
-            Map<String, LmdbBench.Entry> good = version(30, 2);
+            var good = version(30, 2);
+            var dictionary = table(good);
             AtomicLong calls = new AtomicLong();
             var view = new LmdbBench.Transport.View() {
-                public Map<String, LmdbBench.Entry> snapshot() {
+                public LmdbBench.Table snapshot() {
                     if (calls.incrementAndGet() == 5) throw new LmdbBench.BadData("a broken read");
-                    return good;
+                    return dictionary;
                 }
 
-                public LmdbBench.Entry lookup(int i, byte[] key) { return good.get(LmdbBench.Contents.key(i)); }
+                public LmdbBench.Table lookup(int i, byte[] key) throws IOException { return lookupRow(i, good.get(LmdbBench.Contents.key(i))); }
 
                 public void close() { }
             };
@@ -188,11 +259,12 @@ public class LmdbBenchTest extends Harness {
         });
 
         test("a reader's run: 'done' with its reads as its window ends, before the report; a time floor reads past the count; a stall is inside the window and a read's time", () -> {
-            Map<String, LmdbBench.Entry> good = version(10, 1);
+            var good = version(10, 1);
+            var dictionary = table(good);
             var view = new LmdbBench.Transport.View() {
-                public Map<String, LmdbBench.Entry> snapshot() { return good; }
+                public LmdbBench.Table snapshot() { return dictionary; }
 
-                public LmdbBench.Entry lookup(int i, byte[] key) { return good.get(LmdbBench.Contents.key(i)); }
+                public LmdbBench.Table lookup(int i, byte[] key) throws IOException { return lookupRow(i, good.get(LmdbBench.Contents.key(i))); }
 
                 public void close() { }
             };
@@ -305,7 +377,7 @@ public class LmdbBenchTest extends Harness {
 
     static void expectBadData(byte[] bytes, String what) {
         try {
-            new LmdbBench.Decoder().at(ByteBuffer.wrap(bytes), 0).dictionary();
+            table(bytes);
             throw new AssertionError(what + " decoded");
         } catch (LmdbBench.BadData | IndexOutOfBoundsException expected) {
             // the reader counts it as a bad read
