@@ -338,14 +338,12 @@ public class TransportBench implements Callable<Integer> {
 
     /**
      * The reference beside shm-spin, run right after it at every size: the same file, slots and copies between the same two
-     * processes, each round trip timed as every method's is, but nothing checked. The requester sends the same bytes every
-     * time (no sequence number stamped, --payload json's message encoded once) and does not look at the reply it copies
-     * out; the responder echoes bytes without decoding them. What shm-spin keeps of it is what its checks cost.
+     * processes, each request built, each round trip timed and each reply read (--payload json: parsed) as shm-spin's, but
+     * no reply checked (UncheckedChecker). What shm-spin keeps of it is what its checks cost.
      */
     static final Method RAW_SPIN = new Method(MethodInfo.named("ref-shm-spin-raw").waits("spin")
-            .summary("(reference, run after shm-spin) shm-spin with nothing checked: the same bytes sent every time, the reply copied out, not compared")
-            .note("reference: shm-spin's file and copies, nothing checked (the same request every time, the reply copied out and not compared, "
-                    + "echoed undecoded); RTT timed per round trip as for every method"),
+            .summary("(reference, run after shm-spin) shm-spin with no reply checked: the same requests, copies and RTT clock")
+            .note("reference: shm-spin's round trips (requests built, replies copied out and read, RTT timed) with no reply checked"),
             (ctx, ep) -> new ShmTransport(ctx, false), ShmTransport::footprint);
 
     static Method method(String name) {
@@ -1103,13 +1101,15 @@ public class TransportBench implements Callable<Integer> {
         }
     }
 
-    /** ref-shm-spin-raw's requester: the same request every time, and any reply passes. */
-    record UncheckedChecker(ByteBuffer frame) implements Checker {
-        public ByteBuffer request(long seq) { return frame.clear(); }
+    /** ref-shm-spin-raw's requester: requests built and replies read (JSON: parsed) as the method's, and any reply passes. */
+    record UncheckedChecker(Checker method) implements Checker {
+        public ByteBuffer request(long seq) { return method.request(seq); }
+
+        public Object decode(ByteBuffer reply) throws IOException { return method.decode(reply); }
 
         public String check(long seq, Object reply) { return null; }
 
-        public ByteBuffer answer(ByteBuffer request, boolean corrupt) { throw new UnsupportedOperationException("the responder echoes: RawChecker"); }
+        public ByteBuffer answer(ByteBuffer request, boolean corrupt) throws IOException { return method.answer(request, corrupt); }
     }
 
     /** The Rust prototype's point: a message object serialized with JSON on both sides, inside the round trip. */
@@ -1281,7 +1281,7 @@ public class TransportBench implements Callable<Integer> {
         try (Session session = Session.start(m, this, capacity)) {
             for (int size : sizes) {
                 Checker checker = payload == PayloadKind.raw ? new RawChecker(size, seed) : new JsonChecker(size, seed);
-                if (m == RAW_SPIN) checker = new UncheckedChecker(checker.request(1));
+                if (m == RAW_SPIN) checker = new UncheckedChecker(checker);
                 session.stage = Units.size(size) + " warm-up";
                 Progress.show(m.name() + " " + session.stage);
                 Duration minWarmup = autoLength() ? RunLength.WARMUP : Duration.ZERO;
@@ -1700,7 +1700,7 @@ public class TransportBench implements Callable<Integer> {
             String endpoint = transport.endpoint();
             stdout.write(("ready" + (endpoint == null ? "" : " " + endpoint) + "\n").getBytes(StandardCharsets.UTF_8));
             stdout.flush();
-            Checker checker = cfg.payload == PayloadKind.raw || m == RAW_SPIN ? new RawChecker() : new JsonChecker();
+            Checker checker = cfg.payload == PayloadKind.raw ? new RawChecker() : new JsonChecker();
             try (transport) {
                 for (long n = 1; ; n++) {
                     ByteBuffer request = transport.receive();

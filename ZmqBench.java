@@ -360,7 +360,7 @@ public class ZmqBench implements Callable<Integer> {
         PatternKind kind() { return PatternKind.of(pattern); }
 
         /** A checked stream between processes: its receiver decodes large messages into ReceiveBuffers (which says why the others do not). */
-        boolean reusesReceiveBuffers() { return kind() != PatternKind.REQ_REP && method != Method.inproc && !raw; }
+        boolean reusesReceiveBuffers() { return kind() != PatternKind.REQ_REP && method != Method.inproc; }
 
         /** The same run, of this many messages, and (durationMs > 0) for at least this long. */
         RunSpec withLength(long messages, long durationMs) {
@@ -606,7 +606,7 @@ public class ZmqBench implements Callable<Integer> {
      * message's buffer once it has delivered it; the receiver hands it back (release) once the message is checked.
      * Messages under POOLED_FROM bytes (markers, small messages) stay on the heap, where allocating is cheap. Not for
      * REP, which sends what it got back (JeroMQ still holds it after the receiver is done), nor inproc (nothing is
-     * decoded: its messages are the sender's), nor ref-jeromq-raw (JeroMQ's defaults, as a bare loop has them).
+     * decoded: its messages are the sender's). ref-jeromq-raw reuses them too: its difference from push-pull tcp is the checks.
      */
     static final class ReceiveBuffers implements MsgAllocator {
         static final int POOLED_FROM = 8192;
@@ -934,6 +934,8 @@ public class ZmqBench implements Callable<Integer> {
                     if (s.raw && m.getLong(0) >= 0) {
                         // ref-jeromq-raw: a data message (not a probe, not the end marker) is counted and timed, nothing else.
                         checker.countNow();
+                        if (buffers != null) buffers.release(m);
+                        progress.lazySet(progress.get() + 1);
                         continue;
                     }
                     Received r = Received.of(data, m);

@@ -711,7 +711,7 @@ public class ShmBenchTest extends Harness {
             if (expected.contains(ref)) check(r.out().lines().anyMatch(l -> l.contains(ref) && l.contains("(reference)") && !l.contains("1.00x")), ref + " shown as a reference, unranked:\n" + r.out());
         check(r.out().lines().anyMatch(l -> REFERENCES.stream().noneMatch(l::contains) && l.contains("1.00x")), "a method is the fastest:\n" + r.out());
         if (expected.contains("ref-shm-ring-raw"))
-            check(r.out().lines().anyMatch(l -> l.startsWith("Checking's cost at " ) && l.matches(".*shm-ring moves [0-9.]+x the arrays/s of ref-shm-ring-raw.*")),
+            check(r.out().lines().anyMatch(l -> l.startsWith("Checks' cost at ") && l.matches(".*shm-ring moves [0-9.]+x the arrays/s of ref-shm-ring-raw.*")),
                     "the summary says what shm-ring keeps of its reference:\n" + r.out());
     }
 
