@@ -346,8 +346,11 @@ public class TransportBench implements Callable<Integer> {
             .note("reference: shm-spin's round trips (requests built, replies copied out and read, RTT timed) with no reply checked"),
             (ctx, ep) -> new ShmTransport(ctx, false), ShmTransport::footprint);
 
+    /** What --list shows and a responder may be asked to run: the methods, then the reference. */
+    static final List<Method> LISTED = Stream.concat(METHODS.stream(), Stream.of(RAW_SPIN)).toList();
+
     static Method method(String name) {
-        return Stream.concat(METHODS.stream(), Stream.of(RAW_SPIN)).filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+        return LISTED.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
     }
 
     /** Set by the watchdog when the peer died or stalled; spinning loops check it now and then. */
@@ -1163,7 +1166,7 @@ public class TransportBench implements Callable<Integer> {
     public Integer call() throws Exception {
         if ("responder".equals(role)) return ChildRole.run();
         if (role != null) throw new ParameterException(spec.commandLine(), "Invalid value for option '--role': '" + role + "'");
-        if (list) return printList(Stream.concat(METHODS.stream(), Stream.of(RAW_SPIN)).toList());
+        if (list) return printList(LISTED);
         SuiteFolder.useShmDir(spec.commandLine(), shmDir);
         if (cleanup) return SuiteFolder.cleanup();
         Plan plan = plan();
